@@ -1,0 +1,1 @@
+//! Agent console (placeholder until the console lands).

@@ -1,0 +1,128 @@
+//! The one error-code enum used by WebSocket `error` frames and HTTP error bodies.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Every error the relay reports, on any path. Serialized as `snake_case` strings.
+/// Clients must treat codes they do not know as [`ErrorCode::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The frame or body is not valid JSON.
+    BadJson,
+    /// The frame's `type` is not one this endpoint knows.
+    UnknownFrame,
+    /// The frame is JSON of a known type, but a field is missing or invalid.
+    InvalidInput,
+    /// The `hello` frame named a protocol version this relay does not speak.
+    UnsupportedVersion,
+    /// The first frame on a socket must be `hello`.
+    HelloRequired,
+    /// The frame exceeds the relay's size limit.
+    FrameTooLarge,
+    /// Too many frames or requests in a short time; slow down.
+    RateLimited,
+    /// No tenant with that id exists.
+    UnknownTenant,
+    /// The page's origin is not among the tenant's allowed origins (or, for the
+    /// agent socket, not the console's origin).
+    OriginNotAllowed,
+    /// A visitor token is malformed, forged, or belongs to another tenant.
+    TokenInvalid,
+    /// A visitor token has expired.
+    TokenExpired,
+    /// Email or password is wrong (deliberately not saying which).
+    InvalidCredentials,
+    /// Too many failed sign-ins; wait before trying again.
+    TooManyAttempts,
+    /// No valid session token was presented.
+    Unauthorized,
+    /// The session has expired, idled out, or was revoked; sign in again.
+    SessionExpired,
+    /// The caller is signed in but may not do this.
+    Forbidden,
+    /// The thing named does not exist (or belongs to another tenant).
+    NotFound,
+    /// Another agent has already claimed this conversation.
+    AlreadyClaimed,
+    /// The conversation is closed; nothing more can be sent to it.
+    ConversationClosed,
+    /// The visitor has no open conversation for this action.
+    NoConversation,
+    /// The relay has reached its connection limit.
+    TooManyConnections,
+    /// The client did not read its frames fast enough and was disconnected.
+    SlowConsumer,
+    /// The relay is shutting down; reconnect shortly.
+    ShuttingDown,
+    /// Something failed inside the relay; details are in its log, not here.
+    Internal,
+    /// A code this build does not know (sent by a newer relay).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The snake_case name used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadJson => "bad_json",
+            Self::UnknownFrame => "unknown_frame",
+            Self::InvalidInput => "invalid_input",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::HelloRequired => "hello_required",
+            Self::FrameTooLarge => "frame_too_large",
+            Self::RateLimited => "rate_limited",
+            Self::UnknownTenant => "unknown_tenant",
+            Self::OriginNotAllowed => "origin_not_allowed",
+            Self::TokenInvalid => "token_invalid",
+            Self::TokenExpired => "token_expired",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::Unauthorized => "unauthorized",
+            Self::SessionExpired => "session_expired",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::AlreadyClaimed => "already_claimed",
+            Self::ConversationClosed => "conversation_closed",
+            Self::NoConversation => "no_conversation",
+            Self::TooManyConnections => "too_many_connections",
+            Self::SlowConsumer => "slow_consumer",
+            Self::ShuttingDown => "shutting_down",
+            Self::Internal => "internal",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_str_matches_serde_name() {
+        for code in [
+            ErrorCode::BadJson,
+            ErrorCode::UnknownFrame,
+            ErrorCode::AlreadyClaimed,
+            ErrorCode::TooManyConnections,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn unknown_codes_from_a_newer_relay_do_not_fail_decoding() {
+        let code: ErrorCode = serde_json::from_str("\"brand_new_code\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown);
+    }
+}

@@ -1,0 +1,30 @@
+//! Natter's wire protocol: every frame and HTTP body exchanged between the relay,
+//! the visitor widget and the agent console.
+//!
+//! This crate depends on serde only, so it builds for `wasm32-unknown-unknown` and
+//! native alike, and knows nothing of tokio, axum or SQLite. Frames are internally
+//! tagged JSON objects (`{"type": "send", ...}`); IDs are newtypes validated on
+//! deserialize, so a relay or client that holds one knows it is well formed.
+//! `PROTOCOL.md` at the repository root is the prose description of all of this.
+
+mod error;
+mod frames;
+mod http;
+mod ids;
+mod model;
+
+pub use error::ErrorCode;
+pub use frames::{AgentFrame, ServerFrame, VisitorFrame, AGENT_FRAME_TYPES, VISITOR_FRAME_TYPES};
+pub use http::{ApiError, ApiErrorBody, LoginRequest, LoginResponse};
+pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
+pub use model::{
+    AgentInfo, AgentRef, Author, ConversationEvent, ConversationStatus, ConversationSummary,
+    Message, MessageBody, Role, VisitorConversation, VisitorInfo,
+};
+
+/// The protocol version spoken by this build. A client states it in its `hello`
+/// frame; the relay refuses any other with [`ErrorCode::UnsupportedVersion`].
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Longest message text, in bytes of UTF-8, that the relay accepts by default.
+pub const DEFAULT_MAX_TEXT_BYTES: usize = 4000;

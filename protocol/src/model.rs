@@ -1,0 +1,195 @@
+//! The things frames talk about: messages, authors, conversations, agents.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, UnixMillis, VisitorId};
+
+/// One entry in a conversation's history. `seq` orders it in its conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub seq: Seq,
+    pub at: UnixMillis,
+    pub author: Author,
+    pub body: MessageBody,
+}
+
+/// Who wrote a message, or who is typing / has read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Author {
+    Visitor,
+    Agent { id: AgentId, name: String },
+    /// The relay itself (system lines such as "Ann joined").
+    System,
+}
+
+/// What a message carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MessageBody {
+    /// Text typed by a visitor or an agent. Always plain text: clients must render
+    /// it inert (no HTML).
+    Text { text: String, client_id: ClientMsgId },
+    /// Something that happened to the conversation, shown as a system line.
+    Event { event: ConversationEvent },
+}
+
+/// Conversation life-cycle events, recorded in the history as system lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ConversationEvent {
+    /// An agent took the conversation from the queue.
+    Claimed { agent: AgentRef },
+    /// The conversation moved from one agent to another. `note` is for agents only;
+    /// the relay never sends it to the visitor.
+    Transferred {
+        from: AgentRef,
+        to: AgentRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// The conversation ended.
+    Closed { by: Author },
+}
+
+/// An agent as others see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRef {
+    pub id: AgentId,
+    pub name: String,
+}
+
+/// An agent account as the console sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    pub id: AgentId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// What an agent account may do. Stored by name, so new roles can be added
+/// without a migration; a client that does not know a role sees `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Role {
+    /// Owns the tenant: everything an admin can do, and cannot be removed by one.
+    Owner,
+    /// Manages agents and settings.
+    Admin,
+    /// Answers visitors.
+    Agent,
+    #[serde(other)]
+    Other,
+}
+
+impl Role {
+    /// The name stored in databases and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Agent => "agent",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses a stored role name; unknown names are `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "owner" => Some(Self::Owner),
+            "admin" => Some(Self::Admin),
+            "agent" => Some(Self::Agent),
+            _ => None,
+        }
+    }
+
+    /// Whether this role may manage the tenant (agents, settings).
+    pub fn is_admin(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+}
+
+/// Where a conversation is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    /// In the queue, no agent yet.
+    Waiting,
+    /// An agent has it.
+    Active,
+    /// Ended; read-only.
+    Closed,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Active => "active",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "waiting" => Some(Self::Waiting),
+            "active" => Some(Self::Active),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// What a visitor tells about themselves when starting a conversation. All
+/// optional; the relay trims and length-limits each field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+}
+
+/// A conversation as agents see it in their inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub status: ConversationStatus,
+    pub visitor_id: VisitorId,
+    pub visitor: VisitorInfo,
+    /// The visitor's browser `User-Agent`, as seen on the socket upgrade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<AgentRef>,
+    pub created_at: UnixMillis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<UnixMillis>,
+    /// Highest `seq` in the conversation; a client holding less has a gap to sync.
+    pub last_seq: Seq,
+    /// Text of the newest text message, truncated, for the inbox row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// Highest seq the visitor has read.
+    pub visitor_read_seq: Seq,
+    /// Highest seq an agent has read.
+    pub agent_read_seq: Seq,
+}
+
+/// A conversation as its visitor sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitorConversation {
+    pub id: ConversationId,
+    pub status: ConversationStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
+    pub last_seq: Seq,
+    /// Highest seq an agent has read (drives the visitor's read receipts).
+    pub agent_read_seq: Seq,
+}

@@ -1,0 +1,1 @@
+//! Visitor widget (placeholder until the widget lands).

@@ -1,0 +1,2 @@
+//! `cargo xtask dist`: builds the web assets into dist/ (placeholder).
+fn main() {}
