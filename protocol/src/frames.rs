@@ -37,6 +37,18 @@ pub enum VisitorFrame {
     Read { seq: Seq },
     /// The visitor ends the conversation.
     End,
+    /// A signed-in shop customer: `hash` is hex HMAC-SHA256 of `user_id` under the
+    /// tenant's identity secret, computed by the shop's server. On success the
+    /// relay answers with a fresh `welcome` (possibly a different visitor id: the
+    /// one this customer had on another device) and its replay.
+    Identify {
+        user_id: String,
+        hash: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
 }
 
 /// Frames an agent (the console) sends on `/v1/ws/agent`.
@@ -134,7 +146,7 @@ impl ServerFrame {
 
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
 /// "known frame with bad fields".
-pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end"];
+pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify"];
 
 /// Every `type` an agent may send.
 pub const AGENT_FRAME_TYPES: &[&str] =
@@ -159,6 +171,7 @@ mod tests {
             VisitorFrame::Typing { on: true },
             VisitorFrame::Read { seq: Seq(1) },
             VisitorFrame::End,
+            VisitorFrame::Identify { user_id: "u1".into(), hash: "00".into(), name: None, email: None },
         ];
         let names: Vec<_> = visitor.iter().map(type_of).collect();
         assert_eq!(names, VISITOR_FRAME_TYPES);

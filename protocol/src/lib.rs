@@ -12,6 +12,7 @@ mod frames;
 mod http;
 mod ids;
 mod model;
+mod widget;
 
 pub use error::ErrorCode;
 pub use frames::{AgentFrame, ServerFrame, VisitorFrame, AGENT_FRAME_TYPES, VISITOR_FRAME_TYPES};
@@ -21,6 +22,7 @@ pub use model::{
     AgentInfo, AgentRef, Author, ConversationEvent, ConversationStatus, ConversationSummary,
     Message, MessageBody, Role, VisitorConversation, VisitorInfo,
 };
+pub use widget::{PublicWidgetConfig, WidgetPosition};
 
 /// The protocol version spoken by this build. A client states it in its `hello`
 /// frame; the relay refuses any other with [`ErrorCode::UnsupportedVersion`].
