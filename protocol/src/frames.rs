@@ -13,13 +13,16 @@ use crate::model::{
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum VisitorFrame {
-    /// Must be the first frame. `token` resumes a known visitor; `last_seq` is
-    /// the highest seq the client holds of its open conversation, and the relay
-    /// replays everything after it before going live.
+    /// Must be the first frame. `token` resumes a known visitor. `conversation_id`
+    /// and `last_seq` say what the client already holds: if they name the
+    /// visitor's current conversation the relay replays only what comes after
+    /// `last_seq`, otherwise it replays the whole current conversation.
     Hello {
         v: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         token: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation_id: Option<ConversationId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         last_seq: Option<Seq>,
     },
@@ -165,7 +168,7 @@ mod tests {
     fn type_lists_match_the_enums() {
         let cid = ClientMsgId::parse("c1").unwrap();
         let visitor = [
-            VisitorFrame::Hello { v: 1, token: None, last_seq: None },
+            VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None },
             VisitorFrame::Start { info: VisitorInfo::default() },
             VisitorFrame::Send { client_id: cid.clone(), text: "hi".into() },
             VisitorFrame::Typing { on: true },
@@ -197,7 +200,7 @@ mod tests {
             serde_json::from_str(r#"{"type":"send","client_id":"m-1","text":"hello"}"#).unwrap();
         assert_eq!(f, VisitorFrame::Send { client_id: ClientMsgId::parse("m-1").unwrap(), text: "hello".into() });
         let f: VisitorFrame = serde_json::from_str(r#"{"type":"hello","v":1}"#).unwrap();
-        assert_eq!(f, VisitorFrame::Hello { v: 1, token: None, last_seq: None });
+        assert_eq!(f, VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None });
         let s = serde_json::to_string(&ServerFrame::error(ErrorCode::RateLimited, "slow down")).unwrap();
         assert_eq!(s, r#"{"type":"error","code":"rate_limited","message":"slow down","fatal":false}"#);
     }
