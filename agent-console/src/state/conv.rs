@@ -1,0 +1,212 @@
+//! One conversation as the console holds it: its summary, the messages received so
+//! far (deduplicated by seq), and the bookkeeping that decides unread counts and
+//! whether a `sync` is needed to close a gap.
+
+use natter_protocol::{
+    AgentId, Author, ConversationId, ConversationStatus, ConversationSummary, Message, MessageBody,
+    Seq, UnixMillis,
+};
+
+/// How long a visitor's "typing" lasts without a fresh `typing` frame.
+pub const TYPING_TTL_MS: i64 = 8_000;
+
+/// A gap noticed from a summary (not from a message) is only synced if it is still
+/// there this long after: the matching `message` frame is usually just behind.
+pub const GAP_GRACE_MS: i64 = 1_500;
+
+/// A conversation in the console.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvState {
+    pub summary: ConversationSummary,
+    /// Messages in seq order, each seq at most once.
+    pub messages: Vec<Message>,
+    /// A `sync` for this conversation is in flight on the current socket.
+    pub syncing: bool,
+    /// When a summary first announced messages we do not hold (see [`GAP_GRACE_MS`]).
+    pub gap_seen_at: Option<UnixMillis>,
+    /// The visitor is typing until this time.
+    pub visitor_typing_until: Option<UnixMillis>,
+    /// Highest seq this agent has looked at in this console.
+    pub seen_seq: Seq,
+    /// Highest seq this console has reported with a `read` frame.
+    pub read_sent: Seq,
+    /// A `claim` was sent and not yet answered.
+    pub claiming: bool,
+}
+
+impl ConvState {
+    pub fn new(summary: ConversationSummary) -> Self {
+        Self {
+            summary,
+            messages: Vec::new(),
+            syncing: false,
+            gap_seen_at: None,
+            visitor_typing_until: None,
+            seen_seq: Seq(0),
+            read_sent: Seq(0),
+            claiming: false,
+        }
+    }
+
+    pub fn id(&self) -> ConversationId {
+        self.summary.id
+    }
+
+    /// Highest seq held with no gap before it: what a `sync` asks to continue from.
+    pub fn held_seq(&self) -> Seq {
+        let mut expected = 1;
+        for m in &self.messages {
+            if m.seq.0 == expected {
+                expected += 1;
+            } else if m.seq.0 > expected {
+                break;
+            }
+        }
+        Seq(expected - 1)
+    }
+
+    /// Highest seq held at all (gaps included).
+    pub fn max_seq(&self) -> Seq {
+        self.messages.last().map_or(Seq(0), |m| m.seq)
+    }
+
+    /// Adds a message unless its seq is already held. Returns whether it was new.
+    pub fn insert(&mut self, message: Message) -> bool {
+        match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
+            Ok(_) => false,
+            Err(pos) => {
+                if message.seq > self.summary.last_seq {
+                    self.summary.last_seq = message.seq;
+                }
+                if let MessageBody::Text { text, .. } = &message.body {
+                    if pos == self.messages.len() {
+                        self.summary.preview = Some(preview_of(text));
+                    }
+                }
+                if matches!(message.author, Author::Visitor) {
+                    self.visitor_typing_until = None;
+                }
+                self.messages.insert(pos, message);
+                if !self.has_gap() {
+                    self.gap_seen_at = None;
+                }
+                true
+            }
+        }
+    }
+
+    /// The relay knows messages after the ones held without a gap.
+    pub fn has_gap(&self) -> bool {
+        self.summary.last_seq > self.held_seq() || self.max_seq() > self.held_seq()
+    }
+
+    /// Visitor messages this agent has not seen yet.
+    pub fn unread(&self) -> usize {
+        let read = self.read_mark();
+        if self.messages.is_empty() {
+            // Nothing fetched yet: every seq after the read mark counts (an upper bound
+            // that a sync corrects within a round trip).
+            return usize::try_from(self.summary.last_seq.0.saturating_sub(read.0)).unwrap_or(usize::MAX);
+        }
+        self.messages
+            .iter()
+            .filter(|m| m.seq > read && matches!(m.author, Author::Visitor))
+            .count()
+    }
+
+    fn read_mark(&self) -> Seq {
+        self.summary.agent_read_seq.max(self.seen_seq)
+    }
+
+    /// The text for the inbox row: newest text message, else the relay's preview.
+    pub fn preview(&self) -> Option<&str> {
+        self.messages
+            .iter()
+            .rev()
+            .find_map(|m| match &m.body {
+                MessageBody::Text { text, .. } => Some(text.as_str()),
+                MessageBody::Event { .. } => None,
+            })
+            .or(self.summary.preview.as_deref())
+    }
+
+    /// Time of the newest message, else when the conversation was created.
+    pub fn last_activity(&self) -> UnixMillis {
+        self.messages.last().map_or(self.summary.created_at, |m| m.at)
+    }
+
+    /// When the visitor's newest message went unanswered (for "waiting for reply").
+    pub fn waiting_since(&self) -> UnixMillis {
+        if self.summary.status == ConversationStatus::Waiting {
+            return self.summary.created_at;
+        }
+        let mut since = None;
+        for m in self.messages.iter().rev() {
+            match m.author {
+                Author::Visitor => since = Some(m.at),
+                Author::Agent { .. } => break,
+                Author::System => {}
+            }
+        }
+        since.unwrap_or_else(|| self.last_activity())
+    }
+
+    pub fn assigned_to(&self, agent: AgentId) -> bool {
+        self.summary.status == ConversationStatus::Active
+            && self.summary.assignee.as_ref().is_some_and(|a| a.id == agent)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.summary.status != ConversationStatus::Closed
+    }
+
+    pub fn visitor_typing(&self, now: UnixMillis) -> bool {
+        self.visitor_typing_until.is_some_and(|t| t > now)
+    }
+
+    /// Name, else email, else a label built from the conversation number.
+    pub fn label(&self) -> Label {
+        if let Some(name) = self.summary.visitor.name.as_deref().filter(|s| !s.trim().is_empty()) {
+            Label::Name(name.to_owned())
+        } else if let Some(email) = self.summary.visitor.email.as_deref().filter(|s| !s.trim().is_empty()) {
+            Label::Name(email.to_owned())
+        } else {
+            Label::Visitor(self.summary.id)
+        }
+    }
+
+    /// Whether `needle` (already lowercased) occurs in the visitor's name, email or
+    /// any text held.
+    pub fn matches(&self, needle: &str) -> bool {
+        if needle.is_empty() {
+            return true;
+        }
+        let hit = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase().contains(needle));
+        hit(self.summary.visitor.name.as_deref())
+            || hit(self.summary.visitor.email.as_deref())
+            || hit(self.summary.preview.as_deref())
+            || self.messages.iter().any(|m| match &m.body {
+                MessageBody::Text { text, .. } => text.to_lowercase().contains(needle),
+                MessageBody::Event { .. } => false,
+            })
+    }
+}
+
+/// How a conversation is named in lists and headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// The visitor's name or email.
+    Name(String),
+    /// An anonymous visitor: "Visitor #12".
+    Visitor(ConversationId),
+}
+
+/// First line of a text, at most 80 characters.
+pub fn preview_of(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let mut out: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,70 @@
+//! The inbox's tabs: which conversations each shows, in which order, and the
+//! count on each tab's badge.
+
+use natter_protocol::{AgentId, ConversationId, ConversationStatus};
+
+use super::conv::ConvState;
+
+/// Inbox tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum InboxTab {
+    /// Queue, oldest first.
+    #[default]
+    Waiting,
+    /// Active conversations assigned to this agent.
+    Mine,
+    /// Every active conversation of the tenant.
+    AllActive,
+    /// Conversations closed while this console was open, newest first, searchable.
+    /// (The relay has no closed-conversation listing yet; when it does, its results
+    /// are upserted into the same map and show here.)
+    Closed,
+}
+
+impl InboxTab {
+    pub const ALL: [InboxTab; 4] = [InboxTab::Waiting, InboxTab::Mine, InboxTab::AllActive, InboxTab::Closed];
+
+    /// Whether a conversation belongs on this tab for agent `me`.
+    pub fn contains(self, c: &ConvState, me: AgentId) -> bool {
+        match self {
+            InboxTab::Waiting => c.summary.status == ConversationStatus::Waiting,
+            InboxTab::Mine => c.assigned_to(me),
+            InboxTab::AllActive => c.summary.status == ConversationStatus::Active,
+            InboxTab::Closed => c.summary.status == ConversationStatus::Closed,
+        }
+    }
+}
+
+/// The conversations of `tab` in display order. `search` (lowercased) filters the
+/// Closed tab.
+pub fn rows<'a>(
+    convs: impl Iterator<Item = &'a ConvState>,
+    tab: InboxTab,
+    me: AgentId,
+    search: &str,
+) -> Vec<&'a ConvState> {
+    let mut list: Vec<&ConvState> = convs
+        .filter(|c| tab.contains(c, me))
+        .filter(|c| tab != InboxTab::Closed || c.matches(search))
+        .collect();
+    match tab {
+        InboxTab::Waiting => list.sort_by_key(|c| (c.summary.created_at, c.summary.id)),
+        InboxTab::Mine | InboxTab::AllActive => {
+            list.sort_by(|a, b| b.last_activity().cmp(&a.last_activity()).then(a.id().cmp(&b.id())))
+        }
+        InboxTab::Closed => list.sort_by(|a, b| {
+            b.summary.closed_at.unwrap_or(b.last_activity()).cmp(&a.summary.closed_at.unwrap_or(a.last_activity()))
+        }),
+    }
+    list
+}
+
+/// Ids in display order (what keyboard navigation walks).
+pub fn row_ids<'a>(convs: impl Iterator<Item = &'a ConvState>, tab: InboxTab, me: AgentId, search: &str) -> Vec<ConversationId> {
+    rows(convs, tab, me, search).into_iter().map(ConvState::id).collect()
+}
+
+/// The badge on a tab: how many conversations it lists.
+pub fn count<'a>(convs: impl Iterator<Item = &'a ConvState>, tab: InboxTab, me: AgentId) -> usize {
+    convs.filter(|c| tab.contains(c, me)).count()
+}

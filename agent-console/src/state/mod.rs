@@ -1,0 +1,1114 @@
+//! The console's whole state in one store, changed only by [`Store::apply`] with an
+//! [`Action`]; what must happen outside (socket frames, storage, sounds) comes back
+//! as [`Effect`]s for the browser glue to carry out. Pure: no browser, no clock, no
+//! randomness (times and jitter arrive inside actions), so it is unit-tested
+//! natively.
+
+pub mod backoff;
+pub mod conv;
+pub mod idle;
+pub mod inbox;
+pub mod notify;
+pub mod outbox;
+pub mod shortcuts;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use natter_protocol::{
+    AgentFrame, AgentId, AgentInfo, Author, ClientMsgId, ConversationId, ConversationStatus,
+    ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Seq, ServerFrame, TenantId,
+    UnixMillis, DEFAULT_MAX_TEXT_BYTES, PROTOCOL_VERSION,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+use conv::{ConvState, Label, GAP_GRACE_MS, TYPING_TTL_MS};
+use idle::IdleStatus;
+use inbox::InboxTab;
+use notify::{Alert, AlertKind, Notifier, NotifySettings};
+use outbox::{Outbox, Pending, PendingState};
+use shortcuts::Shortcut;
+
+/// At most this many conversations are open side by side.
+pub const MAX_OPEN: usize = 8;
+/// Notices disappear after this long.
+pub const NOTICE_TTL_MS: i64 = 15_000;
+/// While the agent keeps typing, `typing on` is repeated this often.
+pub const TYPING_RESEND_MS: i64 = 4_000;
+/// `typing off` goes out after this long without input.
+pub const TYPING_IDLE_MS: i64 = 3_000;
+
+/// A signed-in agent session, kept in localStorage across reloads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub tenant: TenantId,
+    pub token: String,
+    pub agent: AgentInfo,
+    pub expires_at: UnixMillis,
+    pub idle_timeout_secs: u64,
+}
+
+impl Session {
+    pub fn owner(&self) -> Owner {
+        Owner { tenant: self.tenant.clone(), agent: self.agent.id }
+    }
+}
+
+/// Whose drafts these are: drafts survive an expired session, and come back when
+/// the same agent of the same tenant signs in again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Owner {
+    pub tenant: TenantId,
+    pub agent: AgentId,
+}
+
+/// Remembered preferences.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Settings {
+    #[serde(default)]
+    pub notify: NotifySettings,
+    #[serde(default)]
+    pub locale: Locale,
+}
+
+/// The sign-in form's state.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SignInState {
+    #[default]
+    Idle,
+    Submitting,
+    Failed(SignInError),
+}
+
+/// Why a sign-in failed, in terms the form can word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInError {
+    /// Wrong email or password (never which).
+    InvalidCredentials,
+    TooManyAttempts { retry_after_secs: Option<u64> },
+    UnknownTenant,
+    /// The relay could not be reached.
+    Unreachable,
+    /// Anything else, with the relay's message.
+    Other(String),
+}
+
+/// Why the agent is back at the sign-in form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedOut {
+    /// The relay ended the session (expired, revoked).
+    Expired,
+    /// No activity for the idle timeout.
+    Idle,
+}
+
+/// The agent socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Conn {
+    /// Signed out: no socket wanted.
+    #[default]
+    Offline,
+    /// Opening, or open and waiting for `agent_welcome`.
+    Connecting { attempt: u32 },
+    Online,
+    /// Dropped; the next attempt is at `at`.
+    Retrying { attempt: u32, at: UnixMillis },
+}
+
+impl Conn {
+    /// Whether the "reconnecting…" banner shows.
+    pub fn reconnecting(self) -> bool {
+        matches!(self, Conn::Retrying { .. } | Conn::Connecting { attempt: 1.. })
+    }
+}
+
+/// A modal or overlay on top of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Help,
+    Settings,
+    Transfer(ConversationId),
+    ConfirmClose(ConversationId),
+}
+
+/// A message to the agent about something that went wrong or needs attention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub id: u64,
+    pub at: UnixMillis,
+    pub conversation_id: Option<ConversationId>,
+    pub kind: NoticeKind,
+}
+
+/// What a notice says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Lost a claim race: `by` is who has it, when known; `detail` the relay's words.
+    AlreadyClaimed { by: Option<String>, detail: String },
+    /// A message went to a conversation that had just closed; its text is back in the composer.
+    ClosedTextKept,
+    /// An action on a conversation that is closed.
+    ConversationClosed,
+    /// The message is longer than the relay accepts.
+    TooLong,
+    /// Any other refusal from the relay.
+    Refused { code: ErrorCode, detail: String },
+}
+
+/// Something for screen readers' polite live region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announce {
+    NewVisitor(Label),
+    NewMessage(Label),
+    TransferredToMe(Label),
+}
+
+/// What the glue should focus after rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FocusTarget {
+    Composer(ConversationId),
+    Inbox,
+    SignIn,
+}
+
+/// Timing of the current sign-in, for the benchmark: sign-in answered → inbox live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Metrics {
+    pub signed_in_at: Option<UnixMillis>,
+    pub inbox_ready_at: Option<UnixMillis>,
+}
+
+/// The console agent's own typing state in one conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypingOut {
+    pub sent_at: UnixMillis,
+    pub input_at: UnixMillis,
+}
+
+/// Everything that changes the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Page load, with what localStorage held.
+    Boot {
+        now: UnixMillis,
+        session: Option<Session>,
+        last_activity: Option<UnixMillis>,
+        drafts: BTreeMap<ConversationId, String>,
+        outbox: Outbox,
+        settings: Settings,
+        focused: bool,
+    },
+    /// Once a second.
+    Tick { now: UnixMillis },
+    /// The agent moved, typed or clicked (throttled by the glue).
+    Activity { now: UnixMillis },
+    WindowFocus { focused: bool, now: UnixMillis },
+    SignInStarted,
+    /// Login succeeded; `drafts`/`outbox` are what storage held for this agent.
+    SignedIn {
+        now: UnixMillis,
+        tenant: TenantId,
+        response: LoginResponse,
+        drafts: BTreeMap<ConversationId, String>,
+        outbox: Outbox,
+    },
+    SignInFailed(SignInError),
+    Logout,
+    SocketOpened,
+    /// The socket closed or failed; `jitter` in 0..=1000 spreads the retry.
+    SocketClosed { now: UnixMillis, jitter: u16 },
+    Frame { now: UnixMillis, frame: ServerFrame },
+    SelectTab(InboxTab),
+    Search(String),
+    Open(ConversationId),
+    CloseView(ConversationId),
+    Shortcut(Shortcut),
+    DraftChanged { id: ConversationId, text: String, now: UnixMillis },
+    /// Send the draft of conversation `id` as a message with this fresh `client_id`.
+    Send { id: ConversationId, client_id: ClientMsgId, now: UnixMillis },
+    Retry(ClientMsgId),
+    /// Take a failed message back into the composer.
+    EditFailed(ClientMsgId),
+    Claim(ConversationId),
+    Transfer { id: ConversationId, to: AgentId, note: String },
+    CloseConversation(ConversationId),
+    ShowDialog(Option<Dialog>),
+    DismissNotice(u64),
+    SetSettings(Settings),
+}
+
+/// What the glue must do after an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open the agent socket after this delay (closing any old one).
+    Connect { delay_ms: u32 },
+    Disconnect,
+    Send(AgentFrame),
+    SaveSession(Option<Session>),
+    SaveActivity(UnixMillis),
+    /// Persist this agent's drafts and unacknowledged messages.
+    SaveDrafts { owner: Owner, drafts: BTreeMap<ConversationId, String>, outbox: Outbox },
+    ClearDrafts(Owner),
+    SaveSettings(Settings),
+    /// `POST /v1/agent/logout` with this token (best effort).
+    Logout { token: String },
+    Alert(Alert),
+    Focus(FocusTarget),
+}
+
+/// The store.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Store {
+    pub now: UnixMillis,
+    pub session: Option<Session>,
+    pub sign_in: SignInState,
+    pub signed_out: Option<SignedOut>,
+    pub last_activity: UnixMillis,
+    pub conn: Conn,
+    /// An `agent_welcome` arrived at least once in this session (later ones are resumes).
+    pub welcomed: bool,
+    pub agents: Vec<AgentInfo>,
+    pub convs: BTreeMap<ConversationId, Rc<ConvState>>,
+    /// Messages for conversations not (yet) known, merged when their summary comes.
+    pub orphans: BTreeMap<ConversationId, Vec<Message>>,
+    pub tab: InboxTab,
+    pub search: String,
+    /// Open conversations, in the order of the switcher.
+    pub open: Vec<ConversationId>,
+    pub focused: Option<ConversationId>,
+    pub drafts: BTreeMap<ConversationId, String>,
+    pub drafts_owner: Option<Owner>,
+    pub outbox: Outbox,
+    pub typing_out: BTreeMap<ConversationId, TypingOut>,
+    pub notices: Vec<Notice>,
+    pub next_notice: u64,
+    pub notifier: Notifier,
+    pub settings: Settings,
+    pub window_focused: bool,
+    pub dialog: Option<Dialog>,
+    pub announce: Option<(u64, Announce)>,
+    pub metrics: Metrics,
+}
+
+impl Store {
+    /// Applies one action and returns what the glue must do.
+    pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match action {
+            Action::Boot { now, session, last_activity, drafts, outbox, settings, focused } => {
+                self.now = now;
+                self.settings = settings;
+                self.window_focused = focused;
+                if let Some(session) = session {
+                    let owner = session.owner();
+                    self.drafts_owner = Some(owner);
+                    self.drafts = drafts;
+                    self.outbox = outbox;
+                    let last = last_activity.unwrap_or(now);
+                    let idle = idle::status(now, last, session.idle_timeout_secs);
+                    if now >= session.expires_at {
+                        self.signed_out = Some(SignedOut::Expired);
+                        fx.push(Effect::SaveSession(None));
+                    } else if idle == IdleStatus::Expired {
+                        self.signed_out = Some(SignedOut::Idle);
+                        fx.push(Effect::SaveSession(None));
+                        fx.push(Effect::Logout { token: session.token });
+                    } else {
+                        self.last_activity = last;
+                        self.session = Some(session);
+                        self.conn = Conn::Connecting { attempt: 0 };
+                        self.metrics = Metrics { signed_in_at: Some(now), inbox_ready_at: None };
+                        fx.push(Effect::Connect { delay_ms: 0 });
+                    }
+                }
+            }
+            Action::Tick { now } => self.tick(now, &mut fx),
+            Action::Activity { now } => {
+                if self.session.is_some() {
+                    self.last_activity = now;
+                    fx.push(Effect::SaveActivity(now));
+                }
+            }
+            Action::WindowFocus { focused, now } => {
+                self.window_focused = focused;
+                if focused && self.session.is_some() {
+                    self.last_activity = now;
+                    if let Some(id) = self.focused {
+                        self.mark_seen(id, &mut fx);
+                    }
+                }
+            }
+            Action::SignInStarted => self.sign_in = SignInState::Submitting,
+            Action::SignInFailed(error) => self.sign_in = SignInState::Failed(error),
+            Action::SignedIn { now, tenant, response, drafts, outbox } => {
+                let session = Session {
+                    tenant,
+                    token: response.token,
+                    agent: response.agent,
+                    expires_at: response.expires_at,
+                    idle_timeout_secs: response.idle_timeout_secs,
+                };
+                let owner = session.owner();
+                if self.drafts_owner.as_ref() == Some(&owner) {
+                    // Same agent again (after an expiry): what is in memory is newest.
+                    for (id, text) in drafts {
+                        self.drafts.entry(id).or_insert(text);
+                    }
+                    for p in outbox.items {
+                        self.outbox.push(p);
+                    }
+                } else {
+                    self.drafts = drafts;
+                    self.outbox = outbox;
+                    self.convs.clear();
+                    self.orphans.clear();
+                    self.open.clear();
+                    self.focused = None;
+                    self.drafts_owner = Some(owner);
+                }
+                self.outbox.requeue();
+                self.now = now;
+                self.last_activity = now;
+                self.sign_in = SignInState::Idle;
+                self.signed_out = None;
+                self.welcomed = false;
+                self.conn = Conn::Connecting { attempt: 0 };
+                self.metrics = Metrics { signed_in_at: Some(now), inbox_ready_at: None };
+                fx.push(Effect::SaveSession(Some(session.clone())));
+                fx.push(Effect::SaveActivity(now));
+                self.session = Some(session);
+                fx.push(Effect::Connect { delay_ms: 0 });
+            }
+            Action::Logout => {
+                if let Some(session) = self.session.take() {
+                    fx.push(Effect::Logout { token: session.token.clone() });
+                    fx.push(Effect::ClearDrafts(session.owner()));
+                }
+                fx.push(Effect::Disconnect);
+                fx.push(Effect::SaveSession(None));
+                let settings = self.settings;
+                let focused = self.window_focused;
+                *self = Store { settings, window_focused: focused, now: self.now, ..Store::default() };
+                fx.push(Effect::Focus(FocusTarget::SignIn));
+            }
+            Action::SocketOpened => {
+                if let Some(session) = &self.session {
+                    fx.push(Effect::Send(AgentFrame::Hello { v: PROTOCOL_VERSION, token: session.token.clone() }));
+                    if let Conn::Retrying { attempt, .. } = self.conn {
+                        self.conn = Conn::Connecting { attempt };
+                    }
+                }
+            }
+            Action::SocketClosed { now, jitter } => self.socket_closed(now, jitter, &mut fx),
+            Action::Frame { now, frame } => {
+                self.now = now;
+                self.frame(frame, &mut fx);
+            }
+            Action::SelectTab(tab) => self.tab = tab,
+            Action::Search(s) => self.search = s,
+            Action::Open(id) => self.open_conversation(id, &mut fx),
+            Action::CloseView(id) => {
+                if let Some(pos) = self.open.iter().position(|&o| o == id) {
+                    self.open.remove(pos);
+                    if self.focused == Some(id) {
+                        self.focused = self.open.get(pos).or_else(|| self.open.last()).copied();
+                    }
+                }
+            }
+            Action::Shortcut(s) => self.shortcut(s, &mut fx),
+            Action::DraftChanged { id, text, now } => self.draft_changed(id, text, now, &mut fx),
+            Action::Send { id, client_id, now } => self.send(id, client_id, now, &mut fx),
+            Action::Retry(client_id) => {
+                if let Some(p) = self.outbox.get_mut(&client_id) {
+                    if matches!(p.state, PendingState::Failed(_)) {
+                        p.state = PendingState::Queued;
+                        self.flush_outbox(&mut fx);
+                        self.save_drafts(&mut fx);
+                    }
+                }
+            }
+            Action::EditFailed(client_id) => {
+                if let Some(p) = self.outbox.take(&client_id) {
+                    self.restore_text(p.conversation_id, &p.text);
+                    self.save_drafts(&mut fx);
+                    fx.push(Effect::Focus(FocusTarget::Composer(p.conversation_id)));
+                }
+            }
+            Action::Claim(id) => {
+                let online = self.conn == Conn::Online;
+                if let Some(c) = self.conv_mut(id) {
+                    if online && c.summary.status == ConversationStatus::Waiting && !c.claiming {
+                        c.claiming = true;
+                        fx.push(Effect::Send(AgentFrame::Claim { conversation_id: id }));
+                    }
+                }
+            }
+            Action::Transfer { id, to, note } => {
+                let note = note.trim();
+                let note = (!note.is_empty()).then(|| note.to_owned());
+                if self.conn == Conn::Online {
+                    fx.push(Effect::Send(AgentFrame::Transfer { conversation_id: id, to, note }));
+                }
+                self.dialog = None;
+            }
+            Action::CloseConversation(id) => {
+                if self.conn == Conn::Online {
+                    fx.push(Effect::Send(AgentFrame::Close { conversation_id: id }));
+                }
+                self.dialog = None;
+            }
+            Action::ShowDialog(d) => self.dialog = d,
+            Action::DismissNotice(id) => self.notices.retain(|n| n.id != id),
+            Action::SetSettings(s) => {
+                self.settings = s;
+                fx.push(Effect::SaveSettings(s));
+            }
+        }
+        fx
+    }
+
+    // ----- queries used by the views -----
+
+    pub fn me(&self) -> Option<&AgentInfo> {
+        self.session.as_ref().map(|s| &s.agent)
+    }
+
+    pub fn my_id(&self) -> AgentId {
+        self.session.as_ref().map_or(AgentId(0), |s| s.agent.id)
+    }
+
+    pub fn conv(&self, id: ConversationId) -> Option<&Rc<ConvState>> {
+        self.convs.get(&id)
+    }
+
+    /// Conversations of a tab, in display order.
+    pub fn rows(&self, tab: InboxTab) -> Vec<&ConvState> {
+        let search = self.search.trim().to_lowercase();
+        inbox::rows(self.convs.values().map(|c| &**c), tab, self.my_id(), &search)
+    }
+
+    pub fn tab_count(&self, tab: InboxTab) -> usize {
+        inbox::count(self.convs.values().map(|c| &**c), tab, self.my_id())
+    }
+
+    /// The number in the window title: unread visitor messages in the queue and in
+    /// this agent's conversations.
+    pub fn title_count(&self) -> usize {
+        let me = self.my_id();
+        self.convs
+            .values()
+            .filter(|c| c.summary.status == ConversationStatus::Waiting || c.assigned_to(me))
+            .map(|c| c.unread())
+            .sum()
+    }
+
+    pub fn idle_status(&self) -> IdleStatus {
+        match &self.session {
+            Some(s) => idle::status(self.now, self.last_activity, s.idle_timeout_secs),
+            None => IdleStatus::Active,
+        }
+    }
+
+    pub fn draft(&self, id: ConversationId) -> &str {
+        self.drafts.get(&id).map_or("", String::as_str)
+    }
+
+    /// Whether this agent may write in the conversation now.
+    pub fn can_reply(&self, id: ConversationId) -> bool {
+        self.convs.get(&id).is_some_and(|c| c.assigned_to(self.my_id()))
+    }
+
+    /// Conversations whose history must be fetched: `(id, after_seq)`. This is the
+    /// resume bookkeeping: after a reconnect, everything the relay has beyond what
+    /// the console holds without a gap.
+    pub fn needs_sync(&self) -> Vec<(ConversationId, Seq)> {
+        self.convs
+            .values()
+            .filter(|c| !c.syncing && c.has_gap())
+            .map(|c| (c.id(), c.held_seq()))
+            .collect()
+    }
+
+    // ----- internals -----
+
+    fn conv_mut(&mut self, id: ConversationId) -> Option<&mut ConvState> {
+        self.convs.get_mut(&id).map(Rc::make_mut)
+    }
+
+    fn notice(&mut self, conversation_id: Option<ConversationId>, kind: NoticeKind) {
+        self.next_notice += 1;
+        let id = self.next_notice;
+        // One notice per conversation and kind: a repeat replaces the old one.
+        self.notices.retain(|n| !(n.conversation_id == conversation_id && n.kind == kind));
+        self.notices.push(Notice { id, at: self.now, conversation_id, kind });
+    }
+
+    fn announce(&mut self, a: Announce) {
+        let n = self.announce.as_ref().map_or(0, |(n, _)| n + 1);
+        self.announce = Some((n, a));
+    }
+
+    fn save_drafts(&self, fx: &mut Vec<Effect>) {
+        if let Some(owner) = &self.drafts_owner {
+            fx.push(Effect::SaveDrafts { owner: owner.clone(), drafts: self.drafts.clone(), outbox: self.outbox.clone() });
+        }
+    }
+
+    fn end_session(&mut self, reason: SignedOut, fx: &mut Vec<Effect>) {
+        let Some(session) = self.session.take() else { return };
+        if reason == SignedOut::Idle {
+            fx.push(Effect::Logout { token: session.token });
+        }
+        fx.push(Effect::Disconnect);
+        fx.push(Effect::SaveSession(None));
+        self.signed_out = Some(reason);
+        self.sign_in = SignInState::Idle;
+        self.conn = Conn::Offline;
+        self.dialog = None;
+        self.typing_out.clear();
+        self.outbox.requeue();
+        for c in self.convs.values_mut() {
+            let c = Rc::make_mut(c);
+            c.syncing = false;
+            c.claiming = false;
+        }
+        // Drafts and unsent messages stay, in memory and in storage.
+        self.save_drafts(fx);
+        fx.push(Effect::Focus(FocusTarget::SignIn));
+    }
+
+    fn tick(&mut self, now: UnixMillis, fx: &mut Vec<Effect>) {
+        self.now = now;
+        if let Some(s) = &self.session {
+            if now >= s.expires_at {
+                self.end_session(SignedOut::Expired, fx);
+            } else if self.idle_status() == IdleStatus::Expired {
+                self.end_session(SignedOut::Idle, fx);
+            }
+        }
+        let stale: Vec<ConversationId> = self
+            .typing_out
+            .iter()
+            .filter(|(_, t)| now.0 - t.input_at.0 >= TYPING_IDLE_MS)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            self.typing_out.remove(&id);
+            if self.conn == Conn::Online {
+                fx.push(Effect::Send(AgentFrame::Typing { conversation_id: id, on: false }));
+            }
+        }
+        if self.conn == Conn::Online {
+            let due: Vec<ConversationId> = self
+                .convs
+                .values()
+                .filter(|c| !c.syncing && c.has_gap())
+                .filter(|c| c.gap_seen_at.is_some_and(|t| now.0 - t.0 >= GAP_GRACE_MS))
+                .map(|c| c.id())
+                .collect();
+            for id in due {
+                self.request_sync(id, fx);
+            }
+        }
+        self.notices.retain(|n| now.0 - n.at.0 < NOTICE_TTL_MS);
+    }
+
+    fn socket_closed(&mut self, now: UnixMillis, jitter: u16, fx: &mut Vec<Effect>) {
+        self.outbox.requeue();
+        self.typing_out.clear();
+        for c in self.convs.values_mut() {
+            if c.syncing || c.claiming || c.visitor_typing_until.is_some() {
+                let c = Rc::make_mut(c);
+                c.syncing = false;
+                c.claiming = false;
+                c.visitor_typing_until = None;
+            }
+        }
+        if self.session.is_none() {
+            self.conn = Conn::Offline;
+            return;
+        }
+        let attempt = match self.conn {
+            Conn::Connecting { attempt } | Conn::Retrying { attempt, .. } => attempt + 1,
+            Conn::Online | Conn::Offline => 1,
+        };
+        let delay = backoff::delay_ms(attempt, jitter);
+        self.conn = Conn::Retrying { attempt, at: UnixMillis(now.0 + i64::from(delay)) };
+        fx.push(Effect::Connect { delay_ms: delay });
+    }
+
+    fn request_sync(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
+        if self.conn != Conn::Online {
+            return;
+        }
+        if let Some(c) = self.conv_mut(id) {
+            if !c.syncing {
+                c.syncing = true;
+                c.gap_seen_at = None;
+                fx.push(Effect::Send(AgentFrame::Sync { conversation_id: id, after_seq: c.held_seq() }));
+            }
+        }
+    }
+
+    fn flush_outbox(&mut self, fx: &mut Vec<Effect>) {
+        if self.conn != Conn::Online {
+            return;
+        }
+        for p in self.outbox.flush() {
+            fx.push(Effect::Send(AgentFrame::Send {
+                conversation_id: p.conversation_id,
+                client_id: p.client_id,
+                text: p.text,
+            }));
+        }
+    }
+
+    /// Puts `text` back in the composer of `id`, before whatever is there.
+    fn restore_text(&mut self, id: ConversationId, text: &str) {
+        let draft = self.drafts.entry(id).or_default();
+        if draft.is_empty() {
+            *draft = text.to_owned();
+        } else if !draft.starts_with(text) {
+            *draft = format!("{text}\n{draft}");
+        }
+    }
+
+    /// The agent is looking at `id`: clear its unread count and tell the relay.
+    fn mark_seen(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
+        if !self.window_focused || self.focused != Some(id) {
+            return;
+        }
+        let me = self.my_id();
+        let online = self.conn == Conn::Online;
+        if let Some(c) = self.convs.get(&id) {
+            let held = c.held_seq();
+            let wants_read = online && c.assigned_to(me) && held > c.read_sent;
+            if held > c.seen_seq || wants_read {
+                let c = self.conv_mut(id).expect("present");
+                c.seen_seq = c.seen_seq.max(held);
+                if wants_read {
+                    c.read_sent = held;
+                    fx.push(Effect::Send(AgentFrame::Read { conversation_id: id, seq: held }));
+                }
+            }
+        }
+    }
+
+    fn open_conversation(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
+        if !self.convs.contains_key(&id) {
+            return;
+        }
+        if !self.open.contains(&id) {
+            if self.open.len() >= MAX_OPEN {
+                let drop = self.open.iter().position(|&o| Some(o) != self.focused).unwrap_or(0);
+                self.open.remove(drop);
+            }
+            self.open.push(id);
+        }
+        self.focused = Some(id);
+        if self.convs.get(&id).is_some_and(|c| c.has_gap()) {
+            self.request_sync(id, fx);
+        }
+        self.mark_seen(id, fx);
+    }
+
+    fn shortcut(&mut self, s: Shortcut, fx: &mut Vec<Effect>) {
+        match s {
+            Shortcut::NextConversation | Shortcut::PreviousConversation => {
+                let ids: Vec<ConversationId> = self.rows(self.tab).iter().map(|c| c.id()).collect();
+                if ids.is_empty() {
+                    return;
+                }
+                let pos = self.focused.and_then(|f| ids.iter().position(|&i| i == f));
+                let next = match (s, pos) {
+                    (Shortcut::NextConversation, Some(p)) => (p + 1) % ids.len(),
+                    (Shortcut::NextConversation, None) => 0,
+                    (_, Some(p)) => (p + ids.len() - 1) % ids.len(),
+                    (_, None) => ids.len() - 1,
+                };
+                self.open_conversation(ids[next], fx);
+            }
+            Shortcut::OpenConversation(n) => {
+                if let Some(&id) = self.open.get(n) {
+                    self.open_conversation(id, fx);
+                }
+            }
+            Shortcut::FocusComposer => {
+                if let Some(id) = self.focused {
+                    fx.push(Effect::Focus(FocusTarget::Composer(id)));
+                }
+            }
+            Shortcut::FocusInbox => fx.push(Effect::Focus(FocusTarget::Inbox)),
+            Shortcut::Claim => {
+                if let Some(id) = self.focused {
+                    self.apply_into(Action::Claim(id), fx);
+                }
+            }
+            Shortcut::Close => {
+                if let Some(id) = self.focused.filter(|&id| self.convs.get(&id).is_some_and(|c| c.is_open())) {
+                    self.dialog = Some(Dialog::ConfirmClose(id));
+                }
+            }
+            Shortcut::Transfer => {
+                if let Some(id) = self.focused.filter(|&id| self.can_reply(id)) {
+                    self.dialog = Some(Dialog::Transfer(id));
+                }
+            }
+            Shortcut::Help => {
+                self.dialog = if self.dialog == Some(Dialog::Help) { None } else { Some(Dialog::Help) };
+            }
+            Shortcut::Escape => self.dialog = None,
+        }
+    }
+
+    fn apply_into(&mut self, action: Action, fx: &mut Vec<Effect>) {
+        let more = self.apply(action);
+        fx.extend(more);
+    }
+
+    fn draft_changed(&mut self, id: ConversationId, text: String, now: UnixMillis, fx: &mut Vec<Effect>) {
+        let empty = text.is_empty();
+        if empty {
+            self.drafts.remove(&id);
+        } else {
+            self.drafts.insert(id, text);
+        }
+        self.save_drafts(fx);
+        if self.conn != Conn::Online || !self.can_reply(id) {
+            return;
+        }
+        if empty {
+            if self.typing_out.remove(&id).is_some() {
+                fx.push(Effect::Send(AgentFrame::Typing { conversation_id: id, on: false }));
+            }
+            return;
+        }
+        let entry = self.typing_out.get(&id).copied();
+        let sent_at = match entry {
+            Some(t) if now.0 - t.sent_at.0 < TYPING_RESEND_MS => t.sent_at,
+            _ => {
+                fx.push(Effect::Send(AgentFrame::Typing { conversation_id: id, on: true }));
+                now
+            }
+        };
+        self.typing_out.insert(id, TypingOut { sent_at, input_at: now });
+    }
+
+    fn send(&mut self, id: ConversationId, client_id: ClientMsgId, now: UnixMillis, fx: &mut Vec<Effect>) {
+        let text = self.draft(id).trim_end().to_owned();
+        if text.trim().is_empty() {
+            return;
+        }
+        let Some(conv) = self.convs.get(&id) else { return };
+        if conv.summary.status == ConversationStatus::Closed {
+            self.notice(Some(id), NoticeKind::ConversationClosed);
+            return;
+        }
+        if text.len() > DEFAULT_MAX_TEXT_BYTES {
+            self.notice(Some(id), NoticeKind::TooLong);
+            return;
+        }
+        let pending = Pending { client_id, conversation_id: id, text, at: now, state: PendingState::Queued };
+        if !self.outbox.push(pending) {
+            return; // the same message twice: it is already on its way
+        }
+        self.drafts.remove(&id);
+        if self.typing_out.remove(&id).is_some() && self.conn == Conn::Online {
+            fx.push(Effect::Send(AgentFrame::Typing { conversation_id: id, on: false }));
+        }
+        self.flush_outbox(fx);
+        self.save_drafts(fx);
+    }
+
+    fn frame(&mut self, frame: ServerFrame, fx: &mut Vec<Effect>) {
+        match frame {
+            ServerFrame::AgentWelcome { agent, agents, conversations, .. } => {
+                self.welcome(agent, agents, conversations, fx);
+            }
+            ServerFrame::Conversation { conversation } => self.upsert(conversation, true, fx),
+            ServerFrame::Message { conversation_id, message } => self.message(conversation_id, message, true, fx),
+            ServerFrame::History { conversation_id, messages, more } => {
+                for m in messages {
+                    self.message(conversation_id, m, false, fx);
+                }
+                if !more {
+                    let now = self.now;
+                    if let Some(c) = self.conv_mut(conversation_id) {
+                        c.syncing = false;
+                        c.gap_seen_at = c.has_gap().then_some(now);
+                    }
+                }
+                self.mark_seen(conversation_id, fx);
+            }
+            ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
+                if let Some(p) = self.outbox.take(&client_id) {
+                    let now = self.now;
+                    let me = self.me().cloned();
+                    if let (Some(me), Some(c)) = (me, self.conv_mut(conversation_id)) {
+                        c.insert(Message {
+                            seq,
+                            at: p.at,
+                            author: Author::Agent { id: me.id, name: me.name },
+                            body: MessageBody::Text { text: p.text, client_id },
+                        });
+                        if c.has_gap() && c.gap_seen_at.is_none() {
+                            c.gap_seen_at = Some(now);
+                        }
+                    }
+                    self.save_drafts(fx);
+                    self.mark_seen(conversation_id, fx);
+                }
+            }
+            ServerFrame::Typing { conversation_id, who, on } => {
+                if who == Author::Visitor {
+                    let until = on.then(|| UnixMillis(self.now.0 + TYPING_TTL_MS));
+                    if let Some(c) = self.conv_mut(conversation_id) {
+                        c.visitor_typing_until = until;
+                    }
+                }
+            }
+            ServerFrame::Read { conversation_id, by, seq } => {
+                if let Some(c) = self.conv_mut(conversation_id) {
+                    match by {
+                        Author::Visitor => c.summary.visitor_read_seq = c.summary.visitor_read_seq.max(seq),
+                        Author::Agent { .. } => c.summary.agent_read_seq = c.summary.agent_read_seq.max(seq),
+                        Author::System => {}
+                    }
+                }
+            }
+            ServerFrame::Error { code, message, client_id, conversation_id, fatal } => {
+                self.error(code, message, client_id, conversation_id, fatal, fx);
+            }
+            // Visitor-only frames never reach an agent socket.
+            ServerFrame::Welcome { .. } | ServerFrame::VisitorConversation { .. } => {}
+        }
+    }
+
+    fn welcome(
+        &mut self,
+        agent: AgentInfo,
+        agents: Vec<AgentInfo>,
+        conversations: Vec<ConversationSummary>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let resume = self.welcomed;
+        self.welcomed = true;
+        self.conn = Conn::Online;
+        if let Some(s) = &mut self.session {
+            if s.agent != agent {
+                s.agent = agent;
+                fx.push(Effect::SaveSession(Some(s.clone())));
+            }
+        }
+        self.agents = agents;
+        let present: BTreeSet<ConversationId> = conversations.iter().map(|c| c.id).collect();
+        for summary in conversations {
+            self.upsert(summary, resume, fx);
+        }
+        // Held as waiting/active but not in the welcome: closed while we were away.
+        let gone: Vec<ConversationId> = self
+            .convs
+            .values()
+            .filter(|c| c.is_open() && !present.contains(&c.id()))
+            .map(|c| c.id())
+            .collect();
+        for id in gone {
+            let now = self.now;
+            if let Some(c) = self.conv_mut(id) {
+                c.summary.status = ConversationStatus::Closed;
+                c.summary.closed_at.get_or_insert(now);
+            }
+            if self.open.contains(&id) {
+                // Fetch the close event (and anything before it) for the open view.
+                if let Some(c) = self.conv_mut(id) {
+                    c.summary.last_seq = Seq(c.summary.last_seq.0.max(c.held_seq().0 + 1));
+                }
+            }
+        }
+        for (id, _) in self.needs_sync() {
+            self.request_sync(id, fx);
+        }
+        self.flush_outbox(fx);
+        if self.metrics.inbox_ready_at.is_none() {
+            self.metrics.inbox_ready_at = Some(self.now);
+        }
+        if let Some(id) = self.focused {
+            self.mark_seen(id, fx);
+        }
+    }
+
+    /// A conversation summary arrived (welcome or live). `alerts`: whether changes
+    /// may ring (not for the first welcome's initial list).
+    fn upsert(&mut self, mut summary: ConversationSummary, alerts: bool, fx: &mut Vec<Effect>) {
+        let id = summary.id;
+        let me = self.my_id();
+        let now = self.now;
+        let mut alert = None;
+        match self.convs.get_mut(&id) {
+            Some(rc) => {
+                let c = Rc::make_mut(rc);
+                let was = c.summary.clone();
+                summary.last_seq = summary.last_seq.max(c.max_seq());
+                summary.agent_read_seq = summary.agent_read_seq.max(was.agent_read_seq);
+                summary.visitor_read_seq = summary.visitor_read_seq.max(was.visitor_read_seq);
+                if summary.preview.is_none() {
+                    summary.preview = was.preview.clone();
+                }
+                if summary.status != ConversationStatus::Waiting {
+                    c.claiming = false;
+                }
+                let now_mine = summary.status == ConversationStatus::Active
+                    && summary.assignee.as_ref().is_some_and(|a| a.id == me);
+                let was_mine = was.status == ConversationStatus::Active
+                    && was.assignee.as_ref().is_some_and(|a| a.id == me);
+                if now_mine && !was_mine && was.status == ConversationStatus::Active {
+                    alert = Some(AlertKind::TransferredToMe);
+                } else if summary.status == ConversationStatus::Waiting && was.status != ConversationStatus::Waiting {
+                    alert = Some(AlertKind::NewVisitor);
+                }
+                if summary.status == ConversationStatus::Closed {
+                    c.visitor_typing_until = None;
+                }
+                c.summary = summary;
+                if c.has_gap() && c.gap_seen_at.is_none() {
+                    c.gap_seen_at = Some(now);
+                }
+            }
+            None => {
+                if summary.status == ConversationStatus::Waiting {
+                    alert = Some(AlertKind::NewVisitor);
+                } else if summary.status == ConversationStatus::Active
+                    && summary.assignee.as_ref().is_some_and(|a| a.id == me)
+                {
+                    alert = Some(AlertKind::TransferredToMe);
+                }
+                let mut c = ConvState::new(summary);
+                for m in self.orphans.remove(&id).unwrap_or_default() {
+                    c.insert(m);
+                }
+                if c.has_gap() {
+                    // Its history is fetched by the welcome's resume pass, or (live)
+                    // after the grace period if its messages do not arrive by themselves.
+                    c.gap_seen_at = Some(now);
+                }
+                self.convs.insert(id, Rc::new(c));
+            }
+        }
+        if let Some(kind) = alert.filter(|_| alerts) {
+            self.alert(kind, id, fx);
+        }
+        if self.typing_out.contains_key(&id) && !self.can_reply(id) {
+            self.typing_out.remove(&id);
+        }
+        self.mark_seen(id, fx);
+    }
+
+    fn alert(&mut self, kind: AlertKind, id: ConversationId, fx: &mut Vec<Effect>) {
+        let Some(label) = self.convs.get(&id).map(|c| c.label()) else { return };
+        let viewing = self.focused == Some(id);
+        if let Some(a) = self.notifier.event(self.now, kind, id, self.settings.notify, self.window_focused, viewing) {
+            fx.push(Effect::Alert(a));
+        }
+        self.announce(match kind {
+            AlertKind::NewVisitor => Announce::NewVisitor(label),
+            AlertKind::NewMessage => Announce::NewMessage(label),
+            AlertKind::TransferredToMe => Announce::TransferredToMe(label),
+        });
+    }
+
+    fn message(&mut self, id: ConversationId, message: Message, live: bool, fx: &mut Vec<Effect>) {
+        let Some(rc) = self.convs.get_mut(&id) else {
+            let list = self.orphans.entry(id).or_default();
+            if !list.iter().any(|m| m.seq == message.seq) {
+                list.push(message);
+            }
+            return;
+        };
+        let mut outbox_changed = false;
+        if let MessageBody::Text { client_id, .. } = &message.body {
+            // Our own message echoed back (maybe before its ack): no longer pending.
+            if matches!(message.author, Author::Agent { .. }) && self.outbox.take(client_id).is_some() {
+                outbox_changed = true;
+            }
+        }
+        let from_visitor = matches!(message.author, Author::Visitor);
+        let c = Rc::make_mut(rc);
+        let new = c.insert(message);
+        let gap = live && new && c.has_gap() && !c.syncing;
+        let mine = c.assigned_to(self.session.as_ref().map_or(AgentId(0), |s| s.agent.id));
+        if outbox_changed {
+            self.save_drafts(fx);
+        }
+        if gap {
+            self.request_sync(id, fx);
+        }
+        if live && new && from_visitor && mine {
+            self.alert(AlertKind::NewMessage, id, fx);
+        }
+        if live {
+            self.mark_seen(id, fx);
+        }
+    }
+
+    fn error(
+        &mut self,
+        code: ErrorCode,
+        message: String,
+        client_id: Option<ClientMsgId>,
+        conversation_id: Option<ConversationId>,
+        fatal: bool,
+        fx: &mut Vec<Effect>,
+    ) {
+        if matches!(code, ErrorCode::SessionExpired | ErrorCode::Unauthorized) {
+            self.end_session(SignedOut::Expired, fx);
+            return;
+        }
+        if let Some(client_id) = client_id {
+            if code == ErrorCode::ConversationClosed {
+                if let Some(p) = self.outbox.take(&client_id) {
+                    self.restore_text(p.conversation_id, &p.text);
+                    self.notice(Some(p.conversation_id), NoticeKind::ClosedTextKept);
+                    if let Some(c) = self.conv_mut(p.conversation_id) {
+                        c.summary.status = ConversationStatus::Closed;
+                    }
+                    self.save_drafts(fx);
+                }
+            } else if let Some(p) = self.outbox.get_mut(&client_id) {
+                p.state = PendingState::Failed(code);
+                let conv = p.conversation_id;
+                self.save_drafts(fx);
+                self.notice(Some(conv), NoticeKind::Refused { code, detail: message });
+            }
+            return;
+        }
+        if let Some(id) = conversation_id {
+            if let Some(c) = self.conv_mut(id) {
+                c.claiming = false;
+                if c.syncing {
+                    // A refused sync is not retried until the next welcome.
+                    c.syncing = false;
+                    c.gap_seen_at = None;
+                    c.summary.last_seq = c.held_seq();
+                }
+            }
+        }
+        match code {
+            ErrorCode::AlreadyClaimed => {
+                let me = self.my_id();
+                let by = conversation_id
+                    .and_then(|id| self.convs.get(&id))
+                    .and_then(|c| c.summary.assignee.as_ref())
+                    .filter(|a| a.id != me)
+                    .map(|a| a.name.clone());
+                self.notice(conversation_id, NoticeKind::AlreadyClaimed { by, detail: message });
+            }
+            ErrorCode::ConversationClosed => self.notice(conversation_id, NoticeKind::ConversationClosed),
+            // Connection-level trouble: the socket closes and the banner says so.
+            ErrorCode::ShuttingDown | ErrorCode::SlowConsumer | ErrorCode::TooManyConnections if fatal => {}
+            _ => self.notice(conversation_id, NoticeKind::Refused { code, detail: message }),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Messages typed by the agent that the relay has not acknowledged yet. Each keeps
+//! its `client_id` for life, so a resend after a reconnect is stored once by the
+//! relay (it answers the resend with the original `ack`).
+
+use natter_protocol::{ClientMsgId, ConversationId, ErrorCode, UnixMillis};
+use serde::{Deserialize, Serialize};
+
+/// Where a pending message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PendingState {
+    /// Not yet written to the current socket (offline, or a new socket since).
+    Queued,
+    /// Written to the current socket; waiting for its `ack`.
+    Sent,
+    /// The relay refused it; the agent may retry or edit.
+    Failed(ErrorCode),
+}
+
+/// One unacknowledged message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub client_id: ClientMsgId,
+    pub conversation_id: ConversationId,
+    pub text: String,
+    pub at: UnixMillis,
+    pub state: PendingState,
+}
+
+/// Unacknowledged messages, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub items: Vec<Pending>,
+}
+
+impl Outbox {
+    /// Adds a message unless one with the same `client_id` is already pending.
+    pub fn push(&mut self, pending: Pending) -> bool {
+        if self.items.iter().any(|p| p.client_id == pending.client_id) {
+            return false;
+        }
+        self.items.push(pending);
+        true
+    }
+
+    /// Removes and returns the message acknowledged (or echoed) under `client_id`.
+    pub fn take(&mut self, client_id: &ClientMsgId) -> Option<Pending> {
+        let pos = self.items.iter().position(|p| &p.client_id == client_id)?;
+        Some(self.items.remove(pos))
+    }
+
+    pub fn get_mut(&mut self, client_id: &ClientMsgId) -> Option<&mut Pending> {
+        self.items.iter_mut().find(|p| &p.client_id == client_id)
+    }
+
+    /// Marks every queued message as sent and returns them, for (re)sending on a
+    /// fresh socket. Failed ones stay failed until the agent retries.
+    pub fn flush(&mut self) -> Vec<Pending> {
+        let mut out = Vec::new();
+        for p in &mut self.items {
+            if p.state == PendingState::Queued {
+                p.state = PendingState::Sent;
+                out.push(p.clone());
+            }
+        }
+        out
+    }
+
+    /// The socket closed: whatever was sent without an `ack` must go again.
+    pub fn requeue(&mut self) {
+        for p in &mut self.items {
+            if p.state == PendingState::Sent {
+                p.state = PendingState::Queued;
+            }
+        }
+    }
+
+    pub fn for_conversation(&self, id: ConversationId) -> impl Iterator<Item = &Pending> {
+        self.items.iter().filter(move |p| p.conversation_id == id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}

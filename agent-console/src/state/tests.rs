@@ -1,0 +1,684 @@
+//! Native unit tests of the store: reducer, unread counts, resume bookkeeping,
+//! draft keeping and send-once semantics.
+
+use std::collections::BTreeMap;
+
+use natter_protocol::{
+    AgentFrame, AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
+    ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Role, Seq,
+    ServerFrame, TenantId, UnixMillis, VisitorId, VisitorInfo,
+};
+
+use super::backoff;
+use super::idle::{self, IdleStatus};
+use super::inbox::InboxTab;
+use super::notify::{AlertKind, Notifier, NotifySettings};
+use super::outbox::PendingState;
+use super::shortcuts::{self, Shortcut};
+use super::*;
+
+const ME: AgentId = AgentId(1);
+const ANN: AgentId = AgentId(2);
+const T0: i64 = 1_700_000_000_000;
+
+fn at(ms: i64) -> UnixMillis {
+    UnixMillis(T0 + ms)
+}
+
+fn agent(id: AgentId, name: &str) -> AgentInfo {
+    AgentInfo { id, name: name.into(), email: format!("{name}@shop.test").to_lowercase(), role: Role::Agent }
+}
+
+fn cid(s: &str) -> ClientMsgId {
+    ClientMsgId::parse(s).expect("valid client id")
+}
+
+fn summary(id: u64, status: ConversationStatus, assignee: Option<AgentId>, last_seq: u64) -> ConversationSummary {
+    ConversationSummary {
+        id: ConversationId(id),
+        status,
+        visitor_id: VisitorId::parse("AAAAAAAAAAAAAAAAAAAAAA").expect("valid"),
+        visitor: VisitorInfo { name: Some(format!("V{id}")), ..VisitorInfo::default() },
+        user_agent: None,
+        assignee: assignee.map(|a| AgentRef { id: a, name: if a == ME { "Me".into() } else { "Ann".into() } }),
+        created_at: at(id as i64 * 1000),
+        closed_at: None,
+        last_seq: Seq(last_seq),
+        preview: None,
+        visitor_read_seq: Seq(0),
+        agent_read_seq: Seq(0),
+    }
+}
+
+fn visitor_msg(seq: u64, text: &str) -> Message {
+    Message {
+        seq: Seq(seq),
+        at: at(seq as i64 * 100),
+        author: Author::Visitor,
+        body: MessageBody::Text { text: text.into(), client_id: cid(&format!("v{seq}")) },
+    }
+}
+
+fn agent_msg(seq: u64, who: AgentId, client: &str) -> Message {
+    Message {
+        seq: Seq(seq),
+        at: at(seq as i64 * 100),
+        author: Author::Agent { id: who, name: "x".into() },
+        body: MessageBody::Text { text: "hello".into(), client_id: cid(client) },
+    }
+}
+
+fn login() -> LoginResponse {
+    LoginResponse { token: "tok".into(), agent: agent(ME, "Me"), expires_at: at(8 * 3_600_000), idle_timeout_secs: 1800 }
+}
+
+fn signed_in() -> Store {
+    let mut s = Store { window_focused: true, ..Store::default() };
+    let fx = s.apply(Action::SignedIn {
+        now: at(0),
+        tenant: TenantId::parse("demo").expect("valid"),
+        response: login(),
+        drafts: BTreeMap::new(),
+        outbox: Outbox::default(),
+    });
+    assert!(fx.contains(&Effect::Connect { delay_ms: 0 }));
+    let fx = s.apply(Action::SocketOpened);
+    assert_eq!(fx, vec![Effect::Send(AgentFrame::Hello { v: 1, token: "tok".into() })]);
+    s
+}
+
+fn frame(s: &mut Store, ms: i64, frame: ServerFrame) -> Vec<Effect> {
+    s.apply(Action::Frame { now: at(ms), frame })
+}
+
+fn welcome(s: &mut Store, ms: i64, conversations: Vec<ConversationSummary>) -> Vec<Effect> {
+    frame(
+        s,
+        ms,
+        ServerFrame::AgentWelcome { v: 1, agent: agent(ME, "Me"), agents: vec![agent(ME, "Me"), agent(ANN, "Ann")], conversations },
+    )
+}
+
+fn sent_frames(fx: &[Effect]) -> Vec<AgentFrame> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Send(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn syncs(fx: &[Effect]) -> Vec<(u64, u64)> {
+    sent_frames(fx)
+        .into_iter()
+        .filter_map(|f| match f {
+            AgentFrame::Sync { conversation_id, after_seq } => Some((conversation_id.0, after_seq.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn history(s: &mut Store, ms: i64, id: u64, messages: Vec<Message>) -> Vec<Effect> {
+    frame(s, ms, ServerFrame::History { conversation_id: ConversationId(id), messages, more: false })
+}
+
+fn c(s: &Store, id: u64) -> &ConvState {
+    s.conv(ConversationId(id)).expect("conversation held")
+}
+
+#[test]
+fn welcome_fills_the_inbox_and_fetches_histories() {
+    let mut s = signed_in();
+    let fx = welcome(
+        &mut s,
+        10,
+        vec![
+            summary(1, ConversationStatus::Waiting, None, 2),
+            summary(2, ConversationStatus::Active, Some(ME), 0),
+            summary(3, ConversationStatus::Active, Some(ANN), 5),
+        ],
+    );
+    assert_eq!(s.conn, Conn::Online);
+    assert_eq!(s.metrics.inbox_ready_at, Some(at(10)));
+    // Conversation 2 has no messages: nothing to fetch.
+    assert_eq!(syncs(&fx), vec![(1, 0), (3, 0)]);
+    assert_eq!(s.tab_count(InboxTab::Waiting), 1);
+    assert_eq!(s.tab_count(InboxTab::Mine), 1);
+    assert_eq!(s.tab_count(InboxTab::AllActive), 2);
+    // No sound for the initial list.
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Alert(_))));
+}
+
+#[test]
+fn resume_syncs_exactly_the_conversations_with_missed_messages() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 2), summary(2, ConversationStatus::Active, Some(ME), 1)]);
+    history(&mut s, 1, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")]);
+    history(&mut s, 1, 2, vec![visitor_msg(1, "c")]);
+    assert!(s.needs_sync().is_empty());
+
+    // The relay goes away; meanwhile conversation 1 gets two visitor messages.
+    let fx = s.apply(Action::SocketClosed { now: at(100), jitter: 500 });
+    assert!(matches!(fx.as_slice(), [Effect::Connect { .. }]));
+    assert!(s.conn.reconnecting());
+    s.apply(Action::SocketOpened);
+    let fx = welcome(
+        &mut s,
+        2_000,
+        vec![summary(1, ConversationStatus::Active, Some(ME), 4), summary(2, ConversationStatus::Active, Some(ME), 1)],
+    );
+    assert_eq!(syncs(&fx), vec![(1, 2)], "only what was missed, from where we were");
+    assert!(c(&s, 1).syncing);
+
+    // The history arrives, overlapping what we hold: every message once.
+    frame(&mut s, 2_100, ServerFrame::History { conversation_id: ConversationId(1), messages: vec![visitor_msg(2, "b"), visitor_msg(3, "d")], more: true });
+    assert!(c(&s, 1).syncing);
+    history(&mut s, 2_200, 1, vec![visitor_msg(3, "d"), visitor_msg(4, "e")]);
+    let seqs: Vec<u64> = c(&s, 1).messages.iter().map(|m| m.seq.0).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4]);
+    assert!(!c(&s, 1).syncing);
+    assert!(s.needs_sync().is_empty());
+    // A live copy of a message already fetched is ignored too.
+    frame(&mut s, 2_300, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(4, "e") });
+    assert_eq!(c(&s, 1).messages.len(), 4);
+}
+
+#[test]
+fn a_conversation_missing_from_the_resume_welcome_was_closed() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
+    history(&mut s, 1, 1, vec![visitor_msg(1, "hi")]);
+    s.apply(Action::Open(ConversationId(1)));
+    s.apply(Action::SocketClosed { now: at(10), jitter: 0 });
+    s.apply(Action::SocketOpened);
+    let fx = welcome(&mut s, 1_000, vec![]);
+    assert_eq!(c(&s, 1).summary.status, ConversationStatus::Closed);
+    assert_eq!(s.tab_count(InboxTab::Closed), 1);
+    // It is open on screen, so its last messages (the close event) are fetched.
+    assert_eq!(syncs(&fx), vec![(1, 1)]);
+    // If the relay refuses that sync, it is not retried in a loop.
+    frame(&mut s, 1_100, ServerFrame::Error { code: ErrorCode::NotFound, message: "gone".into(), client_id: None, conversation_id: Some(ConversationId(1)), fatal: false });
+    assert!(s.needs_sync().is_empty());
+}
+
+#[test]
+fn a_live_gap_triggers_a_sync_from_the_last_contiguous_seq() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
+    history(&mut s, 1, 1, vec![visitor_msg(1, "a")]);
+    let fx = frame(&mut s, 10, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(3, "c") });
+    assert_eq!(syncs(&fx), vec![(1, 1)]);
+    assert_eq!(c(&s, 1).held_seq(), Seq(1));
+}
+
+#[test]
+fn a_summary_ahead_of_us_syncs_only_after_a_grace_period() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    let fx = frame(&mut s, 100, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 1) });
+    assert!(syncs(&fx).is_empty(), "the message frame is probably right behind");
+    // It comes: no sync needed at all.
+    frame(&mut s, 150, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
+    assert!(syncs(&s.apply(Action::Tick { now: at(5_000) })).is_empty());
+    // This time it does not come.
+    frame(&mut s, 6_000, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) });
+    assert!(syncs(&s.apply(Action::Tick { now: at(6_500) })).is_empty());
+    assert_eq!(syncs(&s.apply(Action::Tick { now: at(7_600) })), vec![(1, 1)]);
+}
+
+#[test]
+fn messages_for_an_unknown_conversation_wait_for_its_summary() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![]);
+    frame(&mut s, 10, ServerFrame::Message { conversation_id: ConversationId(9), message: visitor_msg(1, "first") });
+    frame(&mut s, 20, ServerFrame::Conversation { conversation: summary(9, ConversationStatus::Waiting, None, 1) });
+    assert_eq!(c(&s, 9).messages.len(), 1);
+    assert_eq!(c(&s, 9).preview(), Some("first"));
+    assert!(s.needs_sync().is_empty());
+}
+
+#[test]
+fn unread_counts_only_visitor_messages_after_what_was_seen() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Waiting, None, 0)]);
+    for seq in 1..=3 {
+        frame(&mut s, seq * 10, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(seq as u64, "x") });
+    }
+    frame(&mut s, 40, ServerFrame::Message { conversation_id: ConversationId(1), message: agent_msg(4, ANN, "a4") });
+    frame(&mut s, 50, ServerFrame::Message { conversation_id: ConversationId(2), message: visitor_msg(1, "y") });
+    assert_eq!(c(&s, 1).unread(), 3);
+    assert_eq!(c(&s, 2).unread(), 1);
+    assert_eq!(s.title_count(), 4);
+
+    // Opening conversation 1 while the window has focus reads it and tells the relay.
+    let fx = s.apply(Action::Open(ConversationId(1)));
+    assert_eq!(c(&s, 1).unread(), 0);
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Read { conversation_id: ConversationId(1), seq: Seq(4) }]);
+    assert_eq!(s.title_count(), 1);
+
+    // With the window in the background a new message stays unread…
+    s.apply(Action::WindowFocus { focused: false, now: at(60) });
+    frame(&mut s, 70, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(5, "z") });
+    assert_eq!(c(&s, 1).unread(), 1);
+    // …until the agent comes back.
+    let fx = s.apply(Action::WindowFocus { focused: true, now: at(80) });
+    assert_eq!(c(&s, 1).unread(), 0);
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Read { conversation_id: ConversationId(1), seq: Seq(5) }]);
+
+    // Another agent's read (relay's agent_read_seq) also clears the queue count.
+    frame(&mut s, 90, ServerFrame::Read { conversation_id: ConversationId(2), by: Author::Agent { id: ANN, name: "Ann".into() }, seq: Seq(1) });
+    assert_eq!(c(&s, 2).unread(), 0);
+    // Looking at a waiting conversation does not send a read receipt to its visitor.
+    frame(&mut s, 95, ServerFrame::Message { conversation_id: ConversationId(2), message: visitor_msg(2, "again") });
+    let fx = s.apply(Action::Open(ConversationId(2)));
+    assert!(sent_frames(&fx).is_empty());
+    assert_eq!(c(&s, 2).unread(), 0);
+}
+
+#[test]
+fn unread_before_history_uses_the_summary_counts() {
+    let mut s = signed_in();
+    let mut sum = summary(1, ConversationStatus::Waiting, None, 5);
+    sum.agent_read_seq = Seq(3);
+    welcome(&mut s, 0, vec![sum]);
+    assert_eq!(c(&s, 1).unread(), 2);
+}
+
+#[test]
+fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "Hello there\n".into(), now: at(10) });
+    let fx = s.apply(Action::Send { id: ConversationId(1), client_id: cid("m1"), now: at(20) });
+    let sends: Vec<_> = sent_frames(&fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).collect();
+    assert_eq!(sends, vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]);
+    assert_eq!(s.draft(ConversationId(1)), "");
+    assert_eq!(s.outbox.items[0].state, PendingState::Sent);
+    // A double Enter with the same id does nothing more.
+    let fx = s.apply(Action::Send { id: ConversationId(1), client_id: cid("m1"), now: at(21) });
+    assert!(sent_frames(&fx).is_empty());
+
+    // The socket drops before the ack: on the next welcome it goes again, same id.
+    s.apply(Action::SocketClosed { now: at(30), jitter: 0 });
+    assert_eq!(s.outbox.items[0].state, PendingState::Queued);
+    s.apply(Action::SocketOpened);
+    let fx = welcome(&mut s, 1_000, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
+    let resent: Vec<_> = sent_frames(&fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).collect();
+    assert_eq!(resent, vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]);
+
+    // The relay had stored it before the drop: duplicate ack. Shown once.
+    frame(&mut s, 1_100, ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m1"), seq: Seq(1), duplicate: true });
+    assert!(s.outbox.is_empty());
+    history(&mut s, 1_200, 1, vec![agent_msg(1, ME, "m1")]);
+    assert_eq!(c(&s, 1).messages.len(), 1);
+}
+
+#[test]
+fn sending_offline_queues_until_the_welcome() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::SocketClosed { now: at(5), jitter: 0 });
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "later".into(), now: at(10) });
+    let fx = s.apply(Action::Send { id: ConversationId(1), client_id: cid("m2"), now: at(11) });
+    assert!(sent_frames(&fx).is_empty());
+    assert_eq!(s.outbox.items[0].state, PendingState::Queued);
+    // Saved, so a reload does not lose it either.
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveDrafts { outbox, .. } if outbox.items.len() == 1)));
+    s.apply(Action::SocketOpened);
+    let fx = welcome(&mut s, 1_000, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    assert_eq!(sent_frames(&fx).iter().filter(|f| matches!(f, AgentFrame::Send { .. })).count(), 1);
+}
+
+#[test]
+fn an_echo_before_the_ack_clears_the_pending_copy() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "hi".into(), now: at(1) });
+    s.apply(Action::Send { id: ConversationId(1), client_id: cid("m3"), now: at(2) });
+    frame(&mut s, 3, ServerFrame::Message { conversation_id: ConversationId(1), message: agent_msg(1, ME, "m3") });
+    assert!(s.outbox.is_empty());
+    frame(&mut s, 4, ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m3"), seq: Seq(1), duplicate: false });
+    assert_eq!(c(&s, 1).messages.len(), 1);
+}
+
+#[test]
+fn sending_into_a_just_closed_conversation_keeps_the_text() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "one more thing".into(), now: at(1) });
+    s.apply(Action::Send { id: ConversationId(1), client_id: cid("m4"), now: at(2) });
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "and".into(), now: at(3) });
+    frame(&mut s, 4, ServerFrame::Error {
+        code: ErrorCode::ConversationClosed,
+        message: "closed".into(),
+        client_id: Some(cid("m4")),
+        conversation_id: Some(ConversationId(1)),
+        fatal: false,
+    });
+    assert!(s.outbox.is_empty());
+    assert_eq!(s.draft(ConversationId(1)), "one more thing\nand");
+    assert!(s.notices.iter().any(|n| n.kind == NoticeKind::ClosedTextKept));
+    assert_eq!(c(&s, 1).summary.status, ConversationStatus::Closed);
+    // A send on a conversation known to be closed is refused locally, text kept.
+    let fx = s.apply(Action::Send { id: ConversationId(1), client_id: cid("m5"), now: at(5) });
+    assert!(sent_frames(&fx).is_empty());
+    assert_eq!(s.draft(ConversationId(1)), "one more thing\nand");
+}
+
+#[test]
+fn other_refusals_fail_the_message_for_retry_or_edit() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "fast".into(), now: at(1) });
+    s.apply(Action::Send { id: ConversationId(1), client_id: cid("m6"), now: at(2) });
+    frame(&mut s, 3, ServerFrame::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_id: Some(cid("m6")), conversation_id: None, fatal: false });
+    assert_eq!(s.outbox.items[0].state, PendingState::Failed(ErrorCode::RateLimited));
+    let fx = s.apply(Action::Retry(cid("m6")));
+    assert_eq!(sent_frames(&fx).len(), 1);
+    frame(&mut s, 4, ServerFrame::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_id: Some(cid("m6")), conversation_id: None, fatal: false });
+    s.apply(Action::EditFailed(cid("m6")));
+    assert!(s.outbox.is_empty());
+    assert_eq!(s.draft(ConversationId(1)), "fast");
+}
+
+#[test]
+fn an_expired_session_returns_to_sign_in_and_keeps_drafts() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "half a reply".into(), now: at(1) });
+    let fx = frame(&mut s, 2, ServerFrame::Error { code: ErrorCode::SessionExpired, message: "expired".into(), client_id: None, conversation_id: None, fatal: true });
+    assert!(s.session.is_none());
+    assert_eq!(s.signed_out, Some(SignedOut::Expired));
+    assert!(fx.contains(&Effect::SaveSession(None)));
+    assert!(fx.contains(&Effect::Disconnect));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ClearDrafts(_))));
+    assert_eq!(s.draft(ConversationId(1)), "half a reply");
+    // The closing socket does not reconnect without a session.
+    assert!(s.apply(Action::SocketClosed { now: at(3), jitter: 0 }).is_empty());
+
+    // Same agent signs in again: the draft is still there.
+    s.apply(Action::SignedIn { now: at(10), tenant: TenantId::parse("demo").expect("valid"), response: login(), drafts: BTreeMap::new(), outbox: Outbox::default() });
+    assert_eq!(s.draft(ConversationId(1)), "half a reply");
+    assert!(s.convs.contains_key(&ConversationId(1)));
+
+    // A different agent on this browser does not see them.
+    s.apply(Action::Frame { now: at(11), frame: ServerFrame::Error { code: ErrorCode::SessionExpired, message: String::new(), client_id: None, conversation_id: None, fatal: true } });
+    let mut other = login();
+    other.agent = agent(ANN, "Ann");
+    s.apply(Action::SignedIn { now: at(12), tenant: TenantId::parse("demo").expect("valid"), response: other, drafts: BTreeMap::new(), outbox: Outbox::default() });
+    assert_eq!(s.draft(ConversationId(1)), "");
+    assert!(s.convs.is_empty());
+}
+
+#[test]
+fn logout_clears_session_and_drafts() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "x".into(), now: at(1) });
+    let fx = s.apply(Action::Logout);
+    assert!(fx.contains(&Effect::Logout { token: "tok".into() }));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ClearDrafts(o) if o.agent == ME)));
+    assert!(s.session.is_none() && s.drafts.is_empty() && s.convs.is_empty());
+    assert_eq!(s.signed_out, None);
+}
+
+#[test]
+fn idle_warning_shows_two_minutes_before_and_activity_cancels_it() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![]);
+    s.apply(Action::Tick { now: at(27 * 60_000) });
+    assert_eq!(s.idle_status(), IdleStatus::Active);
+    s.apply(Action::Tick { now: at(28 * 60_000 + 1_000) });
+    assert_eq!(s.idle_status(), IdleStatus::Warning { secs_left: 119 });
+    s.apply(Action::Activity { now: at(28 * 60_000 + 2_000) });
+    assert_eq!(s.idle_status(), IdleStatus::Active);
+    s.apply(Action::Tick { now: at(58 * 60_000 + 1_000) });
+    assert_eq!(s.idle_status(), IdleStatus::Warning { secs_left: 1 });
+    let fx = s.apply(Action::Tick { now: at(58 * 60_000 + 2_000) });
+    assert!(fx.contains(&Effect::Logout { token: "tok".into() }));
+    assert_eq!(s.signed_out, Some(SignedOut::Idle));
+    assert!(s.session.is_none());
+}
+
+#[test]
+fn idle_status_edges() {
+    assert_eq!(idle::status(UnixMillis(0), UnixMillis(0), 1800), IdleStatus::Active);
+    assert_eq!(idle::status(UnixMillis(1_800_000), UnixMillis(0), 1800), IdleStatus::Expired);
+    assert_eq!(idle::status(UnixMillis(1_680_000), UnixMillis(0), 1800), IdleStatus::Warning { secs_left: 120 });
+    // A short timeout warns for its last half.
+    assert_eq!(idle::status(UnixMillis(31_000), UnixMillis(0), 60), IdleStatus::Warning { secs_left: 29 });
+}
+
+#[test]
+fn boot_resumes_a_stored_session_unless_it_expired() {
+    let session = Session {
+        tenant: TenantId::parse("demo").expect("valid"),
+        token: "tok".into(),
+        agent: agent(ME, "Me"),
+        expires_at: at(10_000_000),
+        idle_timeout_secs: 1800,
+    };
+    let boot = |now: i64, last: i64| {
+        let mut s = Store::default();
+        let fx = s.apply(Action::Boot {
+            now: at(now),
+            session: Some(session.clone()),
+            last_activity: Some(at(last)),
+            drafts: BTreeMap::from([(ConversationId(4), "kept".to_owned())]),
+            outbox: Outbox::default(),
+            settings: Settings::default(),
+            focused: true,
+        });
+        (s, fx)
+    };
+    let (s, fx) = boot(60_000, 0);
+    assert!(s.session.is_some());
+    assert_eq!(fx, vec![Effect::Connect { delay_ms: 0 }]);
+    let (s, fx) = boot(31 * 60_000, 0);
+    assert!(s.session.is_none());
+    assert_eq!(s.signed_out, Some(SignedOut::Idle));
+    assert!(fx.contains(&Effect::SaveSession(None)));
+    assert_eq!(s.draft(ConversationId(4)), "kept");
+    let (s, _) = boot(10_000_001, 10_000_000);
+    assert_eq!(s.signed_out, Some(SignedOut::Expired));
+}
+
+#[test]
+fn losing_a_claim_race_says_who_won() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Waiting, None, 0)]);
+    let fx = s.apply(Action::Claim(ConversationId(1)));
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Claim { conversation_id: ConversationId(1) }]);
+    assert!(c(&s, 1).claiming);
+    // Double click: one claim only.
+    assert!(s.apply(Action::Claim(ConversationId(1))).is_empty());
+    frame(&mut s, 5, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 0) });
+    frame(&mut s, 6, ServerFrame::Error {
+        code: ErrorCode::AlreadyClaimed,
+        message: "Ann already has this conversation".into(),
+        client_id: None,
+        conversation_id: Some(ConversationId(1)),
+        fatal: false,
+    });
+    assert!(!c(&s, 1).claiming);
+    assert!(s.notices.iter().any(|n| matches!(&n.kind, NoticeKind::AlreadyClaimed { by: Some(b), .. } if b == "Ann")));
+}
+
+#[test]
+fn claim_transfer_and_close_send_their_frames() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::ShowDialog(Some(Dialog::Transfer(ConversationId(1)))));
+    let fx = s.apply(Action::Transfer { id: ConversationId(1), to: ANN, note: "  VIP, be nice ".into() });
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Transfer { conversation_id: ConversationId(1), to: ANN, note: Some("VIP, be nice".into()) }]);
+    assert_eq!(s.dialog, None);
+    let fx = s.apply(Action::Transfer { id: ConversationId(1), to: ANN, note: " ".into() });
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Transfer { conversation_id: ConversationId(1), to: ANN, note: None }]);
+    let fx = s.apply(Action::CloseConversation(ConversationId(1)));
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Close { conversation_id: ConversationId(1) }]);
+}
+
+#[test]
+fn new_visitors_and_messages_alert_and_bursts_coalesce() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::WindowFocus { focused: false, now: at(1) });
+    let fx = frame(&mut s, 1_000, ServerFrame::Conversation { conversation: summary(2, ConversationStatus::Waiting, None, 0) });
+    let alerts: Vec<_> = fx.iter().filter_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).collect();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].kind, AlertKind::NewVisitor);
+    assert!(alerts[0].sound.is_some() && alerts[0].desktop);
+    assert!(matches!(s.announce, Some((_, Announce::NewVisitor(_)))));
+    // A burst of messages right after: no more sounds, one notification counting up.
+    let fx = frame(&mut s, 2_000, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
+    let fx2 = frame(&mut s, 2_500, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "b") });
+    for (fx, count) in [(fx, 2), (fx2, 3)] {
+        let a = fx.iter().find_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).expect("alert");
+        assert_eq!((a.sound, a.desktop, a.count), (None, true, count));
+    }
+    // Messages in someone else's conversation do not ring.
+    frame(&mut s, 9_000, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ANN), 0) });
+    let fx = frame(&mut s, 9_100, ServerFrame::Message { conversation_id: ConversationId(3), message: visitor_msg(1, "a") });
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Alert(_))));
+    // A transfer to me does.
+    let fx = frame(&mut s, 20_000, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 1) });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Alert(a) if a.kind == AlertKind::TransferredToMe && a.sound.is_some())));
+}
+
+#[test]
+fn notifier_rules() {
+    let mut n = Notifier::default();
+    let on = NotifySettings::default();
+    let id = ConversationId(1);
+    // Focused on that very conversation: nothing.
+    assert_eq!(n.event(at(0), AlertKind::NewMessage, id, on, true, true), None);
+    // Focused elsewhere: sound, no desktop notification.
+    let a = n.event(at(0), AlertKind::NewMessage, id, on, true, false).expect("alert");
+    assert!(a.sound.is_some() && !a.desktop);
+    // Sound off and focused: nothing at all.
+    let off = NotifySettings { sound: false, ..on };
+    assert_eq!(n.event(at(60_000), AlertKind::NewVisitor, id, off, true, false), None);
+    // Volume maps to 0..1.
+    let quiet = NotifySettings { volume: 25, ..on };
+    let a = n.event(at(120_000), AlertKind::NewVisitor, id, quiet, false, false).expect("alert");
+    assert_eq!(a.sound, Some(0.25));
+}
+
+#[test]
+fn agent_typing_frames_start_repeat_and_stop() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Waiting, None, 0)]);
+    let typing = |fx: &[Effect]| sent_frames(fx).into_iter().filter(|f| matches!(f, AgentFrame::Typing { .. })).collect::<Vec<_>>();
+    let on = AgentFrame::Typing { conversation_id: ConversationId(1), on: true };
+    let off = AgentFrame::Typing { conversation_id: ConversationId(1), on: false };
+    assert_eq!(typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "h".into(), now: at(0) })), vec![on.clone()]);
+    assert!(typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "he".into(), now: at(1_000) })).is_empty());
+    assert_eq!(typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "hel".into(), now: at(4_500) })), vec![on]);
+    assert!(typing(&s.apply(Action::Tick { now: at(6_000) })).is_empty());
+    assert_eq!(typing(&s.apply(Action::Tick { now: at(7_600) })), vec![off]);
+    // Not in a conversation the agent does not hold.
+    assert!(typing(&s.apply(Action::DraftChanged { id: ConversationId(2), text: "h".into(), now: at(8_000) })).is_empty());
+}
+
+#[test]
+fn visitor_typing_shows_until_off_or_timeout_or_message() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    frame(&mut s, 100, ServerFrame::Typing { conversation_id: ConversationId(1), who: Author::Visitor, on: true });
+    assert!(c(&s, 1).visitor_typing(at(200)));
+    assert!(!c(&s, 1).visitor_typing(at(100 + TYPING_TTL_MS)));
+    frame(&mut s, 300, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "x") });
+    assert!(!c(&s, 1).visitor_typing(at(400)));
+}
+
+#[test]
+fn read_receipts_from_the_visitor_are_kept() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    frame(&mut s, 1, ServerFrame::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(3) });
+    frame(&mut s, 2, ServerFrame::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(2) });
+    assert_eq!(c(&s, 1).summary.visitor_read_seq, Seq(3));
+}
+
+#[test]
+fn inbox_orders_waiting_oldest_first_and_searches_closed() {
+    let mut s = signed_in();
+    let mut closed = summary(7, ConversationStatus::Closed, Some(ME), 1);
+    closed.visitor.email = Some("nok@example.com".into());
+    welcome(&mut s, 0, vec![summary(5, ConversationStatus::Waiting, None, 0), summary(3, ConversationStatus::Waiting, None, 0), closed]);
+    let ids: Vec<u64> = s.rows(InboxTab::Waiting).iter().map(|c| c.id().0).collect();
+    assert_eq!(ids, vec![3, 5]);
+    s.apply(Action::Search("NOK@".into()));
+    assert_eq!(s.rows(InboxTab::Closed).len(), 1);
+    s.apply(Action::Search("nobody".into()));
+    assert_eq!(s.rows(InboxTab::Closed).len(), 0);
+}
+
+#[test]
+fn open_conversations_are_switchable_by_keyboard() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, (1..=3).map(|i| summary(i, ConversationStatus::Waiting, None, 0)).collect());
+    s.apply(Action::Shortcut(Shortcut::NextConversation));
+    assert_eq!(s.focused, Some(ConversationId(1)));
+    s.apply(Action::Shortcut(Shortcut::NextConversation));
+    s.apply(Action::Shortcut(Shortcut::NextConversation));
+    assert_eq!(s.focused, Some(ConversationId(3)));
+    s.apply(Action::Shortcut(Shortcut::NextConversation));
+    assert_eq!(s.focused, Some(ConversationId(1)), "wraps around");
+    s.apply(Action::Shortcut(Shortcut::PreviousConversation));
+    assert_eq!(s.focused, Some(ConversationId(3)));
+    assert_eq!(s.open, vec![ConversationId(1), ConversationId(2), ConversationId(3)]);
+    s.apply(Action::Shortcut(Shortcut::OpenConversation(1)));
+    assert_eq!(s.focused, Some(ConversationId(2)));
+    s.apply(Action::CloseView(ConversationId(2)));
+    assert_eq!(s.focused, Some(ConversationId(3)));
+    let fx = s.apply(Action::Shortcut(Shortcut::Claim));
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Claim { conversation_id: ConversationId(3) }]);
+    s.apply(Action::Shortcut(Shortcut::Help));
+    assert_eq!(s.dialog, Some(Dialog::Help));
+    s.apply(Action::Shortcut(Shortcut::Escape));
+    assert_eq!(s.dialog, None);
+}
+
+#[test]
+fn keys_map_to_shortcuts() {
+    assert_eq!(shortcuts::from_key("KeyJ", "∆", true, false, false, true), Some(Shortcut::NextConversation));
+    assert_eq!(shortcuts::from_key("Digit3", "3", true, false, false, false), Some(Shortcut::OpenConversation(2)));
+    assert_eq!(shortcuts::from_key("Digit0", "0", true, false, false, false), None);
+    assert_eq!(shortcuts::from_key("Slash", "?", false, false, false, false), Some(Shortcut::Help));
+    assert_eq!(shortcuts::from_key("Slash", "?", false, false, false, true), None, "typing a question mark");
+    assert_eq!(shortcuts::from_key("KeyC", "c", true, true, false, false), None);
+    assert_eq!(shortcuts::from_key("Escape", "Escape", false, false, false, true), Some(Shortcut::Escape));
+}
+
+#[test]
+fn backoff_grows_and_caps() {
+    assert!(backoff::delay_ms(1, 0) <= 500);
+    assert!(backoff::delay_ms(2, 500) >= 800 && backoff::delay_ms(2, 500) <= 1200);
+    assert!(backoff::delay_ms(4, 500) > backoff::delay_ms(3, 500));
+    assert!(backoff::delay_ms(50, 1000) <= backoff::MAX_MS);
+    assert!(backoff::delay_ms(50, 0) >= backoff::MAX_MS * 3 / 4);
+    // Successive failures move the retry time out.
+    let mut s = signed_in();
+    s.apply(Action::SocketClosed { now: at(0), jitter: 500 });
+    s.apply(Action::SocketOpened);
+    s.apply(Action::SocketClosed { now: at(1_000), jitter: 500 });
+    assert!(matches!(s.conn, Conn::Retrying { attempt: 2, .. }));
+}
+
+#[test]
+fn system_events_are_kept_in_order() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    let ev = Message {
+        seq: Seq(1),
+        at: at(1),
+        author: Author::System,
+        body: MessageBody::Event { event: ConversationEvent::Claimed { agent: AgentRef { id: ME, name: "Me".into() } } },
+    };
+    frame(&mut s, 1, ServerFrame::Message { conversation_id: ConversationId(1), message: ev });
+    frame(&mut s, 2, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "thanks") });
+    assert_eq!(c(&s, 1).preview(), Some("thanks"));
+    // Not open on screen: the visitor's line is unread, the system line never is.
+    assert_eq!(c(&s, 1).unread(), 1);
+}
