@@ -1,1 +1,130 @@
-//! placeholder
+//! The Natter relay as a library: `run(listener, config, shutdown)` serves the
+//! visitor and agent WebSockets, the HTTP API and the web assets until `shutdown`
+//! resolves, then closes every socket, lets every tenant actor commit, and returns.
+//! `main.rs` is a thin command-line wrapper; tests call `run` on port 0.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod origin;
+pub mod registry;
+pub mod store;
+pub mod tenant;
+pub mod time;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::visitor_token::VisitorTokens;
+pub use crate::config::Config;
+use crate::registry::Registry;
+use crate::store::StoreError;
+use crate::tenant::{ActorSettings, Tenants};
+
+/// Why the relay could not start or stopped abnormally.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("data directory {path}: {source}")]
+    DataDir { path: std::path::PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("serving: {0}")]
+    Serve(std::io::Error),
+}
+
+/// The storage side of the relay, opened from a data directory. Used by `run`
+/// and by the command line's tenant and agent commands.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    pub tenants: Tenants,
+    pub tokens: VisitorTokens,
+}
+
+impl Storage {
+    pub fn open(config: &Config) -> Result<Self, RunError> {
+        let dir = &config.data_dir;
+        let io = |source| RunError::DataDir { path: dir.clone(), source };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let secret = auth::secret::load_or_create(dir).map_err(io)?;
+        let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
+        let registry = Registry::open(dir)?;
+        let settings = ActorSettings {
+            tokens: tokens.clone(),
+            sessions: config.sessions.clone(),
+            max_text_bytes: config.limits.max_text_bytes,
+        };
+        let tenants = Tenants::new(registry, dir, settings)?;
+        Ok(Self { tenants, tokens })
+    }
+}
+
+/// Serves on `listener` until `shutdown` resolves.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), RunError> {
+    let storage = Storage::open(&config)?;
+    let local = listener.local_addr().map_err(RunError::Serve)?;
+    let own_origins = Arc::new(own_origins(&config, local));
+    let limits = Arc::new(config.limits.clone());
+    let stop = CancellationToken::new();
+
+    let sockets = ws::Sockets::new(
+        storage.tenants.clone(),
+        storage.tokens.clone(),
+        limits.clone(),
+        own_origins.clone(),
+        stop.clone(),
+    );
+    let auth = http::AuthState {
+        tenants: storage.tenants.clone(),
+        throttle: Arc::new(LoginThrottle::new(limits.login_max_failures, limits.login_window)),
+        idle_timeout_secs: config.sessions.idle_timeout.as_secs(),
+        decoy_hash: Arc::new(decoy_hash(config.password_iterations).await),
+    };
+    let widget = http::WidgetState { registry: storage.tenants.registry().clone(), own_origins: own_origins.clone() };
+    let app = http::routes(auth, widget, storage.tenants.registry().clone()).merge(ws::routes(sockets));
+
+    tracing::info!(addr = %local, "natter relay serving");
+    let stop_on_signal = stop.clone();
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing sockets");
+            stop_on_signal.cancel();
+        })
+        .await
+        .map_err(RunError::Serve)?;
+    storage.tenants.shutdown().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// The configured public origins plus those of the listening address.
+fn own_origins(config: &Config, local: SocketAddr) -> Vec<String> {
+    let mut origins = config.public_origins.clone();
+    let port = local.port();
+    if local.ip().is_unspecified() || local.ip().is_loopback() {
+        origins.push(format!("http://127.0.0.1:{port}"));
+        origins.push(format!("http://localhost:{port}"));
+    } else {
+        origins.push(format!("http://{local}"));
+    }
+    origins
+}
+
+async fn decoy_hash(iterations: u32) -> String {
+    let started = Instant::now();
+    let hash = tokio::task::spawn_blocking(move || auth::password::decoy_hash(iterations)).await.unwrap_or_default();
+    tracing::debug!(elapsed = ?started.elapsed(), "decoy password hash ready");
+    hash
+}

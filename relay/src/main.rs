@@ -1,1 +1,75 @@
-fn main(){}
+//! The `natter` binary: parses the command line and runs the relay or a
+//! management command. All logic lives in the `natter_relay` library.
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use natter_relay::cli::{Cli, Command};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("NATTER_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let settings = cli.settings()?;
+    match cli.command {
+        None | Some(Command::Serve) => serve(settings).await,
+        Some(command) => {
+            natter_relay::cli::manage(&settings.config, command, &mut std::io::stdout()).await?;
+            Ok(())
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
+    let config = settings.config;
+    if settings.create_demo {
+        let storage = natter_relay::Storage::open(&config)?;
+        let created = natter_relay::bootstrap::ensure_demo(
+            &storage.tenants,
+            std::env::var("NATTER_DEMO_EMAIL").ok(),
+            std::env::var("NATTER_DEMO_PASSWORD").ok(),
+            config.password_iterations,
+        )
+        .await
+        .context("creating the demo tenant")?;
+        storage.tenants.shutdown().await;
+        if let Some(demo) = created {
+            println!("created tenant 'demo' with agent {} / password {}", demo.email, demo.password);
+            println!("(shown once; change it with: natter agent passwd --tenant demo --email {})", demo.email);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("binding {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    println!("natter listening on http://{addr}");
+    println!("  storefront http://{addr}/   console http://{addr}/console");
+    natter_relay::run(listener, config, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,360 @@
+//! The `natter` command line: flags, environment (`NATTER_…`) and an optional TOML
+//! file, merged in that order of precedence into a [`Config`], and the tenant and
+//! agent management commands.
+
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use natter_protocol::{Role, TenantId};
+use serde::Deserialize;
+
+use crate::auth::password;
+use crate::config::Config;
+use crate::registry::TenantRecord;
+use crate::tenant::{AdminOp, Removal, TenantHandle};
+use crate::{RunError, Storage};
+
+/// Natter: self-hosted live chat for online shops.
+///
+/// With no command, runs the relay (`natter serve`). On a first start with an
+/// empty data directory it creates a `demo` tenant and prints the demo agent's
+/// credentials once.
+#[derive(Debug, Parser)]
+#[command(name = "natter", version, propagate_version = true)]
+pub struct Cli {
+    /// TOML configuration file (flags and environment override it).
+    #[arg(long, env = "NATTER_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory of the registry, the secret key and the tenant databases.
+    /// [default: ./natter-data]
+    #[arg(long, env = "NATTER_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options of the relay itself.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on. [default: 127.0.0.1:8080]
+    #[arg(long, env = "NATTER_LISTEN", global = true, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Origin the relay is reached at from browsers, e.g. https://chat.example.com
+    /// (repeat, or comma-separate in the environment). The listening address is
+    /// always included.
+    #[arg(long = "public-origin", env = "NATTER_PUBLIC_ORIGINS", value_delimiter = ',', global = true, value_name = "ORIGIN")]
+    pub public_origins: Vec<String>,
+    /// Most open WebSockets across all tenants. [default: 20000]
+    #[arg(long, env = "NATTER_MAX_CONNECTIONS", global = true)]
+    pub max_connections: Option<usize>,
+    /// Largest WebSocket frame accepted, in bytes. [default: 16384]
+    #[arg(long, env = "NATTER_MAX_FRAME_BYTES", global = true)]
+    pub max_frame_bytes: Option<usize>,
+    /// Longest chat message, in bytes of UTF-8. [default: 4000]
+    #[arg(long, env = "NATTER_MAX_TEXT_BYTES", global = true)]
+    pub max_text_bytes: Option<usize>,
+    /// Sustained frames per second one socket may send. [default: 10]
+    #[arg(long, env = "NATTER_FRAMES_PER_SEC", global = true)]
+    pub frames_per_sec: Option<u32>,
+    /// Frames one socket may send in a burst. [default: 40]
+    #[arg(long, env = "NATTER_FRAME_BURST", global = true)]
+    pub frame_burst: Option<u32>,
+    /// Frames queued for a slow socket before it is dropped. [default: 512]
+    #[arg(long, env = "NATTER_OUTBOUND_QUEUE", global = true)]
+    pub outbound_queue: Option<usize>,
+    /// Minutes of inactivity that end an agent session. [default: 30]
+    #[arg(long, env = "NATTER_SESSION_IDLE_MINUTES", global = true)]
+    pub session_idle_minutes: Option<u64>,
+    /// PBKDF2 iterations for new password hashes. [default: 600000]
+    #[arg(long, env = "NATTER_PASSWORD_ITERATIONS", global = true, hide = true)]
+    pub password_iterations: Option<u32>,
+    /// Do not create the demo tenant on a first start.
+    #[arg(long, env = "NATTER_NO_DEMO", global = true)]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the relay (the default).
+    Serve,
+    /// Manage tenants (shops).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage agent accounts of a tenant.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Add a tenant and print its identity-verification secret.
+    Add {
+        /// Tenant id: lowercase letters, digits and '-'.
+        id: TenantId,
+        /// Display name shown to visitors.
+        #[arg(long)]
+        name: String,
+        /// Origin allowed to embed the widget, e.g. https://shop.example or
+        /// http://localhost:* (repeatable).
+        #[arg(long = "origin", value_name = "ORIGIN")]
+        origins: Vec<String>,
+    },
+    /// List tenants.
+    List,
+    /// Remove a tenant (its database is kept, renamed *.removed-<time>).
+    Remove { id: TenantId },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Add an agent; prints a generated password unless one is given.
+    Add {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// owner, admin or agent.
+        #[arg(long, default_value = "agent", value_parser = parse_role)]
+        role: Role,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
+    /// List a tenant's agents.
+    List {
+        #[arg(long)]
+        tenant: TenantId,
+    },
+    /// Set an agent's password (ends their sessions).
+    Passwd {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
+    /// Remove an agent; their open conversations go back to the queue.
+    Remove {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// Where a new password comes from.
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// Read the password from standard input (first line).
+    #[arg(long, conflicts_with = "password_env")]
+    pub password_stdin: bool,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("unknown role {s:?}: use owner, admin or agent"))
+}
+
+/// The optional TOML file. Unknown keys are an error, so typos do not pass silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub public_origins: Option<Vec<String>>,
+    pub max_connections: Option<usize>,
+    pub max_frame_bytes: Option<usize>,
+    pub max_text_bytes: Option<usize>,
+    pub frames_per_sec: Option<u32>,
+    pub frame_burst: Option<u32>,
+    pub outbound_queue: Option<usize>,
+    pub session_idle_minutes: Option<u64>,
+    pub password_iterations: Option<u32>,
+    pub no_demo: Option<bool>,
+}
+
+/// Errors of the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("config file {path}: {message}")]
+    ConfigFile { path: PathBuf, message: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The merged settings of a `serve`.
+#[derive(Debug)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub config: Config,
+    pub create_demo: bool,
+}
+
+impl Cli {
+    /// Merges flags/environment (already merged by clap) over the file over defaults.
+    pub fn settings(&self) -> Result<Settings, CliError> {
+        let file = match &self.config {
+            Some(path) => read_file_config(path)?,
+            None => FileConfig::default(),
+        };
+        let s = &self.serve;
+        let data_dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("natter-data"));
+        let mut config = Config::new(data_dir);
+        config.public_origins =
+            if s.public_origins.is_empty() { file.public_origins.unwrap_or_default() } else { s.public_origins.clone() };
+        for origin in &config.public_origins {
+            crate::origin::validate_pattern(origin).map_err(|e| CliError::Invalid(format!("public origin {origin}: {e}")))?;
+        }
+        let l = &mut config.limits;
+        l.max_connections = s.max_connections.or(file.max_connections).unwrap_or(l.max_connections);
+        l.max_frame_bytes = s.max_frame_bytes.or(file.max_frame_bytes).unwrap_or(l.max_frame_bytes);
+        l.max_text_bytes = s.max_text_bytes.or(file.max_text_bytes).unwrap_or(l.max_text_bytes);
+        l.frames_per_sec = s.frames_per_sec.or(file.frames_per_sec).unwrap_or(l.frames_per_sec);
+        l.frame_burst = s.frame_burst.or(file.frame_burst).unwrap_or(l.frame_burst);
+        l.outbound_queue = s.outbound_queue.or(file.outbound_queue).unwrap_or(l.outbound_queue).max(8);
+        if let Some(minutes) = s.session_idle_minutes.or(file.session_idle_minutes) {
+            config.sessions.idle_timeout = Duration::from_secs(minutes.max(1) * 60);
+        }
+        config.password_iterations = s.password_iterations.or(file.password_iterations).unwrap_or(config.password_iterations);
+        let listen = s.listen.or(file.listen).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)));
+        Ok(Settings { listen, config, create_demo: !(s.no_demo || file.no_demo.unwrap_or(false)) })
+    }
+}
+
+fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {
+    let err = |message: String| CliError::ConfigFile { path: path.to_owned(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    toml::from_str(&text).map_err(|e| err(e.to_string()))
+}
+
+/// Runs a tenant or agent command, writing its report to `out`.
+pub async fn manage(config: &Config, command: Command, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    let storage = Storage::open(config)?;
+    let result = match command {
+        Command::Serve => Ok(()),
+        Command::Tenant(cmd) => tenant_command(&storage, cmd, out).await,
+        Command::Agent(cmd) => agent_command(&storage, config.password_iterations, cmd, out).await,
+    };
+    storage.tenants.shutdown().await;
+    result
+}
+
+async fn tenant_command(storage: &Storage, cmd: TenantCommand, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    match cmd {
+        TenantCommand::Add { id, name, origins } => {
+            for o in &origins {
+                crate::origin::validate_pattern(o).map_err(|e| CliError::Invalid(format!("origin {o}: {e}")))?;
+            }
+            let record = TenantRecord { id: id.clone(), display_name: name, allowed_origins: origins };
+            if !storage.tenants.create(record).await? {
+                return Err(CliError::Invalid(format!("tenant {id} already exists")));
+            }
+            let tenant = handle(storage, &id).await?;
+            let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
+            writeln!(out, "added tenant {id}")?;
+            writeln!(out, "identity secret (for Natter.identify hashes; keep it on your server): {secret}")?;
+        }
+        TenantCommand::List => {
+            for t in storage.tenants.registry().list().await? {
+                writeln!(out, "{}\t{}\t{}", t.id, t.display_name, t.allowed_origins.join(","))?;
+            }
+        }
+        TenantCommand::Remove { id } => {
+            if !storage.tenants.remove(&id).await? {
+                return Err(CliError::Invalid(format!("no tenant {id}")));
+            }
+            writeln!(out, "removed tenant {id}")?;
+        }
+    }
+    Ok(())
+}
+
+async fn agent_command(
+    storage: &Storage,
+    iterations: u32,
+    cmd: AgentCommand,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
+    match cmd {
+        AgentCommand::Add { tenant, email, name, role, password } => {
+            let t = handle(storage, &tenant).await?;
+            let (password, generated) = read_password(&password)?;
+            let password_hash = hash_off_runtime(password.clone(), iterations).await?;
+            let added = t
+                .admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, reply })
+                .await?;
+            let agent = added.ok_or_else(|| CliError::Invalid(format!("an agent with email {email} already exists")))?;
+            writeln!(out, "added agent {} <{}> ({}) to {tenant}", agent.id, agent.email, agent.role.as_str())?;
+            if generated {
+                writeln!(out, "password: {password}")?;
+            }
+        }
+        AgentCommand::List { tenant } => {
+            let t = handle(storage, &tenant).await?;
+            for a in t.admin(|reply| AdminOp::ListAgents { reply }).await? {
+                writeln!(out, "{}\t{}\t{}\t{}", a.id, a.email, a.name, a.role.as_str())?;
+            }
+        }
+        AgentCommand::Passwd { tenant, email, password } => {
+            let t = handle(storage, &tenant).await?;
+            let (password, generated) = read_password(&password)?;
+            let password_hash = hash_off_runtime(password.clone(), iterations).await?;
+            if !t.admin(|reply| AdminOp::SetPassword { email: email.clone(), password_hash, reply }).await? {
+                return Err(CliError::Invalid(format!("no agent {email} in {tenant}")));
+            }
+            writeln!(out, "password changed for {email}; their sessions have ended")?;
+            if generated {
+                writeln!(out, "password: {password}")?;
+            }
+        }
+        AgentCommand::Remove { tenant, email } => {
+            let t = handle(storage, &tenant).await?;
+            match t.admin(|reply| AdminOp::RemoveAgent { email: email.clone(), reply }).await? {
+                Removal::Removed => writeln!(out, "removed agent {email}")?,
+                Removal::NoSuchAgent => return Err(CliError::Invalid(format!("no agent {email} in {tenant}"))),
+                Removal::LastOwner => return Err(CliError::Invalid(format!("{email} is the last owner of {tenant}"))),
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn handle(storage: &Storage, id: &TenantId) -> Result<TenantHandle, CliError> {
+    storage.tenants.get(id).await?.ok_or_else(|| CliError::Invalid(format!("no tenant {id}")))
+}
+
+/// The password to set, and whether it was generated here (and must be shown).
+fn read_password(args: &PasswordArgs) -> Result<(String, bool), CliError> {
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_to_string(&mut line)?;
+        line.lines().next().unwrap_or_default().to_owned()
+    } else if let Some(var) = &args.password_env {
+        std::env::var(var).map_err(|_| CliError::Invalid(format!("environment variable {var} is not set")))?
+    } else {
+        return Ok((crate::auth::random_b64(12), true));
+    };
+    password::check_policy(&password).map_err(CliError::Invalid)?;
+    Ok((password, false))
+}
+
+async fn hash_off_runtime(password: String, iterations: u32) -> Result<String, CliError> {
+    tokio::task::spawn_blocking(move || password::hash(&password, iterations))
+        .await
+        .map_err(|e| CliError::Invalid(format!("hashing failed: {e}")))
+}

@@ -1,0 +1,93 @@
+//! The relay's runtime configuration, after flags, environment and file have been
+//! merged (that merging lives in `cli`). Every limit is explicit here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything `run` needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where `registry.db`, `secret.key` and `tenants/*.db` live.
+    pub data_dir: PathBuf,
+    /// Origins (scheme://host:port) the relay is reached at, e.g. behind a proxy.
+    /// The agent console must come from one of these; visitor frames too. The
+    /// listening address's own origins are always added.
+    pub public_origins: Vec<String>,
+    pub limits: Limits,
+    pub sessions: SessionPolicy,
+    /// How long a visitor token stays valid (renewed on every connection).
+    pub visitor_token_ttl: Duration,
+    /// PBKDF2 iterations for new password hashes.
+    pub password_iterations: u32,
+}
+
+/// Resource limits for sockets and requests.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest WebSocket frame accepted, in bytes; larger ones get `frame_too_large`.
+    pub max_frame_bytes: usize,
+    /// Longest message text, in bytes of UTF-8.
+    pub max_text_bytes: usize,
+    /// Open WebSockets across all tenants; more are refused with 503.
+    pub max_connections: usize,
+    /// Sustained frames per second a socket may send.
+    pub frames_per_sec: u32,
+    /// Frames a socket may send in a burst above the sustained rate.
+    pub frame_burst: u32,
+    /// Frames queued for a socket before it counts as a slow consumer and is dropped.
+    pub outbound_queue: usize,
+    /// How often the relay pings an idle socket.
+    pub ping_interval: Duration,
+    /// A socket silent for this long (no frame, no pong) is considered dead.
+    pub dead_peer_timeout: Duration,
+    /// Failed sign-ins per account or address before a lock-out.
+    pub login_max_failures: u32,
+    /// Length of the lock-out window.
+    pub login_window: Duration,
+}
+
+/// Agent session lifetimes.
+#[derive(Debug, Clone)]
+pub struct SessionPolicy {
+    /// A session unused for this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however busy.
+    pub absolute_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_frame_bytes: 16 * 1024,
+            max_text_bytes: natter_protocol::DEFAULT_MAX_TEXT_BYTES,
+            max_connections: 20_000,
+            frames_per_sec: 10,
+            frame_burst: 40,
+            outbound_queue: 512,
+            ping_interval: Duration::from_secs(20),
+            dead_peer_timeout: Duration::from_secs(60),
+            login_max_failures: 5,
+            login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { idle_timeout: Duration::from_secs(30 * 60), absolute_timeout: Duration::from_secs(12 * 3600) }
+    }
+}
+
+impl Config {
+    /// Defaults for everything but the data directory.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            public_origins: Vec::new(),
+            limits: Limits::default(),
+            sessions: SessionPolicy::default(),
+            visitor_token_ttl: Duration::from_secs(180 * 24 * 3600),
+            password_iterations: crate::auth::password::DEFAULT_ITERATIONS,
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The HTTP API: sign-in, health, public widget config, and the JSON 404 for
+//! unknown `/v1` paths. Each group of handlers gets only the state it needs.
+
+mod agent_auth;
+mod error;
+mod health;
+mod widget_config;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use agent_auth::AuthState;
+pub use error::{ApiError, json_rejection};
+pub use widget_config::WidgetState;
+
+use crate::registry::Registry;
+
+/// Routes of the HTTP API.
+pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Router {
+    let auth_routes = Router::new()
+        .route("/v1/agent/login", post(agent_auth::login))
+        .route("/v1/agent/logout", post(agent_auth::logout))
+        .route("/v1/agent/me", get(agent_auth::me))
+        .with_state(auth);
+    let widget_routes = Router::new().route("/v1/widget/{tenant}/config", get(widget_config::config)).with_state(widget);
+    let health_routes = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(registry);
+    Router::new()
+        .merge(auth_routes)
+        .merge(widget_routes)
+        .merge(health_routes)
+        .route("/v1/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+}

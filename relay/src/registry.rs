@@ -1,0 +1,103 @@
+//! The tenant registry: which tenants exist, their display names and the origins
+//! allowed to embed their widget. Lives in `<data-dir>/registry.db`, owned by its
+//! own thread.
+
+use std::path::Path;
+
+use natter_protocol::TenantId;
+use rusqlite::{OptionalExtension, params};
+
+use crate::store::{self, DbThread, StoreError, schema};
+
+/// A tenant as the registry knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantRecord {
+    pub id: TenantId,
+    pub display_name: String,
+    /// Origin patterns (see [`crate::origin`]) allowed to embed the widget.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Cheap, cloneable handle to the registry database.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    db: DbThread,
+}
+
+impl Registry {
+    /// Opens `<data_dir>/registry.db`, creating it if needed.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        let conn = store::open(&data_dir.join("registry.db"), schema::REGISTRY)?;
+        Ok(Self { db: DbThread::spawn("natter-registry", conn)? })
+    }
+
+    pub async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError> {
+        let id = id.clone();
+        self.db
+            .call(move |conn| {
+                let row = conn
+                    .query_row(
+                        "SELECT display_name, allowed_origins FROM tenants WHERE id = ?1",
+                        [id.as_str()],
+                        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                    )
+                    .optional()?;
+                row.map(|(display_name, origins)| record(id, display_name, &origins)).transpose()
+            })
+            .await
+    }
+
+    pub async fn list(&self) -> Result<Vec<TenantRecord>, StoreError> {
+        self.db
+            .call(|conn| {
+                let mut stmt =
+                    conn.prepare("SELECT id, display_name, allowed_origins FROM tenants ORDER BY id")?;
+                let rows = stmt.query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                })?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (id, name, origins) = row?;
+                    let id = TenantId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    out.push(record(id, name, &origins)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    /// Adds a tenant; `Ok(false)` if one with that id already exists.
+    pub async fn add(&self, tenant: TenantRecord) -> Result<bool, StoreError> {
+        self.db
+            .call(move |conn| {
+                let origins = serde_json::to_string(&tenant.allowed_origins)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let n = conn.execute(
+                    "INSERT OR IGNORE INTO tenants(id, display_name, allowed_origins, created_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![tenant.id.as_str(), tenant.display_name, origins, crate::time::now().0],
+                )?;
+                Ok(n == 1)
+            })
+            .await
+    }
+
+    /// Removes a tenant from the registry; `Ok(false)` if it did not exist.
+    pub async fn remove(&self, id: &TenantId) -> Result<bool, StoreError> {
+        let id = id.clone();
+        self.db
+            .call(move |conn| Ok(conn.execute("DELETE FROM tenants WHERE id = ?1", [id.as_str()])? == 1))
+            .await
+    }
+
+    /// Succeeds when the registry answers a query (readiness probe).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.call(|conn| Ok(conn.query_row("SELECT count(*) FROM tenants", [], |_| Ok(()))?)).await
+    }
+}
+
+fn record(id: TenantId, display_name: String, origins: &str) -> Result<TenantRecord, StoreError> {
+    let allowed_origins =
+        serde_json::from_str(origins).map_err(|e| StoreError::Corrupt(format!("allowed_origins: {e}")))?;
+    Ok(TenantRecord { id, display_name, allowed_origins })
+}

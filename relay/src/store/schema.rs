@@ -1,0 +1,76 @@
+//! The schemas, as append-only migration lists. See `migrate.rs` for the rules.
+
+/// The tenant registry (`registry.db`): which tenants exist.
+pub const REGISTRY: &[&str] = &[r"
+CREATE TABLE tenants (
+    id              TEXT PRIMARY KEY,
+    display_name    TEXT NOT NULL,
+    allowed_origins TEXT NOT NULL,          -- JSON array of origin patterns
+    created_at      INTEGER NOT NULL
+);
+"];
+
+/// One tenant's database (`tenants/<id>.db`).
+pub const TENANT: &[&str] = &[r"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE agents (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash   BLOB PRIMARY KEY,
+    agent_id     INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE visitors (
+    id          TEXT PRIMARY KEY,
+    external_id TEXT UNIQUE,
+    name        TEXT,
+    email       TEXT,
+    created_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE conversations (
+    id               INTEGER PRIMARY KEY,
+    visitor_id       TEXT NOT NULL REFERENCES visitors(id),
+    status           TEXT NOT NULL,
+    assignee_id      INTEGER,
+    assignee_name    TEXT,
+    name             TEXT,
+    email            TEXT,
+    page_url         TEXT,
+    referrer         TEXT,
+    user_agent       TEXT,
+    created_at       INTEGER NOT NULL,
+    closed_at        INTEGER,
+    last_seq         INTEGER NOT NULL DEFAULT 0,
+    visitor_read_seq INTEGER NOT NULL DEFAULT 0,
+    agent_read_seq   INTEGER NOT NULL DEFAULT 0,
+    preview          TEXT
+);
+CREATE INDEX conversations_open ON conversations(status) WHERE status <> 'closed';
+CREATE INDEX conversations_by_visitor ON conversations(visitor_id, id);
+CREATE TABLE messages (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    seq             INTEGER NOT NULL,
+    at              INTEGER NOT NULL,
+    author          TEXT NOT NULL,           -- visitor | agent | system
+    agent_id        INTEGER,
+    agent_name      TEXT,
+    kind            TEXT NOT NULL,           -- text | event
+    body            TEXT NOT NULL,           -- the text, or the event as JSON
+    sender          TEXT,                    -- 'v' or 'a<id>': scope of client_id
+    client_id       TEXT,
+    PRIMARY KEY (conversation_id, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_client_id ON messages(conversation_id, sender, client_id)
+    WHERE client_id IS NOT NULL;
+"];

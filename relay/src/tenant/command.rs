@@ -1,0 +1,69 @@
+//! What async code can ask of a tenant actor.
+
+use natter_protocol::{AgentFrame, AgentId, AgentInfo, ConversationId, ErrorCode, Role, Seq, VisitorFrame, VisitorId, UnixMillis};
+use tokio::sync::oneshot;
+
+use super::hub::{ConnId, ConnSink};
+use crate::auth::session::TokenHash;
+use crate::store::StoreError;
+
+/// Answer channel of a request.
+pub type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+/// One request to the actor. Socket frames carry no reply channel: the actor
+/// answers them by queuing frames on the socket itself.
+#[derive(Debug)]
+pub enum Command {
+    /// A visitor socket finished its `hello`; register it, send `welcome` and replay.
+    AttachVisitor {
+        conn: ConnId,
+        sink: ConnSink,
+        visitor: VisitorId,
+        user_agent: Option<String>,
+        resume: Option<(ConversationId, Seq)>,
+        reply: Reply<()>,
+    },
+    /// An agent socket sent `hello`; check the session, register, send `agent_welcome`.
+    AttachAgent { conn: ConnId, sink: ConnSink, session: TokenHash, reply: Reply<Result<AgentInfo, ErrorCode>> },
+    /// A socket closed.
+    Detach { conn: ConnId },
+    /// A frame from a registered visitor socket (never `hello`).
+    Visitor { conn: ConnId, frame: VisitorFrame },
+    /// A frame from a registered agent socket (never `hello`).
+    Agent { conn: ConnId, frame: AgentFrame },
+    /// A request from HTTP handlers or the command line.
+    Admin(AdminOp),
+    /// Periodic housekeeping: end idle and expired sessions.
+    Tick,
+}
+
+/// Requests that are not socket frames.
+#[derive(Debug)]
+pub enum AdminOp {
+    /// The agent with this email and their password hash, for sign-in.
+    LoginLookup { email: String, reply: Reply<Option<(AgentInfo, String)>> },
+    /// Stores a new session; answers its absolute expiry.
+    CreateSession { agent: AgentId, hash: TokenHash, reply: Reply<UnixMillis> },
+    /// The agent behind a session token, if the session is live (and marks activity).
+    ResolveSession { hash: TokenHash, reply: Reply<Result<AgentInfo, ErrorCode>> },
+    /// Ends a session and closes its sockets; answers whether it existed.
+    RevokeSession { hash: TokenHash, reply: Reply<bool> },
+    /// Adds an agent; `None` if the email is taken.
+    AddAgent { email: String, name: String, role: Role, password_hash: String, reply: Reply<Option<AgentInfo>> },
+    ListAgents { reply: Reply<Vec<AgentInfo>> },
+    /// Replaces a password and ends the agent's sessions; answers whether the agent exists.
+    SetPassword { email: String, password_hash: String, reply: Reply<bool> },
+    /// Deletes an agent, returning their conversations to the queue.
+    RemoveAgent { email: String, reply: Reply<Removal> },
+    /// The tenant's identity-verification secret (created on first use), hex.
+    IdentitySecret { reply: Reply<String> },
+}
+
+/// Outcome of [`AdminOp::RemoveAgent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    NoSuchAgent,
+    /// Refused: a tenant must keep at least one owner.
+    LastOwner,
+}

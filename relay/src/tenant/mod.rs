@@ -1,0 +1,248 @@
+//! Tenants at run time: one actor thread per tenant, started on first use, that
+//! alone owns the tenant's SQLite file (`<data-dir>/tenants/<id>.db`).
+
+mod actor;
+mod admin_ops;
+mod agent_ops;
+mod command;
+pub mod hub;
+mod queries;
+mod sessions;
+mod visitor_ops;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use natter_protocol::TenantId;
+use tokio::sync::{mpsc, oneshot};
+
+pub use command::{AdminOp, Command, Removal, Reply};
+pub(crate) use visitor_ops::clip;
+
+use crate::auth::visitor_token::VisitorTokens;
+use crate::config::SessionPolicy;
+use crate::registry::{Registry, TenantRecord};
+use crate::store::{self, StoreError, schema};
+
+/// Commands queued for one tenant before senders wait (back-pressure).
+const COMMAND_QUEUE: usize = 4096;
+/// How often each actor sweeps idle and expired sessions.
+const TICK_EVERY: Duration = Duration::from_secs(15);
+
+/// What every tenant actor is given.
+#[derive(Debug, Clone)]
+pub struct ActorSettings {
+    pub tokens: VisitorTokens,
+    pub sessions: SessionPolicy,
+    pub max_text_bytes: usize,
+}
+
+/// Handle to one tenant's actor.
+#[derive(Debug, Clone)]
+pub struct TenantHandle {
+    id: TenantId,
+    tx: mpsc::Sender<Command>,
+}
+
+impl TenantHandle {
+    pub fn id(&self) -> &TenantId {
+        &self.id
+    }
+
+    /// Queues a command (waiting if the actor is saturated).
+    pub async fn send(&self, cmd: Command) -> Result<(), StoreError> {
+        self.tx.send(cmd).await.map_err(|_| StoreError::Stopped)
+    }
+
+    /// Queues a command without waiting; for `Drop` guards.
+    pub fn try_send(&self, cmd: Command) -> bool {
+        self.tx.try_send(cmd).is_ok()
+    }
+
+    /// Sends a request built around a reply channel and awaits the answer.
+    pub async fn ask<T>(&self, make: impl FnOnce(Reply<T>) -> Command) -> Result<T, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(make(reply)).await?;
+        rx.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Shorthand for [`Self::ask`] with an admin request.
+    pub async fn admin<T>(&self, make: impl FnOnce(Reply<T>) -> AdminOp) -> Result<T, StoreError> {
+        self.ask(|reply| Command::Admin(make(reply))).await
+    }
+}
+
+/// All tenants' actors, started lazily. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Tenants {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    registry: Registry,
+    dir: PathBuf,
+    settings: ActorSettings,
+    actors: Mutex<HashMap<TenantId, TenantHandle>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Tenants {
+    pub fn new(registry: Registry, data_dir: &Path, settings: ActorSettings) -> Result<Self, StoreError> {
+        let dir = data_dir.join("tenants");
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                registry,
+                dir,
+                settings,
+                actors: Mutex::new(HashMap::new()),
+                threads: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// The running actor of a registered tenant, started if need be; `None` if
+    /// no such tenant exists.
+    pub async fn get(&self, id: &TenantId) -> Result<Option<TenantHandle>, StoreError> {
+        if let Some(handle) = self.running(id) {
+            return Ok(Some(handle));
+        }
+        if self.inner.registry.tenant(id).await?.is_none() {
+            return Ok(None);
+        }
+        self.start(id).await.map(Some)
+    }
+
+    fn running(&self, id: &TenantId) -> Option<TenantHandle> {
+        let actors = self.inner.actors.lock().unwrap_or_else(|e| e.into_inner());
+        actors.get(id).filter(|h| !h.tx.is_closed()).cloned()
+    }
+
+    async fn start(&self, id: &TenantId) -> Result<TenantHandle, StoreError> {
+        let (handle, opened) = {
+            let mut actors = self.inner.actors.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(h) = actors.get(id).filter(|h| !h.tx.is_closed()) {
+                return Ok(h.clone());
+            }
+            let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+            let handle = TenantHandle { id: id.clone(), tx };
+            let opened = self.spawn_actor(id.clone(), rx)?;
+            actors.insert(id.clone(), handle.clone());
+            (handle, opened)
+        };
+        match opened.await.map_err(|_| StoreError::Stopped)? {
+            Ok(()) => {
+                spawn_ticker(&handle);
+                Ok(handle)
+            }
+            Err(e) => {
+                self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts the actor's thread, which opens the database itself: the
+    /// connection is created on, and never leaves, that thread.
+    fn spawn_actor(
+        &self,
+        tenant: TenantId,
+        rx: mpsc::Receiver<Command>,
+    ) -> Result<oneshot::Receiver<Result<(), StoreError>>, StoreError> {
+        let (opened_tx, opened_rx) = oneshot::channel();
+        let path = self.db_path(&tenant);
+        let settings = self.inner.settings.clone();
+        let thread = std::thread::Builder::new().name(format!("tenant-{tenant}")).spawn(move || {
+            let db = match store::open(&path, schema::TENANT) {
+                Ok(db) => db,
+                Err(e) => {
+                    let _ = opened_tx.send(Err(e));
+                    return;
+                }
+            };
+            let _ = opened_tx.send(Ok(()));
+            let state = actor::State {
+                tenant,
+                hub: hub::Hub::default(),
+                tokens: settings.tokens,
+                policy: settings.sessions,
+                max_text_bytes: settings.max_text_bytes,
+                sessions: HashMap::new(),
+            };
+            actor::run(db, state, rx);
+        })?;
+        self.inner.threads.lock().unwrap_or_else(|e| e.into_inner()).push(thread);
+        Ok(opened_rx)
+    }
+
+    fn db_path(&self, tenant: &TenantId) -> PathBuf {
+        // TenantId is a validated slug, so this cannot escape the directory.
+        self.inner.dir.join(format!("{tenant}.db"))
+    }
+
+    /// Registers a tenant and creates its database; `Ok(false)` if it exists.
+    pub async fn create(&self, record: TenantRecord) -> Result<bool, StoreError> {
+        let id = record.id.clone();
+        if !self.inner.registry.add(record).await? {
+            return Ok(false);
+        }
+        self.start(&id).await?;
+        Ok(true)
+    }
+
+    /// Unregisters a tenant and stops its actor. Its database file is kept,
+    /// renamed `<id>.db.removed-<unix ms>`, so removal can be undone by hand.
+    pub async fn remove(&self, id: &TenantId) -> Result<bool, StoreError> {
+        if !self.inner.registry.remove(id).await? {
+            return Ok(false);
+        }
+        let handle = self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        drop(handle);
+        let path = self.db_path(id);
+        if path.exists() {
+            let kept = path.with_extension(format!("db.removed-{}", crate::time::now().0));
+            std::fs::rename(&path, kept)?;
+        }
+        Ok(true)
+    }
+
+    /// Stops every actor after it has committed what it was given, and waits
+    /// for their threads. Call when no socket or request can reach them any more.
+    pub async fn shutdown(&self) {
+        self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let threads = std::mem::take(&mut *self.inner.threads.lock().unwrap_or_else(|e| e.into_inner()));
+        let joined = tokio::task::spawn_blocking(move || {
+            for t in threads {
+                let _ = t.join();
+            }
+        });
+        if tokio::time::timeout(Duration::from_secs(10), joined).await.is_err() {
+            tracing::warn!("tenant actors did not stop within 10 s");
+        }
+    }
+}
+
+/// Sends `Tick` to the actor periodically, holding only a weak sender so it
+/// never keeps the actor alive.
+fn spawn_ticker(handle: &TenantHandle) {
+    let weak = handle.tx.downgrade();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK_EVERY);
+        interval.tick().await;
+        loop {
+            interval.tick().await;
+            let Some(tx) = weak.upgrade() else { return };
+            if tx.send(Command::Tick).await.is_err() {
+                return;
+            }
+        }
+    });
+}

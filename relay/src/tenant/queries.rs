@@ -1,0 +1,396 @@
+//! SQL for one tenant's database. Plain functions over a connection (usually the
+//! actor's open transaction); no policy here, only storage.
+
+use natter_protocol::{
+    AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
+    ConversationStatus, ConversationSummary, Message, MessageBody, Role, Seq, UnixMillis,
+    VisitorId, VisitorInfo,
+};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::auth::session::TokenHash;
+use crate::store::StoreError;
+
+const PREVIEW_CHARS: usize = 140;
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+// ---- visitors ---------------------------------------------------------------
+
+pub fn ensure_visitor(conn: &Connection, id: &VisitorId, now: UnixMillis) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR IGNORE INTO visitors(id, created_at) VALUES (?1, ?2)")?
+        .execute(params![id.as_str(), now.0])?;
+    Ok(())
+}
+
+pub fn visitor_by_external_id(conn: &Connection, external: &str) -> Result<Option<VisitorId>, StoreError> {
+    let id: Option<String> = conn
+        .prepare_cached("SELECT id FROM visitors WHERE external_id = ?1")?
+        .query_row([external], |r| r.get(0))
+        .optional()?;
+    id.map(|s| VisitorId::parse(s).map_err(corrupt)).transpose()
+}
+
+pub fn visitor_external_id(conn: &Connection, id: &VisitorId) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT external_id FROM visitors WHERE id = ?1")?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+pub fn set_visitor_identity(
+    conn: &Connection,
+    id: &VisitorId,
+    external: &str,
+    name: Option<&str>,
+    email: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE visitors SET external_id = ?2, name = coalesce(?3, name), email = coalesce(?4, email)
+         WHERE id = ?1",
+    )?
+    .execute(params![id.as_str(), external, name, email])?;
+    Ok(())
+}
+
+// ---- conversations ----------------------------------------------------------
+
+const CONVERSATION_COLUMNS: &str = "id, status, visitor_id, name, email, page_url, referrer, user_agent,
+    assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq";
+
+fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
+    let status: String = r.get(1)?;
+    let assignee_id: Option<u64> = r.get(8)?;
+    let assignee_name: Option<String> = r.get(9)?;
+    Ok(ConversationSummary {
+        id: ConversationId(r.get(0)?),
+        status: ConversationStatus::parse(&status).ok_or_else(|| corrupt(format!("status {status}")))?,
+        visitor_id: VisitorId::parse(r.get::<_, String>(2)?).map_err(corrupt)?,
+        visitor: VisitorInfo { name: r.get(3)?, email: r.get(4)?, page_url: r.get(5)?, referrer: r.get(6)? },
+        user_agent: r.get(7)?,
+        assignee: assignee_id.map(|id| AgentRef { id: AgentId(id), name: assignee_name.unwrap_or_default() }),
+        created_at: UnixMillis(r.get(10)?),
+        closed_at: r.get::<_, Option<i64>>(11)?.map(UnixMillis),
+        last_seq: Seq(r.get(12)?),
+        preview: r.get(13)?,
+        visitor_read_seq: Seq(r.get(14)?),
+        agent_read_seq: Seq(r.get(15)?),
+    })
+}
+
+fn query_conversations(
+    conn: &Connection,
+    where_clause: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<ConversationSummary>, StoreError> {
+    let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE {where_clause}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params, |r| Ok(conversation_from_row(r)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row??);
+    }
+    Ok(out)
+}
+
+pub fn conversation(conn: &Connection, id: ConversationId) -> Result<Option<ConversationSummary>, StoreError> {
+    Ok(query_conversations(conn, "id = ?1", [id.0])?.pop())
+}
+
+/// The visitor's most recent conversation, open or closed.
+pub fn latest_conversation(conn: &Connection, visitor: &VisitorId) -> Result<Option<ConversationSummary>, StoreError> {
+    Ok(query_conversations(conn, "visitor_id = ?1 ORDER BY id DESC LIMIT 1", [visitor.as_str()])?.pop())
+}
+
+/// Every waiting or active conversation, oldest first.
+pub fn open_conversations(conn: &Connection) -> Result<Vec<ConversationSummary>, StoreError> {
+    query_conversations(conn, "status <> 'closed' ORDER BY id", [])
+}
+
+pub fn create_conversation(
+    conn: &Connection,
+    visitor: &VisitorId,
+    info: &VisitorInfo,
+    user_agent: Option<&str>,
+    now: UnixMillis,
+) -> Result<ConversationId, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO conversations(visitor_id, status, name, email, page_url, referrer, user_agent, created_at)
+         VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        visitor.as_str(),
+        info.name,
+        info.email,
+        info.page_url,
+        info.referrer,
+        user_agent,
+        now.0
+    ])?;
+    Ok(ConversationId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?))
+}
+
+/// Fills in pre-chat details the visitor had not given before.
+pub fn update_visitor_info(conn: &Connection, id: ConversationId, info: &VisitorInfo) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE conversations SET name = coalesce(?2, name), email = coalesce(?3, email),
+         page_url = coalesce(?4, page_url), referrer = coalesce(?5, referrer) WHERE id = ?1",
+    )?
+    .execute(params![id.0, info.name, info.email, info.page_url, info.referrer])?;
+    Ok(())
+}
+
+pub fn set_assignee(
+    conn: &Connection,
+    id: ConversationId,
+    status: ConversationStatus,
+    assignee: Option<&AgentRef>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE conversations SET status = ?2, assignee_id = ?3, assignee_name = ?4 WHERE id = ?1")?
+        .execute(params![id.0, status.as_str(), assignee.map(|a| a.id.0), assignee.map(|a| a.name.as_str())])?;
+    Ok(())
+}
+
+pub fn close_conversation(conn: &Connection, id: ConversationId, now: UnixMillis) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE conversations SET status = 'closed', closed_at = ?2 WHERE id = ?1")?
+        .execute(params![id.0, now.0])?;
+    Ok(())
+}
+
+/// Raises a read marker (never lowers it, never past the last message).
+/// Returns the marker's value afterwards.
+pub fn mark_read(conn: &Connection, id: ConversationId, by_visitor: bool, seq: Seq) -> Result<Seq, StoreError> {
+    let column = if by_visitor { "visitor_read_seq" } else { "agent_read_seq" };
+    let sql = format!(
+        "UPDATE conversations SET {column} = max({column}, min(?2, last_seq)) WHERE id = ?1 RETURNING {column}"
+    );
+    let seq: u64 = conn.prepare_cached(&sql)?.query_row(params![id.0, seq.0], |r| r.get(0))?;
+    Ok(Seq(seq))
+}
+
+// ---- messages ---------------------------------------------------------------
+
+/// The sender scope of a client message id: the visitor, or one agent.
+pub fn sender_key(author: &Author) -> String {
+    match author {
+        Author::Visitor => "v".into(),
+        Author::Agent { id, .. } => format!("a{id}"),
+        Author::System => "s".into(),
+    }
+}
+
+/// The seq already stored for this client id, if the message is a resend.
+pub fn seq_of_client_id(
+    conn: &Connection,
+    id: ConversationId,
+    sender: &str,
+    client_id: &ClientMsgId,
+) -> Result<Option<Seq>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT seq FROM messages WHERE conversation_id = ?1 AND sender = ?2 AND client_id = ?3")?
+        .query_row(params![id.0, sender, client_id.as_str()], |r| r.get(0))
+        .optional()?
+        .map(Seq))
+}
+
+/// Appends a message with the next seq of its conversation.
+pub fn append_message(
+    conn: &Connection,
+    id: ConversationId,
+    author: Author,
+    body: MessageBody,
+    now: UnixMillis,
+) -> Result<Message, StoreError> {
+    let seq: u64 = conn
+        .prepare_cached("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")?
+        .query_row([id.0], |r| r.get(0))?;
+    let (author_kind, agent_id, agent_name) = match &author {
+        Author::Visitor => ("visitor", None, None),
+        Author::Agent { id, name } => ("agent", Some(id.0), Some(name.as_str())),
+        Author::System => ("system", None, None),
+    };
+    let (kind, text, client_id) = match &body {
+        MessageBody::Text { text, client_id } => ("text", text.clone(), Some(client_id.as_str())),
+        MessageBody::Event { event } => ("event", serde_json::to_string(event).map_err(corrupt)?, None),
+    };
+    let sender = client_id.map(|_| sender_key(&author));
+    conn.prepare_cached(
+        "INSERT INTO messages(conversation_id, seq, at, author, agent_id, agent_name, kind, body, sender, client_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![id.0, seq, now.0, author_kind, agent_id, agent_name, kind, text, sender, client_id])?;
+    if kind == "text" {
+        let preview: String = text.chars().take(PREVIEW_CHARS).collect();
+        conn.prepare_cached("UPDATE conversations SET preview = ?2 WHERE id = ?1")?.execute(params![id.0, preview])?;
+    }
+    Ok(Message { seq: Seq(seq), at: now, author, body })
+}
+
+/// Up to `limit` messages after `after`, in seq order.
+pub fn messages_after(conn: &Connection, id: ConversationId, after: Seq, limit: usize) -> Result<Vec<Message>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, author, agent_id, agent_name, kind, body, client_id FROM messages
+         WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![id.0, after.0, limit], |r| {
+        Ok((
+            r.get::<_, u64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<u64>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, at, author, agent_id, agent_name, kind, body, client_id) = row?;
+        let author = match (author.as_str(), agent_id) {
+            ("visitor", _) => Author::Visitor,
+            ("agent", Some(id)) => Author::Agent { id: AgentId(id), name: agent_name.unwrap_or_default() },
+            ("system", _) => Author::System,
+            _ => return Err(corrupt(format!("message author {author}"))),
+        };
+        let body = match (kind.as_str(), client_id) {
+            ("text", Some(cid)) => MessageBody::Text { text: body, client_id: ClientMsgId::parse(cid).map_err(corrupt)? },
+            ("event", _) => MessageBody::Event {
+                event: serde_json::from_str::<ConversationEvent>(&body).map_err(corrupt)?,
+            },
+            _ => return Err(corrupt(format!("message kind {kind}"))),
+        };
+        out.push(Message { seq: Seq(seq), at: UnixMillis(at), author, body });
+    }
+    Ok(out)
+}
+
+// ---- agents -----------------------------------------------------------------
+
+const AGENT_COLUMNS: &str = "id, name, email, role";
+
+fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<AgentInfo> {
+    let role: String = r.get(3)?;
+    Ok(AgentInfo { id: AgentId(r.get(0)?), name: r.get(1)?, email: r.get(2)?, role: Role::parse(&role).unwrap_or(Role::Other) })
+}
+
+pub fn agents(conn: &Connection) -> Result<Vec<AgentInfo>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY id"))?;
+    let rows = stmt.query_map([], agent_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn agent(conn: &Connection, id: AgentId) -> Result<Option<AgentInfo>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = ?1"))?
+        .query_row([id.0], agent_from_row)
+        .optional()?)
+}
+
+/// The agent with this email and their password hash.
+pub fn agent_for_login(conn: &Connection, email: &str) -> Result<Option<(AgentInfo, String)>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {AGENT_COLUMNS}, password_hash FROM agents WHERE email = ?1"))?
+        .query_row([email], |r| Ok((agent_from_row(r)?, r.get(4)?)))
+        .optional()?)
+}
+
+/// Inserts an agent; `None` if the email is taken.
+pub fn insert_agent(
+    conn: &Connection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    now: UnixMillis,
+) -> Result<Option<AgentInfo>, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO agents(email, name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![email, name, role.as_str(), password_hash, now.0])?;
+    if n == 0 {
+        return Ok(None);
+    }
+    agent(conn, AgentId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?))
+}
+
+pub fn set_password(conn: &Connection, id: AgentId, password_hash: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE agents SET password_hash = ?2 WHERE id = ?1")?.execute(params![id.0, password_hash])?;
+    Ok(())
+}
+
+/// Deletes an agent; their sessions go with them (foreign key cascade).
+pub fn delete_agent(conn: &Connection, id: AgentId) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM agents WHERE id = ?1")?.execute([id.0])?;
+    Ok(())
+}
+
+/// Conversations an agent holds that are not closed.
+pub fn active_conversations_of(conn: &Connection, agent: AgentId) -> Result<Vec<ConversationSummary>, StoreError> {
+    query_conversations(conn, "assignee_id = ?1 AND status = 'active' ORDER BY id", [agent.0])
+}
+
+// ---- sessions ---------------------------------------------------------------
+
+/// A stored agent session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRow {
+    pub agent: AgentId,
+    pub last_seen_at: UnixMillis,
+    pub expires_at: UnixMillis,
+}
+
+pub fn insert_session(conn: &Connection, hash: &TokenHash, row: SessionRow, now: UnixMillis) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO sessions(token_hash, agent_id, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![&hash[..], row.agent.0, now.0, row.last_seen_at.0, row.expires_at.0])?;
+    Ok(())
+}
+
+pub fn session(conn: &Connection, hash: &TokenHash) -> Result<Option<SessionRow>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT agent_id, last_seen_at, expires_at FROM sessions WHERE token_hash = ?1")?
+        .query_row([&hash[..]], |r| {
+            Ok(SessionRow { agent: AgentId(r.get(0)?), last_seen_at: UnixMillis(r.get(1)?), expires_at: UnixMillis(r.get(2)?) })
+        })
+        .optional()?)
+}
+
+pub fn touch_session(conn: &Connection, hash: &TokenHash, now: UnixMillis) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")?.execute(params![&hash[..], now.0])?;
+    Ok(())
+}
+
+pub fn delete_session(conn: &Connection, hash: &TokenHash) -> Result<bool, StoreError> {
+    Ok(conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?.execute([&hash[..]])? == 1)
+}
+
+/// Removes sessions past their absolute expiry or idle for longer than `idle_ms`.
+pub fn delete_stale_sessions(conn: &Connection, now: UnixMillis, idle_ms: i64) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2")?
+        .execute(params![now.0, idle_ms])?)
+}
+
+pub fn delete_sessions_of(conn: &Connection, agent: AgentId) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM sessions WHERE agent_id = ?1")?.execute([agent.0])?;
+    Ok(())
+}
+
+// ---- settings ---------------------------------------------------------------
+
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2")?
+        .execute(params![key, value])?;
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! What visitors can do: attach (welcome + replay), start, send, type, read, end,
+//! identify.
+
+use natter_protocol::{
+    Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, ConversationSummary,
+    ErrorCode, Message, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame, VisitorConversation,
+    VisitorFrame, VisitorId, VisitorInfo,
+};
+use rusqlite::Connection;
+
+use super::actor::{Batch, OpResult, Refusal, State, refuse};
+use super::hub::{ConnId, ConnSink, Effect, Member, Target};
+use super::queries;
+use crate::store::StoreError;
+
+/// Messages per frame when replaying.
+pub(super) const PAGE: usize = 200;
+
+impl State {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn attach_visitor(
+        &mut self,
+        db: &Connection,
+        conn: ConnId,
+        sink: ConnSink,
+        visitor: VisitorId,
+        user_agent: Option<String>,
+        resume: Option<(ConversationId, Seq)>,
+        batch: &mut Batch,
+    ) -> Result<(), Refusal> {
+        queries::ensure_visitor(db, &visitor, batch.now)?;
+        batch.effects.push(Effect::Register(conn, sink, Member::Visitor { id: visitor.clone(), user_agent }));
+        self.welcome_visitor(db, conn, &visitor, resume, batch)
+    }
+
+    /// Sends `welcome` and replays the current conversation after what the
+    /// client already holds.
+    fn welcome_visitor(
+        &self,
+        db: &Connection,
+        conn: ConnId,
+        visitor: &VisitorId,
+        resume: Option<(ConversationId, Seq)>,
+        batch: &mut Batch,
+    ) -> Result<(), Refusal> {
+        let latest = queries::latest_conversation(db, visitor)?;
+        let token = self.tokens.issue(&self.tenant, visitor, batch.now);
+        batch.send(
+            Target::Conn(conn),
+            &ServerFrame::Welcome {
+                v: PROTOCOL_VERSION,
+                visitor_id: visitor.clone(),
+                token,
+                conversation: latest.as_ref().map(visitor_view),
+            },
+        );
+        if let Some(c) = latest {
+            let after = match resume {
+                Some((id, seq)) if id == c.id => seq,
+                _ => Seq(0),
+            };
+            replay(db, c.id, after, batch, |m| {
+                (Target::Conn(conn), ServerFrame::Message { conversation_id: c.id, message: for_visitor(m) })
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn visitor_frame(&mut self, db: &Connection, conn: ConnId, frame: VisitorFrame, batch: &mut Batch) -> OpResult {
+        let Some(Member::Visitor { id, user_agent }) = self.hub.member(conn).cloned() else {
+            return Err(refuse(ErrorCode::HelloRequired, "send hello first"));
+        };
+        let me = VisitorCtx { conn, id, user_agent };
+        match frame {
+            VisitorFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
+            VisitorFrame::Start { info } => self.visitor_start(db, &me, clean_info(info)?, batch),
+            VisitorFrame::Send { client_id, text } => self.visitor_send(db, &me, client_id, text, batch),
+            VisitorFrame::Typing { on } => {
+                if let Some(c) = open_conversation(db, &me.id)? {
+                    batch.send(Target::Agents, &ServerFrame::Typing { conversation_id: c.id, who: Author::Visitor, on });
+                }
+                Ok(())
+            }
+            VisitorFrame::Read { seq } => {
+                let Some(c) = queries::latest_conversation(db, &me.id)? else {
+                    return Err(refuse(ErrorCode::NoConversation, "there is no conversation to mark read"));
+                };
+                let seq = queries::mark_read(db, c.id, true, seq)?;
+                let frame = ServerFrame::Read { conversation_id: c.id, by: Author::Visitor, seq };
+                batch.send(Target::Agents, &frame);
+                batch.send(Target::Visitor(me.id.clone()), &frame);
+                Ok(())
+            }
+            VisitorFrame::End => {
+                let Some(c) = open_conversation(db, &me.id)? else {
+                    return Err(refuse(ErrorCode::NoConversation, "there is no open conversation to end"));
+                };
+                self.close(db, &c, Author::Visitor, batch)
+            }
+            VisitorFrame::Identify { user_id, hash, name, email } => {
+                self.identify(db, &me, user_id, hash, name, email, batch)
+            }
+        }
+    }
+
+    fn visitor_start(&mut self, db: &Connection, me: &VisitorCtx, info: VisitorInfo, batch: &mut Batch) -> OpResult {
+        match open_conversation(db, &me.id)? {
+            Some(c) => {
+                queries::update_visitor_info(db, c.id, &info)?;
+                let updated = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
+                batch.send(Target::Agents, &ServerFrame::Conversation { conversation: updated });
+            }
+            None => {
+                self.create_conversation(db, me, &info, batch)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn create_conversation(
+        &mut self,
+        db: &Connection,
+        me: &VisitorCtx,
+        info: &VisitorInfo,
+        batch: &mut Batch,
+    ) -> Result<ConversationSummary, Refusal> {
+        let id = queries::create_conversation(db, &me.id, info, me.user_agent.as_deref(), batch.now)?;
+        let c = queries::conversation(db, id)?.ok_or(StoreError::Stopped)?;
+        self.announce(&c, batch);
+        Ok(c)
+    }
+
+    fn visitor_send(
+        &mut self,
+        db: &Connection,
+        me: &VisitorCtx,
+        client_id: ClientMsgId,
+        text: String,
+        batch: &mut Batch,
+    ) -> OpResult {
+        let c = match open_conversation(db, &me.id)? {
+            Some(c) => c,
+            None => {
+                // A resend of a message that landed in a conversation which has
+                // closed since must not open a new conversation with a copy.
+                if let Some(latest) = queries::latest_conversation(db, &me.id)?
+                    && let Some(seq) = queries::seq_of_client_id(db, latest.id, "v", &client_id)?
+                {
+                    batch.send(Target::Conn(me.conn), &ack(latest.id, client_id, seq, true));
+                    return Ok(());
+                }
+                self.create_conversation(db, me, &VisitorInfo::default(), batch)?
+            }
+        };
+        self.post_text(db, &c, Author::Visitor, client_id, text, me.conn, batch)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn identify(
+        &mut self,
+        db: &Connection,
+        me: &VisitorCtx,
+        user_id: String,
+        hash: String,
+        name: Option<String>,
+        email: Option<String>,
+        batch: &mut Batch,
+    ) -> OpResult {
+        if user_id.is_empty() || user_id.len() > 256 {
+            return Err(refuse(ErrorCode::InvalidInput, "user_id must be 1 to 256 bytes"));
+        }
+        let secret = self.identity_secret(db)?;
+        if !crate::auth::identity::verify(secret.as_bytes(), &user_id, &hash) {
+            return Err(refuse(ErrorCode::TokenInvalid, "identity hash does not match user_id"));
+        }
+        let name = name.map(|n| clip(&n, 100));
+        let email = email.map(|e| clip(&e, 254));
+        let target = match queries::visitor_by_external_id(db, &user_id)? {
+            Some(existing) => existing,
+            None => match queries::visitor_external_id(db, &me.id)? {
+                // An anonymous visitor becomes this customer.
+                None => me.id.clone(),
+                // A visitor already identified as someone else: a new visitor.
+                Some(_) => {
+                    let fresh = crate::auth::visitor_token::new_visitor_id();
+                    queries::ensure_visitor(db, &fresh, batch.now)?;
+                    fresh
+                }
+            },
+        };
+        queries::set_visitor_identity(db, &target, &user_id, name.as_deref(), email.as_deref())?;
+        batch.effects.push(Effect::Register(
+            me.conn,
+            self.hub_sink(me.conn)?,
+            Member::Visitor { id: target.clone(), user_agent: me.user_agent.clone() },
+        ));
+        self.welcome_visitor(db, me.conn, &target, None, batch)
+    }
+
+    fn hub_sink(&self, conn: ConnId) -> Result<ConnSink, Refusal> {
+        self.hub.sink(conn).cloned().ok_or_else(|| refuse(ErrorCode::HelloRequired, "send hello first"))
+    }
+
+    /// Tells agents and the visitor about a new or changed conversation.
+    pub(super) fn announce(&self, c: &ConversationSummary, batch: &mut Batch) {
+        batch.send(Target::Agents, &ServerFrame::Conversation { conversation: c.clone() });
+        batch.send(Target::Visitor(c.visitor_id.clone()), &ServerFrame::VisitorConversation { conversation: visitor_view(c) });
+    }
+
+    /// Stores a text message (or acknowledges a resend) and delivers it.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn post_text(
+        &mut self,
+        db: &Connection,
+        c: &ConversationSummary,
+        author: Author,
+        client_id: ClientMsgId,
+        text: String,
+        conn: ConnId,
+        batch: &mut Batch,
+    ) -> OpResult {
+        let sender = queries::sender_key(&author);
+        if let Some(seq) = queries::seq_of_client_id(db, c.id, &sender, &client_id)? {
+            batch.send(Target::Conn(conn), &ack(c.id, client_id, seq, true));
+            return Ok(());
+        }
+        if c.status == ConversationStatus::Closed {
+            return Err(refuse(ErrorCode::ConversationClosed, "this conversation is closed").about(Some(&client_id), Some(c.id)));
+        }
+        let text = self.check_text(text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
+        let body = MessageBody::Text { text, client_id: client_id.clone() };
+        let message = queries::append_message(db, c.id, author, body, batch.now)?;
+        batch.send(Target::Conn(conn), &ack(c.id, client_id, message.seq, false));
+        self.publish(c, message, batch);
+        Ok(())
+    }
+
+    /// Stores a system event in the conversation and delivers it.
+    pub(super) fn post_event(&mut self, db: &Connection, c: &ConversationSummary, event: ConversationEvent, batch: &mut Batch) -> OpResult {
+        let message = queries::append_message(db, c.id, Author::System, MessageBody::Event { event }, batch.now)?;
+        self.publish(c, message, batch);
+        Ok(())
+    }
+
+    /// Delivers a stored message to the tenant's agents and the visitor.
+    fn publish(&self, c: &ConversationSummary, message: Message, batch: &mut Batch) {
+        let visitor_copy = for_visitor(&message);
+        batch.send(Target::Visitor(c.visitor_id.clone()), &ServerFrame::Message { conversation_id: c.id, message: visitor_copy });
+        batch.send(Target::Agents, &ServerFrame::Message { conversation_id: c.id, message });
+    }
+
+    fn check_text(&self, text: String) -> Result<String, Refusal> {
+        if text.trim().is_empty() {
+            return Err(refuse(ErrorCode::InvalidInput, "message text is empty"));
+        }
+        if text.len() > self.max_text_bytes {
+            return Err(refuse(ErrorCode::InvalidInput, format!("message text is over {} bytes", self.max_text_bytes)));
+        }
+        if text.contains('\0') {
+            return Err(refuse(ErrorCode::InvalidInput, "message text contains NUL"));
+        }
+        Ok(text)
+    }
+
+    /// Closes a conversation with a system line saying who closed it.
+    pub(super) fn close(&mut self, db: &Connection, c: &ConversationSummary, by: Author, batch: &mut Batch) -> OpResult {
+        queries::close_conversation(db, c.id, batch.now)?;
+        let closed = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
+        self.post_event(db, &closed, ConversationEvent::Closed { by }, batch)?;
+        let closed = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
+        self.announce(&closed, batch);
+        Ok(())
+    }
+
+    /// The tenant's identity secret, created on first use.
+    pub(super) fn identity_secret(&self, db: &Connection) -> Result<String, StoreError> {
+        if let Some(s) = queries::setting(db, "identity_secret")? {
+            return Ok(s);
+        }
+        let secret: String = crate::auth::random_bytes(32).iter().map(|b| format!("{b:02x}")).collect();
+        queries::set_setting(db, "identity_secret", &secret)?;
+        Ok(secret)
+    }
+}
+
+/// The visitor socket a frame came from.
+struct VisitorCtx {
+    conn: ConnId,
+    id: VisitorId,
+    user_agent: Option<String>,
+}
+
+fn open_conversation(db: &Connection, visitor: &VisitorId) -> Result<Option<ConversationSummary>, StoreError> {
+    Ok(queries::latest_conversation(db, visitor)?.filter(|c| c.status != ConversationStatus::Closed))
+}
+
+/// Queues `history`-style replay frames for messages after `after`.
+pub(super) fn replay(
+    db: &Connection,
+    id: ConversationId,
+    mut after: Seq,
+    batch: &mut Batch,
+    frame_for: impl Fn(&Message) -> (Target, ServerFrame),
+) -> Result<(), StoreError> {
+    loop {
+        let page = queries::messages_after(db, id, after, PAGE)?;
+        for m in &page {
+            let (target, frame) = frame_for(m);
+            batch.send(target, &frame);
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE => after = last.seq,
+            _ => return Ok(()),
+        }
+    }
+}
+
+pub(super) fn ack(conversation_id: ConversationId, client_id: ClientMsgId, seq: Seq, duplicate: bool) -> ServerFrame {
+    ServerFrame::Ack { conversation_id, client_id, seq, duplicate }
+}
+
+/// A conversation as its visitor may see it.
+pub(super) fn visitor_view(c: &ConversationSummary) -> VisitorConversation {
+    VisitorConversation {
+        id: c.id,
+        status: c.status,
+        agent: c.assignee.clone(),
+        last_seq: c.last_seq,
+        agent_read_seq: c.agent_read_seq,
+    }
+}
+
+/// A message as the visitor may see it: transfer notes are for agents only.
+pub(super) fn for_visitor(m: &Message) -> Message {
+    let mut m = m.clone();
+    if let MessageBody::Event { event: ConversationEvent::Transferred { note, .. } } = &mut m.body {
+        *note = None;
+    }
+    m
+}
+
+/// Trims pre-chat details and bounds their length.
+fn clean_info(info: VisitorInfo) -> Result<VisitorInfo, Refusal> {
+    let field = |v: Option<String>, max: usize| v.map(|s| clip(s.trim(), max)).filter(|s| !s.is_empty());
+    let email = field(info.email, 254);
+    if let Some(e) = &email
+        && (!e.contains('@') || e.contains(char::is_whitespace))
+    {
+        return Err(refuse(ErrorCode::InvalidInput, "email is not an email address"));
+    }
+    Ok(VisitorInfo {
+        name: field(info.name, 100),
+        email,
+        page_url: field(info.page_url, 2048),
+        referrer: field(info.referrer, 2048),
+    })
+}
+
+/// At most `max` bytes of `s`, cut on a character boundary.
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_owned()
+}

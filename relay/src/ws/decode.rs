@@ -1,0 +1,94 @@
+//! Decoding client frames into protocol types, with errors a client can act on:
+//! malformed JSON, an unknown `type`, or a known type with a bad field.
+
+use natter_protocol::{ErrorCode, ServerFrame};
+use serde::de::DeserializeOwned;
+
+/// Decodes one text frame; `known_types` tells "unknown frame" from "bad field".
+pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T, ServerFrame> {
+    let err = match serde_json::from_str::<T>(text) {
+        Ok(frame) => return Ok(frame),
+        Err(e) => e,
+    };
+    if err.is_syntax() || err.is_eof() {
+        return Err(ServerFrame::error(ErrorCode::BadJson, format!("not valid JSON: {err}")));
+    }
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Err(ServerFrame::error(ErrorCode::BadJson, format!("not valid JSON: {e}"))),
+    };
+    match value.get("type").and_then(|t| t.as_str()) {
+        None => Err(ServerFrame::error(ErrorCode::InvalidInput, "a frame must be a JSON object with a string \"type\"")),
+        Some(t) if !known_types.contains(&t) => {
+            Err(ServerFrame::error(ErrorCode::UnknownFrame, format!("unknown frame type {:?}", clip(t))))
+        }
+        Some(t) => Err(ServerFrame::error(ErrorCode::InvalidInput, format!("bad {t:?} frame: {err}"))),
+    }
+}
+
+fn clip(s: &str) -> &str {
+    let mut end = s.len().min(64);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use natter_protocol::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn code_of(r: Result<VisitorFrame, ServerFrame>) -> ErrorCode {
+        match r {
+            Err(ServerFrame::Error { code, .. }) => code,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn classifies_bad_frames() {
+        let d = |s: &str| code_of(decode::<VisitorFrame>(s, VISITOR_FRAME_TYPES));
+        assert_eq!(d("{not json"), ErrorCode::BadJson);
+        assert_eq!(d(""), ErrorCode::BadJson);
+        assert_eq!(d(r#"{"type":"launch_missiles"}"#), ErrorCode::UnknownFrame);
+        assert_eq!(d(r#"{"type":"send","text":"no client id"}"#), ErrorCode::InvalidInput);
+        assert_eq!(d(r#"{"type":"send","client_id":"bad id!","text":"x"}"#), ErrorCode::InvalidInput);
+        assert_eq!(d(r#"[1,2]"#), ErrorCode::InvalidInput);
+        assert_eq!(d(r#"{"type":7}"#), ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn decodes_good_frames() {
+        let f: AgentFrame = decode(r#"{"type":"claim","conversation_id":3}"#, AGENT_FRAME_TYPES).unwrap();
+        assert_eq!(f, AgentFrame::Claim { conversation_id: natter_protocol::ConversationId(3) });
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever arrives, decoding returns a frame or a typed error; it never panics.
+        #[test]
+        fn never_panics_on_arbitrary_text(s in ".{0,300}") {
+            let _ = decode::<VisitorFrame>(&s, VISITOR_FRAME_TYPES);
+            let _ = decode::<AgentFrame>(&s, AGENT_FRAME_TYPES);
+        }
+
+        /// JSON-shaped input with random types and fields gets a typed error or a frame.
+        #[test]
+        fn json_shaped_input_is_classified(
+            ty in prop_oneof![Just("send".to_string()), Just("hello".to_string()), Just("claim".to_string()), "[a-z_]{0,12}"],
+            key in "[a-z_]{1,12}",
+            val in prop_oneof![Just("1".to_string()), Just("\"x\"".to_string()), Just("null".to_string()), Just("{}".to_string()), Just("-5".to_string())],
+        ) {
+            let text = format!(r#"{{"type":"{ty}","{key}":{val},"v":1,"client_id":"a","text":"t","conversation_id":1}}"#);
+            match decode::<AgentFrame>(&text, AGENT_FRAME_TYPES) {
+                Ok(_) => {}
+                Err(ServerFrame::Error { code, .. }) => prop_assert!(matches!(code, ErrorCode::UnknownFrame | ErrorCode::InvalidInput)),
+                Err(other) => prop_assert!(false, "unexpected {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The life of one WebSocket: a reader (this task) and a writer task joined by a
+//! bounded queue; hello, rate limiting, size limits, dead-peer detection, and a
+//! Drop guard that unregisters the socket from its tenant however it ends.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
+use futures_util::{SinkExt, StreamExt, stream::SplitSink, stream::SplitStream};
+use natter_protocol::{ErrorCode, ServerFrame};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Limits;
+use crate::tenant::hub::{ConnId, ConnSink, Outbound, encode};
+use crate::tenant::{Command, TenantHandle};
+
+use super::rate::TokenBucket;
+
+/// The first frame must arrive within this time.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+/// A write to the client that takes longer than this drops the socket.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Refused frames in a row (rate limit, size) before the socket is closed.
+const MAX_REFUSALS_IN_A_ROW: u32 = 50;
+
+/// What differs between the visitor and the agent socket.
+pub trait Endpoint: Send + 'static {
+    /// Handles the first frame: authenticates, attaches the socket to its tenant
+    /// (which queues the welcome), and returns the tenant. `Err` is sent as a
+    /// fatal error.
+    fn hello(
+        &mut self,
+        text: &str,
+        conn: ConnId,
+        sink: ConnSink,
+    ) -> impl Future<Output = Result<TenantHandle, ServerFrame>> + Send;
+
+    /// Turns a later frame into a command for the tenant actor.
+    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ServerFrame>;
+}
+
+/// Everything a socket needs besides its endpoint.
+#[derive(Debug)]
+pub struct SocketCtx {
+    pub conn: ConnId,
+    pub limits: Arc<Limits>,
+    pub shutdown: CancellationToken,
+    /// Held for the socket's lifetime: one of the relay's connection slots.
+    pub permit: OwnedSemaphorePermit,
+}
+
+/// Unregisters the socket from its tenant when dropped.
+struct Registration {
+    tenant: TenantHandle,
+    conn: ConnId,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let detach = Command::Detach { conn: self.conn };
+        if !self.tenant.try_send(Command::Detach { conn: self.conn }) {
+            let tenant = self.tenant.clone();
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move {
+                    let _ = tenant.send(detach).await;
+                });
+            }
+        }
+    }
+}
+
+/// Serves one upgraded socket until it closes.
+pub async fn serve(ws: WebSocket, mut endpoint: impl Endpoint, ctx: SocketCtx) {
+    let (ws_tx, mut ws_rx) = ws.split();
+    let (queue, queue_rx) = mpsc::channel(ctx.limits.outbound_queue);
+    let sink = ConnSink { queue, kicked: CancellationToken::new() };
+    let reader_done = CancellationToken::new();
+    let writer = tokio::spawn(write_loop(
+        ws_tx,
+        queue_rx,
+        sink.kicked.clone(),
+        ctx.shutdown.clone(),
+        reader_done.clone(),
+        ctx.limits.ping_interval,
+    ));
+
+    let _registration = match first_frame(&mut ws_rx, &mut endpoint, &ctx, &sink).await {
+        Some(tenant) => {
+            let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
+            read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant).await;
+            Some(registration)
+        }
+        None => None,
+    };
+    reader_done.cancel();
+    let _ = writer.await;
+    drop(ctx.permit);
+}
+
+/// Waits for `hello` and attaches the socket; `None` ends the socket.
+async fn first_frame(
+    ws_rx: &mut SplitStream<WebSocket>,
+    endpoint: &mut impl Endpoint,
+    ctx: &SocketCtx,
+    sink: &ConnSink,
+) -> Option<TenantHandle> {
+    let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
+    loop {
+        let msg = tokio::select! {
+            msg = tokio::time::timeout_at(deadline, ws_rx.next()) => msg,
+            () = ctx.shutdown.cancelled() => return None,
+        };
+        let text = match msg {
+            Ok(Some(Ok(Message::Text(text)))) => text,
+            Ok(Some(Ok(Message::Binary(_)))) => {
+                fatal(sink, ServerFrame::fatal(ErrorCode::InvalidInput, "frames must be JSON text"));
+                return None;
+            }
+            Ok(Some(Ok(_))) => continue, // ping/pong before hello
+            Ok(Some(Err(_)) | None) => return None,
+            Err(_) => {
+                fatal(sink, ServerFrame::fatal(ErrorCode::HelloRequired, "no hello within 15 s"));
+                return None;
+            }
+        };
+        if text.len() > ctx.limits.max_frame_bytes {
+            fatal(sink, too_large(ctx.limits.max_frame_bytes, true));
+            return None;
+        }
+        return match endpoint.hello(text.as_str(), ctx.conn, sink.clone()).await {
+            Ok(tenant) => Some(tenant),
+            Err(frame) => {
+                fatal(sink, make_fatal(frame));
+                None
+            }
+        };
+    }
+}
+
+async fn read_loop(
+    ws_rx: &mut SplitStream<WebSocket>,
+    endpoint: &impl Endpoint,
+    ctx: &SocketCtx,
+    sink: &ConnSink,
+    tenant: &TenantHandle,
+) {
+    let limits = &ctx.limits;
+    let mut bucket = TokenBucket::new(limits.frames_per_sec, limits.frame_burst);
+    let mut refusals_in_a_row = 0u32;
+    loop {
+        let msg = tokio::select! {
+            msg = tokio::time::timeout(limits.dead_peer_timeout, ws_rx.next()) => msg,
+            () = sink.kicked.cancelled() => return,
+            () = ctx.shutdown.cancelled() => return,
+        };
+        let text = match msg {
+            Ok(Some(Ok(Message::Text(text)))) => text,
+            Ok(Some(Ok(Message::Binary(_)))) => {
+                refuse(sink, ServerFrame::error(ErrorCode::InvalidInput, "frames must be JSON text"));
+                continue;
+            }
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) => return,
+            Ok(Some(Ok(_))) => continue, // ping / pong: the peer is alive
+            Ok(Some(Err(e))) => {
+                tracing::debug!(conn = ctx.conn, error = %e, "socket read failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(conn = ctx.conn, "dead peer: nothing received in time");
+                return;
+            }
+        };
+        let refusal = if !bucket.take(tokio::time::Instant::now()) {
+            Some(ServerFrame::error(ErrorCode::RateLimited, "too many frames; slow down"))
+        } else if text.len() > limits.max_frame_bytes {
+            Some(too_large(limits.max_frame_bytes, false))
+        } else {
+            match endpoint.frame(text.as_str(), ctx.conn) {
+                Ok(cmd) => {
+                    if tenant.send(cmd).await.is_err() {
+                        fatal(sink, ServerFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down"));
+                        return;
+                    }
+                    None
+                }
+                Err(frame) => Some(frame),
+            }
+        };
+        match refusal {
+            None => refusals_in_a_row = 0,
+            Some(frame) => {
+                refusals_in_a_row += 1;
+                if refusals_in_a_row >= MAX_REFUSALS_IN_A_ROW {
+                    fatal(sink, ServerFrame::fatal(ErrorCode::RateLimited, "too many refused frames"));
+                    return;
+                }
+                refuse(sink, frame);
+            }
+        }
+    }
+}
+
+fn too_large(max: usize, fatal: bool) -> ServerFrame {
+    let message = format!("frame is over the {max}-byte limit");
+    if fatal { ServerFrame::fatal(ErrorCode::FrameTooLarge, message) } else { ServerFrame::error(ErrorCode::FrameTooLarge, message) }
+}
+
+fn make_fatal(mut frame: ServerFrame) -> ServerFrame {
+    if let ServerFrame::Error { fatal, .. } = &mut frame {
+        *fatal = true;
+    }
+    frame
+}
+
+/// Queues an error frame for the client.
+fn refuse(sink: &ConnSink, frame: ServerFrame) {
+    if sink.queue.try_send(Outbound::Frame(encode(&frame))).is_err() {
+        sink.kicked.cancel();
+    }
+}
+
+/// Queues a fatal error frame and the close after it.
+fn fatal(sink: &ConnSink, frame: ServerFrame) {
+    refuse(sink, frame);
+    let _ = sink.queue.try_send(Outbound::Close);
+}
+
+async fn write_loop(
+    mut ws_tx: SplitSink<WebSocket, Message>,
+    mut queue: mpsc::Receiver<Outbound>,
+    kicked: CancellationToken,
+    shutdown: CancellationToken,
+    reader_done: CancellationToken,
+    ping_every: Duration,
+) {
+    let mut ping = tokio::time::interval(ping_every);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ping.tick().await;
+    let (code, reason): (u16, &str) = loop {
+        let next = tokio::select! {
+            biased;
+            () = shutdown.cancelled() => {
+                let frame = ServerFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down; reconnect shortly");
+                let _ = send(&mut ws_tx, Message::Text(Utf8Bytes::from(encode(&frame).to_string()))).await;
+                break (close_code::AWAY, "shutting down");
+            }
+            () = kicked.cancelled() => {
+                let frame = ServerFrame::fatal(ErrorCode::SlowConsumer, "frames were not read fast enough");
+                let _ = send(&mut ws_tx, Message::Text(Utf8Bytes::from(encode(&frame).to_string()))).await;
+                break (close_code::POLICY, "slow consumer");
+            }
+            item = queue.recv() => match item {
+                Some(Outbound::Frame(text)) => Message::Text(Utf8Bytes::from(text.to_string())),
+                Some(Outbound::Close) | None => break (close_code::NORMAL, ""),
+            },
+            _ = ping.tick() => Message::Ping(Default::default()),
+            () = reader_done.cancelled() => break (close_code::NORMAL, ""),
+        };
+        if send(&mut ws_tx, next).await.is_err() {
+            return;
+        }
+    };
+    let close = Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason) }));
+    let _ = send(&mut ws_tx, close).await;
+}
+
+async fn send(ws_tx: &mut SplitSink<WebSocket, Message>, msg: Message) -> Result<(), ()> {
+    match tokio::time::timeout(WRITE_TIMEOUT, ws_tx.send(msg)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}

@@ -1,0 +1,92 @@
+//! `GET /v1/ws/visitor?tenant=<id>`: the widget's socket.
+
+use axum::extract::{Query, State, ws::WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use natter_protocol::{ErrorCode, PROTOCOL_VERSION, ServerFrame, TenantId, VISITOR_FRAME_TYPES, VisitorFrame};
+use serde::Deserialize;
+
+use super::socket::{self, Endpoint};
+use super::{Sockets, decode};
+use crate::auth::visitor_token::{TokenError, VisitorTokens, new_visitor_id};
+use crate::http::ApiError;
+use crate::origin::origin_allowed;
+use crate::tenant::hub::{ConnId, ConnSink};
+use crate::tenant::{Command, TenantHandle};
+
+#[derive(Debug, Deserialize)]
+pub(super) struct VisitorQuery {
+    tenant: String,
+}
+
+/// Checks tenant, Origin and capacity before upgrading.
+pub(super) async fn upgrade(
+    State(sockets): State<Sockets>,
+    Query(query): Query<VisitorQuery>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let tenant_id = TenantId::parse(query.tenant).map_err(|_| ApiError::unknown_tenant())?;
+    let record = sockets.tenants.registry().tenant(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
+    let origin = super::origin(&headers).ok_or_else(ApiError::origin_not_allowed)?;
+    if !origin_allowed(&sockets.own_origins, origin) && !origin_allowed(&record.allowed_origins, origin) {
+        return Err(ApiError::origin_not_allowed());
+    }
+    let tenant = sockets.tenants.get(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
+    let permit = sockets.take_slot()?;
+    let endpoint = VisitorEndpoint { tenant, tokens: sockets.tokens.clone(), user_agent: super::user_agent(&headers) };
+    let ctx = sockets.socket_ctx(permit);
+    Ok(sockets.configure(ws).on_upgrade(move |socket| socket::serve(socket, endpoint, ctx)))
+}
+
+struct VisitorEndpoint {
+    tenant: TenantHandle,
+    tokens: VisitorTokens,
+    user_agent: Option<String>,
+}
+
+impl Endpoint for VisitorEndpoint {
+    async fn hello(&mut self, text: &str, conn: ConnId, sink: ConnSink) -> Result<TenantHandle, ServerFrame> {
+        let frame: VisitorFrame = decode(text, VISITOR_FRAME_TYPES)?;
+        let VisitorFrame::Hello { v, token, conversation_id, last_seq } = frame else {
+            return Err(ServerFrame::error(ErrorCode::HelloRequired, "the first frame must be hello"));
+        };
+        check_version(v)?;
+        let visitor = match token {
+            None => new_visitor_id(),
+            Some(token) => self.tokens.verify(self.tenant.id(), &token, crate::time::now()).map_err(|e| match e {
+                TokenError::Invalid => ServerFrame::error(ErrorCode::TokenInvalid, "visitor token is invalid; reconnect without it"),
+                TokenError::Expired => ServerFrame::error(ErrorCode::TokenExpired, "visitor token has expired; reconnect without it"),
+            })?,
+        };
+        let resume = conversation_id.map(|c| (c, last_seq.unwrap_or_default()));
+        let user_agent = self.user_agent.take();
+        let attached = self
+            .tenant
+            .ask(|reply| Command::AttachVisitor { conn, sink, visitor, user_agent, resume, reply })
+            .await;
+        match attached {
+            Ok(()) => Ok(self.tenant.clone()),
+            Err(e) => {
+                tracing::error!(error = %e, "visitor attach failed");
+                Err(ServerFrame::error(ErrorCode::Internal, "the relay could not open this conversation"))
+            }
+        }
+    }
+
+    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ServerFrame> {
+        let frame: VisitorFrame = decode(text, VISITOR_FRAME_TYPES)?;
+        Ok(Command::Visitor { conn, frame })
+    }
+}
+
+pub(super) fn check_version(v: u32) -> Result<(), ServerFrame> {
+    if v == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(ServerFrame::error(
+            ErrorCode::UnsupportedVersion,
+            format!("protocol version {v} is not supported; this relay speaks {PROTOCOL_VERSION}"),
+        ))
+    }
+}
