@@ -1,0 +1,120 @@
+//! One open conversation: header with actions, the message log, the visitor's
+//! typing indicator, the composer (or why the agent cannot reply), and the
+//! visitor details beside it.
+
+use natter_protocol::{ConversationId, ConversationStatus};
+use yew::prelude::*;
+
+use super::composer::Composer;
+use super::conversation_header::ConversationHeader;
+use super::message_list::MessageList;
+use super::use_store;
+use crate::format;
+use crate::i18n::fill;
+use crate::state::Action;
+use crate::ua;
+use crate::web::dom;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct Props {
+    pub id: ConversationId,
+}
+
+#[component]
+pub fn ConversationView(p: &Props) -> Html {
+    let store = use_store();
+    let s = store.settings.locale.strings();
+    let Some(conv) = store.conv(p.id).cloned() else {
+        return html! { <div class="placeholder"><p>{ s.nothing_open }</p></div> };
+    };
+    let id = p.id;
+    let me = store.my_id();
+    let tz = dom::tz_offset_min();
+    let pending: Vec<_> = store.outbox.for_conversation(id).cloned().collect();
+    let can_reply = store.can_reply(id);
+    let sum = &conv.summary;
+    let title_id = format!("conv-title-{id}");
+
+    let note = if can_reply {
+        None
+    } else {
+        Some(match sum.status {
+            ConversationStatus::Waiting => {
+                let claim = {
+                    let store = store.clone();
+                    Callback::from(move |_: MouseEvent| store.dispatch(Action::Claim(id)))
+                };
+                html! {
+                    <div class="composer-note">
+                        <span>{ s.claim_to_reply }</span>
+                        <button type="button" class="primary" onclick={claim} disabled={conv.claiming}>
+                            { if conv.claiming { s.claiming } else { s.claim } }
+                        </button>
+                    </div>
+                }
+            }
+            ConversationStatus::Active => {
+                let who = sum.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+                html! { <div class="composer-note"><span>{ fill(s.held_by, &[&who]) }</span></div> }
+            }
+            ConversationStatus::Closed => html! {
+                <div class="composer-note"><span>{ s.conversation_closed }</span></div>
+            },
+        })
+    };
+    // A reply kept after the conversation closed stays visible, to copy.
+    let kept = (!can_reply && !store.draft(id).is_empty()).then(|| store.draft(id).to_owned());
+
+    let client = sum.user_agent.as_deref().map(ua::parse);
+    let unknown = || s.unknown.to_owned();
+    let link = |url: &Option<String>| match url {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+            html! { <a href={u.clone()} target="_blank" rel="noopener noreferrer">{ u.clone() }</a> }
+        }
+        Some(u) => html! { { u.clone() } },
+        None => html! { { unknown() } },
+    };
+
+    html! {
+        <section class="conv" aria-labelledby={title_id.clone()}>
+            <div class="conv-main">
+                <ConversationHeader conv={conv.clone()} {title_id} can_reply={can_reply}
+                    online={store.conn == crate::state::Conn::Online} locale={store.settings.locale} />
+                <MessageList conv={conv.clone()} {pending} {me} {tz} locale={store.settings.locale} />
+                <div class="typing" aria-live="polite">
+                    if conv.visitor_typing(store.now) { { s.visitor_typing } }
+                </div>
+                if can_reply {
+                    <Composer {id} draft={store.draft(id).to_owned()} locale={store.settings.locale} />
+                } else {
+                    { note.unwrap_or_default() }
+                    if let Some(text) = kept {
+                        <div class="composer">
+                            <label class="sr-only" for={format!("kept-{id}")}>{ s.reply }</label>
+                            <textarea id={format!("kept-{id}")} readonly=true value={text} />
+                        </div>
+                    }
+                }
+            </div>
+            <aside class="details" aria-label={ s.details }>
+                <h3>{ s.details }</h3>
+                <dl>
+                    <dt>{ s.field_email }</dt>
+                    <dd>{ sum.visitor.email.clone().unwrap_or_else(unknown) }</dd>
+                    <dt>{ s.field_page }</dt>
+                    <dd>{ link(&sum.visitor.page_url) }</dd>
+                    <dt>{ s.field_referrer }</dt>
+                    <dd>{ link(&sum.visitor.referrer) }</dd>
+                    <dt>{ s.field_browser }</dt>
+                    <dd title={ sum.user_agent.clone().unwrap_or_default() }>
+                        { client.as_ref().and_then(|c| c.browser.clone()).unwrap_or_else(unknown) }
+                    </dd>
+                    <dt>{ s.field_system }</dt>
+                    <dd>{ client.as_ref().and_then(|c| c.os.clone()).unwrap_or_else(unknown) }</dd>
+                    <dt>{ s.field_started }</dt>
+                    <dd>{ format::date_time(sum.created_at, tz) }</dd>
+                </dl>
+            </aside>
+        </section>
+    }
+}

@@ -1,0 +1,112 @@
+//! The inbox column: tabs (Waiting, Mine, All active, Closed) with count badges
+//! and the rows of the selected tab. Arrow keys move between tabs.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::inbox_row::InboxRow;
+use super::use_store;
+use crate::state::inbox::InboxTab;
+use crate::state::Action;
+use crate::web::dom;
+
+fn tab_id(tab: InboxTab) -> &'static str {
+    match tab {
+        InboxTab::Waiting => "tab-waiting",
+        InboxTab::Mine => "tab-mine",
+        InboxTab::AllActive => "tab-all",
+        InboxTab::Closed => "tab-closed",
+    }
+}
+
+#[component]
+pub fn Inbox() -> Html {
+    let store = use_store();
+    let s = store.settings.locale.strings();
+    let me = store.my_id();
+
+    let onkeydown = {
+        let store = store.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let all = InboxTab::ALL;
+            let pos = all.iter().position(|&t| t == store.tab).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => all[(pos + 1) % all.len()],
+                "ArrowLeft" => all[(pos + all.len() - 1) % all.len()],
+                "Home" => all[0],
+                "End" => all[all.len() - 1],
+                _ => return,
+            };
+            e.prevent_default();
+            store.dispatch(Action::SelectTab(next));
+            dom::focus_id(tab_id(next));
+        })
+    };
+
+    let tabs = InboxTab::ALL.iter().map(|&tab| {
+        let selected = store.tab == tab;
+        let count = store.tab_count(tab);
+        let label = match tab {
+            InboxTab::Waiting => s.tab_waiting,
+            InboxTab::Mine => s.tab_mine,
+            InboxTab::AllActive => s.tab_all,
+            InboxTab::Closed => s.tab_closed,
+        };
+        let onclick = {
+            let store = store.clone();
+            Callback::from(move |_: MouseEvent| store.dispatch(Action::SelectTab(tab)))
+        };
+        // The focus target for "go to inbox" is the selected tab.
+        let id = if selected { "inbox-tabs".to_owned() } else { tab_id(tab).to_owned() };
+        let hot = tab == InboxTab::Waiting && count > 0;
+        html! {
+            <button type="button" role="tab" {id} aria-selected={selected.to_string()}
+                aria-controls="inbox-panel" tabindex={ if selected { "0" } else { "-1" } } {onclick}>
+                { label }
+                <span class={classes!("badge", hot.then_some("hot"))} aria-label={format!("({count})")}>{ count }</span>
+            </button>
+        }
+    });
+
+    let rows = store.rows(store.tab);
+    let search = {
+        let store = store.clone();
+        Callback::from(move |e: InputEvent| {
+            store.dispatch(Action::Search(e.target_unchecked_into::<HtmlInputElement>().value()));
+        })
+    };
+
+    html! {
+        <nav class="inbox" aria-labelledby="inbox-title">
+            <h2 id="inbox-title">{ s.inbox }</h2>
+            <div class="tabs" role="tablist" aria-labelledby="inbox-title" {onkeydown}>
+                { for tabs }
+            </div>
+            <div id="inbox-panel" role="tabpanel" aria-labelledby="inbox-tabs" class="rows">
+                if store.tab == InboxTab::Closed {
+                    <div class="search">
+                        <label class="sr-only" for="closed-search">{ s.search_closed }</label>
+                        <input id="closed-search" type="search" placeholder={ s.search_closed }
+                            value={ store.search.clone() } oninput={search} />
+                        <p class="who">{ s.tab_closed_hint }</p>
+                    </div>
+                }
+                if rows.is_empty() {
+                    <p class="empty">{ s.empty_tab }</p>
+                } else {
+                    <ul class="rows" id="inbox-rows">
+                        { for rows.iter().map(|c| {
+                            let conv = store.conv(c.id()).cloned().expect("row comes from the store");
+                            html! {
+                                <li key={c.id().0}>
+                                    <InboxRow {conv} now={store.now} current={store.focused == Some(c.id())}
+                                        {me} locale={store.settings.locale} />
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+            </div>
+        </nav>
+    }
+}

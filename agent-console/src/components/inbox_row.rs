@@ -1,0 +1,79 @@
+//! One inbox row: visitor name or label, last message preview, unread count,
+//! wait time, and who has it.
+
+use std::rc::Rc;
+
+use natter_protocol::{AgentId, Author, ConversationStatus, UnixMillis};
+use yew::prelude::*;
+
+use crate::format;
+use crate::i18n::{fill, Locale};
+use crate::state::conv::ConvState;
+use crate::state::Action;
+use crate::web::runtime;
+
+#[derive(Properties, Debug)]
+pub struct Props {
+    pub conv: Rc<ConvState>,
+    pub now: UnixMillis,
+    pub current: bool,
+    pub me: AgentId,
+    pub locale: Locale,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        // Copy-on-write state: the same Rc means the same conversation state.
+        Rc::ptr_eq(&self.conv, &o.conv)
+            && self.now.0 / 1000 == o.now.0 / 1000
+            && self.current == o.current
+            && self.me == o.me
+            && self.locale == o.locale
+    }
+}
+
+#[component]
+pub fn InboxRow(p: &Props) -> Html {
+    let s = p.locale.strings();
+    let c = &p.conv;
+    let id = c.id();
+    let name = format::label(s, &c.label());
+    let unread = c.unread();
+    // "Waiting" means the visitor's last word is unanswered (or nobody took it yet).
+    let last_is_visitor = c
+        .messages
+        .iter()
+        .rev()
+        .find(|m| !matches!(m.author, Author::System))
+        .is_some_and(|m| matches!(m.author, Author::Visitor));
+    let waiting = c.summary.status == ConversationStatus::Waiting
+        || (c.summary.status == ConversationStatus::Active && last_is_visitor);
+    let time = if waiting {
+        fill(s.waiting_for, &[&format::duration(s, p.now.0 - c.waiting_since().0)])
+    } else {
+        format::duration(s, p.now.0 - c.last_activity().0)
+    };
+    let who = match (&c.summary.assignee, c.summary.status) {
+        (Some(a), ConversationStatus::Active) if a.id != p.me => Some(fill(s.assigned_to, &[&a.name])),
+        _ => None,
+    };
+    let preview = c.preview().map(str::to_owned).unwrap_or_else(|| s.no_messages_yet.to_owned());
+    let onclick = Callback::from(move |_: MouseEvent| runtime::dispatch(Action::Open(id)));
+    html! {
+        <button type="button" class="row" aria-current={ p.current.then_some("true") } {onclick}
+            data-conversation={id.to_string()}>
+            <span class="top">
+                <span class="name">{ name }</span>
+                if unread > 0 {
+                    <span class="badge hot">
+                        <span aria-hidden="true">{ unread }</span>
+                        <span class="sr-only">{ fill(s.unread_n, &[&unread.to_string()]) }</span>
+                    </span>
+                }
+                <span class="wait">{ time }</span>
+            </span>
+            <span class="prev">{ preview }</span>
+            if let Some(who) = who { <span class="who">{ who }</span> }
+        </button>
+    }
+}

@@ -1,0 +1,61 @@
+//! One line of the log: a visitor or agent message (with author, time and read
+//! mark) or a system line (joined, transferred with its note, closed). Text is
+//! always rendered as text, never as HTML.
+
+use natter_protocol::{AgentId, Author, ConversationEvent, Message, MessageBody};
+use yew::prelude::*;
+
+use crate::format;
+use crate::i18n::{fill, Locale};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct Props {
+    pub message: Message,
+    pub me: AgentId,
+    pub tz: i32,
+    pub locale: Locale,
+    pub seen: bool,
+}
+
+#[component]
+pub fn MessageItem(p: &Props) -> Html {
+    let s = p.locale.strings();
+    let m = &p.message;
+    let time = format::clock(m.at, p.tz);
+    let full = format::date_time(m.at, p.tz);
+    match &m.body {
+        MessageBody::Text { text, .. } => {
+            let (class, who) = match &m.author {
+                Author::Visitor => (classes!("m", "visitor"), s.visitor.to_owned()),
+                Author::Agent { id, name } if *id == p.me => (classes!("m", "agent"), format!("{name} ({})", s.you)),
+                Author::Agent { name, .. } => (classes!("m", "agent", "other"), name.clone()),
+                Author::System => (classes!("m", "visitor"), String::new()),
+            };
+            html! {
+                <div {class} data-seq={m.seq.to_string()}>
+                    <span class="meta">{ who }{ " · " }<time title={full}>{ time }</time></span>
+                    <div class="bubble">{ text.clone() }</div>
+                    if p.seen { <span class="meta">{ s.seen }</span> }
+                </div>
+            }
+        }
+        MessageBody::Event { event } => {
+            let (line, note) = match event {
+                ConversationEvent::Claimed { agent } => (fill(s.ev_claimed, &[&agent.name]), None),
+                ConversationEvent::Transferred { from, to, note } => (
+                    fill(s.ev_transferred, &[&from.name, &to.name]),
+                    note.as_ref().map(|n| fill(s.ev_note, &[n])),
+                ),
+                ConversationEvent::Closed { by: Author::Visitor } => (s.ev_closed_by_visitor.to_owned(), None),
+                ConversationEvent::Closed { by: Author::Agent { name, .. } } => (fill(s.ev_closed_by, &[name]), None),
+                ConversationEvent::Closed { by: Author::System } => (s.ev_closed.to_owned(), None),
+            };
+            html! {
+                <p class="sys" data-seq={m.seq.to_string()}>
+                    { line }{ " · " }<time title={full}>{ time }</time>
+                    if let Some(note) = note { <br />{ note } }
+                </p>
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The conversation's log: messages and system lines in seq order, then the
+//! agent's not-yet-acknowledged messages; "Seen" under the last message the
+//! visitor has read. Keeps itself scrolled to the newest line.
+
+use std::rc::Rc;
+
+use natter_protocol::{AgentId, Author};
+use web_sys::Element;
+use yew::prelude::*;
+
+use super::message_item::MessageItem;
+use super::pending_item::PendingItem;
+use crate::i18n::Locale;
+use crate::state::conv::ConvState;
+use crate::state::outbox::Pending;
+
+#[derive(Properties, Debug)]
+pub struct Props {
+    pub conv: Rc<ConvState>,
+    pub pending: Vec<Pending>,
+    pub me: AgentId,
+    pub tz: i32,
+    pub locale: Locale,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.conv, &o.conv)
+            && self.pending == o.pending
+            && self.me == o.me
+            && self.tz == o.tz
+            && self.locale == o.locale
+    }
+}
+
+#[component]
+pub fn MessageList(p: &Props) -> Html {
+    let s = p.locale.strings();
+    let log = use_node_ref();
+    let count = p.conv.messages.len() + p.pending.len();
+    {
+        let log = log.clone();
+        use_effect_with(count, move |_| {
+            if let Some(el) = log.cast::<Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let read = p.conv.summary.visitor_read_seq;
+    // The newest agent message the visitor has read gets the "Seen" mark.
+    let seen_seq = p
+        .conv
+        .messages
+        .iter()
+        .rev()
+        .find(|m| matches!(m.author, Author::Agent { .. }) && m.seq <= read)
+        .map(|m| m.seq);
+    let loading = p.conv.syncing && p.conv.messages.is_empty();
+    html! {
+        <div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label={ s.messages }
+            tabindex="0" ref={log}>
+            if loading { <p class="sys">{ s.loading_history }</p> }
+            { for p.conv.messages.iter().map(|m| html! {
+                <MessageItem key={m.seq.0} message={m.clone()} me={p.me} tz={p.tz} locale={p.locale}
+                    seen={seen_seq == Some(m.seq)} />
+            }) }
+            { for p.pending.iter().map(|m| html! {
+                <PendingItem key={m.client_id.as_str().to_owned()} pending={m.clone()} tz={p.tz} locale={p.locale} />
+            }) }
+        </div>
+    }
+}

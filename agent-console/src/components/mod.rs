@@ -1,0 +1,37 @@
+//! The console's Yew components, one per file. State comes from one store shared
+//! through a context ([`Ctx`]); components send [`crate::state::Action`]s to it.
+
+pub mod app;
+pub mod composer;
+pub mod confirm_close;
+pub mod console;
+pub mod conversation;
+pub mod conversation_header;
+pub mod help_overlay;
+pub mod idle_warning;
+pub mod inbox;
+pub mod inbox_row;
+pub mod message_item;
+pub mod message_list;
+pub mod modal;
+pub mod notices;
+pub mod open_strip;
+pub mod pending_item;
+pub mod reconnect_banner;
+pub mod settings_dialog;
+pub mod sign_in;
+pub mod top_bar;
+pub mod transfer_dialog;
+
+use yew::prelude::*;
+
+use crate::state::Store;
+
+/// The store handle every component reads and dispatches through.
+pub type Ctx = UseReducerHandle<Store>;
+
+/// The store from context.
+#[hook]
+pub fn use_store() -> Ctx {
+    use_context::<Ctx>().expect("the App provides the store context")
+}

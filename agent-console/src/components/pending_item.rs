@@ -1,0 +1,44 @@
+//! An agent message not yet acknowledged by the relay: "Sending…", or "Not sent"
+//! with Retry and Edit.
+
+use yew::prelude::*;
+
+use crate::format;
+use crate::i18n::Locale;
+use crate::state::outbox::{Pending, PendingState};
+use crate::state::Action;
+use crate::web::runtime;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct Props {
+    pub pending: Pending,
+    pub tz: i32,
+    pub locale: Locale,
+}
+
+#[component]
+pub fn PendingItem(p: &Props) -> Html {
+    let s = p.locale.strings();
+    let failed = matches!(p.pending.state, PendingState::Failed(_));
+    let id = p.pending.client_id.clone();
+    let retry = {
+        let id = id.clone();
+        Callback::from(move |_: MouseEvent| runtime::dispatch(Action::Retry(id.clone())))
+    };
+    let edit = Callback::from(move |_: MouseEvent| runtime::dispatch(Action::EditFailed(id.clone())));
+    html! {
+        <div class={classes!("m", "agent", "pending", failed.then_some("failed"))}>
+            <span class="meta">{ format::clock(p.pending.at, p.tz) }</span>
+            <div class="bubble">{ p.pending.text.clone() }</div>
+            if failed {
+                <span class="meta" role="alert">
+                    { s.not_sent }{ " " }
+                    <button type="button" class="link" onclick={retry}>{ s.retry }</button>
+                    <button type="button" class="link" onclick={edit}>{ s.edit }</button>
+                </span>
+            } else {
+                <span class="meta">{ s.sending }</span>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,55 @@
+//! The bar across the top: name, connection state, who is signed in, language,
+//! settings, shortcuts help and sign-out.
+
+use yew::prelude::*;
+
+use super::use_store;
+use crate::i18n::{fill, Locale};
+use crate::state::{Action, Conn, Dialog};
+
+#[component]
+pub fn TopBar() -> Html {
+    let store = use_store();
+    let s = store.settings.locale.strings();
+    let (online, conn_text) = match store.conn {
+        Conn::Online => (true, s.status_online),
+        Conn::Connecting { attempt: 0 } => (false, s.status_connecting),
+        _ => (false, s.reconnecting),
+    };
+    let name = store.me().map(|a| a.name.clone()).unwrap_or_default();
+    let toggle_locale = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut settings = store.settings;
+            settings.locale = if settings.locale == Locale::En { Locale::Th } else { Locale::En };
+            store.dispatch(Action::SetSettings(settings));
+        })
+    };
+    let show = |d: Dialog| {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowDialog(Some(d))))
+    };
+    let logout = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Logout))
+    };
+    html! {
+        <header class="topbar">
+            <h1 class="brand">{ s.app_name }</h1>
+            <span class="conn" id="conn-state">
+                <span class={classes!("dot", online.then_some("on"))} aria-hidden="true"></span>
+                { conn_text }
+            </span>
+            <span class="spacer"></span>
+            <span>{ fill(s.signed_in_as, &[&name]) }</span>
+            <button type="button" class="link" onclick={toggle_locale}
+                lang={ if store.settings.locale == Locale::En { "th" } else { "en" } }
+                aria-label={ format!("{}: {}", s.language, s.other_language) }>
+                { s.other_language }
+            </button>
+            <button type="button" onclick={show(Dialog::Settings)}>{ s.settings }</button>
+            <button type="button" onclick={show(Dialog::Help)} aria-keyshortcuts="Shift+?">{ s.shortcuts }</button>
+            <button type="button" onclick={logout}>{ s.sign_out }</button>
+        </header>
+    }
+}

@@ -1,0 +1,144 @@
+//! Carries out the store's effects: socket frames, reconnect timers, storage,
+//! sign-out calls, sounds, notifications and focus moves. Also holds the store's
+//! dispatcher so browser callbacks (socket, timers) can send actions.
+
+use std::cell::{Cell, RefCell};
+
+use natter_protocol::ConversationId;
+use yew::Callback;
+
+use super::{api, audio, desktop, dom, socket, storage};
+use crate::format;
+use crate::i18n::fill;
+use crate::state::notify::AlertKind;
+use crate::state::{Action, Effect, FocusTarget, Store};
+
+thread_local! {
+    static DISPATCH: RefCell<Option<Callback<Action>>> = const { RefCell::new(None) };
+    static RECONNECT: Cell<Option<i32>> = const { Cell::new(None) };
+}
+
+/// Registers the store's dispatcher (once, when the app mounts).
+pub fn install(dispatch: Callback<Action>) {
+    DISPATCH.with(|d| *d.borrow_mut() = Some(dispatch));
+}
+
+/// Sends an action to the store from outside a component.
+pub fn dispatch(action: Action) {
+    let cb = DISPATCH.with(|d| d.borrow().clone());
+    if let Some(cb) = cb {
+        cb.emit(action);
+    }
+}
+
+/// A browser notification, worded while the store is at hand.
+#[derive(Debug)]
+struct Desktop {
+    title: String,
+    body: String,
+    lang: &'static str,
+    id: ConversationId,
+}
+
+/// An effect ready to run without the store.
+#[derive(Debug)]
+enum Job {
+    Effect(Effect),
+    Alert { sound: Option<f32>, desktop: Option<Desktop> },
+}
+
+/// Called by the reducer with the effects of one action and the new store. Runs
+/// them after the reducer returns (never inside it).
+pub fn schedule(effects: Vec<Effect>, store: &Store) {
+    if effects.is_empty() {
+        return;
+    }
+    let s = store.settings.locale.strings();
+    let jobs: Vec<Job> = effects
+        .into_iter()
+        .map(|e| match e {
+            Effect::Alert(a) => {
+                let label = store
+                    .conv(a.conversation_id)
+                    .map(|c| format::label(s, &c.label()))
+                    .unwrap_or_default();
+                let desktop = a.desktop.then(|| {
+                    let (title, body) = if a.count > 1 {
+                        (fill(s.burst, &[&a.count.to_string()]), label.clone())
+                    } else {
+                        let title = match a.kind {
+                            AlertKind::NewVisitor => fill(s.a_new_visitor, &[&label]),
+                            AlertKind::NewMessage => fill(s.a_new_message, &[&label]),
+                            AlertKind::TransferredToMe => fill(s.a_transferred, &[&label]),
+                        };
+                        let body = store.conv(a.conversation_id).and_then(|c| c.preview().map(str::to_owned));
+                        (title, body.unwrap_or_default())
+                    };
+                    Desktop { title, body, lang: store.settings.locale.tag(), id: a.conversation_id }
+                });
+                Job::Alert { sound: a.sound, desktop }
+            }
+            other => Job::Effect(other),
+        })
+        .collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        for job in jobs {
+            run(job);
+        }
+    });
+}
+
+fn run(job: Job) {
+    match job {
+        Job::Alert { sound, desktop } => {
+            if let Some(volume) = sound {
+                audio::chime(volume);
+            }
+            if let Some(d) = desktop {
+                desktop::show(&d.title, &d.body, d.lang, d.id);
+            }
+        }
+        Job::Effect(e) => match e {
+            Effect::Connect { delay_ms } => {
+                if let Some(t) = RECONNECT.with(|r| r.take()) {
+                    dom::clear_timeout(t);
+                }
+                if delay_ms == 0 {
+                    socket::connect();
+                } else {
+                    let t = dom::set_timeout(delay_ms, || {
+                        RECONNECT.with(|r| r.set(None));
+                        socket::connect();
+                    });
+                    RECONNECT.with(|r| r.set(t));
+                }
+            }
+            Effect::Disconnect => {
+                if let Some(t) = RECONNECT.with(|r| r.take()) {
+                    dom::clear_timeout(t);
+                }
+                socket::close();
+            }
+            Effect::Send(frame) => {
+                socket::send(&frame);
+            }
+            Effect::SaveSession(session) => storage::save_session(session.as_ref()),
+            Effect::SaveActivity(at) => storage::save_activity(at),
+            Effect::SaveDrafts { owner, drafts, outbox } => storage::save_drafts(&owner, &drafts, &outbox),
+            Effect::ClearDrafts(owner) => storage::clear_drafts(&owner),
+            Effect::SaveSettings(settings) => storage::save_settings(&settings),
+            Effect::Logout { token } => wasm_bindgen_futures::spawn_local(api::logout(token)),
+            Effect::Alert(_) => {}
+            Effect::Focus(target) => dom::focus_id(&match target {
+                FocusTarget::Composer(id) => composer_id(id),
+                FocusTarget::Inbox => "inbox-tabs".to_owned(),
+                FocusTarget::SignIn => "signin-email".to_owned(),
+            }),
+        },
+    }
+}
+
+/// The DOM id of a conversation's reply box.
+pub fn composer_id(id: ConversationId) -> String {
+    format!("composer-{id}")
+}
