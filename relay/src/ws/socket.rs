@@ -23,6 +23,8 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Refused frames in a row (rate limit, size) before the socket is closed.
 const MAX_REFUSALS_IN_A_ROW: u32 = 50;
+/// Most queued frames written before one flush.
+const WRITE_BATCH: usize = 64;
 
 /// What differs between the visitor and the agent socket.
 pub trait Endpoint: Send + 'static {
@@ -238,31 +240,65 @@ async fn write_loop(
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ping.tick().await;
     let (code, reason): (u16, &str) = loop {
-        let next = tokio::select! {
+        let first = tokio::select! {
             biased;
             () = shutdown.cancelled() => {
                 let frame = ServerFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down; reconnect shortly");
-                let _ = send(&mut ws_tx, Message::Text(Utf8Bytes::from(encode(&frame).to_string()))).await;
+                let _ = send(&mut ws_tx, text_message(&encode(&frame))).await;
                 break (close_code::AWAY, "shutting down");
             }
             () = kicked.cancelled() => {
                 let frame = ServerFrame::fatal(ErrorCode::SlowConsumer, "frames were not read fast enough");
-                let _ = send(&mut ws_tx, Message::Text(Utf8Bytes::from(encode(&frame).to_string()))).await;
+                let _ = send(&mut ws_tx, text_message(&encode(&frame))).await;
                 break (close_code::POLICY, "slow consumer");
             }
             item = queue.recv() => match item {
-                Some(Outbound::Frame(text)) => Message::Text(Utf8Bytes::from(text.to_string())),
+                Some(Outbound::Frame(text)) => text_message(&text),
                 Some(Outbound::Close) | None => break (close_code::NORMAL, ""),
             },
             _ = ping.tick() => Message::Ping(Default::default()),
             () = reader_done.cancelled() => break (close_code::NORMAL, ""),
         };
-        if send(&mut ws_tx, next).await.is_err() {
+        // Write whatever else is already queued before one flush: a burst of
+        // frames costs one syscall, not one each.
+        let mut closing = false;
+        let mut batch = vec![first];
+        while batch.len() < WRITE_BATCH {
+            match queue.try_recv() {
+                Ok(Outbound::Frame(text)) => batch.push(text_message(&text)),
+                Ok(Outbound::Close) => {
+                    closing = true;
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        if write_all(&mut ws_tx, batch).await.is_err() {
             return;
+        }
+        if closing {
+            break (close_code::NORMAL, "");
         }
     };
     let close = Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason) }));
     let _ = send(&mut ws_tx, close).await;
+}
+
+fn text_message(text: &str) -> Message {
+    Message::Text(Utf8Bytes::from(text))
+}
+
+async fn write_all(ws_tx: &mut SplitSink<WebSocket, Message>, batch: Vec<Message>) -> Result<(), ()> {
+    let write = async {
+        for msg in batch {
+            ws_tx.feed(msg).await?;
+        }
+        ws_tx.flush().await
+    };
+    match tokio::time::timeout(WRITE_TIMEOUT, write).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
 }
 
 async fn send(ws_tx: &mut SplitSink<WebSocket, Message>, msg: Message) -> Result<(), ()> {

@@ -1,0 +1,150 @@
+//! A visitor and an agent talk: messages both ways, claim, typing, read
+//! receipts, transfer and the end of the conversation.
+
+mod common;
+
+use common::*;
+use natter_protocol::{
+    AgentFrame, Author, ConversationEvent, ConversationStatus, MessageBody, Seq, ServerFrame, VisitorFrame, VisitorInfo,
+};
+
+#[tokio::test]
+async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
+    let relay = TestRelay::start().await;
+    let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
+    let ServerFrame::AgentWelcome { conversations, agents, .. } = welcome else { unreachable!() };
+    assert!(conversations.is_empty());
+    assert_eq!(agents.len(), 2);
+
+    let mut v = relay.visitor("acme").await;
+    welcome_parts(&v.recv().await);
+    let info = VisitorInfo { name: Some("Vic".into()), email: Some("vic@example.com".into()), page_url: Some("https://shop.example/p/1".into()), referrer: None };
+    v.send(&VisitorFrame::Start { info }).await;
+
+    // The agent sees the waiting visitor appear live, with the pre-chat details.
+    let ServerFrame::Conversation { conversation: c } = ann.until(|f| matches!(f, ServerFrame::Conversation { .. })).await else { unreachable!() };
+    assert_eq!(c.status, ConversationStatus::Waiting);
+    assert_eq!(c.visitor.name.as_deref(), Some("Vic"));
+    assert!(c.user_agent.as_deref().unwrap().contains("NatterTest"));
+
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "Do you ship to Chiang Mai?".into() }).await;
+    let ack = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    assert_eq!(ack, ServerFrame::Ack { conversation_id: c.id, client_id: cid("v1"), seq: Seq(1), duplicate: false });
+    let m = ann.until(|f| matches!(f, ServerFrame::Message { .. })).await;
+    assert_eq!(text_of(&m), Some("Do you ship to Chiang Mai?"));
+
+    ann.send(&AgentFrame::Claim { conversation_id: c.id }).await;
+    let claimed = v.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await;
+    let ServerFrame::VisitorConversation { conversation } = claimed else { unreachable!() };
+    assert_eq!(conversation.status, ConversationStatus::Active);
+    assert_eq!(conversation.agent.as_ref().unwrap().name, "Ann");
+
+    // Typing both ways.
+    ann.send(&AgentFrame::Typing { conversation_id: c.id, on: true }).await;
+    let t = v.until(|f| matches!(f, ServerFrame::Typing { .. })).await;
+    assert!(matches!(t, ServerFrame::Typing { who: Author::Agent { ref name, .. }, on: true, .. } if name == "Ann"));
+    v.send(&VisitorFrame::Typing { on: true }).await;
+    let t = ann.until(|f| matches!(f, ServerFrame::Typing { who: Author::Visitor, .. })).await;
+    assert!(matches!(t, ServerFrame::Typing { on: true, .. }));
+
+    ann.send(&AgentFrame::Send { conversation_id: c.id, client_id: cid("a1"), text: "Yes, in 2 days.".into() }).await;
+    let ack = ann.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    assert!(matches!(ack, ServerFrame::Ack { seq: Seq(3), duplicate: false, .. }), "{ack:?}"); // 2 is the claim line
+    let m = v.until(|f| text_of(f).is_some()).await;
+    assert_eq!(text_of(&m), Some("Yes, in 2 days."));
+    let ServerFrame::Message { message, .. } = m else { unreachable!() };
+    assert!(matches!(message.author, Author::Agent { ref name, .. } if name == "Ann"));
+
+    // Read receipts both ways.
+    v.send(&VisitorFrame::Read { seq: Seq(3) }).await;
+    let r = ann.until(|f| matches!(f, ServerFrame::Read { .. })).await;
+    assert_eq!(r, ServerFrame::Read { conversation_id: c.id, by: Author::Visitor, seq: Seq(3) });
+    ann.send(&AgentFrame::Read { conversation_id: c.id, seq: Seq(99) }).await;
+    let r = v.until(|f| matches!(f, ServerFrame::Read { .. })).await;
+    assert!(matches!(r, ServerFrame::Read { seq: Seq(3), .. }), "read marks never pass the last message: {r:?}");
+
+    // Closing: the visitor sees the end.
+    ann.send(&AgentFrame::Close { conversation_id: c.id }).await;
+    let end = v.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { .. }) && message.seq == Seq(4))).await;
+    let ServerFrame::Message { message, .. } = end else { unreachable!() };
+    assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Closed { .. } }));
+    let ServerFrame::VisitorConversation { conversation } = v.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await else { unreachable!() };
+    assert_eq!(conversation.status, ConversationStatus::Closed);
+
+    // Sending into the closed conversation is refused for the agent, text kept client-side.
+    ann.send(&AgentFrame::Send { conversation_id: c.id, client_id: cid("a2"), text: "one more".into() }).await;
+    let (code, fatal, _) = ann.error().await;
+    assert_eq!(code, natter_protocol::ErrorCode::ConversationClosed);
+    assert!(!fatal);
+
+    // A visitor message after the end opens a new conversation.
+    v.send(&VisitorFrame::Send { client_id: cid("v2"), text: "Another question".into() }).await;
+    let ServerFrame::Ack { conversation_id, seq, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { unreachable!() };
+    assert_ne!(conversation_id, c.id);
+    assert_eq!(seq, Seq(1));
+}
+
+#[tokio::test]
+async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
+    let relay = TestRelay::start().await;
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let (mut bob, welcome) = relay.agent("acme", "bob@x.test").await;
+    let ServerFrame::AgentWelcome { agent: bob_info, .. } = welcome else { unreachable!() };
+
+    let mut v = relay.visitor("acme").await;
+    v.recv().await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into() }).await;
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { unreachable!() };
+
+    ann.send(&AgentFrame::Claim { conversation_id: id }).await;
+    ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Active)).await;
+
+    // Bob loses the race for the claim and is told who has it.
+    bob.send(&AgentFrame::Claim { conversation_id: id }).await;
+    let (code, _, message) = bob.error().await;
+    assert_eq!(code, natter_protocol::ErrorCode::AlreadyClaimed);
+    assert!(message.contains("Ann"), "{message}");
+    // Nor may he write into it.
+    bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b1"), text: "hi".into() }).await;
+    assert_eq!(bob.error().await.0, natter_protocol::ErrorCode::Forbidden);
+
+    ann.send(&AgentFrame::Transfer { conversation_id: id, to: bob_info.id, note: Some("VIP, wants express".into()) }).await;
+    // The system line comes first, then the updated conversation.
+    let agent_copy = bob.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
+    let ServerFrame::Message { message, .. } = agent_copy else { unreachable!() };
+    assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: Some(ref n), .. } } if n == "VIP, wants express"));
+    let ServerFrame::Conversation { conversation } =
+        bob.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.assignee.as_ref().is_some_and(|a| a.name == "Bob"))).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(conversation.status, ConversationStatus::Active);
+    let visitor_copy = v.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
+    let ServerFrame::Message { message, .. } = visitor_copy else { unreachable!() };
+    assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: None, .. } }));
+
+    // Now Bob can answer, and Ann (plain agent rights aside, she is owner) sees it live.
+    bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b2"), text: "Bob here".into() }).await;
+    assert!(matches!(bob.until(|f| matches!(f, ServerFrame::Ack { .. })).await, ServerFrame::Ack { duplicate: false, .. }));
+    let m = v.until(|f| text_of(f).is_some()).await;
+    assert_eq!(text_of(&m), Some("Bob here"));
+}
+
+#[tokio::test]
+async fn visitor_can_end_the_conversation() {
+    let relay = TestRelay::start().await;
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let mut v = relay.visitor("acme").await;
+    v.recv().await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hi".into() }).await;
+    v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    v.send(&VisitorFrame::End).await;
+    let ServerFrame::Conversation { conversation } =
+        ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Closed)).await
+    else {
+        unreachable!()
+    };
+    assert!(conversation.closed_at.is_some());
+    v.send(&VisitorFrame::End).await;
+    assert_eq!(v.error().await.0, natter_protocol::ErrorCode::NoConversation);
+}

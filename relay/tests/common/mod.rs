@@ -1,0 +1,256 @@
+//! Test harness: a relay on port 0 with a temporary data directory, and small
+//! visitor and agent clients speaking the real protocol over real WebSockets.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use natter_protocol::{
+    AgentFrame, ClientMsgId, ConversationId, ErrorCode, LoginResponse, PROTOCOL_VERSION, Role, Seq,
+    ServerFrame, TenantId, VisitorFrame,
+};
+use natter_relay::registry::TenantRecord;
+use natter_relay::tenant::AdminOp;
+use natter_relay::{Config, Storage};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const PASSWORD: &str = "correct horse battery";
+/// Low, so tests do not spend seconds in PBKDF2; the algorithm is the same.
+pub const TEST_ITERATIONS: u32 = 1_000;
+pub const SHOP_ORIGIN: &str = "https://shop.example";
+
+pub fn tenant(id: &str) -> TenantId {
+    TenantId::parse(id).unwrap()
+}
+
+pub fn cid(s: &str) -> ClientMsgId {
+    ClientMsgId::parse(s).unwrap()
+}
+
+/// A config for tests: temporary directory, fast hashing.
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let mut config = Config::new(dir);
+    config.password_iterations = TEST_ITERATIONS;
+    config
+}
+
+/// Creates tenants `acme` and `globex`, each with agents ann@ (owner) and bob@ (agent).
+pub async fn seed(config: &Config) {
+    let storage = Storage::open(config).unwrap();
+    for (id, origin) in [("acme", SHOP_ORIGIN), ("globex", "https://globex.example")] {
+        let record = TenantRecord { id: tenant(id), display_name: id.to_uppercase(), allowed_origins: vec![origin.into()] };
+        storage.tenants.create(record).await.unwrap();
+        let t = storage.tenants.get(&tenant(id)).await.unwrap().unwrap();
+        for (email, name, role) in [("ann@x.test", "Ann", Role::Owner), ("bob@x.test", "Bob", Role::Agent)] {
+            let password_hash = natter_relay::auth::password::hash(PASSWORD, TEST_ITERATIONS);
+            t.admin(|reply| AdminOp::AddAgent { email: email.into(), name: name.into(), role, password_hash, reply })
+                .await
+                .unwrap()
+                .unwrap();
+        }
+    }
+    storage.tenants.shutdown().await;
+}
+
+/// A relay running in this process.
+pub struct TestRelay {
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestRelay {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a seeded relay, letting the test adjust the config first.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = test_config(dir.path());
+        adjust(&mut config);
+        seed(&config).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            natter_relay::run(listener, config, async move {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self { addr, dir, stop: Some(stop), task: Some(task) }
+    }
+
+    pub fn own_origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.addr.port())
+    }
+
+    pub fn http(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Shuts the relay down gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(Duration::from_secs(15), task).await.expect("relay stops").unwrap();
+        }
+    }
+
+    pub async fn visitor(&self, tenant: &str) -> Client {
+        Client::visitor(self.addr, tenant, SHOP_ORIGIN, None).await
+    }
+
+    pub async fn login(&self, tenant: &str, email: &str) -> LoginResponse {
+        let res = reqwest::Client::new()
+            .post(self.http("/v1/agent/login"))
+            .json(&serde_json::json!({"tenant": tenant, "email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "login of {email}");
+        res.json().await.unwrap()
+    }
+
+    /// Signs an agent in and opens their socket; returns after `agent_welcome`.
+    pub async fn agent(&self, tenant: &str, email: &str) -> (Client, ServerFrame) {
+        let login = self.login(tenant, email).await;
+        let mut client = Client::connect(self.addr, "/v1/ws/agent", &self.own_origin()).await.unwrap();
+        client.send(&AgentFrame::Hello { v: PROTOCOL_VERSION, token: login.token }).await;
+        let welcome = client.recv().await;
+        assert!(matches!(welcome, ServerFrame::AgentWelcome { .. }), "{welcome:?}");
+        (client, welcome)
+    }
+}
+
+impl Drop for TestRelay {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A WebSocket client speaking JSON frames.
+pub struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Client {
+    /// Opens a socket; `Err` carries the HTTP status of a refused upgrade.
+    pub async fn connect(addr: SocketAddr, path: &str, origin: &str) -> Result<Self, (u16, String)> {
+        let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
+        if !origin.is_empty() {
+            req.headers_mut().insert("Origin", origin.parse().unwrap());
+        }
+        req.headers_mut().insert("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) NatterTest/1".parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Self { ws }),
+            Err(tungstenite::Error::Http(res)) => {
+                let body = res.body().as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+                Err((res.status().as_u16(), body))
+            }
+            Err(e) => panic!("connect failed: {e}"),
+        }
+    }
+
+    /// Connects a visitor and completes `hello`; returns the client (welcome not consumed).
+    pub async fn visitor(addr: SocketAddr, tenant: &str, origin: &str, hello: Option<VisitorFrame>) -> Self {
+        let mut c = Self::connect(addr, &format!("/v1/ws/visitor?tenant={tenant}"), origin).await.unwrap();
+        let hello =
+            hello.unwrap_or(VisitorFrame::Hello { v: PROTOCOL_VERSION, token: None, conversation_id: None, last_seq: None });
+        c.send(&hello).await;
+        c
+    }
+
+    pub async fn send<T: serde::Serialize>(&mut self, frame: &T) {
+        self.send_raw(&serde_json::to_string(frame).unwrap()).await;
+    }
+
+    pub async fn send_raw(&mut self, text: &str) {
+        self.ws.send(Message::text(text)).await.unwrap();
+    }
+
+    /// The next frame (5 s timeout).
+    pub async fn recv(&mut self) -> ServerFrame {
+        self.try_recv(Duration::from_secs(5)).await.expect("a frame within 5 s")
+    }
+
+    /// The next frame, or `None` on timeout or close.
+    pub async fn try_recv(&mut self, wait: Duration) -> Option<ServerFrame> {
+        loop {
+            match tokio::time::timeout(wait, self.ws.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    return Some(serde_json::from_str(&t).unwrap_or_else(|e| panic!("bad frame {t}: {e}")));
+                }
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) | Err(_) => return None,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
+    /// Reads frames until one matches, failing after 5 s.
+    pub async fn until(&mut self, mut pred: impl FnMut(&ServerFrame) -> bool) -> ServerFrame {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.try_recv(left).await {
+                Some(f) if pred(&f) => return f,
+                Some(_) => continue,
+                None => panic!("no matching frame within 5 s"),
+            }
+        }
+    }
+
+    /// Reads until an error frame and returns its code and fatal flag.
+    pub async fn error(&mut self) -> (ErrorCode, bool, String) {
+        match self.until(|f| matches!(f, ServerFrame::Error { .. })).await {
+            ServerFrame::Error { code, fatal, message, .. } => (code, fatal, message),
+            _ => unreachable!(),
+        }
+    }
+
+    /// Whether the server closes the socket within 5 s (frames before it are skipped).
+    pub async fn closed(&mut self) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => return false,
+            }
+        }
+    }
+}
+
+/// Pulls the welcome apart: (visitor token, conversation id, last seq).
+pub fn welcome_parts(f: &ServerFrame) -> (String, Option<ConversationId>, Seq) {
+    match f {
+        ServerFrame::Welcome { token, conversation, .. } => {
+            (token.clone(), conversation.as_ref().map(|c| c.id), conversation.as_ref().map_or(Seq(0), |c| c.last_seq))
+        }
+        other => panic!("expected welcome, got {other:?}"),
+    }
+}
+
+/// The text of a `message` frame, if it is a text message.
+pub fn text_of(f: &ServerFrame) -> Option<&str> {
+    match f {
+        ServerFrame::Message { message, .. } => match &message.body {
+            natter_protocol::MessageBody::Text { text, .. } => Some(text),
+            _ => None,
+        },
+        _ => None,
+    }
+}
