@@ -23,7 +23,15 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-#[allow(clippy::print_stdout)]
+/// Prints a line for the operator. A closed stdout (a supervisor that stopped
+/// reading) must not take the relay down, so write errors are ignored.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
     let config = settings.config;
     if settings.create_demo {
@@ -38,16 +46,16 @@ async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
         .context("creating the demo tenant")?;
         storage.tenants.shutdown().await;
         if let Some(demo) = created {
-            println!("created tenant 'demo' with agent {} / password {}", demo.email, demo.password);
-            println!("(shown once; change it with: natter agent passwd --tenant demo --email {})", demo.email);
+            say(&format!("created tenant 'demo' with agent {} / password {}", demo.email, demo.password));
+            say(&format!("(shown once; change it with: natter agent passwd --tenant demo --email {})", demo.email));
         }
     }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("binding {}", settings.listen))?;
     let addr = listener.local_addr()?;
-    println!("natter listening on http://{addr}");
-    println!("  storefront http://{addr}/   console http://{addr}/console");
+    say(&format!("natter listening on http://{addr}"));
+    say(&format!("  storefront http://{addr}/   console http://{addr}/console"));
     natter_relay::run(listener, config, shutdown_signal()).await?;
     Ok(())
 }

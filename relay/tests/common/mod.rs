@@ -254,3 +254,35 @@ pub fn text_of(f: &ServerFrame) -> Option<&str> {
         _ => None,
     }
 }
+
+/// Sending half of a split client.
+pub struct ClientTx(futures_util::stream::SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Message>);
+/// Receiving half of a split client.
+pub struct ClientRx(futures_util::stream::SplitStream<WebSocketStream<MaybeTlsStream<TcpStream>>>);
+
+impl Client {
+    /// Splits the client so one task can send while another reads.
+    pub fn split(self) -> (ClientTx, ClientRx) {
+        let (tx, rx) = self.ws.split();
+        (ClientTx(tx), ClientRx(rx))
+    }
+}
+
+impl ClientTx {
+    pub async fn send_frame<T: serde::Serialize>(&mut self, frame: &T) -> Result<(), tungstenite::Error> {
+        self.0.send(Message::text(serde_json::to_string(frame).unwrap())).await
+    }
+}
+
+impl ClientRx {
+    /// The next frame; `None` once the socket is closed or broken.
+    pub async fn next_frame(&mut self) -> Option<ServerFrame> {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), self.0.next()).await.ok()?? {
+                Ok(Message::Text(t)) => return Some(serde_json::from_str(&t).unwrap()),
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => continue,
+            }
+        }
+    }
+}
