@@ -39,8 +39,10 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     config
 }
 
-/// Creates tenants `acme` and `globex`, each with agents ann@ (owner) and bob@ (agent).
-pub async fn seed(config: &Config) {
+/// Creates tenants `acme` and `globex`, each with agents ann@ (owner) and bob@
+/// (agent); returns each tenant's identity secret.
+pub async fn seed(config: &Config) -> std::collections::HashMap<String, String> {
+    let mut secrets = std::collections::HashMap::new();
     let storage = Storage::open(config).unwrap();
     for (id, origin) in [("acme", SHOP_ORIGIN), ("globex", "https://globex.example")] {
         let record = TenantRecord { id: tenant(id), display_name: id.to_uppercase(), allowed_origins: vec![origin.into()] };
@@ -53,13 +55,16 @@ pub async fn seed(config: &Config) {
                 .unwrap()
                 .unwrap();
         }
+        secrets.insert(id.to_owned(), t.admin(|reply| AdminOp::IdentitySecret { reply }).await.unwrap());
     }
     storage.tenants.shutdown().await;
+    secrets
 }
 
 /// A relay running in this process.
 pub struct TestRelay {
     pub addr: SocketAddr,
+    pub identity_secrets: std::collections::HashMap<String, String>,
     pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -75,7 +80,7 @@ impl TestRelay {
         let dir = tempfile::tempdir().unwrap();
         let mut config = test_config(dir.path());
         adjust(&mut config);
-        seed(&config).await;
+        let identity_secrets = seed(&config).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -86,7 +91,7 @@ impl TestRelay {
             .await
             .unwrap();
         });
-        Self { addr, dir, stop: Some(stop), task: Some(task) }
+        Self { addr, identity_secrets, dir, stop: Some(stop), task: Some(task) }
     }
 
     pub fn own_origin(&self) -> String {

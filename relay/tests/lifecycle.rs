@@ -1,0 +1,142 @@
+//! Connection hygiene and life cycle: graceful shutdown, the connection cap, dead
+//! peers, slow consumers, and verified identity across devices.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use natter_protocol::{AgentFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, VisitorFrame};
+
+#[tokio::test]
+async fn shutdown_tells_clients_and_keeps_what_was_acknowledged() {
+    let mut relay = TestRelay::start().await;
+    let mut v = relay.visitor("acme").await;
+    let (token, _, _) = welcome_parts(&v.recv().await);
+    v.send(&VisitorFrame::Send { client_id: cid("before"), text: "before shutdown".into() }).await;
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    relay.stop().await;
+    let (code, fatal, _) = v.error().await;
+    assert_eq!((code, fatal), (ErrorCode::ShuttingDown, true));
+    assert!(v.closed().await);
+
+    // Same data directory, new process-lifetime: the message is there.
+    let config = test_config(relay.dir.path());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(natter_relay::run(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: None };
+    let mut v = Client::visitor(addr, "acme", SHOP_ORIGIN, Some(hello)).await;
+    v.recv().await;
+    assert_eq!(text_of(&v.until(|f| text_of(f).is_some()).await), Some("before shutdown"));
+    stop.send(()).unwrap();
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_connection_cap_refuses_extra_sockets() {
+    let relay = TestRelay::start_with(|c| c.limits.max_connections = 2).await;
+    let _a = relay.visitor("acme").await;
+    let _b = relay.visitor("acme").await;
+    let (status, body) = Client::connect(relay.addr, "/v1/ws/visitor?tenant=acme", SHOP_ORIGIN).await.err().unwrap();
+    assert_eq!(status, 503);
+    assert!(body.contains("too_many_connections"));
+    drop(_a);
+    // The slot comes back once the socket is gone.
+    let mut ok = false;
+    for _ in 0..50 {
+        if Client::connect(relay.addr, "/v1/ws/visitor?tenant=acme", SHOP_ORIGIN).await.is_ok() {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(ok, "a slot is freed when a socket closes");
+}
+
+#[tokio::test]
+async fn a_silent_peer_is_dropped() {
+    let relay = TestRelay::start_with(|c| {
+        c.limits.ping_interval = Duration::from_millis(200);
+        c.limits.dead_peer_timeout = Duration::from_millis(800);
+    })
+    .await;
+    let mut v = relay.visitor("acme").await;
+    v.recv().await;
+    // This client never reads, so it never answers pings.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(v.closed().await);
+}
+
+#[tokio::test]
+async fn a_consumer_that_stops_reading_is_disconnected() {
+    let relay = TestRelay::start_with(|c| {
+        c.limits.outbound_queue = 16;
+        c.limits.frames_per_sec = 100_000;
+        c.limits.frame_burst = 100_000;
+    })
+    .await;
+    let (mut agent, _) = relay.agent("acme", "ann@x.test").await;
+    let mut v = relay.visitor("acme").await;
+    v.recv().await;
+    // The agent stops reading while the visitor floods; its queue must not grow
+    // without bound: the relay drops it.
+    let text = "x".repeat(3900);
+    let (mut tx, mut rx) = v.split();
+    let flood = tokio::spawn(async move {
+        for i in 0..3000 {
+            if tx.send_frame(&VisitorFrame::Send { client_id: cid(&format!("f{i}")), text: text.clone() }).await.is_err() {
+                break;
+            }
+        }
+    });
+    let drain = tokio::spawn(async move { while rx.next_frame().await.is_some() {} });
+    flood.await.unwrap();
+    let (code, fatal, _) = agent.error().await;
+    assert_eq!((code, fatal), (ErrorCode::SlowConsumer, true));
+    assert!(agent.closed().await);
+    drain.abort();
+}
+
+#[tokio::test]
+async fn identified_customers_find_their_conversation_on_another_device() {
+    let relay = TestRelay::start().await;
+    let secret = relay.identity_secrets["acme"].clone();
+    let hash = natter_relay::auth::identity::sign(secret.as_bytes(), "customer-42");
+
+    // Laptop: identify, then chat.
+    let mut laptop = relay.visitor("acme").await;
+    laptop.recv().await;
+    laptop.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash: hash.clone(), name: Some("Kai".into()), email: None }).await;
+    let ServerFrame::Welcome { visitor_id, .. } = laptop.until(|f| matches!(f, ServerFrame::Welcome { .. })).await else { panic!() };
+    laptop.send(&VisitorFrame::Send { client_id: cid("l1"), text: "from my laptop".into() }).await;
+    laptop.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+
+    // Phone: a different anonymous visitor until it identifies.
+    let mut phone = relay.visitor("acme").await;
+    let ServerFrame::Welcome { visitor_id: anon, conversation, .. } = phone.recv().await else { panic!() };
+    assert_ne!(anon, visitor_id);
+    assert!(conversation.is_none());
+    phone.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash, name: None, email: None }).await;
+    let ServerFrame::Welcome { visitor_id: same, conversation, .. } = phone.until(|f| matches!(f, ServerFrame::Welcome { .. })).await else { panic!() };
+    assert_eq!(same, visitor_id);
+    assert!(conversation.is_some());
+    assert_eq!(text_of(&phone.until(|f| text_of(f).is_some()).await), Some("from my laptop"));
+
+    // A wrong hash is refused and attaches nothing.
+    let mut thief = relay.visitor("acme").await;
+    thief.recv().await;
+    thief.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash: "00".repeat(32), name: None, email: None }).await;
+    assert_eq!(thief.error().await.0, ErrorCode::TokenInvalid);
+    thief.send(&VisitorFrame::Send { client_id: cid("t1"), text: "hi".into() }).await;
+    let ServerFrame::Ack { conversation_id, .. } = thief.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Welcome { conversation, .. } = relay.visitor("acme").await.recv().await else { panic!() };
+    assert!(conversation.is_none());
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    ann.send(&AgentFrame::Sync { conversation_id, after_seq: natter_protocol::Seq(0) }).await;
+    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+    assert_eq!(messages.len(), 1, "the thief's conversation is their own");
+}
