@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, VisitorId};
-use crate::model::{
-    AgentInfo, Author, ConversationSummary, Message, VisitorConversation, VisitorInfo,
-};
+use crate::model::{AgentInfo, Author, ConversationSummary, Message, VisitorConversation, VisitorInfo};
 
 /// Frames a visitor (the widget) sends on `/v1/ws/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,12 +97,7 @@ pub enum ServerFrame {
     },
     /// Answer to an agent's `hello`: who they are, their colleagues, and every
     /// waiting or active conversation of the tenant.
-    AgentWelcome {
-        v: u32,
-        agent: AgentInfo,
-        agents: Vec<AgentInfo>,
-        conversations: Vec<ConversationSummary>,
-    },
+    AgentWelcome { v: u32, agent: AgentInfo, agents: Vec<AgentInfo>, conversations: Vec<ConversationSummary> },
     /// (Visitor) the visitor's conversation changed: opened, claimed, closed...
     VisitorConversation { conversation: VisitorConversation },
     /// (Agent) a conversation was created or changed.
@@ -152,8 +145,7 @@ impl ServerFrame {
 pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify"];
 
 /// Every `type` an agent may send.
-pub const AGENT_FRAME_TYPES: &[&str] =
-    &["hello", "sync", "claim", "send", "typing", "read", "transfer", "close"];
+pub const AGENT_FRAME_TYPES: &[&str] = &["hello", "sync", "claim", "send", "typing", "read", "transfer", "close"];
 
 #[cfg(test)]
 mod tests {
@@ -196,8 +188,7 @@ mod tests {
 
     #[test]
     fn frames_look_like_the_protocol_document() {
-        let f: VisitorFrame =
-            serde_json::from_str(r#"{"type":"send","client_id":"m-1","text":"hello"}"#).unwrap();
+        let f: VisitorFrame = serde_json::from_str(r#"{"type":"send","client_id":"m-1","text":"hello"}"#).unwrap();
         assert_eq!(f, VisitorFrame::Send { client_id: ClientMsgId::parse("m-1").unwrap(), text: "hello".into() });
         let f: VisitorFrame = serde_json::from_str(r#"{"type":"hello","v":1}"#).unwrap();
         assert_eq!(f, VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None });

@@ -15,12 +15,12 @@ mod model;
 mod widget;
 
 pub use error::ErrorCode;
-pub use frames::{AgentFrame, ServerFrame, VisitorFrame, AGENT_FRAME_TYPES, VISITOR_FRAME_TYPES};
+pub use frames::{AGENT_FRAME_TYPES, AgentFrame, ServerFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{ApiError, ApiErrorBody, LoginRequest, LoginResponse};
 pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
 pub use model::{
-    AgentInfo, AgentRef, Author, ConversationEvent, ConversationStatus, ConversationSummary,
-    Message, MessageBody, Role, VisitorConversation, VisitorInfo,
+    AgentInfo, AgentRef, Author, ConversationEvent, ConversationStatus, ConversationSummary, Message, MessageBody,
+    Role, VisitorConversation, VisitorInfo,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition};
 

@@ -18,7 +18,10 @@ pub struct Message {
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Author {
     Visitor,
-    Agent { id: AgentId, name: String },
+    Agent {
+        id: AgentId,
+        name: String,
+    },
     /// The relay itself (system lines such as "Ann joined").
     System,
 }

@@ -47,7 +47,13 @@ pub struct ServeArgs {
     /// Origin the relay is reached at from browsers, e.g. https://chat.example.com
     /// (repeat, or comma-separate in the environment). The listening address is
     /// always included.
-    #[arg(long = "public-origin", env = "NATTER_PUBLIC_ORIGINS", value_delimiter = ',', global = true, value_name = "ORIGIN")]
+    #[arg(
+        long = "public-origin",
+        env = "NATTER_PUBLIC_ORIGINS",
+        value_delimiter = ',',
+        global = true,
+        value_name = "ORIGIN"
+    )]
     pub public_origins: Vec<String>,
     /// Most open WebSockets across all tenants. [default: 20000]
     #[arg(long, env = "NATTER_MAX_CONNECTIONS", global = true)]
@@ -215,10 +221,14 @@ impl Cli {
         let s = &self.serve;
         let data_dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("natter-data"));
         let mut config = Config::new(data_dir);
-        config.public_origins =
-            if s.public_origins.is_empty() { file.public_origins.unwrap_or_default() } else { s.public_origins.clone() };
+        config.public_origins = if s.public_origins.is_empty() {
+            file.public_origins.unwrap_or_default()
+        } else {
+            s.public_origins.clone()
+        };
         for origin in &config.public_origins {
-            crate::origin::validate_pattern(origin).map_err(|e| CliError::Invalid(format!("public origin {origin}: {e}")))?;
+            crate::origin::validate_pattern(origin)
+                .map_err(|e| CliError::Invalid(format!("public origin {origin}: {e}")))?;
         }
         let l = &mut config.limits;
         l.max_connections = s.max_connections.or(file.max_connections).unwrap_or(l.max_connections);
@@ -230,7 +240,8 @@ impl Cli {
         if let Some(minutes) = s.session_idle_minutes.or(file.session_idle_minutes) {
             config.sessions.idle_timeout = Duration::from_secs(minutes.max(1) * 60);
         }
-        config.password_iterations = s.password_iterations.or(file.password_iterations).unwrap_or(config.password_iterations);
+        config.password_iterations =
+            s.password_iterations.or(file.password_iterations).unwrap_or(config.password_iterations);
         let listen = s.listen.or(file.listen).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)));
         Ok(Settings { listen, config, create_demo: !(s.no_demo || file.no_demo.unwrap_or(false)) })
     }
@@ -295,10 +306,10 @@ async fn agent_command(
             let t = handle(storage, &tenant).await?;
             let (password, generated) = read_password(&password)?;
             let password_hash = hash_off_runtime(password.clone(), iterations).await?;
-            let added = t
-                .admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, reply })
-                .await?;
-            let agent = added.ok_or_else(|| CliError::Invalid(format!("an agent with email {email} already exists")))?;
+            let added =
+                t.admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, reply }).await?;
+            let agent =
+                added.ok_or_else(|| CliError::Invalid(format!("an agent with email {email} already exists")))?;
             writeln!(out, "added agent {} <{}> ({}) to {tenant}", agent.id, agent.email, agent.role.as_str())?;
             if generated {
                 writeln!(out, "password: {password}")?;

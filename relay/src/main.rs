@@ -50,9 +50,8 @@ async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
             say(&format!("(shown once; change it with: natter agent passwd --tenant demo --email {})", demo.email));
         }
     }
-    let listener = tokio::net::TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("binding {}", settings.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
     let addr = listener.local_addr()?;
     say(&format!("natter listening on http://{addr}"));
     say(&format!("  storefront http://{addr}/   console http://{addr}/console"));

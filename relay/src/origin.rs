@@ -8,8 +8,7 @@ pub fn origin_allowed(patterns: &[String], origin: &str) -> bool {
 }
 
 fn pattern_matches(pattern: &str, origin: &str) -> bool {
-    let (Some((p_scheme, p_rest)), Some((o_scheme, o_rest))) =
-        (pattern.split_once("://"), origin.split_once("://"))
+    let (Some((p_scheme, p_rest)), Some((o_scheme, o_rest))) = (pattern.split_once("://"), origin.split_once("://"))
     else {
         return false;
     };
@@ -20,13 +19,9 @@ fn pattern_matches(pattern: &str, origin: &str) -> bool {
     let (o_host, o_port) = split_port(o_rest);
     let port_ok = p_port == Some("*") || p_port == o_port;
     let host_ok = match p_host.strip_prefix("*.") {
-        Some(suffix) => o_host
-            .len()
-            .checked_sub(suffix.len() + 1)
-            .is_some_and(|cut| {
-                o_host.is_char_boundary(cut)
-                    && o_host[cut..].eq_ignore_ascii_case(&format!(".{suffix}"))
-            }),
+        Some(suffix) => o_host.len().checked_sub(suffix.len() + 1).is_some_and(|cut| {
+            o_host.is_char_boundary(cut) && o_host[cut..].eq_ignore_ascii_case(&format!(".{suffix}"))
+        }),
         None => p_host.eq_ignore_ascii_case(o_host),
     };
     port_ok && host_ok

@@ -36,11 +36,9 @@ impl Registry {
         self.db
             .call(move |conn| {
                 let row = conn
-                    .query_row(
-                        "SELECT display_name, allowed_origins FROM tenants WHERE id = ?1",
-                        [id.as_str()],
-                        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-                    )
+                    .query_row("SELECT display_name, allowed_origins FROM tenants WHERE id = ?1", [id.as_str()], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
                     .optional()?;
                 row.map(|(display_name, origins)| record(id, display_name, &origins)).transpose()
             })
@@ -50,11 +48,9 @@ impl Registry {
     pub async fn list(&self) -> Result<Vec<TenantRecord>, StoreError> {
         self.db
             .call(|conn| {
-                let mut stmt =
-                    conn.prepare("SELECT id, display_name, allowed_origins FROM tenants ORDER BY id")?;
-                let rows = stmt.query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-                })?;
+                let mut stmt = conn.prepare("SELECT id, display_name, allowed_origins FROM tenants ORDER BY id")?;
+                let rows = stmt
+                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
                 let mut out = Vec::new();
                 for row in rows {
                     let (id, name, origins) = row?;
@@ -70,8 +66,8 @@ impl Registry {
     pub async fn add(&self, tenant: TenantRecord) -> Result<bool, StoreError> {
         self.db
             .call(move |conn| {
-                let origins = serde_json::to_string(&tenant.allowed_origins)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let origins =
+                    serde_json::to_string(&tenant.allowed_origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let n = conn.execute(
                     "INSERT OR IGNORE INTO tenants(id, display_name, allowed_origins, created_at)
                      VALUES (?1, ?2, ?3, ?4)",
@@ -85,9 +81,7 @@ impl Registry {
     /// Removes a tenant from the registry; `Ok(false)` if it did not exist.
     pub async fn remove(&self, id: &TenantId) -> Result<bool, StoreError> {
         let id = id.clone();
-        self.db
-            .call(move |conn| Ok(conn.execute("DELETE FROM tenants WHERE id = ?1", [id.as_str()])? == 1))
-            .await
+        self.db.call(move |conn| Ok(conn.execute("DELETE FROM tenants WHERE id = ?1", [id.as_str()])? == 1)).await
     }
 
     /// Succeeds when the registry answers a query (readiness probe).

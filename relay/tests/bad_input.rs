@@ -12,7 +12,9 @@ async fn visitor_with_message(relay: &TestRelay) -> (Client, natter_protocol::Co
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("keep"), text: "keep me".into() }).await;
-    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     v.until(|f| text_of(f).is_some()).await;
     (v, conversation_id)
 }
@@ -38,7 +40,9 @@ async fn malformed_frames_get_typed_errors_and_the_socket_survives() {
     }
     let long = "x".repeat(natter_protocol::DEFAULT_MAX_TEXT_BYTES + 1);
     v.send(&VisitorFrame::Send { client_id: cid("long"), text: long }).await;
-    let ServerFrame::Error { code, client_id, .. } = v.until(|f| matches!(f, ServerFrame::Error { .. })).await else { panic!() };
+    let ServerFrame::Error { code, client_id, .. } = v.until(|f| matches!(f, ServerFrame::Error { .. })).await else {
+        panic!()
+    };
     assert_eq!((code, client_id), (ErrorCode::InvalidInput, Some(cid("long"))));
 
     // Still usable, and nothing was stored by the bad frames.
@@ -47,7 +51,9 @@ async fn malformed_frames_get_typed_errors_and_the_socket_survives() {
     assert!(matches!(ack, ServerFrame::Ack { seq: Seq(2), .. }), "{ack:?}");
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
-    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else {
+        panic!()
+    };
     assert_eq!(messages.len(), 2);
 }
 
@@ -109,10 +115,23 @@ async fn upgrades_are_refused_for_unknown_tenants_and_foreign_origins() {
 async fn forged_and_expired_visitor_tokens_are_refused() {
     let relay = TestRelay::start().await;
     let secret = std::fs::read(relay.dir.path().join("secret.key")).unwrap();
-    let expired = VisitorTokens::new(&secret, Duration::ZERO).issue(&tenant("acme"), &new_visitor_id(), natter_relay::time::now());
-    let forged = VisitorTokens::new(&[9; 32], Duration::from_secs(60)).issue(&tenant("acme"), &new_visitor_id(), natter_relay::time::now());
-    for (token, expected) in [(expired, ErrorCode::TokenExpired), (forged, ErrorCode::TokenInvalid), ("garbage".into(), ErrorCode::TokenInvalid)] {
-        let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: None, last_seq: None };
+    let expired = VisitorTokens::new(&secret, Duration::ZERO).issue(
+        &tenant("acme"),
+        &new_visitor_id(),
+        natter_relay::time::now(),
+    );
+    let forged = VisitorTokens::new(&[9; 32], Duration::from_secs(60)).issue(
+        &tenant("acme"),
+        &new_visitor_id(),
+        natter_relay::time::now(),
+    );
+    for (token, expected) in [
+        (expired, ErrorCode::TokenExpired),
+        (forged, ErrorCode::TokenInvalid),
+        ("garbage".into(), ErrorCode::TokenInvalid),
+    ] {
+        let hello =
+            VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: None, last_seq: None };
         let mut v = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
         assert_eq!(v.error().await.0, expected);
         assert!(v.closed().await);
@@ -143,7 +162,13 @@ async fn wrong_passwords_say_nothing_about_the_email_and_are_throttled() {
     let body: natter_protocol::ApiErrorBody = locked.json().await.unwrap();
     assert_eq!(body.error.code, ErrorCode::TooManyAttempts);
 
-    let res = http.post(relay.http("/v1/agent/login")).header("content-type", "application/json").body("{").send().await.unwrap();
+    let res = http
+        .post(relay.http("/v1/agent/login"))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
 }
 
@@ -154,7 +179,8 @@ async fn logout_and_idle_timeout_end_sessions_everywhere() {
     let mut ws = Client::connect(relay.addr, "/v1/ws/agent", &relay.own_origin()).await.unwrap();
     ws.send(&AgentFrame::Hello { v: PROTOCOL_VERSION, token: login.token.clone() }).await;
     ws.until(|f| matches!(f, ServerFrame::AgentWelcome { .. })).await;
-    let res = reqwest::Client::new().post(relay.http("/v1/agent/logout")).bearer_auth(&login.token).send().await.unwrap();
+    let res =
+        reqwest::Client::new().post(relay.http("/v1/agent/logout")).bearer_auth(&login.token).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(ws.error().await, (ErrorCode::SessionExpired, true, "your session has ended; sign in again".into()));
     assert!(ws.closed().await);

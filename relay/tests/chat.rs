@@ -18,11 +18,20 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
 
     let mut v = relay.visitor("acme").await;
     welcome_parts(&v.recv().await);
-    let info = VisitorInfo { name: Some("Vic".into()), email: Some("vic@example.com".into()), page_url: Some("https://shop.example/p/1".into()), referrer: None };
+    let info = VisitorInfo {
+        name: Some("Vic".into()),
+        email: Some("vic@example.com".into()),
+        page_url: Some("https://shop.example/p/1".into()),
+        referrer: None,
+    };
     v.send(&VisitorFrame::Start { info }).await;
 
     // The agent sees the waiting visitor appear live, with the pre-chat details.
-    let ServerFrame::Conversation { conversation: c } = ann.until(|f| matches!(f, ServerFrame::Conversation { .. })).await else { unreachable!() };
+    let ServerFrame::Conversation { conversation: c } =
+        ann.until(|f| matches!(f, ServerFrame::Conversation { .. })).await
+    else {
+        unreachable!()
+    };
     assert_eq!(c.status, ConversationStatus::Waiting);
     assert_eq!(c.visitor.name.as_deref(), Some("Vic"));
     assert!(c.user_agent.as_deref().unwrap().contains("NatterTest"));
@@ -68,7 +77,11 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     let end = v.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { .. }) && message.seq == Seq(4))).await;
     let ServerFrame::Message { message, .. } = end else { unreachable!() };
     assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Closed { .. } }));
-    let ServerFrame::VisitorConversation { conversation } = v.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await else { unreachable!() };
+    let ServerFrame::VisitorConversation { conversation } =
+        v.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await
+    else {
+        unreachable!()
+    };
     assert_eq!(conversation.status, ConversationStatus::Closed);
 
     // Sending into the closed conversation is refused for the agent, text kept client-side.
@@ -79,7 +92,9 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
 
     // A visitor message after the end opens a new conversation.
     v.send(&VisitorFrame::Send { client_id: cid("v2"), text: "Another question".into() }).await;
-    let ServerFrame::Ack { conversation_id, seq, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { unreachable!() };
+    let ServerFrame::Ack { conversation_id, seq, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        unreachable!()
+    };
     assert_ne!(conversation_id, c.id);
     assert_eq!(seq, Seq(1));
 }
@@ -94,7 +109,9 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { unreachable!() };
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        unreachable!()
+    };
 
     ann.send(&AgentFrame::Claim { conversation_id: id }).await;
     ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Active)).await;
@@ -108,11 +125,14 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b1"), text: "hi".into() }).await;
     assert_eq!(bob.error().await.0, natter_protocol::ErrorCode::Forbidden);
 
-    ann.send(&AgentFrame::Transfer { conversation_id: id, to: bob_info.id, note: Some("VIP, wants express".into()) }).await;
+    ann.send(&AgentFrame::Transfer { conversation_id: id, to: bob_info.id, note: Some("VIP, wants express".into()) })
+        .await;
     // The system line comes first, then the updated conversation.
     let agent_copy = bob.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
     let ServerFrame::Message { message, .. } = agent_copy else { unreachable!() };
-    assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: Some(ref n), .. } } if n == "VIP, wants express"));
+    assert!(
+        matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: Some(ref n), .. } } if n == "VIP, wants express")
+    );
     let ServerFrame::Conversation { conversation } =
         bob.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.assignee.as_ref().is_some_and(|a| a.name == "Bob"))).await
     else {
@@ -125,7 +145,10 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
 
     // Now Bob can answer, and Ann (plain agent rights aside, she is owner) sees it live.
     bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b2"), text: "Bob here".into() }).await;
-    assert!(matches!(bob.until(|f| matches!(f, ServerFrame::Ack { .. })).await, ServerFrame::Ack { duplicate: false, .. }));
+    assert!(matches!(
+        bob.until(|f| matches!(f, ServerFrame::Ack { .. })).await,
+        ServerFrame::Ack { duplicate: false, .. }
+    ));
     let m = v.until(|f| text_of(f).is_some()).await;
     assert_eq!(text_of(&m), Some("Bob here"));
 }

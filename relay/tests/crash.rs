@@ -50,7 +50,9 @@ async fn acknowledged_messages_survive_kill_9() {
     let (token, _, _) = welcome_parts(&v.recv().await);
     // Open the conversation first so every message of the burst lands in it.
     v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "m0".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
 
     let (mut tx, mut rx) = v.split();
     let sender = tokio::spawn(async move {
@@ -90,13 +92,16 @@ async fn acknowledged_messages_survive_kill_9() {
     assert_eq!(seqs, (1..=stored.len() as u64).collect::<Vec<_>>(), "seqs have no gaps");
 
     // The client resends everything it did not see acknowledged (here: all of it).
-    let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: None };
+    let hello =
+        VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: None };
     let mut v = Client::visitor(addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     v.recv().await;
     let (mut tx, mut rx) = v.split();
     let resender = tokio::spawn(async move {
         for i in 0..BURST {
-            tx.send_frame(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("m{i}") }).await.unwrap();
+            tx.send_frame(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("m{i}") })
+                .await
+                .unwrap();
         }
         tx
     });
@@ -129,7 +134,10 @@ async fn history(addr: std::net::SocketAddr, id: ConversationId) -> Vec<(String,
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
     let mut out = Vec::new();
     loop {
-        let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+        let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await
+        else {
+            panic!()
+        };
         for m in messages {
             if let MessageBody::Text { client_id, .. } = m.body {
                 out.push((client_id.to_string(), m.seq));

@@ -18,7 +18,9 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("secret"), text: "my address is 1 Secret Rd".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     acme_agent.until(|f| matches!(f, ServerFrame::Message { .. })).await;
     v.until(|f| text_of(f).is_some()).await; // the visitor's own copy
 
@@ -42,7 +44,10 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     }
     // The acme conversation is untouched: still waiting, one message.
     acme_agent.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
-    let ServerFrame::History { messages, .. } = acme_agent.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+    let ServerFrame::History { messages, .. } = acme_agent.until(|f| matches!(f, ServerFrame::History { .. })).await
+    else {
+        panic!()
+    };
     assert_eq!(messages.len(), 1);
     // The visitor got nothing from globex.
     assert!(v.try_recv(std::time::Duration::from_millis(200)).await.is_none());

@@ -14,7 +14,9 @@ async fn shutdown_tells_clients_and_keeps_what_was_acknowledged() {
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
     v.send(&VisitorFrame::Send { client_id: cid("before"), text: "before shutdown".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     relay.stop().await;
     let (code, fatal, _) = v.error().await;
     assert_eq!((code, fatal), (ErrorCode::ShuttingDown, true));
@@ -28,7 +30,8 @@ async fn shutdown_tells_clients_and_keeps_what_was_acknowledged() {
     let task = tokio::spawn(natter_relay::run(listener, config, async move {
         let _ = stopped.await;
     }));
-    let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: None };
+    let hello =
+        VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: None };
     let mut v = Client::visitor(addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     v.recv().await;
     assert_eq!(text_of(&v.until(|f| text_of(f).is_some()).await), Some("before shutdown"));
@@ -88,7 +91,11 @@ async fn a_consumer_that_stops_reading_is_disconnected() {
     let (mut tx, mut rx) = v.split();
     let flood = tokio::spawn(async move {
         for i in 0..3000 {
-            if tx.send_frame(&VisitorFrame::Send { client_id: cid(&format!("f{i}")), text: text.clone() }).await.is_err() {
+            if tx
+                .send_frame(&VisitorFrame::Send { client_id: cid(&format!("f{i}")), text: text.clone() })
+                .await
+                .is_err()
+            {
                 break;
             }
         }
@@ -110,8 +117,18 @@ async fn identified_customers_find_their_conversation_on_another_device() {
     // Laptop: identify, then chat.
     let mut laptop = relay.visitor("acme").await;
     laptop.recv().await;
-    laptop.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash: hash.clone(), name: Some("Kai".into()), email: None }).await;
-    let ServerFrame::Welcome { visitor_id, .. } = laptop.until(|f| matches!(f, ServerFrame::Welcome { .. })).await else { panic!() };
+    laptop
+        .send(&VisitorFrame::Identify {
+            user_id: "customer-42".into(),
+            hash: hash.clone(),
+            name: Some("Kai".into()),
+            email: None,
+        })
+        .await;
+    let ServerFrame::Welcome { visitor_id, .. } = laptop.until(|f| matches!(f, ServerFrame::Welcome { .. })).await
+    else {
+        panic!()
+    };
     laptop.send(&VisitorFrame::Send { client_id: cid("l1"), text: "from my laptop".into() }).await;
     laptop.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
 
@@ -121,7 +138,11 @@ async fn identified_customers_find_their_conversation_on_another_device() {
     assert_ne!(anon, visitor_id);
     assert!(conversation.is_none());
     phone.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash, name: None, email: None }).await;
-    let ServerFrame::Welcome { visitor_id: same, conversation, .. } = phone.until(|f| matches!(f, ServerFrame::Welcome { .. })).await else { panic!() };
+    let ServerFrame::Welcome { visitor_id: same, conversation, .. } =
+        phone.until(|f| matches!(f, ServerFrame::Welcome { .. })).await
+    else {
+        panic!()
+    };
     assert_eq!(same, visitor_id);
     assert!(conversation.is_some());
     assert_eq!(text_of(&phone.until(|f| text_of(f).is_some()).await), Some("from my laptop"));
@@ -129,14 +150,20 @@ async fn identified_customers_find_their_conversation_on_another_device() {
     // A wrong hash is refused and attaches nothing.
     let mut thief = relay.visitor("acme").await;
     thief.recv().await;
-    thief.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash: "00".repeat(32), name: None, email: None }).await;
+    thief
+        .send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash: "00".repeat(32), name: None, email: None })
+        .await;
     assert_eq!(thief.error().await.0, ErrorCode::TokenInvalid);
     thief.send(&VisitorFrame::Send { client_id: cid("t1"), text: "hi".into() }).await;
-    let ServerFrame::Ack { conversation_id, .. } = thief.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id, .. } = thief.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     let ServerFrame::Welcome { conversation, .. } = relay.visitor("acme").await.recv().await else { panic!() };
     assert!(conversation.is_none());
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     ann.send(&AgentFrame::Sync { conversation_id, after_seq: natter_protocol::Seq(0) }).await;
-    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else {
+        panic!()
+    };
     assert_eq!(messages.len(), 1, "the thief's conversation is their own");
 }

@@ -26,7 +26,9 @@ async fn a_reload_resumes_the_same_visitor_and_conversation() {
     let mut v = relay.visitor("acme").await;
     let ServerFrame::Welcome { visitor_id, token, .. } = v.recv().await else { panic!() };
     v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "first".into() }).await;
-    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     drop(v);
 
     // New page load: the stored token, nothing held yet (fresh page state).
@@ -48,18 +50,30 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
     v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "hi".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     ann.send(&AgentFrame::Claim { conversation_id: id }).await;
     ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid("a1"), text: "answer 1".into() }).await;
     assert_eq!(texts(&mut v, 1).await, vec![(Seq(3), "answer 1".to_owned())]);
     drop(v); // the visitor goes offline, holding seq 3
 
     for i in 2..=4 {
-        ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid(&format!("a{i}")), text: format!("answer {i}") }).await;
+        ann.send(&AgentFrame::Send {
+            conversation_id: id,
+            client_id: cid(&format!("a{i}")),
+            text: format!("answer {i}"),
+        })
+        .await;
         ann.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
     }
 
-    let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: Some(Seq(3)) };
+    let hello = VisitorFrame::Hello {
+        v: PROTOCOL_VERSION,
+        token: Some(token),
+        conversation_id: Some(id),
+        last_seq: Some(Seq(3)),
+    };
     let mut v = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     let (_, _, last) = welcome_parts(&v.recv().await);
     assert_eq!(last, Seq(6));
@@ -82,19 +96,33 @@ async fn resending_a_client_id_is_acknowledged_again_and_stored_once() {
     let first = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
     v.send(&send).await;
     let second = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
-    let (ServerFrame::Ack { seq: s1, duplicate: d1, conversation_id: id, .. }, ServerFrame::Ack { seq: s2, duplicate: d2, .. }) = (first, second) else { panic!() };
+    let (
+        ServerFrame::Ack { seq: s1, duplicate: d1, conversation_id: id, .. },
+        ServerFrame::Ack { seq: s2, duplicate: d2, .. },
+    ) = (first, second)
+    else {
+        panic!()
+    };
     assert_eq!((s1, d1, s2, d2), (Seq(1), false, Seq(1), true));
 
     // After a reconnect (the ack was lost), the resend is still a duplicate.
     drop(v);
-    let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: Some(id), last_seq: Some(Seq(0)) };
+    let hello = VisitorFrame::Hello {
+        v: PROTOCOL_VERSION,
+        token: Some(token),
+        conversation_id: Some(id),
+        last_seq: Some(Seq(0)),
+    };
     let mut v = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     v.send(&send).await;
     let again = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
     assert!(matches!(again, ServerFrame::Ack { seq: Seq(1), duplicate: true, .. }));
 
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
-    let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+    let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await
+    else {
+        panic!()
+    };
     assert!(!more);
     assert_eq!(messages.len(), 1, "stored once: {messages:?}");
 }
@@ -106,7 +134,9 @@ async fn an_agent_catches_up_with_sync_after_a_reconnect() {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "one".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        panic!()
+    };
     drop(ann); // the console drops; it holds seq 1
 
     for i in 2..=3 {
@@ -119,7 +149,9 @@ async fn an_agent_catches_up_with_sync_after_a_reconnect() {
     let c = conversations.iter().find(|c| c.id == id).unwrap();
     assert_eq!(c.last_seq, Seq(3), "the inbox says what exists");
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(1) }).await;
-    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else {
+        panic!()
+    };
     let seqs: Vec<_> = messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![Seq(2), Seq(3)]);
 }
@@ -149,7 +181,10 @@ async fn long_histories_come_in_pages() {
     ann.send(&AgentFrame::Sync { conversation_id: id.unwrap(), after_seq: Seq(0) }).await;
     let mut all = Vec::new();
     loop {
-        let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else { panic!() };
+        let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await
+        else {
+            panic!()
+        };
         all.extend(messages.into_iter().map(|m| m.seq.0));
         if !more {
             break;

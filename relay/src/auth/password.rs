@@ -35,11 +35,9 @@ pub fn verify(password: &str, stored: &str) -> bool {
     else {
         return false;
     };
-    let (Some(iterations), Ok(salt), Ok(hash)) = (
-        iter.parse::<u32>().ok().and_then(NonZeroU32::new),
-        B64.decode(salt),
-        B64.decode(hash),
-    ) else {
+    let (Some(iterations), Ok(salt), Ok(hash)) =
+        (iter.parse::<u32>().ok().and_then(NonZeroU32::new), B64.decode(salt), B64.decode(hash))
+    else {
         return false;
     };
     pbkdf2::verify(ALGORITHM, iterations, &salt, password.as_bytes(), &hash).is_ok()

@@ -37,12 +37,20 @@ impl ApiError {
     }
 
     pub fn too_many_connections() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TooManyConnections, "the relay is at its connection limit")
-            .retry_after(5)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::TooManyConnections,
+            "the relay is at its connection limit",
+        )
+        .retry_after(5)
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, "send a session token as 'Authorization: Bearer <token>'")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "send a session token as 'Authorization: Bearer <token>'",
+        )
     }
 
     pub fn session_expired() -> Self {
@@ -92,9 +100,15 @@ impl IntoResponse for ApiError {
 pub fn json_rejection(r: axum::extract::rejection::JsonRejection) -> ApiError {
     use axum::extract::rejection::JsonRejection as R;
     match r {
-        R::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadJson, format!("not valid JSON: {}", e.body_text())),
+        R::JsonSyntaxError(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadJson, format!("not valid JSON: {}", e.body_text()))
+        }
         R::JsonDataError(e) => ApiError::invalid_input(e.body_text()),
-        R::MissingJsonContentType(_) => ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::InvalidInput, "send Content-Type: application/json"),
+        R::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::InvalidInput,
+            "send Content-Type: application/json",
+        ),
         other => ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidInput, other.body_text()),
     }
 }

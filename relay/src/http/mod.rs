@@ -22,7 +22,8 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/logout", post(agent_auth::logout))
         .route("/v1/agent/me", get(agent_auth::me))
         .with_state(auth);
-    let widget_routes = Router::new().route("/v1/widget/{tenant}/config", get(widget_config::config)).with_state(widget);
+    let widget_routes =
+        Router::new().route("/v1/widget/{tenant}/config", get(widget_config::config)).with_state(widget);
     let health_routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -18,7 +18,11 @@ pub struct WidgetState {
     pub own_origins: std::sync::Arc<Vec<String>>,
 }
 
-pub async fn config(State(state): State<WidgetState>, Path(tenant): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn config(
+    State(state): State<WidgetState>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let id = TenantId::parse(tenant).map_err(|_| ApiError::unknown_tenant())?;
     let record = state.registry.tenant(&id).await?.ok_or_else(ApiError::unknown_tenant)?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());

@@ -47,7 +47,9 @@ impl State {
                 let Some((agent, _)) = queries::agent_for_login(db, &email)? else {
                     return reply_after_commit(batch, reply, Ok(Removal::NoSuchAgent));
                 };
-                if agent.role == Role::Owner && queries::agents(db)?.iter().filter(|a| a.role == Role::Owner).count() == 1 {
+                if agent.role == Role::Owner
+                    && queries::agents(db)?.iter().filter(|a| a.role == Role::Owner).count() == 1
+                {
                     return reply_after_commit(batch, reply, Ok(Removal::LastOwner));
                 }
                 for c in queries::active_conversations_of(db, agent.id)? {

@@ -3,8 +3,8 @@
 //! database, so another tenant's conversations are simply not found.
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentRef, Author, ConversationEvent, ConversationId,
-    ConversationStatus, ConversationSummary, ErrorCode, PROTOCOL_VERSION, ServerFrame,
+    AgentFrame, AgentId, AgentInfo, AgentRef, Author, ConversationEvent, ConversationId, ConversationStatus,
+    ConversationSummary, ErrorCode, PROTOCOL_VERSION, ServerFrame,
 };
 use rusqlite::Connection;
 
@@ -46,12 +46,20 @@ impl State {
         Ok(Ok(agent))
     }
 
-    pub(super) fn agent_frame(&mut self, db: &Connection, conn: ConnId, frame: AgentFrame, batch: &mut Batch) -> OpResult {
+    pub(super) fn agent_frame(
+        &mut self,
+        db: &Connection,
+        conn: ConnId,
+        frame: AgentFrame,
+        batch: &mut Batch,
+    ) -> OpResult {
         let Some(Member::Agent { id, session }) = self.hub.member(conn).cloned() else {
             return Err(refuse(ErrorCode::HelloRequired, "send hello first"));
         };
         self.touch_live_session(db, &session, batch.now)?;
-        let me = queries::agent(db, id)?.ok_or_else(|| Refusal::Fatal(Box::new(ServerFrame::fatal(ErrorCode::SessionExpired, "this agent account was removed"))))?;
+        let me = queries::agent(db, id)?.ok_or_else(|| {
+            Refusal::Fatal(Box::new(ServerFrame::fatal(ErrorCode::SessionExpired, "this agent account was removed")))
+        })?;
         let me = AgentCtx { conn, agent: AgentRef { id: me.id, name: me.name }, admin: me.role.is_admin() };
         match frame {
             AgentFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
@@ -154,7 +162,9 @@ impl State {
             return Err(refuse(ErrorCode::NotFound, format!("no agent {to} in this tenant")).about(None, Some(c.id)));
         };
         if target.id == from.id {
-            return Err(refuse(ErrorCode::InvalidInput, "the conversation is already with that agent").about(None, Some(c.id)));
+            return Err(
+                refuse(ErrorCode::InvalidInput, "the conversation is already with that agent").about(None, Some(c.id))
+            );
         }
         let note = note.map(|n| clip(n.trim(), MAX_NOTE_BYTES)).filter(|n| !n.is_empty());
         let to = AgentRef { id: target.id, name: target.name };

@@ -1,6 +1,8 @@
 //! What async code can ask of a tenant actor.
 
-use natter_protocol::{AgentFrame, AgentId, AgentInfo, ConversationId, ErrorCode, Role, Seq, VisitorFrame, VisitorId, UnixMillis};
+use natter_protocol::{
+    AgentFrame, AgentId, AgentInfo, ConversationId, ErrorCode, Role, Seq, UnixMillis, VisitorFrame, VisitorId,
+};
 use tokio::sync::oneshot;
 
 use super::hub::{ConnId, ConnSink};
@@ -41,22 +43,52 @@ pub enum Command {
 #[derive(Debug)]
 pub enum AdminOp {
     /// The agent with this email and their password hash, for sign-in.
-    LoginLookup { email: String, reply: Reply<Option<(AgentInfo, String)>> },
+    LoginLookup {
+        email: String,
+        reply: Reply<Option<(AgentInfo, String)>>,
+    },
     /// Stores a new session; answers its absolute expiry.
-    CreateSession { agent: AgentId, hash: TokenHash, reply: Reply<UnixMillis> },
+    CreateSession {
+        agent: AgentId,
+        hash: TokenHash,
+        reply: Reply<UnixMillis>,
+    },
     /// The agent behind a session token, if the session is live (and marks activity).
-    ResolveSession { hash: TokenHash, reply: Reply<Result<AgentInfo, ErrorCode>> },
+    ResolveSession {
+        hash: TokenHash,
+        reply: Reply<Result<AgentInfo, ErrorCode>>,
+    },
     /// Ends a session and closes its sockets; answers whether it existed.
-    RevokeSession { hash: TokenHash, reply: Reply<bool> },
+    RevokeSession {
+        hash: TokenHash,
+        reply: Reply<bool>,
+    },
     /// Adds an agent; `None` if the email is taken.
-    AddAgent { email: String, name: String, role: Role, password_hash: String, reply: Reply<Option<AgentInfo>> },
-    ListAgents { reply: Reply<Vec<AgentInfo>> },
+    AddAgent {
+        email: String,
+        name: String,
+        role: Role,
+        password_hash: String,
+        reply: Reply<Option<AgentInfo>>,
+    },
+    ListAgents {
+        reply: Reply<Vec<AgentInfo>>,
+    },
     /// Replaces a password and ends the agent's sessions; answers whether the agent exists.
-    SetPassword { email: String, password_hash: String, reply: Reply<bool> },
+    SetPassword {
+        email: String,
+        password_hash: String,
+        reply: Reply<bool>,
+    },
     /// Deletes an agent, returning their conversations to the queue.
-    RemoveAgent { email: String, reply: Reply<Removal> },
+    RemoveAgent {
+        email: String,
+        reply: Reply<Removal>,
+    },
     /// The tenant's identity-verification secret (created on first use), hex.
-    IdentitySecret { reply: Reply<String> },
+    IdentitySecret {
+        reply: Reply<String>,
+    },
 }
 
 /// Outcome of [`AdminOp::RemoveAgent`].

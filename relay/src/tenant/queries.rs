@@ -2,9 +2,8 @@
 //! actor's open transaction); no policy here, only storage.
 
 use natter_protocol::{
-    AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
-    ConversationStatus, ConversationSummary, Message, MessageBody, Role, Seq, UnixMillis,
-    VisitorId, VisitorInfo,
+    AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
+    ConversationSummary, Message, MessageBody, Role, Seq, UnixMillis, VisitorId, VisitorInfo,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -121,15 +120,7 @@ pub fn create_conversation(
         "INSERT INTO conversations(visitor_id, status, name, email, page_url, referrer, user_agent, created_at)
          VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![
-        visitor.as_str(),
-        info.name,
-        info.email,
-        info.page_url,
-        info.referrer,
-        user_agent,
-        now.0
-    ])?;
+    .execute(params![visitor.as_str(), info.name, info.email, info.page_url, info.referrer, user_agent, now.0])?;
     Ok(ConversationId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?))
 }
 
@@ -230,7 +221,12 @@ pub fn append_message(
 }
 
 /// Up to `limit` messages after `after`, in seq order.
-pub fn messages_after(conn: &Connection, id: ConversationId, after: Seq, limit: usize) -> Result<Vec<Message>, StoreError> {
+pub fn messages_after(
+    conn: &Connection,
+    id: ConversationId,
+    after: Seq,
+    limit: usize,
+) -> Result<Vec<Message>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, at, author, agent_id, agent_name, kind, body, client_id FROM messages
          WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
@@ -258,10 +254,12 @@ pub fn messages_after(conn: &Connection, id: ConversationId, after: Seq, limit: 
             _ => return Err(corrupt(format!("message author {author}"))),
         };
         let body = match (kind.as_str(), client_id) {
-            ("text", Some(cid)) => MessageBody::Text { text: body, client_id: ClientMsgId::parse(cid).map_err(corrupt)? },
-            ("event", _) => MessageBody::Event {
-                event: serde_json::from_str::<ConversationEvent>(&body).map_err(corrupt)?,
-            },
+            ("text", Some(cid)) => {
+                MessageBody::Text { text: body, client_id: ClientMsgId::parse(cid).map_err(corrupt)? }
+            }
+            ("event", _) => {
+                MessageBody::Event { event: serde_json::from_str::<ConversationEvent>(&body).map_err(corrupt)? }
+            }
             _ => return Err(corrupt(format!("message kind {kind}"))),
         };
         out.push(Message { seq: Seq(seq), at: UnixMillis(at), author, body });
@@ -275,7 +273,12 @@ const AGENT_COLUMNS: &str = "id, name, email, role";
 
 fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<AgentInfo> {
     let role: String = r.get(3)?;
-    Ok(AgentInfo { id: AgentId(r.get(0)?), name: r.get(1)?, email: r.get(2)?, role: Role::parse(&role).unwrap_or(Role::Other) })
+    Ok(AgentInfo {
+        id: AgentId(r.get(0)?),
+        name: r.get(1)?,
+        email: r.get(2)?,
+        role: Role::parse(&role).unwrap_or(Role::Other),
+    })
 }
 
 pub fn agents(conn: &Connection) -> Result<Vec<AgentInfo>, StoreError> {
@@ -357,13 +360,18 @@ pub fn session(conn: &Connection, hash: &TokenHash) -> Result<Option<SessionRow>
     Ok(conn
         .prepare_cached("SELECT agent_id, last_seen_at, expires_at FROM sessions WHERE token_hash = ?1")?
         .query_row([&hash[..]], |r| {
-            Ok(SessionRow { agent: AgentId(r.get(0)?), last_seen_at: UnixMillis(r.get(1)?), expires_at: UnixMillis(r.get(2)?) })
+            Ok(SessionRow {
+                agent: AgentId(r.get(0)?),
+                last_seen_at: UnixMillis(r.get(1)?),
+                expires_at: UnixMillis(r.get(2)?),
+            })
         })
         .optional()?)
 }
 
 pub fn touch_session(conn: &Connection, hash: &TokenHash, now: UnixMillis) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")?.execute(params![&hash[..], now.0])?;
+    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")?
+        .execute(params![&hash[..], now.0])?;
     Ok(())
 }
 

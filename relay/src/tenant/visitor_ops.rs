@@ -2,9 +2,9 @@
 //! identify.
 
 use natter_protocol::{
-    Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, ConversationSummary,
-    ErrorCode, Message, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame, VisitorConversation,
-    VisitorFrame, VisitorId, VisitorInfo,
+    Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, ConversationSummary, ErrorCode,
+    Message, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame, VisitorConversation, VisitorFrame, VisitorId,
+    VisitorInfo,
 };
 use rusqlite::Connection;
 
@@ -66,7 +66,13 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn visitor_frame(&mut self, db: &Connection, conn: ConnId, frame: VisitorFrame, batch: &mut Batch) -> OpResult {
+    pub(super) fn visitor_frame(
+        &mut self,
+        db: &Connection,
+        conn: ConnId,
+        frame: VisitorFrame,
+        batch: &mut Batch,
+    ) -> OpResult {
         let Some(Member::Visitor { id, user_agent }) = self.hub.member(conn).cloned() else {
             return Err(refuse(ErrorCode::HelloRequired, "send hello first"));
         };
@@ -77,7 +83,8 @@ impl State {
             VisitorFrame::Send { client_id, text } => self.visitor_send(db, &me, client_id, text, batch),
             VisitorFrame::Typing { on } => {
                 if let Some(c) = open_conversation(db, &me.id)? {
-                    batch.send(Target::Agents, &ServerFrame::Typing { conversation_id: c.id, who: Author::Visitor, on });
+                    batch
+                        .send(Target::Agents, &ServerFrame::Typing { conversation_id: c.id, who: Author::Visitor, on });
                 }
                 Ok(())
             }
@@ -204,7 +211,10 @@ impl State {
     /// Tells agents and the visitor about a new or changed conversation.
     pub(super) fn announce(&self, c: &ConversationSummary, batch: &mut Batch) {
         batch.send(Target::Agents, &ServerFrame::Conversation { conversation: c.clone() });
-        batch.send(Target::Visitor(c.visitor_id.clone()), &ServerFrame::VisitorConversation { conversation: visitor_view(c) });
+        batch.send(
+            Target::Visitor(c.visitor_id.clone()),
+            &ServerFrame::VisitorConversation { conversation: visitor_view(c) },
+        );
     }
 
     /// Stores a text message (or acknowledges a resend) and delivers it.
@@ -225,7 +235,8 @@ impl State {
             return Ok(());
         }
         if c.status == ConversationStatus::Closed {
-            return Err(refuse(ErrorCode::ConversationClosed, "this conversation is closed").about(Some(&client_id), Some(c.id)));
+            return Err(refuse(ErrorCode::ConversationClosed, "this conversation is closed")
+                .about(Some(&client_id), Some(c.id)));
         }
         let text = self.check_text(text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
         let body = MessageBody::Text { text, client_id: client_id.clone() };
@@ -236,7 +247,13 @@ impl State {
     }
 
     /// Stores a system event in the conversation and delivers it.
-    pub(super) fn post_event(&mut self, db: &Connection, c: &ConversationSummary, event: ConversationEvent, batch: &mut Batch) -> OpResult {
+    pub(super) fn post_event(
+        &mut self,
+        db: &Connection,
+        c: &ConversationSummary,
+        event: ConversationEvent,
+        batch: &mut Batch,
+    ) -> OpResult {
         let message = queries::append_message(db, c.id, Author::System, MessageBody::Event { event }, batch.now)?;
         self.publish(c, message, batch);
         Ok(())
@@ -245,7 +262,10 @@ impl State {
     /// Delivers a stored message to the tenant's agents and the visitor.
     fn publish(&self, c: &ConversationSummary, message: Message, batch: &mut Batch) {
         let visitor_copy = for_visitor(&message);
-        batch.send(Target::Visitor(c.visitor_id.clone()), &ServerFrame::Message { conversation_id: c.id, message: visitor_copy });
+        batch.send(
+            Target::Visitor(c.visitor_id.clone()),
+            &ServerFrame::Message { conversation_id: c.id, message: visitor_copy },
+        );
         batch.send(Target::Agents, &ServerFrame::Message { conversation_id: c.id, message });
     }
 
@@ -263,7 +283,13 @@ impl State {
     }
 
     /// Closes a conversation with a system line saying who closed it.
-    pub(super) fn close(&mut self, db: &Connection, c: &ConversationSummary, by: Author, batch: &mut Batch) -> OpResult {
+    pub(super) fn close(
+        &mut self,
+        db: &Connection,
+        c: &ConversationSummary,
+        by: Author,
+        batch: &mut Batch,
+    ) -> OpResult {
         queries::close_conversation(db, c.id, batch.now)?;
         let closed = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
         self.post_event(db, &closed, ConversationEvent::Closed { by }, batch)?;

@@ -16,7 +16,11 @@ use crate::tenant::hub::{ConnId, ConnSink};
 use crate::tenant::{Command, TenantHandle, Tenants};
 
 /// Checks Origin (the console's own) and capacity before upgrading.
-pub(super) async fn upgrade(State(sockets): State<Sockets>, headers: HeaderMap, ws: WebSocketUpgrade) -> Result<Response, ApiError> {
+pub(super) async fn upgrade(
+    State(sockets): State<Sockets>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
     let origin = super::origin(&headers).ok_or_else(ApiError::origin_not_allowed)?;
     if !origin_allowed(&sockets.own_origins, origin) {
         return Err(ApiError::origin_not_allowed());

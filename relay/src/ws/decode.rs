@@ -18,7 +18,9 @@ pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T
         Err(e) => return Err(ServerFrame::error(ErrorCode::BadJson, format!("not valid JSON: {e}"))),
     };
     match value.get("type").and_then(|t| t.as_str()) {
-        None => Err(ServerFrame::error(ErrorCode::InvalidInput, "a frame must be a JSON object with a string \"type\"")),
+        None => {
+            Err(ServerFrame::error(ErrorCode::InvalidInput, "a frame must be a JSON object with a string \"type\""))
+        }
         Some(t) if !known_types.contains(&t) => {
             Err(ServerFrame::error(ErrorCode::UnknownFrame, format!("unknown frame type {:?}", clip(t))))
         }

@@ -95,8 +95,5 @@ fn origin(headers: &HeaderMap) -> Option<&str> {
 }
 
 fn user_agent(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| crate::tenant::clip(s, 512))
+    headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| crate::tenant::clip(s, 512))
 }

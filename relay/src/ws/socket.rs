@@ -205,7 +205,11 @@ async fn read_loop(
 
 fn too_large(max: usize, fatal: bool) -> ServerFrame {
     let message = format!("frame is over the {max}-byte limit");
-    if fatal { ServerFrame::fatal(ErrorCode::FrameTooLarge, message) } else { ServerFrame::error(ErrorCode::FrameTooLarge, message) }
+    if fatal {
+        ServerFrame::fatal(ErrorCode::FrameTooLarge, message)
+    } else {
+        ServerFrame::error(ErrorCode::FrameTooLarge, message)
+    }
 }
 
 fn make_fatal(mut frame: ServerFrame) -> ServerFrame {

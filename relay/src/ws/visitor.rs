@@ -55,16 +55,18 @@ impl Endpoint for VisitorEndpoint {
         let visitor = match token {
             None => new_visitor_id(),
             Some(token) => self.tokens.verify(self.tenant.id(), &token, crate::time::now()).map_err(|e| match e {
-                TokenError::Invalid => ServerFrame::error(ErrorCode::TokenInvalid, "visitor token is invalid; reconnect without it"),
-                TokenError::Expired => ServerFrame::error(ErrorCode::TokenExpired, "visitor token has expired; reconnect without it"),
+                TokenError::Invalid => {
+                    ServerFrame::error(ErrorCode::TokenInvalid, "visitor token is invalid; reconnect without it")
+                }
+                TokenError::Expired => {
+                    ServerFrame::error(ErrorCode::TokenExpired, "visitor token has expired; reconnect without it")
+                }
             })?,
         };
         let resume = conversation_id.map(|c| (c, last_seq.unwrap_or_default()));
         let user_agent = self.user_agent.take();
-        let attached = self
-            .tenant
-            .ask(|reply| Command::AttachVisitor { conn, sink, visitor, user_agent, resume, reply })
-            .await;
+        let attached =
+            self.tenant.ask(|reply| Command::AttachVisitor { conn, sink, visitor, user_agent, resume, reply }).await;
         match attached {
             Ok(()) => Ok(self.tenant.clone()),
             Err(e) => {

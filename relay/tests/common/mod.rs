@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use natter_protocol::{
-    AgentFrame, ClientMsgId, ConversationId, ErrorCode, LoginResponse, PROTOCOL_VERSION, Role, Seq,
-    ServerFrame, TenantId, VisitorFrame,
+    AgentFrame, ClientMsgId, ConversationId, ErrorCode, LoginResponse, PROTOCOL_VERSION, Role, Seq, ServerFrame,
+    TenantId, VisitorFrame,
 };
 use natter_relay::registry::TenantRecord;
 use natter_relay::tenant::AdminOp;
@@ -45,7 +45,8 @@ pub async fn seed(config: &Config) -> std::collections::HashMap<String, String> 
     let mut secrets = std::collections::HashMap::new();
     let storage = Storage::open(config).unwrap();
     for (id, origin) in [("acme", SHOP_ORIGIN), ("globex", "https://globex.example")] {
-        let record = TenantRecord { id: tenant(id), display_name: id.to_uppercase(), allowed_origins: vec![origin.into()] };
+        let record =
+            TenantRecord { id: tenant(id), display_name: id.to_uppercase(), allowed_origins: vec![origin.into()] };
         storage.tenants.create(record).await.unwrap();
         let t = storage.tenants.get(&tenant(id)).await.unwrap().unwrap();
         for (email, name, role) in [("ann@x.test", "Ann", Role::Owner), ("bob@x.test", "Bob", Role::Agent)] {
@@ -172,8 +173,12 @@ impl Client {
     /// Connects a visitor and completes `hello`; returns the client (welcome not consumed).
     pub async fn visitor(addr: SocketAddr, tenant: &str, origin: &str, hello: Option<VisitorFrame>) -> Self {
         let mut c = Self::connect(addr, &format!("/v1/ws/visitor?tenant={tenant}"), origin).await.unwrap();
-        let hello =
-            hello.unwrap_or(VisitorFrame::Hello { v: PROTOCOL_VERSION, token: None, conversation_id: None, last_seq: None });
+        let hello = hello.unwrap_or(VisitorFrame::Hello {
+            v: PROTOCOL_VERSION,
+            token: None,
+            conversation_id: None,
+            last_seq: None,
+        });
         c.send(&hello).await;
         c
     }
