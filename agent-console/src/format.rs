@@ -3,7 +3,7 @@
 
 use natter_protocol::UnixMillis;
 
-use crate::i18n::{fill, Strings};
+use crate::i18n::{Strings, fill};
 use crate::state::conv::Label;
 
 /// A duration in the largest unit that fits: "45s", "3 min", "2 h", "4 d".

@@ -119,10 +119,7 @@ mod tests {
 
     fn both(ua: &str) -> (Option<&'static str>, Option<&'static str>) {
         let c = parse(ua);
-        (
-            c.browser.map(|s| &*Box::leak(s.into_boxed_str())),
-            c.os.map(|s| &*Box::leak(s.into_boxed_str())),
-        )
+        (c.browser.map(|s| &*Box::leak(s.into_boxed_str())), c.os.map(|s| &*Box::leak(s.into_boxed_str())))
     }
 
     #[test]

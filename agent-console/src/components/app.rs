@@ -4,21 +4,19 @@
 
 use yew::prelude::*;
 
+use super::Ctx;
 use super::console::Console;
 use super::sign_in::SignIn;
-use super::Ctx;
 use crate::format;
-use crate::i18n::{fill, Locale};
+use crate::i18n::{Locale, fill};
 use crate::state::{Action, Announce, Settings, Store};
 use crate::web::{dom, listeners, runtime, storage};
 
 fn boot() -> Action {
     let session = storage::load_session();
     let (drafts, outbox) = session.as_ref().map(|s| storage::load_drafts(&s.owner())).unwrap_or_default();
-    let settings = storage::load_settings().unwrap_or_else(|| Settings {
-        locale: Locale::from_tag(&dom::browser_language()),
-        ..Settings::default()
-    });
+    let settings = storage::load_settings()
+        .unwrap_or_else(|| Settings { locale: Locale::from_tag(&dom::browser_language()), ..Settings::default() });
     Action::Boot {
         now: dom::now(),
         session,

@@ -26,10 +26,10 @@ pub fn Composer(p: &Props) -> Html {
     {
         let area = area.clone();
         use_effect_with(p.draft.clone(), move |draft| {
-            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                if el.value() != *draft {
-                    el.set_value(draft);
-                }
+            if let Some(el) = area.cast::<HtmlTextAreaElement>()
+                && el.value() != *draft
+            {
+                el.set_value(draft);
             }
         });
     }

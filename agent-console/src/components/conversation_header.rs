@@ -42,7 +42,9 @@ pub fn ConversationHeader(p: &Props) -> Html {
         ConversationStatus::Active => ("active", s.status_active),
         ConversationStatus::Closed => ("closed", s.status_closed),
     };
-    let send = |a: fn(natter_protocol::ConversationId) -> Action| Callback::from(move |_: MouseEvent| runtime::dispatch(a(id)));
+    let send = |a: fn(natter_protocol::ConversationId) -> Action| {
+        Callback::from(move |_: MouseEvent| runtime::dispatch(a(id)))
+    };
     let claim = send(Action::Claim);
     let transfer = send(|id| Action::ShowDialog(Some(Dialog::Transfer(id))));
     let close = send(|id| Action::ShowDialog(Some(Dialog::ConfirmClose(id))));

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use super::modal::Modal;
 use super::use_store;
-use crate::state::shortcuts::{Shortcut, LIST};
 use crate::state::Action;
+use crate::state::shortcuts::{LIST, Shortcut};
 
 #[component]
 pub fn HelpOverlay() -> Html {

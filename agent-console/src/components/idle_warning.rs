@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use super::use_store;
 use crate::i18n::fill;
-use crate::state::idle::IdleStatus;
 use crate::state::Action;
+use crate::state::idle::IdleStatus;
 use crate::web::dom;
 
 #[component]

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use super::inbox_row::InboxRow;
 use super::use_store;
-use crate::state::inbox::InboxTab;
 use crate::state::Action;
+use crate::state::inbox::InboxTab;
 use crate::web::dom;
 
 fn tab_id(tab: InboxTab) -> &'static str {

@@ -7,9 +7,9 @@ use natter_protocol::{AgentId, Author, ConversationStatus, UnixMillis};
 use yew::prelude::*;
 
 use crate::format;
-use crate::i18n::{fill, Locale};
-use crate::state::conv::ConvState;
+use crate::i18n::{Locale, fill};
 use crate::state::Action;
+use crate::state::conv::ConvState;
 use crate::web::runtime;
 
 #[derive(Properties, Debug)]

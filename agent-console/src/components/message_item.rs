@@ -6,7 +6,7 @@ use natter_protocol::{AgentId, Author, ConversationEvent, Message, MessageBody};
 use yew::prelude::*;
 
 use crate::format;
-use crate::i18n::{fill, Locale};
+use crate::i18n::{Locale, fill};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct Props {
@@ -42,10 +42,9 @@ pub fn MessageItem(p: &Props) -> Html {
         MessageBody::Event { event } => {
             let (line, note) = match event {
                 ConversationEvent::Claimed { agent } => (fill(s.ev_claimed, &[&agent.name]), None),
-                ConversationEvent::Transferred { from, to, note } => (
-                    fill(s.ev_transferred, &[&from.name, &to.name]),
-                    note.as_ref().map(|n| fill(s.ev_note, &[n])),
-                ),
+                ConversationEvent::Transferred { from, to, note } => {
+                    (fill(s.ev_transferred, &[&from.name, &to.name]), note.as_ref().map(|n| fill(s.ev_note, &[n])))
+                }
                 ConversationEvent::Closed { by: Author::Visitor } => (s.ev_closed_by_visitor.to_owned(), None),
                 ConversationEvent::Closed { by: Author::Agent { name, .. } } => (fill(s.ev_closed_by, &[name]), None),
                 ConversationEvent::Closed { by: Author::System } => (s.ev_closed.to_owned(), None),

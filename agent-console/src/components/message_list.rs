@@ -48,13 +48,8 @@ pub fn MessageList(p: &Props) -> Html {
     }
     let read = p.conv.summary.visitor_read_seq;
     // The newest agent message the visitor has read gets the "Seen" mark.
-    let seen_seq = p
-        .conv
-        .messages
-        .iter()
-        .rev()
-        .find(|m| matches!(m.author, Author::Agent { .. }) && m.seq <= read)
-        .map(|m| m.seq);
+    let seen_seq =
+        p.conv.messages.iter().rev().find(|m| matches!(m.author, Author::Agent { .. }) && m.seq <= read).map(|m| m.seq);
     let loading = p.conv.syncing && p.conv.messages.is_empty();
     html! {
         <div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label={ s.messages }

@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use crate::web::{dom, runtime};
 use crate::state::Action;
+use crate::web::{dom, runtime};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct Props {
@@ -30,7 +30,8 @@ pub fn Modal(p: &Props) -> Html {
     {
         let node = node.clone();
         use_effect_with((), move |_| {
-            let previous = dom::document().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+            let previous =
+                dom::document().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<HtmlElement>().ok());
             if let Some(first) = node.cast::<Element>().and_then(|root| focusables(&root).into_iter().next()) {
                 let _ = first.focus();
             }
@@ -65,7 +66,9 @@ pub fn Modal(p: &Props) -> Html {
         let node = node.clone();
         Callback::from(move |e: MouseEvent| {
             // Only a click on the backdrop itself, not inside the dialog.
-            let inside = node.cast::<Element>().zip(e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()))
+            let inside = node
+                .cast::<Element>()
+                .zip(e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()))
                 .is_some_and(|(root, t)| root.contains(Some(&t)));
             if !inside {
                 runtime::dispatch(Action::ShowDialog(None));

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::format;
 use crate::i18n::Locale;
-use crate::state::outbox::{Pending, PendingState};
 use crate::state::Action;
+use crate::state::outbox::{Pending, PendingState};
 use crate::web::runtime;
 
 #[derive(Properties, PartialEq, Debug)]

@@ -30,7 +30,8 @@ pub fn SettingsDialog() -> Html {
         st.notify.volume = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(st.notify.volume);
     });
     let on_locale = update(|st, e| {
-        st.locale = if e.target_unchecked_into::<HtmlSelectElement>().value() == "th" { Locale::Th } else { Locale::En };
+        st.locale =
+            if e.target_unchecked_into::<HtmlSelectElement>().value() == "th" { Locale::Th } else { Locale::En };
     });
     let ask = {
         let permission = permission.clone();

@@ -31,7 +31,8 @@ pub fn SignIn() -> Html {
     };
 
     let onsubmit = {
-        let (tenant, email, password, tenant_invalid) = (tenant.clone(), email.clone(), password.clone(), tenant_invalid.clone());
+        let (tenant, email, password, tenant_invalid) =
+            (tenant.clone(), email.clone(), password.clone(), tenant_invalid.clone());
         let busy = store.sign_in == SignInState::Submitting;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -44,7 +45,11 @@ pub fn SignIn() -> Html {
                 return;
             };
             tenant_invalid.set(false);
-            let request = LoginRequest { tenant: tenant_id.clone(), email: email.trim().to_owned(), password: (*password).clone() };
+            let request = LoginRequest {
+                tenant: tenant_id.clone(),
+                email: email.trim().to_owned(),
+                password: (*password).clone(),
+            };
             password.set(String::new());
             runtime::dispatch(Action::SignInStarted);
             wasm_bindgen_futures::spawn_local(async move {
@@ -52,7 +57,13 @@ pub fn SignIn() -> Html {
                     Ok(response) => {
                         let owner = Owner { tenant: tenant_id.clone(), agent: response.agent.id };
                         let (drafts, outbox) = storage::load_drafts(&owner);
-                        runtime::dispatch(Action::SignedIn { now: dom::now(), tenant: tenant_id, response, drafts, outbox });
+                        runtime::dispatch(Action::SignedIn {
+                            now: dom::now(),
+                            tenant: tenant_id,
+                            response,
+                            drafts,
+                            outbox,
+                        });
                     }
                     Err(err) => {
                         runtime::dispatch(Action::SignInFailed(err));

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::use_store;
-use crate::i18n::{fill, Locale};
+use crate::i18n::{Locale, fill};
 use crate::state::{Action, Conn, Dialog};
 
 #[component]

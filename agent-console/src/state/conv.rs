@@ -3,8 +3,7 @@
 //! whether a `sync` is needed to close a gap.
 
 use natter_protocol::{
-    AgentId, Author, ConversationId, ConversationStatus, ConversationSummary, Message, MessageBody,
-    Seq, UnixMillis,
+    AgentId, Author, ConversationId, ConversationStatus, ConversationSummary, Message, MessageBody, Seq, UnixMillis,
 };
 
 /// How long a visitor's "typing" lasts without a fresh `typing` frame.
@@ -78,10 +77,10 @@ impl ConvState {
                 if message.seq > self.summary.last_seq {
                     self.summary.last_seq = message.seq;
                 }
-                if let MessageBody::Text { text, .. } = &message.body {
-                    if pos == self.messages.len() {
-                        self.summary.preview = Some(preview_of(text));
-                    }
+                if let MessageBody::Text { text, .. } = &message.body
+                    && pos == self.messages.len()
+                {
+                    self.summary.preview = Some(preview_of(text));
                 }
                 if matches!(message.author, Author::Visitor) {
                     self.visitor_typing_until = None;
@@ -108,10 +107,7 @@ impl ConvState {
             // that a sync corrects within a round trip).
             return usize::try_from(self.summary.last_seq.0.saturating_sub(read.0)).unwrap_or(usize::MAX);
         }
-        self.messages
-            .iter()
-            .filter(|m| m.seq > read && matches!(m.author, Author::Visitor))
-            .count()
+        self.messages.iter().filter(|m| m.seq > read && matches!(m.author, Author::Visitor)).count()
     }
 
     fn read_mark(&self) -> Seq {

@@ -11,7 +11,9 @@ pub const WARNING_MS: i64 = 120_000;
 pub enum IdleStatus {
     Active,
     /// The warning is showing: this many whole seconds remain.
-    Warning { secs_left: u64 },
+    Warning {
+        secs_left: u64,
+    },
     /// Time is up.
     Expired,
 }

@@ -43,10 +43,8 @@ pub fn rows<'a>(
     me: AgentId,
     search: &str,
 ) -> Vec<&'a ConvState> {
-    let mut list: Vec<&ConvState> = convs
-        .filter(|c| tab.contains(c, me))
-        .filter(|c| tab != InboxTab::Closed || c.matches(search))
-        .collect();
+    let mut list: Vec<&ConvState> =
+        convs.filter(|c| tab.contains(c, me)).filter(|c| tab != InboxTab::Closed || c.matches(search)).collect();
     match tab {
         InboxTab::Waiting => list.sort_by_key(|c| (c.summary.created_at, c.summary.id)),
         InboxTab::Mine | InboxTab::AllActive => {
@@ -60,7 +58,12 @@ pub fn rows<'a>(
 }
 
 /// Ids in display order (what keyboard navigation walks).
-pub fn row_ids<'a>(convs: impl Iterator<Item = &'a ConvState>, tab: InboxTab, me: AgentId, search: &str) -> Vec<ConversationId> {
+pub fn row_ids<'a>(
+    convs: impl Iterator<Item = &'a ConvState>,
+    tab: InboxTab,
+    me: AgentId,
+    search: &str,
+) -> Vec<ConversationId> {
     rows(convs, tab, me, search).into_iter().map(ConvState::id).collect()
 }
 

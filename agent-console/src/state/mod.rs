@@ -18,14 +18,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, Author, ClientMsgId, ConversationId, ConversationStatus,
-    ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Seq, ServerFrame, TenantId,
-    UnixMillis, DEFAULT_MAX_TEXT_BYTES, PROTOCOL_VERSION,
+    AgentFrame, AgentId, AgentInfo, Author, ClientMsgId, ConversationId, ConversationStatus, ConversationSummary,
+    DEFAULT_MAX_TEXT_BYTES, ErrorCode, LoginResponse, Message, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame,
+    TenantId, UnixMillis,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
-use conv::{ConvState, Label, GAP_GRACE_MS, TYPING_TTL_MS};
+use conv::{ConvState, GAP_GRACE_MS, Label, TYPING_TTL_MS};
 use idle::IdleStatus;
 use inbox::InboxTab;
 use notify::{Alert, AlertKind, Notifier, NotifySettings};
@@ -88,7 +88,9 @@ pub enum SignInState {
 pub enum SignInError {
     /// Wrong email or password (never which).
     InvalidCredentials,
-    TooManyAttempts { retry_after_secs: Option<u64> },
+    TooManyAttempts {
+        retry_after_secs: Option<u64>,
+    },
     UnknownTenant,
     /// The relay could not be reached.
     Unreachable,
@@ -112,10 +114,15 @@ pub enum Conn {
     #[default]
     Offline,
     /// Opening, or open and waiting for `agent_welcome`.
-    Connecting { attempt: u32 },
+    Connecting {
+        attempt: u32,
+    },
     Online,
     /// Dropped; the next attempt is at `at`.
-    Retrying { attempt: u32, at: UnixMillis },
+    Retrying {
+        attempt: u32,
+        at: UnixMillis,
+    },
 }
 
 impl Conn {
@@ -202,10 +209,17 @@ pub enum Action {
         focused: bool,
     },
     /// Once a second.
-    Tick { now: UnixMillis },
+    Tick {
+        now: UnixMillis,
+    },
     /// The agent moved, typed or clicked (throttled by the glue).
-    Activity { now: UnixMillis },
-    WindowFocus { focused: bool, now: UnixMillis },
+    Activity {
+        now: UnixMillis,
+    },
+    WindowFocus {
+        focused: bool,
+        now: UnixMillis,
+    },
     SignInStarted,
     /// Login succeeded; `drafts`/`outbox` are what storage held for this agent.
     SignedIn {
@@ -219,21 +233,39 @@ pub enum Action {
     Logout,
     SocketOpened,
     /// The socket closed or failed; `jitter` in 0..=1000 spreads the retry.
-    SocketClosed { now: UnixMillis, jitter: u16 },
-    Frame { now: UnixMillis, frame: ServerFrame },
+    SocketClosed {
+        now: UnixMillis,
+        jitter: u16,
+    },
+    Frame {
+        now: UnixMillis,
+        frame: ServerFrame,
+    },
     SelectTab(InboxTab),
     Search(String),
     Open(ConversationId),
     CloseView(ConversationId),
     Shortcut(Shortcut),
-    DraftChanged { id: ConversationId, text: String, now: UnixMillis },
+    DraftChanged {
+        id: ConversationId,
+        text: String,
+        now: UnixMillis,
+    },
     /// Send the draft of conversation `id` as a message with this fresh `client_id`.
-    Send { id: ConversationId, client_id: ClientMsgId, now: UnixMillis },
+    Send {
+        id: ConversationId,
+        client_id: ClientMsgId,
+        now: UnixMillis,
+    },
     Retry(ClientMsgId),
     /// Take a failed message back into the composer.
     EditFailed(ClientMsgId),
     Claim(ConversationId),
-    Transfer { id: ConversationId, to: AgentId, note: String },
+    Transfer {
+        id: ConversationId,
+        to: AgentId,
+        note: String,
+    },
     CloseConversation(ConversationId),
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
@@ -244,17 +276,25 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Open the agent socket after this delay (closing any old one).
-    Connect { delay_ms: u32 },
+    Connect {
+        delay_ms: u32,
+    },
     Disconnect,
     Send(AgentFrame),
     SaveSession(Option<Session>),
     SaveActivity(UnixMillis),
     /// Persist this agent's drafts and unacknowledged messages.
-    SaveDrafts { owner: Owner, drafts: BTreeMap<ConversationId, String>, outbox: Outbox },
+    SaveDrafts {
+        owner: Owner,
+        drafts: BTreeMap<ConversationId, String>,
+        outbox: Outbox,
+    },
     ClearDrafts(Owner),
     SaveSettings(Settings),
     /// `POST /v1/agent/logout` with this token (best effort).
-    Logout { token: String },
+    Logout {
+        token: String,
+    },
     Alert(Alert),
     Focus(FocusTarget),
 }
@@ -422,12 +462,12 @@ impl Store {
             Action::DraftChanged { id, text, now } => self.draft_changed(id, text, now, &mut fx),
             Action::Send { id, client_id, now } => self.send(id, client_id, now, &mut fx),
             Action::Retry(client_id) => {
-                if let Some(p) = self.outbox.get_mut(&client_id) {
-                    if matches!(p.state, PendingState::Failed(_)) {
-                        p.state = PendingState::Queued;
-                        self.flush_outbox(&mut fx);
-                        self.save_drafts(&mut fx);
-                    }
+                if let Some(p) = self.outbox.get_mut(&client_id)
+                    && matches!(p.state, PendingState::Failed(_))
+                {
+                    p.state = PendingState::Queued;
+                    self.flush_outbox(&mut fx);
+                    self.save_drafts(&mut fx);
                 }
             }
             Action::EditFailed(client_id) => {
@@ -439,11 +479,13 @@ impl Store {
             }
             Action::Claim(id) => {
                 let online = self.conn == Conn::Online;
-                if let Some(c) = self.conv_mut(id) {
-                    if online && c.summary.status == ConversationStatus::Waiting && !c.claiming {
-                        c.claiming = true;
-                        fx.push(Effect::Send(AgentFrame::Claim { conversation_id: id }));
-                    }
+                if let Some(c) = self.conv_mut(id)
+                    && online
+                    && c.summary.status == ConversationStatus::Waiting
+                    && !c.claiming
+                {
+                    c.claiming = true;
+                    fx.push(Effect::Send(AgentFrame::Claim { conversation_id: id }));
                 }
             }
             Action::Transfer { id, to, note } => {
@@ -525,11 +567,7 @@ impl Store {
     /// resume bookkeeping: after a reconnect, everything the relay has beyond what
     /// the console holds without a gap.
     pub fn needs_sync(&self) -> Vec<(ConversationId, Seq)> {
-        self.convs
-            .values()
-            .filter(|c| !c.syncing && c.has_gap())
-            .map(|c| (c.id(), c.held_seq()))
-            .collect()
+        self.convs.values().filter(|c| !c.syncing && c.has_gap()).map(|c| (c.id(), c.held_seq())).collect()
     }
 
     // ----- internals -----
@@ -553,7 +591,11 @@ impl Store {
 
     fn save_drafts(&self, fx: &mut Vec<Effect>) {
         if let Some(owner) = &self.drafts_owner {
-            fx.push(Effect::SaveDrafts { owner: owner.clone(), drafts: self.drafts.clone(), outbox: self.outbox.clone() });
+            fx.push(Effect::SaveDrafts {
+                owner: owner.clone(),
+                drafts: self.drafts.clone(),
+                outbox: self.outbox.clone(),
+            });
         }
     }
 
@@ -589,12 +631,8 @@ impl Store {
                 self.end_session(SignedOut::Idle, fx);
             }
         }
-        let stale: Vec<ConversationId> = self
-            .typing_out
-            .iter()
-            .filter(|(_, t)| now.0 - t.input_at.0 >= TYPING_IDLE_MS)
-            .map(|(id, _)| *id)
-            .collect();
+        let stale: Vec<ConversationId> =
+            self.typing_out.iter().filter(|(_, t)| now.0 - t.input_at.0 >= TYPING_IDLE_MS).map(|(id, _)| *id).collect();
         for id in stale {
             self.typing_out.remove(&id);
             if self.conn == Conn::Online {
@@ -644,12 +682,12 @@ impl Store {
         if self.conn != Conn::Online {
             return;
         }
-        if let Some(c) = self.conv_mut(id) {
-            if !c.syncing {
-                c.syncing = true;
-                c.gap_seen_at = None;
-                fx.push(Effect::Send(AgentFrame::Sync { conversation_id: id, after_seq: c.held_seq() }));
-            }
+        if let Some(c) = self.conv_mut(id)
+            && !c.syncing
+        {
+            c.syncing = true;
+            c.gap_seen_at = None;
+            fx.push(Effect::Send(AgentFrame::Sync { conversation_id: id, after_seq: c.held_seq() }));
         }
     }
 
@@ -897,11 +935,11 @@ impl Store {
         let resume = self.welcomed;
         self.welcomed = true;
         self.conn = Conn::Online;
-        if let Some(s) = &mut self.session {
-            if s.agent != agent {
-                s.agent = agent;
-                fx.push(Effect::SaveSession(Some(s.clone())));
-            }
+        if let Some(s) = &mut self.session
+            && s.agent != agent
+        {
+            s.agent = agent;
+            fx.push(Effect::SaveSession(Some(s.clone())));
         }
         self.agents = agents;
         let present: BTreeSet<ConversationId> = conversations.iter().map(|c| c.id).collect();
@@ -909,12 +947,8 @@ impl Store {
             self.upsert(summary, resume, fx);
         }
         // Held as waiting/active but not in the welcome: closed while we were away.
-        let gone: Vec<ConversationId> = self
-            .convs
-            .values()
-            .filter(|c| c.is_open() && !present.contains(&c.id()))
-            .map(|c| c.id())
-            .collect();
+        let gone: Vec<ConversationId> =
+            self.convs.values().filter(|c| c.is_open() && !present.contains(&c.id())).map(|c| c.id()).collect();
         for id in gone {
             let now = self.now;
             if let Some(c) = self.conv_mut(id) {
@@ -962,8 +996,8 @@ impl Store {
                 }
                 let now_mine = summary.status == ConversationStatus::Active
                     && summary.assignee.as_ref().is_some_and(|a| a.id == me);
-                let was_mine = was.status == ConversationStatus::Active
-                    && was.assignee.as_ref().is_some_and(|a| a.id == me);
+                let was_mine =
+                    was.status == ConversationStatus::Active && was.assignee.as_ref().is_some_and(|a| a.id == me);
                 if now_mine && !was_mine && was.status == ConversationStatus::Active {
                     alert = Some(AlertKind::TransferredToMe);
                 } else if summary.status == ConversationStatus::Waiting && was.status != ConversationStatus::Waiting {
@@ -1084,15 +1118,15 @@ impl Store {
             }
             return;
         }
-        if let Some(id) = conversation_id {
-            if let Some(c) = self.conv_mut(id) {
-                c.claiming = false;
-                if c.syncing {
-                    // A refused sync is not retried until the next welcome.
-                    c.syncing = false;
-                    c.gap_seen_at = None;
-                    c.summary.last_seq = c.held_seq();
-                }
+        if let Some(id) = conversation_id
+            && let Some(c) = self.conv_mut(id)
+        {
+            c.claiming = false;
+            if c.syncing {
+                // A refused sync is not retried until the next welcome.
+                c.syncing = false;
+                c.gap_seen_at = None;
+                c.summary.last_seq = c.held_seq();
             }
         }
         match code {

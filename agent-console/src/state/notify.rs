@@ -74,8 +74,8 @@ impl Notifier {
         let in_burst = self.last_alert_at.is_some_and(|t| now.0 - t.0 < COALESCE_MS);
         self.burst = if in_burst { self.burst + 1 } else { 1 };
         self.last_alert_at = Some(now);
-        let sound = (settings.sound && settings.volume > 0 && !in_burst)
-            .then(|| f32::from(settings.volume.min(100)) / 100.0);
+        let sound =
+            (settings.sound && settings.volume > 0 && !in_burst).then(|| f32::from(settings.volume.min(100)) / 100.0);
         let desktop = settings.desktop && !focused;
         if sound.is_none() && !desktop {
             return None;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
-    ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Role, Seq,
-    ServerFrame, TenantId, UnixMillis, VisitorId, VisitorInfo,
+    ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Role, Seq, ServerFrame,
+    TenantId, UnixMillis, VisitorId, VisitorInfo,
 };
 
 use super::backoff;
@@ -69,7 +69,12 @@ fn agent_msg(seq: u64, who: AgentId, client: &str) -> Message {
 }
 
 fn login() -> LoginResponse {
-    LoginResponse { token: "tok".into(), agent: agent(ME, "Me"), expires_at: at(8 * 3_600_000), idle_timeout_secs: 1800 }
+    LoginResponse {
+        token: "tok".into(),
+        agent: agent(ME, "Me"),
+        expires_at: at(8 * 3_600_000),
+        idle_timeout_secs: 1800,
+    }
 }
 
 fn signed_in() -> Store {
@@ -95,7 +100,12 @@ fn welcome(s: &mut Store, ms: i64, conversations: Vec<ConversationSummary>) -> V
     frame(
         s,
         ms,
-        ServerFrame::AgentWelcome { v: 1, agent: agent(ME, "Me"), agents: vec![agent(ME, "Me"), agent(ANN, "Ann")], conversations },
+        ServerFrame::AgentWelcome {
+            v: 1,
+            agent: agent(ME, "Me"),
+            agents: vec![agent(ME, "Me"), agent(ANN, "Ann")],
+            conversations,
+        },
     )
 }
 
@@ -152,7 +162,11 @@ fn welcome_fills_the_inbox_and_fetches_histories() {
 #[test]
 fn resume_syncs_exactly_the_conversations_with_missed_messages() {
     let mut s = signed_in();
-    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 2), summary(2, ConversationStatus::Active, Some(ME), 1)]);
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Active, Some(ME), 2), summary(2, ConversationStatus::Active, Some(ME), 1)],
+    );
     history(&mut s, 1, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")]);
     history(&mut s, 1, 2, vec![visitor_msg(1, "c")]);
     assert!(s.needs_sync().is_empty());
@@ -171,7 +185,15 @@ fn resume_syncs_exactly_the_conversations_with_missed_messages() {
     assert!(c(&s, 1).syncing);
 
     // The history arrives, overlapping what we hold: every message once.
-    frame(&mut s, 2_100, ServerFrame::History { conversation_id: ConversationId(1), messages: vec![visitor_msg(2, "b"), visitor_msg(3, "d")], more: true });
+    frame(
+        &mut s,
+        2_100,
+        ServerFrame::History {
+            conversation_id: ConversationId(1),
+            messages: vec![visitor_msg(2, "b"), visitor_msg(3, "d")],
+            more: true,
+        },
+    );
     assert!(c(&s, 1).syncing);
     history(&mut s, 2_200, 1, vec![visitor_msg(3, "d"), visitor_msg(4, "e")]);
     let seqs: Vec<u64> = c(&s, 1).messages.iter().map(|m| m.seq.0).collect();
@@ -197,7 +219,17 @@ fn a_conversation_missing_from_the_resume_welcome_was_closed() {
     // It is open on screen, so its last messages (the close event) are fetched.
     assert_eq!(syncs(&fx), vec![(1, 1)]);
     // If the relay refuses that sync, it is not retried in a loop.
-    frame(&mut s, 1_100, ServerFrame::Error { code: ErrorCode::NotFound, message: "gone".into(), client_id: None, conversation_id: Some(ConversationId(1)), fatal: false });
+    frame(
+        &mut s,
+        1_100,
+        ServerFrame::Error {
+            code: ErrorCode::NotFound,
+            message: "gone".into(),
+            client_id: None,
+            conversation_id: Some(ConversationId(1)),
+            fatal: false,
+        },
+    );
     assert!(s.needs_sync().is_empty());
 }
 
@@ -206,7 +238,8 @@ fn a_live_gap_triggers_a_sync_from_the_last_contiguous_seq() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
     history(&mut s, 1, 1, vec![visitor_msg(1, "a")]);
-    let fx = frame(&mut s, 10, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(3, "c") });
+    let fx =
+        frame(&mut s, 10, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(3, "c") });
     assert_eq!(syncs(&fx), vec![(1, 1)]);
     assert_eq!(c(&s, 1).held_seq(), Seq(1));
 }
@@ -215,13 +248,21 @@ fn a_live_gap_triggers_a_sync_from_the_last_contiguous_seq() {
 fn a_summary_ahead_of_us_syncs_only_after_a_grace_period() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
-    let fx = frame(&mut s, 100, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 1) });
+    let fx = frame(
+        &mut s,
+        100,
+        ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 1) },
+    );
     assert!(syncs(&fx).is_empty(), "the message frame is probably right behind");
     // It comes: no sync needed at all.
     frame(&mut s, 150, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
     assert!(syncs(&s.apply(Action::Tick { now: at(5_000) })).is_empty());
     // This time it does not come.
-    frame(&mut s, 6_000, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) });
+    frame(
+        &mut s,
+        6_000,
+        ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) },
+    );
     assert!(syncs(&s.apply(Action::Tick { now: at(6_500) })).is_empty());
     assert_eq!(syncs(&s.apply(Action::Tick { now: at(7_600) })), vec![(1, 1)]);
 }
@@ -240,9 +281,17 @@ fn messages_for_an_unknown_conversation_wait_for_its_summary() {
 #[test]
 fn unread_counts_only_visitor_messages_after_what_was_seen() {
     let mut s = signed_in();
-    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Waiting, None, 0)]);
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Waiting, None, 0)],
+    );
     for seq in 1..=3 {
-        frame(&mut s, seq * 10, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(seq as u64, "x") });
+        frame(
+            &mut s,
+            seq * 10,
+            ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(seq as u64, "x") },
+        );
     }
     frame(&mut s, 40, ServerFrame::Message { conversation_id: ConversationId(1), message: agent_msg(4, ANN, "a4") });
     frame(&mut s, 50, ServerFrame::Message { conversation_id: ConversationId(2), message: visitor_msg(1, "y") });
@@ -266,7 +315,15 @@ fn unread_counts_only_visitor_messages_after_what_was_seen() {
     assert_eq!(sent_frames(&fx), vec![AgentFrame::Read { conversation_id: ConversationId(1), seq: Seq(5) }]);
 
     // Another agent's read (relay's agent_read_seq) also clears the queue count.
-    frame(&mut s, 90, ServerFrame::Read { conversation_id: ConversationId(2), by: Author::Agent { id: ANN, name: "Ann".into() }, seq: Seq(1) });
+    frame(
+        &mut s,
+        90,
+        ServerFrame::Read {
+            conversation_id: ConversationId(2),
+            by: Author::Agent { id: ANN, name: "Ann".into() },
+            seq: Seq(1),
+        },
+    );
     assert_eq!(c(&s, 2).unread(), 0);
     // Looking at a waiting conversation does not send a read receipt to its visitor.
     frame(&mut s, 95, ServerFrame::Message { conversation_id: ConversationId(2), message: visitor_msg(2, "again") });
@@ -291,7 +348,10 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "Hello there\n".into(), now: at(10) });
     let fx = s.apply(Action::Send { id: ConversationId(1), client_id: cid("m1"), now: at(20) });
     let sends: Vec<_> = sent_frames(&fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).collect();
-    assert_eq!(sends, vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]);
+    assert_eq!(
+        sends,
+        vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]
+    );
     assert_eq!(s.draft(ConversationId(1)), "");
     assert_eq!(s.outbox.items[0].state, PendingState::Sent);
     // A double Enter with the same id does nothing more.
@@ -304,10 +364,17 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
     s.apply(Action::SocketOpened);
     let fx = welcome(&mut s, 1_000, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
     let resent: Vec<_> = sent_frames(&fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).collect();
-    assert_eq!(resent, vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]);
+    assert_eq!(
+        resent,
+        vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]
+    );
 
     // The relay had stored it before the drop: duplicate ack. Shown once.
-    frame(&mut s, 1_100, ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m1"), seq: Seq(1), duplicate: true });
+    frame(
+        &mut s,
+        1_100,
+        ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m1"), seq: Seq(1), duplicate: true },
+    );
     assert!(s.outbox.is_empty());
     history(&mut s, 1_200, 1, vec![agent_msg(1, ME, "m1")]);
     assert_eq!(c(&s, 1).messages.len(), 1);
@@ -337,7 +404,11 @@ fn an_echo_before_the_ack_clears_the_pending_copy() {
     s.apply(Action::Send { id: ConversationId(1), client_id: cid("m3"), now: at(2) });
     frame(&mut s, 3, ServerFrame::Message { conversation_id: ConversationId(1), message: agent_msg(1, ME, "m3") });
     assert!(s.outbox.is_empty());
-    frame(&mut s, 4, ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m3"), seq: Seq(1), duplicate: false });
+    frame(
+        &mut s,
+        4,
+        ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m3"), seq: Seq(1), duplicate: false },
+    );
     assert_eq!(c(&s, 1).messages.len(), 1);
 }
 
@@ -348,13 +419,17 @@ fn sending_into_a_just_closed_conversation_keeps_the_text() {
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "one more thing".into(), now: at(1) });
     s.apply(Action::Send { id: ConversationId(1), client_id: cid("m4"), now: at(2) });
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "and".into(), now: at(3) });
-    frame(&mut s, 4, ServerFrame::Error {
-        code: ErrorCode::ConversationClosed,
-        message: "closed".into(),
-        client_id: Some(cid("m4")),
-        conversation_id: Some(ConversationId(1)),
-        fatal: false,
-    });
+    frame(
+        &mut s,
+        4,
+        ServerFrame::Error {
+            code: ErrorCode::ConversationClosed,
+            message: "closed".into(),
+            client_id: Some(cid("m4")),
+            conversation_id: Some(ConversationId(1)),
+            fatal: false,
+        },
+    );
     assert!(s.outbox.is_empty());
     assert_eq!(s.draft(ConversationId(1)), "one more thing\nand");
     assert!(s.notices.iter().any(|n| n.kind == NoticeKind::ClosedTextKept));
@@ -371,11 +446,31 @@ fn other_refusals_fail_the_message_for_retry_or_edit() {
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "fast".into(), now: at(1) });
     s.apply(Action::Send { id: ConversationId(1), client_id: cid("m6"), now: at(2) });
-    frame(&mut s, 3, ServerFrame::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_id: Some(cid("m6")), conversation_id: None, fatal: false });
+    frame(
+        &mut s,
+        3,
+        ServerFrame::Error {
+            code: ErrorCode::RateLimited,
+            message: "slow".into(),
+            client_id: Some(cid("m6")),
+            conversation_id: None,
+            fatal: false,
+        },
+    );
     assert_eq!(s.outbox.items[0].state, PendingState::Failed(ErrorCode::RateLimited));
     let fx = s.apply(Action::Retry(cid("m6")));
     assert_eq!(sent_frames(&fx).len(), 1);
-    frame(&mut s, 4, ServerFrame::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_id: Some(cid("m6")), conversation_id: None, fatal: false });
+    frame(
+        &mut s,
+        4,
+        ServerFrame::Error {
+            code: ErrorCode::RateLimited,
+            message: "slow".into(),
+            client_id: Some(cid("m6")),
+            conversation_id: None,
+            fatal: false,
+        },
+    );
     s.apply(Action::EditFailed(cid("m6")));
     assert!(s.outbox.is_empty());
     assert_eq!(s.draft(ConversationId(1)), "fast");
@@ -386,7 +481,17 @@ fn an_expired_session_returns_to_sign_in_and_keeps_drafts() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "half a reply".into(), now: at(1) });
-    let fx = frame(&mut s, 2, ServerFrame::Error { code: ErrorCode::SessionExpired, message: "expired".into(), client_id: None, conversation_id: None, fatal: true });
+    let fx = frame(
+        &mut s,
+        2,
+        ServerFrame::Error {
+            code: ErrorCode::SessionExpired,
+            message: "expired".into(),
+            client_id: None,
+            conversation_id: None,
+            fatal: true,
+        },
+    );
     assert!(s.session.is_none());
     assert_eq!(s.signed_out, Some(SignedOut::Expired));
     assert!(fx.contains(&Effect::SaveSession(None)));
@@ -397,15 +502,36 @@ fn an_expired_session_returns_to_sign_in_and_keeps_drafts() {
     assert!(s.apply(Action::SocketClosed { now: at(3), jitter: 0 }).is_empty());
 
     // Same agent signs in again: the draft is still there.
-    s.apply(Action::SignedIn { now: at(10), tenant: TenantId::parse("demo").expect("valid"), response: login(), drafts: BTreeMap::new(), outbox: Outbox::default() });
+    s.apply(Action::SignedIn {
+        now: at(10),
+        tenant: TenantId::parse("demo").expect("valid"),
+        response: login(),
+        drafts: BTreeMap::new(),
+        outbox: Outbox::default(),
+    });
     assert_eq!(s.draft(ConversationId(1)), "half a reply");
     assert!(s.convs.contains_key(&ConversationId(1)));
 
     // A different agent on this browser does not see them.
-    s.apply(Action::Frame { now: at(11), frame: ServerFrame::Error { code: ErrorCode::SessionExpired, message: String::new(), client_id: None, conversation_id: None, fatal: true } });
+    s.apply(Action::Frame {
+        now: at(11),
+        frame: ServerFrame::Error {
+            code: ErrorCode::SessionExpired,
+            message: String::new(),
+            client_id: None,
+            conversation_id: None,
+            fatal: true,
+        },
+    });
     let mut other = login();
     other.agent = agent(ANN, "Ann");
-    s.apply(Action::SignedIn { now: at(12), tenant: TenantId::parse("demo").expect("valid"), response: other, drafts: BTreeMap::new(), outbox: Outbox::default() });
+    s.apply(Action::SignedIn {
+        now: at(12),
+        tenant: TenantId::parse("demo").expect("valid"),
+        response: other,
+        drafts: BTreeMap::new(),
+        outbox: Outbox::default(),
+    });
     assert_eq!(s.draft(ConversationId(1)), "");
     assert!(s.convs.is_empty());
 }
@@ -493,13 +619,17 @@ fn losing_a_claim_race_says_who_won() {
     // Double click: one claim only.
     assert!(s.apply(Action::Claim(ConversationId(1))).is_empty());
     frame(&mut s, 5, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 0) });
-    frame(&mut s, 6, ServerFrame::Error {
-        code: ErrorCode::AlreadyClaimed,
-        message: "Ann already has this conversation".into(),
-        client_id: None,
-        conversation_id: Some(ConversationId(1)),
-        fatal: false,
-    });
+    frame(
+        &mut s,
+        6,
+        ServerFrame::Error {
+            code: ErrorCode::AlreadyClaimed,
+            message: "Ann already has this conversation".into(),
+            client_id: None,
+            conversation_id: Some(ConversationId(1)),
+            fatal: false,
+        },
+    );
     assert!(!c(&s, 1).claiming);
     assert!(s.notices.iter().any(|n| matches!(&n.kind, NoticeKind::AlreadyClaimed { by: Some(b), .. } if b == "Ann")));
 }
@@ -510,10 +640,16 @@ fn claim_transfer_and_close_send_their_frames() {
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::ShowDialog(Some(Dialog::Transfer(ConversationId(1)))));
     let fx = s.apply(Action::Transfer { id: ConversationId(1), to: ANN, note: "  VIP, be nice ".into() });
-    assert_eq!(sent_frames(&fx), vec![AgentFrame::Transfer { conversation_id: ConversationId(1), to: ANN, note: Some("VIP, be nice".into()) }]);
+    assert_eq!(
+        sent_frames(&fx),
+        vec![AgentFrame::Transfer { conversation_id: ConversationId(1), to: ANN, note: Some("VIP, be nice".into()) }]
+    );
     assert_eq!(s.dialog, None);
     let fx = s.apply(Action::Transfer { id: ConversationId(1), to: ANN, note: " ".into() });
-    assert_eq!(sent_frames(&fx), vec![AgentFrame::Transfer { conversation_id: ConversationId(1), to: ANN, note: None }]);
+    assert_eq!(
+        sent_frames(&fx),
+        vec![AgentFrame::Transfer { conversation_id: ConversationId(1), to: ANN, note: None }]
+    );
     let fx = s.apply(Action::CloseConversation(ConversationId(1)));
     assert_eq!(sent_frames(&fx), vec![AgentFrame::Close { conversation_id: ConversationId(1) }]);
 }
@@ -523,26 +659,44 @@ fn new_visitors_and_messages_alert_and_bursts_coalesce() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::WindowFocus { focused: false, now: at(1) });
-    let fx = frame(&mut s, 1_000, ServerFrame::Conversation { conversation: summary(2, ConversationStatus::Waiting, None, 0) });
-    let alerts: Vec<_> = fx.iter().filter_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).collect();
+    let fx = frame(
+        &mut s,
+        1_000,
+        ServerFrame::Conversation { conversation: summary(2, ConversationStatus::Waiting, None, 0) },
+    );
+    let alerts: Vec<_> =
+        fx.iter().filter_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).collect();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].kind, AlertKind::NewVisitor);
     assert!(alerts[0].sound.is_some() && alerts[0].desktop);
     assert!(matches!(s.announce, Some((_, Announce::NewVisitor(_)))));
     // A burst of messages right after: no more sounds, one notification counting up.
-    let fx = frame(&mut s, 2_000, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
-    let fx2 = frame(&mut s, 2_500, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "b") });
+    let fx =
+        frame(&mut s, 2_000, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
+    let fx2 =
+        frame(&mut s, 2_500, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "b") });
     for (fx, count) in [(fx, 2), (fx2, 3)] {
         let a = fx.iter().find_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).expect("alert");
         assert_eq!((a.sound, a.desktop, a.count), (None, true, count));
     }
     // Messages in someone else's conversation do not ring.
-    frame(&mut s, 9_000, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ANN), 0) });
-    let fx = frame(&mut s, 9_100, ServerFrame::Message { conversation_id: ConversationId(3), message: visitor_msg(1, "a") });
+    frame(
+        &mut s,
+        9_000,
+        ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ANN), 0) },
+    );
+    let fx =
+        frame(&mut s, 9_100, ServerFrame::Message { conversation_id: ConversationId(3), message: visitor_msg(1, "a") });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Alert(_))));
     // A transfer to me does.
-    let fx = frame(&mut s, 20_000, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 1) });
-    assert!(fx.iter().any(|e| matches!(e, Effect::Alert(a) if a.kind == AlertKind::TransferredToMe && a.sound.is_some())));
+    let fx = frame(
+        &mut s,
+        20_000,
+        ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 1) },
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Alert(a) if a.kind == AlertKind::TransferredToMe && a.sound.is_some()))
+    );
 }
 
 #[test]
@@ -567,17 +721,33 @@ fn notifier_rules() {
 #[test]
 fn agent_typing_frames_start_repeat_and_stop() {
     let mut s = signed_in();
-    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Waiting, None, 0)]);
-    let typing = |fx: &[Effect]| sent_frames(fx).into_iter().filter(|f| matches!(f, AgentFrame::Typing { .. })).collect::<Vec<_>>();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Waiting, None, 0)],
+    );
+    let typing = |fx: &[Effect]| {
+        sent_frames(fx).into_iter().filter(|f| matches!(f, AgentFrame::Typing { .. })).collect::<Vec<_>>()
+    };
     let on = AgentFrame::Typing { conversation_id: ConversationId(1), on: true };
     let off = AgentFrame::Typing { conversation_id: ConversationId(1), on: false };
-    assert_eq!(typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "h".into(), now: at(0) })), vec![on.clone()]);
-    assert!(typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "he".into(), now: at(1_000) })).is_empty());
-    assert_eq!(typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "hel".into(), now: at(4_500) })), vec![on]);
+    assert_eq!(
+        typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "h".into(), now: at(0) })),
+        vec![on.clone()]
+    );
+    assert!(
+        typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "he".into(), now: at(1_000) })).is_empty()
+    );
+    assert_eq!(
+        typing(&s.apply(Action::DraftChanged { id: ConversationId(1), text: "hel".into(), now: at(4_500) })),
+        vec![on]
+    );
     assert!(typing(&s.apply(Action::Tick { now: at(6_000) })).is_empty());
     assert_eq!(typing(&s.apply(Action::Tick { now: at(7_600) })), vec![off]);
     // Not in a conversation the agent does not hold.
-    assert!(typing(&s.apply(Action::DraftChanged { id: ConversationId(2), text: "h".into(), now: at(8_000) })).is_empty());
+    assert!(
+        typing(&s.apply(Action::DraftChanged { id: ConversationId(2), text: "h".into(), now: at(8_000) })).is_empty()
+    );
 }
 
 #[test]
@@ -605,7 +775,15 @@ fn inbox_orders_waiting_oldest_first_and_searches_closed() {
     let mut s = signed_in();
     let mut closed = summary(7, ConversationStatus::Closed, Some(ME), 1);
     closed.visitor.email = Some("nok@example.com".into());
-    welcome(&mut s, 0, vec![summary(5, ConversationStatus::Waiting, None, 0), summary(3, ConversationStatus::Waiting, None, 0), closed]);
+    welcome(
+        &mut s,
+        0,
+        vec![
+            summary(5, ConversationStatus::Waiting, None, 0),
+            summary(3, ConversationStatus::Waiting, None, 0),
+            closed,
+        ],
+    );
     let ids: Vec<u64> = s.rows(InboxTab::Waiting).iter().map(|c| c.id().0).collect();
     assert_eq!(ids, vec![3, 5]);
     s.apply(Action::Search("NOK@".into()));
@@ -674,7 +852,9 @@ fn system_events_are_kept_in_order() {
         seq: Seq(1),
         at: at(1),
         author: Author::System,
-        body: MessageBody::Event { event: ConversationEvent::Claimed { agent: AgentRef { id: ME, name: "Me".into() } } },
+        body: MessageBody::Event {
+            event: ConversationEvent::Claimed { agent: AgentRef { id: ME, name: "Me".into() } },
+        },
     };
     frame(&mut s, 1, ServerFrame::Message { conversation_id: ConversationId(1), message: ev });
     frame(&mut s, 2, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "thanks") });

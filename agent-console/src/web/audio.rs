@@ -21,10 +21,10 @@ fn context() -> Option<AudioContext> {
 /// Browsers only let audio start after a user gesture: call this from one (any
 /// click or key press) so later chimes can play.
 pub fn unlock() {
-    if let Some(ctx) = context() {
-        if ctx.state() == AudioContextState::Suspended {
-            let _ = ctx.resume();
-        }
+    if let Some(ctx) = context()
+        && ctx.state() == AudioContextState::Suspended
+    {
+        let _ = ctx.resume();
     }
 }
 

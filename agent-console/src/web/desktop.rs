@@ -4,8 +4,8 @@
 use std::cell::RefCell;
 
 use natter_protocol::ConversationId;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
 use super::runtime;

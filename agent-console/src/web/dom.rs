@@ -1,8 +1,8 @@
 //! Small browser helpers: clock, ids, focus, time zone, timers.
 
 use natter_protocol::{ClientMsgId, UnixMillis};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -57,9 +57,7 @@ pub fn jitter() -> u16 {
 /// Runs `f` after `ms` milliseconds; returns the timer id.
 pub fn set_timeout(ms: u32, f: impl FnOnce() + 'static) -> Option<i32> {
     let cb = Closure::once_into_js(f);
-    window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32)
-        .ok()
+    window()?.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32).ok()
 }
 
 pub fn clear_timeout(id: i32) {
@@ -73,10 +71,10 @@ pub fn clear_timeout(id: i32) {
 pub fn focus_id(id: &str) {
     let id = id.to_owned();
     set_timeout(0, move || {
-        if let Some(el) = document().and_then(|d| d.get_element_by_id(&id)) {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
+        if let Some(el) = document().and_then(|d| d.get_element_by_id(&id))
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
         }
     });
 }

@@ -1,8 +1,8 @@
 //! JSON text ⇄ Rust values through the browser's own `JSON` object (smaller than
 //! bundling a JSON parser into the wasm).
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 /// Serializes to JSON text (maps as objects, integers as numbers).

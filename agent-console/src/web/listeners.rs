@@ -3,13 +3,13 @@
 
 use std::cell::Cell;
 
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::KeyboardEvent;
 
 use super::{audio, desktop, dom, runtime};
-use crate::state::shortcuts;
 use crate::state::Action;
+use crate::state::shortcuts;
 
 /// Activity is reported at most this often.
 const ACTIVITY_EVERY_MS: i64 = 5_000;

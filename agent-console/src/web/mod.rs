@@ -30,9 +30,8 @@ pub fn start() {
         style.set_text_content(Some(CSS));
         let _ = head.append_child(&style);
     }
-    let root = doc
-        .get_element_by_id("natter-console")
-        .or_else(|| doc.body().map(|b| b.unchecked_into::<web_sys::Element>()));
+    let root =
+        doc.get_element_by_id("natter-console").or_else(|| doc.body().map(|b| b.unchecked_into::<web_sys::Element>()));
     if let Some(root) = root {
         yew::Renderer::<App>::with_root(root).render();
     }

@@ -58,10 +58,7 @@ pub fn schedule(effects: Vec<Effect>, store: &Store) {
         .into_iter()
         .map(|e| match e {
             Effect::Alert(a) => {
-                let label = store
-                    .conv(a.conversation_id)
-                    .map(|c| format::label(s, &c.label()))
-                    .unwrap_or_default();
+                let label = store.conv(a.conversation_id).map(|c| format::label(s, &c.label())).unwrap_or_default();
                 let desktop = a.desktop.then(|| {
                     let (title, body) = if a.count > 1 {
                         (fill(s.burst, &[&a.count.to_string()]), label.clone())

@@ -4,8 +4,8 @@
 use std::cell::{Cell, RefCell};
 
 use natter_protocol::{AgentFrame, ServerFrame};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};
 
 use super::{dom, json, runtime};
