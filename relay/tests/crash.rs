@@ -10,7 +10,6 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
-use futures_util::StreamExt as _;
 use natter_protocol::{AgentFrame, ConversationId, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame, VisitorFrame};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
