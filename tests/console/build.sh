@@ -15,12 +15,14 @@ command -v wasm-bindgen >/dev/null || {
   cargo install wasm-bindgen-cli --version "$version"
 }
 # Size-first profile for the browser build (the workspace release profile is tuned
-# for the relay): fat LTO, one codegen unit, opt-level z, abort on panic, stripped.
+# for the relay): fat LTO, one codegen unit, opt-level z, abort on panic. Not
+# stripped by cargo (wasm-bindgen needs the target_features section); wasm-opt
+# strips names and producers afterwards.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-  CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_STRIP=true
+  CARGO_PROFILE_RELEASE_PANIC=abort
 (cd "$root" && CARGO_TARGET_DIR="$target" nice -n 10 cargo build -q -p natter-agent-console --release --target wasm32-unknown-unknown)
 wasm-bindgen --target web --no-typescript --out-dir "$out" "$target/wasm32-unknown-unknown/release/natter_agent_console.wasm"
-"$here/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+"$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
   -o "$out/natter_agent_console_bg.wasm" "$out/natter_agent_console_bg.wasm"
 cp "$root/agent-console/index.html" "$out/index.html"
 echo "$out"

@@ -41,7 +41,8 @@ start_relay() { # $@: extra flags
   echo "run.sh: relay did not start:" >&2; cat "$data/relay.log" >&2; exit 1
 }
 
-relay_url=$(start_relay)
+# A one-minute idle timeout lets the idle-warning test run in about a minute.
+relay_url=$(start_relay --session-idle-minutes 1)
 export RELAY_URL="$relay_url"
 if curl -fsS -o /dev/null "$relay_url/console/"; then
   export CONSOLE_URL="$relay_url/console/"
