@@ -18,8 +18,11 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 #[tokio::main]
 async fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|s| s.parse().ok()).collect();
-    let (clients, per_client, window) = (args.first().copied().unwrap_or(50), args.get(1).copied().unwrap_or(400), args.get(2).copied().unwrap_or(32));
-    let relay = bench_common::start(&["--frames-per-sec", "100000", "--frame-burst", "100000", "--max-connections", "100000"]).await;
+    let (clients, per_client, window) =
+        (args.first().copied().unwrap_or(50), args.get(1).copied().unwrap_or(400), args.get(2).copied().unwrap_or(32));
+    let relay =
+        bench_common::start(&["--frames-per-sec", "100000", "--frame-burst", "100000", "--max-connections", "100000"])
+            .await;
 
     let (rate, elapsed) = run(&relay, 1, 500, 1).await;
     println!("1 client, 1 in flight: 500 msgs in {elapsed:.2?} = {rate:.0} durable msgs/s");
@@ -36,7 +39,8 @@ async fn run(relay: &bench_common::Relay, clients: usize, per_client: usize, win
         sockets.push(open(relay).await);
     }
     let start = Instant::now();
-    let tasks: Vec<_> = sockets.into_iter().enumerate().map(|(c, ws)| tokio::spawn(client(ws, c, per_client, window))).collect();
+    let tasks: Vec<_> =
+        sockets.into_iter().enumerate().map(|(c, ws)| tokio::spawn(client(ws, c, per_client, window))).collect();
     for t in tasks {
         t.await.unwrap();
     }
@@ -50,7 +54,8 @@ async fn client(ws: Ws, c: usize, n: usize, window: usize) {
     let run = format!("{:x}", Instant::now().elapsed().as_nanos() ^ (c as u128) << 20);
     while acked < n {
         while sent < n && sent - acked < window {
-            let frame = format!(r#"{{"type":"send","client_id":"b{run}-{c}-{sent}","text":"benchmark message {sent}"}}"#);
+            let frame =
+                format!(r#"{{"type":"send","client_id":"b{run}-{c}-{sent}","text":"benchmark message {sent}"}}"#);
             tx.feed(Message::text(frame)).await.unwrap();
             sent += 1;
         }
