@@ -37,15 +37,28 @@ impl PartialEq for Props {
 pub fn MessageList(p: &Props) -> Html {
     let s = p.locale.strings();
     let log = use_node_ref();
+    // Follow new lines only while the agent is at the bottom; someone scrolled up
+    // to read older messages is left where they are.
+    let stick = use_mut_ref(|| true);
     let count = p.conv.messages.len() + p.pending.len();
     {
-        let log = log.clone();
+        let (log, stick) = (log.clone(), stick.clone());
         use_effect_with(count, move |_| {
-            if let Some(el) = log.cast::<Element>() {
+            if let Some(el) = log.cast::<Element>()
+                && *stick.borrow()
+            {
                 el.set_scroll_top(el.scroll_height());
             }
         });
     }
+    let onscroll = {
+        let (log, stick) = (log.clone(), stick.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = log.cast::<Element>() {
+                *stick.borrow_mut() = el.scroll_top() + el.client_height() >= el.scroll_height() - 60;
+            }
+        })
+    };
     let read = p.conv.summary.visitor_read_seq;
     // The newest agent message the visitor has read gets the "Seen" mark.
     let seen_seq =
@@ -53,7 +66,7 @@ pub fn MessageList(p: &Props) -> Html {
     let loading = p.conv.syncing && p.conv.messages.is_empty();
     html! {
         <div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label={ s.messages }
-            tabindex="0" ref={log}>
+            tabindex="0" ref={log} {onscroll}>
             if loading { <p class="sys">{ s.loading_history }</p> }
             { for p.conv.messages.iter().map(|m| html! {
                 <MessageItem key={m.seq.0} message={m.clone()} me={p.me} tz={p.tz} locale={p.locale}
