@@ -255,7 +255,7 @@ fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {
 
 /// Runs a tenant or agent command, writing its report to `out`.
 pub async fn manage(config: &Config, command: Command, out: &mut impl std::io::Write) -> Result<(), CliError> {
-    let storage = Storage::open(config)?;
+    let storage = Storage::open(config).await?;
     let result = match command {
         Command::Serve => Ok(()),
         Command::Tenant(cmd) => tenant_command(&storage, cmd, out).await,

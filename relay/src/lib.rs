@@ -49,13 +49,13 @@ pub struct Storage {
 }
 
 impl Storage {
-    pub fn open(config: &Config) -> Result<Self, RunError> {
+    pub async fn open(config: &Config) -> Result<Self, RunError> {
         let dir = &config.data_dir;
         let io = |source| RunError::DataDir { path: dir.clone(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
         let secret = auth::secret::load_or_create(dir).map_err(io)?;
         let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
-        let registry = Registry::open(dir)?;
+        let registry = Registry::open(dir).await?;
         let settings = ActorSettings {
             tokens: tokens.clone(),
             sessions: config.sessions.clone(),
@@ -72,7 +72,7 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
-    let storage = Storage::open(&config)?;
+    let storage = Storage::open(&config).await?;
     let local = listener.local_addr().map_err(RunError::Serve)?;
     let own_origins = Arc::new(own_origins(&config, local));
     let limits = Arc::new(config.limits.clone());

@@ -35,7 +35,7 @@ fn say(line: &str) {
 async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
     let config = settings.config;
     if settings.create_demo {
-        let storage = natter_relay::Storage::open(&config)?;
+        let storage = natter_relay::Storage::open(&config).await?;
         let created = natter_relay::bootstrap::ensure_demo(
             &storage.tenants,
             std::env::var("NATTER_DEMO_EMAIL").ok(),

@@ -26,9 +26,10 @@ pub struct Registry {
 
 impl Registry {
     /// Opens `<data_dir>/registry.db`, creating it if needed.
-    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        let conn = store::open(&data_dir.join("registry.db"), schema::REGISTRY)?;
-        Ok(Self { db: DbThread::spawn("natter-registry", conn)? })
+    pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join("registry.db");
+        let db = DbThread::spawn("natter-registry", move || store::open(&path, schema::REGISTRY)).await?;
+        Ok(Self { db })
     }
 
     pub async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError> {

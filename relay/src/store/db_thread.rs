@@ -19,13 +19,28 @@ pub struct DbThread {
 }
 
 impl DbThread {
-    pub fn spawn(name: &str, mut conn: Connection) -> Result<Self, StoreError> {
+    /// Starts the thread, which opens the connection itself with `open`: the
+    /// connection is created on, and never leaves, that thread.
+    pub async fn spawn(
+        name: &str,
+        open: impl FnOnce() -> Result<Connection, StoreError> + Send + 'static,
+    ) -> Result<Self, StoreError> {
         let (jobs, rx) = mpsc::channel::<Job>();
+        let (opened_tx, opened) = oneshot::channel();
         thread::Builder::new().name(name.to_owned()).spawn(move || {
+            let mut conn = match open() {
+                Ok(conn) => conn,
+                Err(e) => {
+                    let _ = opened_tx.send(Err(e));
+                    return;
+                }
+            };
+            let _ = opened_tx.send(Ok(()));
             for job in rx {
                 job(&mut conn);
             }
         })?;
+        opened.await.map_err(|_| StoreError::Stopped)??;
         Ok(Self { jobs })
     }
 

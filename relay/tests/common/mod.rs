@@ -43,7 +43,7 @@ pub fn test_config(dir: &std::path::Path) -> Config {
 /// (agent); returns each tenant's identity secret.
 pub async fn seed(config: &Config) -> std::collections::HashMap<String, String> {
     let mut secrets = std::collections::HashMap::new();
-    let storage = Storage::open(config).unwrap();
+    let storage = Storage::open(config).await.unwrap();
     for (id, origin) in [("acme", SHOP_ORIGIN), ("globex", "https://globex.example")] {
         let record =
             TenantRecord { id: tenant(id), display_name: id.to_uppercase(), allowed_origins: vec![origin.into()] };
