@@ -274,3 +274,54 @@ test("Thai strings, and the idle warning that activity cancels, then sign-out ke
   await context.close();
   await v.context.close();
 });
+
+test("notifications: chime and browser notification in the background, bursts coalesced", async () => {
+  const { page, context } = await agentPage();
+  // Record what the console asks of the Notification API and WebAudio.
+  await context.addInitScript(() => {
+    window.notes_ = [];
+    window.chimes_ = 0;
+    window.Notification = class {
+      static permission = "granted";
+      static requestPermission() { return Promise.resolve("granted"); }
+      constructor(title, opts) { window.notes_.push({ title, body: opts?.body, tag: opts?.tag }); }
+      close() {}
+    };
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function () {
+      window.chimes_ += 0.5; // two tones per chime
+      return create.call(this);
+    };
+  });
+  await signIn(page, DEMO);
+  // The agent switches to another window.
+  await page.evaluate(() => window.dispatchEvent(new Event("blur")));
+
+  const v = await visitor({ name: "Somchai" });
+  await v.send("Is this in stock?");
+  await page.waitForFunction(() => window.notes_.length === 1);
+  const [first] = await page.evaluate(() => window.notes_);
+  assert.equal(first.title, "New visitor waiting: Somchai");
+  assert.equal(first.tag, "natter-console");
+  assert.equal(await page.evaluate(() => window.chimes_), 1);
+
+  // Claim it (focus comes back), then leave again: a burst of three messages makes
+  // one more chime at most and a notification that counts up under the same tag.
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+  await row(page, "Somchai").click();
+  await page.locator(".conv-head").getByRole("button", { name: "Claim" }).click();
+  await page.getByLabel("Reply").waitFor();
+  await page.waitForTimeout(5200); // past the coalescing window of the first alert
+  await page.evaluate(() => window.dispatchEvent(new Event("blur")));
+  for (const t of ["one", "two", "three"]) await v.send(t);
+  await log(page).getByText("three").waitFor();
+  await page.waitForFunction(() => window.notes_.length === 4);
+  const notes = await page.evaluate(() => window.notes_);
+  assert.equal(notes[1].title, "New message from Somchai");
+  assert.deepEqual(notes.slice(2).map((n) => n.title), ["2 new events", "3 new events"]);
+  assert.ok(notes.every((n) => n.tag === "natter-console"));
+  assert.equal(await page.evaluate(() => window.chimes_), 2, "one chime per burst");
+  await page.waitForFunction(() => document.title.startsWith("(3) "));
+  await context.close();
+  await v.context.close();
+});
