@@ -103,7 +103,10 @@ const log = (page) => page.getByRole("log");
 
 test("sign-in refuses a wrong password without saying whether the email exists", async () => {
   const { page, context } = await agentPage();
+  const t0 = Date.now();
   await page.goto(CONSOLE);
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  console.log(`# cold load to sign-in form: ${Date.now() - t0} ms`);
   await axe(page, "sign-in");
   await page.getByLabel("Workspace").fill("demo");
   for (const email of [DEMO.email, "nobody@natter.local"]) {
@@ -258,6 +261,11 @@ test("Thai strings, and the idle warning that activity cancels, then sign-out ke
   await row(page, "Idle test").click();
   await page.locator(".conv-head").getByRole("button", { name: "Claim" }).click();
   await page.getByLabel("Reply").fill("a reply in progress");
+  // Drafts survive a reload too.
+  await page.reload();
+  await page.getByRole("tab", { name: /Mine/ }).click();
+  await row(page, "Idle test").click();
+  assert.equal(await page.getByLabel("Reply").inputValue(), "a reply in progress");
   // Warning within the last half of a short timeout, cancelled by activity.
   await page.locator("#idle-warning").waitFor({ timeout: idle * 1000 });
   await page.screenshot({ path: `${SHOTS}idle-warning.png` });
