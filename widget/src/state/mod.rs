@@ -1,0 +1,810 @@
+//! The widget's whole state in one store, changed only by [`Store::apply`] with an
+//! [`Action`]; what must happen outside (socket frames, storage, messages to the
+//! host page, focus) comes back as [`Effect`]s for the browser glue to carry out.
+//! Pure: no browser, no clock, no randomness (times, ids and jitter arrive inside
+//! actions), so it is unit-tested natively.
+
+pub mod backoff;
+pub mod outbox;
+pub mod prechat;
+#[cfg(test)]
+mod tests;
+
+use natter_protocol::{
+    Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, DEFAULT_MAX_TEXT_BYTES, ErrorCode,
+    Message, MessageBody, PROTOCOL_VERSION, PublicWidgetConfig, Seq, ServerFrame, TenantId, UnixMillis,
+    VisitorConversation, VisitorFrame, VisitorInfo,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+use outbox::{Outbox, Pending};
+
+/// While the visitor keeps typing, `typing on` is repeated this often.
+pub const TYPING_RESEND_MS: i64 = 4_000;
+/// `typing off` goes out after this long without input.
+pub const TYPING_IDLE_MS: i64 = 3_000;
+/// An agent's typing indicator disappears after this long without a refresh.
+pub const AGENT_TYPING_TTL_MS: i64 = 8_000;
+/// After a `rate_limited` refusal, unacknowledged messages are resent this much later.
+pub const RATE_RETRY_MS: i64 = 2_000;
+
+/// The visitor socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Conn {
+    /// Not started yet.
+    #[default]
+    Idle,
+    /// Opening, or open and waiting for `welcome`. `attempt` 0 is the first connection.
+    Connecting { attempt: u32 },
+    /// Welcomed: frames flow.
+    Online,
+    /// Dropped; the next attempt is at `at`.
+    Retrying { attempt: u32, at: UnixMillis },
+    /// The relay refused this page for good (unknown tenant, origin not allowed,
+    /// unsupported protocol): no more attempts.
+    Stopped(ErrorCode),
+}
+
+impl Conn {
+    /// Whether the "reconnecting…" banner shows.
+    pub fn reconnecting(self) -> bool {
+        matches!(self, Conn::Retrying { .. } | Conn::Connecting { attempt: 1.. })
+    }
+}
+
+/// A signed-in shop customer, as `Natter.identify()` gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub user_id: String,
+    pub hash: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Where an identity is in its round trip to the relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityState {
+    /// To send after the next `welcome`.
+    Queued,
+    /// Sent; the relay answers with a fresh `welcome` (or `token_invalid`).
+    InFlight,
+    /// Verified, or refused (then the visitor stays a guest).
+    Done,
+}
+
+/// Which screen the panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The tenant's pre-chat form.
+    Prechat,
+    /// The conversation (greeting first) and the composer.
+    Chat,
+    /// The shop is closed: the offline form.
+    Offline,
+}
+
+/// The visitor's place in the queue while waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueSpot {
+    pub position: u32,
+    pub estimated_wait_secs: Option<u32>,
+}
+
+/// The offline form's round trip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum OfflineForm {
+    #[default]
+    Editing,
+    /// Sent (or waiting for a connection); resent with the same id until acknowledged.
+    Sending(VisitorFrame),
+    Sent,
+}
+
+/// Something to tell the visitor that is not a chat line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The relay refused something the visitor did.
+    Error(ErrorCode),
+    /// The message is over the relay's size limit.
+    TooLong,
+    /// `identify` was refused: the visitor continues as a guest.
+    IdentityRefused,
+}
+
+/// Where keyboard focus should go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Composer,
+    Start,
+}
+
+/// Messages from the frame to the host page's loader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToHost {
+    /// Agent messages the visitor has not seen.
+    Unread(u32),
+    /// Whether the visitor has a conversation going (the loader then loads the
+    /// frame on the next page view, so a reply is not missed).
+    Active(bool),
+    /// The visitor asked to close the panel.
+    Close,
+}
+
+/// What the browser glue must do after an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// (Re)open the socket after `delay_ms` (closing any open one first).
+    Connect { delay_ms: u32 },
+    /// Write a frame on the open socket (dropped if there is none).
+    Send(VisitorFrame),
+    SaveToken(Option<String>),
+    SavePending(Vec<Pending>),
+    /// Remember how far the visitor has read, so unread counts survive a reload.
+    SaveSeen(Option<(ConversationId, Seq)>),
+    ToHost(ToHost),
+    Focus(Focus),
+    /// Apply the tenant's colours.
+    Theme { primary: String, secondary: String },
+    /// The language changed: update `<html lang>`.
+    Lang(Locale),
+}
+
+/// Everything that can happen to the widget.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Start: what was stored, what the browser says. Opens the socket.
+    Boot {
+        tenant: Option<TenantId>,
+        token: Option<String>,
+        pending: Vec<Pending>,
+        seen: Option<(ConversationId, Seq)>,
+        browser_locale: Option<Locale>,
+        tz_min: i32,
+    },
+    Config(PublicWidgetConfig),
+    /// From the loader: the host page's URL and referrer, forced language, and
+    /// whether the panel is open.
+    HostInit { page_url: Option<String>, referrer: Option<String>, locale: Option<String>, open: bool },
+    /// The loader showed or hid the panel.
+    HostOpen(bool),
+    HostIdentify(Identity),
+    HostLocale(String),
+    SocketOpened,
+    SocketClosed { now: UnixMillis, jitter: u16 },
+    Frame { now: UnixMillis, frame: ServerFrame },
+    /// The visitor submitted the pre-chat form (answers by field key).
+    StartChat { answers: Vec<(String, String)> },
+    /// The visitor submitted the offline form.
+    SendOffline { client_id: ClientMsgId, name: String, email: String, text: String },
+    /// After an ended chat: back to the greeting.
+    NewChat,
+    Send { client_id: ClientMsgId, text: String, now: UnixMillis },
+    /// The composer's text changed.
+    Input { empty: bool, now: UnixMillis },
+    /// Remove a message the relay refused.
+    DiscardFailed(ClientMsgId),
+    DismissNotice,
+    EndChat,
+    ClosePanel,
+    RetryNow,
+    Tick { now: UnixMillis },
+}
+
+/// Whether `text` is too long for the relay (UTF-8 bytes).
+pub fn too_long(text: &str) -> bool {
+    text.len() > DEFAULT_MAX_TEXT_BYTES
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TypingOut {
+    sent_at: UnixMillis,
+    last_input: UnixMillis,
+}
+
+/// The agent's typing indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentTyping {
+    pub name: String,
+    pub until: UnixMillis,
+}
+
+/// The widget's state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Store {
+    pub tenant: Option<TenantId>,
+    pub config: Option<PublicWidgetConfig>,
+    pub host_locale: Option<Locale>,
+    pub browser_locale: Option<Locale>,
+    /// Minutes east of UTC, for timestamps.
+    pub tz_min: i32,
+    pub conn: Conn,
+    pub token: Option<String>,
+    pub conversation: Option<VisitorConversation>,
+    /// The current conversation's history, in seq order, no duplicates.
+    pub messages: Vec<Message>,
+    pub outbox: Outbox,
+    pub agent_typing: Option<AgentTyping>,
+    pub queue: Option<QueueSpot>,
+    pub offline_form: OfflineForm,
+    /// Whether the host shows the panel.
+    pub open: bool,
+    /// Highest seq of the current conversation the visitor has seen with the panel open.
+    pub seen: Seq,
+    /// The stored `seen` of the last page view, applied when the welcome names its conversation.
+    seen_hint: Option<(ConversationId, Seq)>,
+    /// Highest seq reported to the relay with `read` on this socket.
+    read_sent: Seq,
+    /// The visitor pressed "Start a chat" (or has a conversation going).
+    pub started: bool,
+    start_queued: Option<VisitorInfo>,
+    pub page: VisitorInfo,
+    pub identity: Option<(Identity, IdentityState)>,
+    typing: Option<TypingOut>,
+    pub notice: Option<Notice>,
+    /// After a `rate_limited` refusal: when to resend the outbox.
+    retry_sends_at: Option<UnixMillis>,
+    /// The stored token was refused at hello: reconnect at once without it.
+    reconnect_fast: bool,
+}
+
+impl Store {
+    /// The language to show.
+    pub fn locale(&self) -> Locale {
+        self.host_locale
+            .or_else(|| self.config.as_ref().and_then(|c| c.locale.as_deref()).and_then(Locale::parse))
+            .or(self.browser_locale)
+            .unwrap_or_default()
+    }
+
+    pub fn screen(&self) -> Screen {
+        let config = self.config.as_ref();
+        if self.started || !self.outbox.is_empty() || self.conversation_open() {
+            Screen::Chat
+        } else if self.tenant_offline() || self.offline_form != OfflineForm::Editing {
+            Screen::Offline
+        } else if config.is_some_and(|c| prechat::wanted(&c.prechat)) {
+            Screen::Prechat
+        } else {
+            Screen::Chat
+        }
+    }
+
+    /// Whether the current conversation is waiting or active.
+    pub fn conversation_open(&self) -> bool {
+        self.conversation.as_ref().is_some_and(|c| c.status != ConversationStatus::Closed)
+    }
+
+    pub fn conversation_closed(&self) -> bool {
+        self.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Closed)
+    }
+
+    /// Highest seq held.
+    pub fn last_seq(&self) -> Seq {
+        self.messages.last().map(|m| m.seq).unwrap_or_default()
+    }
+
+    /// Agent messages the visitor has not seen.
+    pub fn unread(&self) -> u32 {
+        let n = self.messages.iter().filter(|m| m.seq > self.seen && matches!(m.author, Author::Agent { .. })).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// The agent holding the conversation, if names are shown.
+    pub fn agent_name(&self) -> Option<&str> {
+        if !self.show_agent_names() {
+            return None;
+        }
+        self.conversation.as_ref()?.agent.as_ref().map(|a| a.name.as_str())
+    }
+
+    pub fn show_agent_names(&self) -> bool {
+        self.config.as_ref().is_none_or(|c| c.show_agent_names)
+    }
+
+    /// The visitor message that gets the "Seen" mark: the newest one the agent has read.
+    pub fn seen_mark(&self) -> Option<Seq> {
+        if !self.config.as_ref().is_none_or(|c| c.read_receipts) {
+            return None;
+        }
+        let read = self.conversation.as_ref()?.agent_read_seq;
+        self.messages.iter().rev().find(|m| m.author == Author::Visitor && m.seq <= read).map(|m| m.seq)
+    }
+
+    /// Whether the tenant says it is closed (business hours).
+    pub fn tenant_offline(&self) -> bool {
+        self.config.as_ref().is_some_and(|c| !c.online)
+    }
+
+    fn offline_id(&self) -> Option<&ClientMsgId> {
+        match &self.offline_form {
+            OfflineForm::Sending(VisitorFrame::Offline { client_id, .. }) => Some(client_id),
+            _ => None,
+        }
+    }
+
+    fn online(&self) -> bool {
+        self.conn == Conn::Online
+    }
+
+    fn identify_in_flight(&self) -> bool {
+        matches!(self.identity, Some((_, IdentityState::InFlight)))
+    }
+
+    /// Applies an action; returns what the browser must do.
+    pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        let before = (self.unread(), self.conversation_open() || !self.outbox.is_empty(), self.locale());
+        let mut fx = Vec::new();
+        match action {
+            Action::Boot { tenant, token, pending, seen, browser_locale, tz_min } => {
+                self.browser_locale = browser_locale;
+                self.tz_min = tz_min;
+                self.token = token;
+                self.outbox = Outbox::restore(pending);
+                // Only meaningful once a welcome names the same conversation.
+                self.seen_hint = seen;
+                match tenant {
+                    Some(t) => {
+                        self.tenant = Some(t);
+                        self.conn = Conn::Connecting { attempt: 0 };
+                        fx.push(Effect::Connect { delay_ms: 0 });
+                    }
+                    None => self.conn = Conn::Stopped(ErrorCode::UnknownTenant),
+                }
+                fx.push(Effect::Lang(self.locale()));
+            }
+            Action::Config(config) => {
+                fx.push(Effect::Theme { primary: config.primary_color.clone(), secondary: config.secondary_color.clone() });
+                self.config = Some(config);
+            }
+            Action::HostInit { page_url, referrer, locale, open } => {
+                self.page.page_url = page_url.filter(|s| !s.is_empty());
+                self.page.referrer = referrer.filter(|s| !s.is_empty());
+                if let Some(l) = locale.as_deref().and_then(Locale::parse) {
+                    self.host_locale = Some(l);
+                }
+                self.set_open(open, &mut fx);
+            }
+            Action::HostOpen(open) => self.set_open(open, &mut fx),
+            Action::HostIdentify(identity) => {
+                let same = self.identity.as_ref().is_some_and(|(i, _)| *i == identity);
+                if !same {
+                    self.identity = Some((identity, IdentityState::Queued));
+                    if self.online() {
+                        self.send_identify(&mut fx);
+                    }
+                }
+            }
+            Action::HostLocale(tag) => {
+                if let Some(l) = Locale::parse(&tag) {
+                    self.host_locale = Some(l);
+                }
+            }
+            Action::SocketOpened => {
+                let resume = self.conversation.as_ref().filter(|_| !self.messages.is_empty());
+                fx.push(Effect::Send(VisitorFrame::Hello {
+                    v: PROTOCOL_VERSION,
+                    token: self.token.clone(),
+                    conversation_id: resume.map(|c| c.id),
+                    last_seq: resume.map(|_| self.last_seq()),
+                }));
+            }
+            Action::SocketClosed { now, jitter } => self.socket_closed(now, jitter, &mut fx),
+            Action::Frame { now, frame } => self.frame(now, frame, &mut fx),
+            Action::StartChat { answers } => {
+                let form = self.config.as_ref().map(|c| c.prechat.clone()).unwrap_or_default();
+                if !prechat::invalid(&form, &answers).is_empty() {
+                    return fx;
+                }
+                self.started = true;
+                let info = prechat::info(&form, &answers, &self.page);
+                if self.online() && !self.identify_in_flight() {
+                    fx.push(Effect::Send(VisitorFrame::Start { info }));
+                } else {
+                    self.start_queued = Some(info);
+                }
+                fx.push(Effect::Focus(Focus::Composer));
+            }
+            Action::NewChat => {
+                self.started = false;
+                self.messages.clear();
+                self.conversation = None;
+                self.seen = Seq(0);
+                self.notice = None;
+                fx.push(Effect::SaveSeen(None));
+                fx.push(Effect::Focus(Focus::Start));
+            }
+            Action::Send { client_id, text, now } => self.send(client_id, text, now, &mut fx),
+            Action::SendOffline { client_id, name, email, text } => {
+                if self.offline_form == OfflineForm::Sent
+                    || !prechat::email_ok(&email)
+                    || text.trim().is_empty()
+                    || too_long(&text)
+                {
+                    return fx;
+                }
+                let name = Some(name.trim().to_owned()).filter(|s| !s.is_empty());
+                let frame = VisitorFrame::Offline { client_id, name, email: email.trim().to_owned(), text };
+                if self.online() {
+                    fx.push(Effect::Send(frame.clone()));
+                }
+                self.offline_form = OfflineForm::Sending(frame);
+            }
+            Action::Input { empty, now } => self.input(empty, now, &mut fx),
+            Action::DiscardFailed(id) => {
+                self.outbox.remove(&id);
+            }
+            Action::DismissNotice => self.notice = None,
+            Action::EndChat => {
+                if self.online() && self.conversation_open() {
+                    self.stop_typing(&mut fx);
+                    fx.push(Effect::Send(VisitorFrame::End));
+                }
+            }
+            Action::ClosePanel => fx.push(Effect::ToHost(ToHost::Close)),
+            Action::RetryNow => {
+                if let Conn::Retrying { attempt, .. } = self.conn {
+                    self.conn = Conn::Connecting { attempt };
+                    fx.push(Effect::Connect { delay_ms: 0 });
+                }
+            }
+            Action::Tick { now } => self.tick(now, &mut fx),
+        }
+        let after = (self.unread(), self.conversation_open() || !self.outbox.is_empty(), self.locale());
+        if after.0 != before.0 {
+            fx.push(Effect::ToHost(ToHost::Unread(after.0)));
+        }
+        if after.1 != before.1 {
+            fx.push(Effect::ToHost(ToHost::Active(after.1)));
+        }
+        if after.2 != before.2 {
+            fx.push(Effect::Lang(after.2));
+        }
+        fx
+    }
+
+    fn set_open(&mut self, open: bool, fx: &mut Vec<Effect>) {
+        let opening = open && !self.open;
+        self.open = open;
+        if open {
+            self.mark_seen(fx);
+        }
+        if opening {
+            fx.push(Effect::Focus(if self.screen() == Screen::Chat { Focus::Composer } else { Focus::Start }));
+        }
+    }
+
+    /// With the panel open, everything held counts as seen; tells the relay too.
+    fn mark_seen(&mut self, fx: &mut Vec<Effect>) {
+        if !self.open {
+            return;
+        }
+        let Some(c) = &self.conversation else { return };
+        let last = self.last_seq();
+        if last > self.seen {
+            self.seen = last;
+            fx.push(Effect::SaveSeen(Some((c.id, last))));
+        }
+        let agent_news = self.messages.iter().any(|m| m.seq > self.read_sent && m.author != Author::Visitor);
+        if self.online() && agent_news && !self.identify_in_flight() {
+            self.read_sent = last;
+            fx.push(Effect::Send(VisitorFrame::Read { seq: last }));
+        }
+    }
+
+    fn send_identify(&mut self, fx: &mut Vec<Effect>) {
+        if let Some((identity, state)) = &mut self.identity
+            && *state == IdentityState::Queued
+        {
+            *state = IdentityState::InFlight;
+            fx.push(Effect::Send(VisitorFrame::Identify {
+                user_id: identity.user_id.clone(),
+                hash: identity.hash.clone(),
+                name: identity.name.clone(),
+                email: identity.email.clone(),
+            }));
+        }
+    }
+
+    /// Sends what waited for a connection: pre-chat details, then every
+    /// unacknowledged message in order (same client ids: the relay stores each once).
+    fn flush(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(info) = self.start_queued.take() {
+            fx.push(Effect::Send(VisitorFrame::Start { info }));
+        }
+        for p in self.outbox.to_send() {
+            fx.push(Effect::Send(VisitorFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() }));
+        }
+        if let OfflineForm::Sending(frame) = &self.offline_form {
+            fx.push(Effect::Send(frame.clone()));
+        }
+        self.mark_seen(fx);
+    }
+
+    fn socket_closed(&mut self, now: UnixMillis, jitter: u16, fx: &mut Vec<Effect>) {
+        self.typing = None;
+        self.agent_typing = None;
+        self.read_sent = Seq(0);
+        if let Some((_, state @ IdentityState::InFlight)) = &mut self.identity {
+            *state = IdentityState::Queued;
+        }
+        let attempt = match self.conn {
+            Conn::Stopped(_) | Conn::Idle => return,
+            Conn::Online => 1,
+            Conn::Connecting { attempt } | Conn::Retrying { attempt, .. } => attempt + 1,
+        };
+        if std::mem::take(&mut self.reconnect_fast) {
+            self.conn = Conn::Connecting { attempt: 0 };
+            fx.push(Effect::Connect { delay_ms: 0 });
+            return;
+        }
+        let delay = backoff::delay_ms(attempt, jitter);
+        self.conn = Conn::Retrying { attempt, at: UnixMillis(now.0 + i64::from(delay)) };
+        fx.push(Effect::Connect { delay_ms: delay });
+    }
+
+    fn frame(&mut self, now: UnixMillis, frame: ServerFrame, fx: &mut Vec<Effect>) {
+        match frame {
+            ServerFrame::Welcome { token, conversation, .. } => {
+                self.conn = Conn::Online;
+                self.read_sent = Seq(0);
+                fx.push(Effect::SaveToken(Some(token.clone())));
+                self.token = Some(token);
+                let same = match (&self.conversation, &conversation) {
+                    (Some(a), Some(b)) => a.id == b.id,
+                    _ => false,
+                };
+                if !same {
+                    self.messages.clear();
+                    self.queue = None;
+                    self.seen = match (self.seen_hint.take(), &conversation) {
+                        (Some((id, seq)), Some(c)) if id == c.id => seq,
+                        _ => Seq(0),
+                    };
+                }
+                if conversation.as_ref().is_some_and(|c| c.status != ConversationStatus::Closed) {
+                    self.started = true;
+                }
+                self.conversation = conversation;
+                match self.identity.as_ref().map(|(_, s)| *s) {
+                    Some(IdentityState::Queued) => self.send_identify(fx),
+                    Some(IdentityState::InFlight) => {
+                        if let Some((_, s)) = &mut self.identity {
+                            *s = IdentityState::Done;
+                        }
+                        self.flush(fx);
+                    }
+                    _ => self.flush(fx),
+                }
+            }
+            ServerFrame::VisitorConversation { conversation } => {
+                let newer = self.conversation.as_ref().is_none_or(|c| conversation.id > c.id);
+                let same = self.conversation.as_ref().is_some_and(|c| c.id == conversation.id);
+                if newer {
+                    self.messages.clear();
+                    self.seen = Seq(0);
+                }
+                if newer || same {
+                    if conversation.status != ConversationStatus::Waiting {
+                        self.queue = None;
+                    }
+                    if conversation.status == ConversationStatus::Closed {
+                        self.agent_typing = None;
+                        self.typing = None;
+                    } else {
+                        self.started = true;
+                    }
+                    self.conversation = Some(conversation);
+                }
+            }
+            ServerFrame::Message { conversation_id, message } => self.message(conversation_id, message, fx),
+            ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
+                if self.offline_id() == Some(&client_id) {
+                    self.offline_form = OfflineForm::Sent;
+                    return;
+                }
+                if let Some(p) = self.outbox.remove(&client_id) {
+                    fx.push(Effect::SavePending(self.outbox.to_store()));
+                    if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
+                        // The stored copy follows; until then show the acknowledged text in place.
+                        let body = MessageBody::Text { text: p.text, client_id };
+                        self.insert(Message { seq, at: p.at, author: Author::Visitor, body });
+                    }
+                }
+            }
+            ServerFrame::Typing { who: Author::Agent { name, .. }, on, .. } => {
+                let shown = self.config.as_ref().is_none_or(|c| c.typing_indicators);
+                self.agent_typing = (on && shown)
+                    .then(|| AgentTyping { name, until: UnixMillis(now.0 + AGENT_TYPING_TTL_MS) });
+            }
+            ServerFrame::Read { conversation_id, by: Author::Agent { .. }, seq } => {
+                if let Some(c) = &mut self.conversation
+                    && c.id == conversation_id
+                {
+                    c.agent_read_seq = c.agent_read_seq.max(seq);
+                }
+            }
+            ServerFrame::Queue { conversation_id, position, estimated_wait_secs, .. } => {
+                if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
+                    self.queue = Some(QueueSpot { position, estimated_wait_secs });
+                }
+            }
+            ServerFrame::Error { code, client_id, fatal, .. } => self.error(now, code, client_id, fatal, fx),
+            ServerFrame::Presence { .. }
+            | ServerFrame::Typing { .. }
+            | ServerFrame::Read { .. }
+            | ServerFrame::AgentWelcome { .. }
+            | ServerFrame::Conversation { .. }
+            | ServerFrame::History { .. } => {}
+        }
+    }
+
+    fn message(&mut self, conversation_id: ConversationId, message: Message, fx: &mut Vec<Effect>) {
+        match &mut self.conversation {
+            Some(c) if c.id == conversation_id => c.last_seq = c.last_seq.max(message.seq),
+            Some(c) if c.id > conversation_id => return,
+            _ => {
+                // A conversation this widget has not been told about yet.
+                self.messages.clear();
+                self.seen = Seq(0);
+                self.conversation = Some(VisitorConversation {
+                    id: conversation_id,
+                    status: ConversationStatus::Waiting,
+                    agent: None,
+                    last_seq: message.seq,
+                    agent_read_seq: Seq(0),
+                });
+            }
+        }
+        match (&message.author, &message.body) {
+            (Author::Visitor, MessageBody::Text { client_id, .. }) => {
+                if self.outbox.remove(client_id).is_some() {
+                    fx.push(Effect::SavePending(self.outbox.to_store()));
+                }
+            }
+            (Author::Agent { .. }, _) => self.agent_typing = None,
+            (Author::System, MessageBody::Event { event: ConversationEvent::Claimed { agent } }) => {
+                if let Some(c) = &mut self.conversation {
+                    c.agent = Some(agent.clone());
+                    c.status = ConversationStatus::Active;
+                }
+                self.queue = None;
+            }
+            (Author::System, MessageBody::Event { event: ConversationEvent::Transferred { to, .. } }) => {
+                if let Some(c) = &mut self.conversation {
+                    c.agent = Some(to.clone());
+                }
+            }
+            _ => {}
+        }
+        self.insert(message);
+        self.mark_seen(fx);
+    }
+
+    /// Inserts in seq order; a message already held at that seq is replaced.
+    fn insert(&mut self, message: Message) {
+        match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
+            Ok(i) => self.messages[i] = message,
+            Err(i) => self.messages.insert(i, message),
+        }
+    }
+
+    fn error(
+        &mut self,
+        now: UnixMillis,
+        code: ErrorCode,
+        client_id: Option<ClientMsgId>,
+        fatal: bool,
+        fx: &mut Vec<Effect>,
+    ) {
+        match code {
+            ErrorCode::TokenInvalid | ErrorCode::TokenExpired if self.identify_in_flight() => {
+                if let Some((_, s)) = &mut self.identity {
+                    *s = IdentityState::Done;
+                }
+                self.notice = Some(Notice::IdentityRefused);
+                self.flush(fx);
+            }
+            ErrorCode::TokenInvalid | ErrorCode::TokenExpired => {
+                // The stored token is no good: start afresh as a new visitor.
+                self.token = None;
+                self.conversation = None;
+                self.messages.clear();
+                self.seen = Seq(0);
+                self.reconnect_fast = true;
+                fx.push(Effect::SaveToken(None));
+            }
+            ErrorCode::UnknownTenant | ErrorCode::OriginNotAllowed | ErrorCode::UnsupportedVersion if fatal => {
+                self.conn = Conn::Stopped(code);
+            }
+            ErrorCode::ShuttingDown | ErrorCode::SlowConsumer => {}
+            ErrorCode::RateLimited => {
+                if client_id.is_some() {
+                    self.retry_sends_at = Some(UnixMillis(now.0 + RATE_RETRY_MS));
+                }
+                self.notice = Some(Notice::Error(code));
+            }
+            _ if client_id.is_some() && client_id.as_ref() == self.offline_id() => {
+                self.offline_form = OfflineForm::Editing;
+                self.notice = Some(Notice::Error(code));
+            }
+            _ => {
+                if let Some(id) = &client_id
+                    && self.outbox.fail(id, code)
+                {
+                    fx.push(Effect::SavePending(self.outbox.to_store()));
+                }
+                self.notice = Some(Notice::Error(code));
+            }
+        }
+    }
+
+    fn send(&mut self, client_id: ClientMsgId, text: String, now: UnixMillis, fx: &mut Vec<Effect>) {
+        if text.trim().is_empty() {
+            return;
+        }
+        if too_long(&text) {
+            self.notice = Some(Notice::TooLong);
+            return;
+        }
+        self.started = true;
+        if self.conversation_closed() {
+            // The relay opens a new conversation for this message.
+            self.conversation = None;
+            self.messages.clear();
+            self.seen = Seq(0);
+        }
+        let pending = Pending { client_id: client_id.clone(), text: text.clone(), at: now, failed: None };
+        if !self.outbox.push(pending) {
+            return;
+        }
+        fx.push(Effect::SavePending(self.outbox.to_store()));
+        self.stop_typing(fx);
+        if self.online() && !self.identify_in_flight() {
+            if let Some(info) = self.start_queued.take() {
+                fx.push(Effect::Send(VisitorFrame::Start { info }));
+            }
+            fx.push(Effect::Send(VisitorFrame::Send { client_id, text }));
+        }
+    }
+
+    fn input(&mut self, empty: bool, now: UnixMillis, fx: &mut Vec<Effect>) {
+        if !(self.online() && self.conversation_open()) {
+            return;
+        }
+        if empty {
+            self.stop_typing(fx);
+            return;
+        }
+        match &mut self.typing {
+            Some(t) if now.0 - t.sent_at.0 < TYPING_RESEND_MS => t.last_input = now,
+            _ => {
+                self.typing = Some(TypingOut { sent_at: now, last_input: now });
+                fx.push(Effect::Send(VisitorFrame::Typing { on: true }));
+            }
+        }
+    }
+
+    fn stop_typing(&mut self, fx: &mut Vec<Effect>) {
+        if self.typing.take().is_some() && self.online() {
+            fx.push(Effect::Send(VisitorFrame::Typing { on: false }));
+        }
+    }
+
+    fn tick(&mut self, now: UnixMillis, fx: &mut Vec<Effect>) {
+        if self.typing.is_some_and(|t| now.0 - t.last_input.0 >= TYPING_IDLE_MS) {
+            self.stop_typing(fx);
+        }
+        if self.agent_typing.as_ref().is_some_and(|t| now >= t.until) {
+            self.agent_typing = None;
+        }
+        if self.retry_sends_at.is_some_and(|at| now >= at) && self.online() {
+            self.retry_sends_at = None;
+            for p in self.outbox.to_send() {
+                fx.push(Effect::Send(VisitorFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() }));
+            }
+        }
+    }
+}

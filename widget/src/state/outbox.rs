@@ -1,0 +1,85 @@
+//! Messages the visitor has typed that the relay has not acknowledged yet. They
+//! are kept in localStorage across reloads and resent, with the same client id,
+//! on every (re)connection until acknowledged: the relay treats a repeated client
+//! id as the same message, so each is stored exactly once.
+
+use natter_protocol::{ClientMsgId, ErrorCode, UnixMillis};
+use serde::{Deserialize, Serialize};
+
+/// One message waiting for its acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub client_id: ClientMsgId,
+    pub text: String,
+    pub at: UnixMillis,
+    /// Set when the relay refused the message; it is then never resent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<ErrorCode>,
+}
+
+/// The queue, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outbox {
+    items: Vec<Pending>,
+}
+
+impl Outbox {
+    /// Restores a stored queue, dropping duplicate ids (first one wins).
+    pub fn restore(items: Vec<Pending>) -> Self {
+        let mut out = Self::default();
+        for p in items {
+            if out.get(&p.client_id).is_none() && p.failed.is_none() {
+                out.items.push(p);
+            }
+        }
+        out
+    }
+
+    pub fn items(&self) -> &[Pending] {
+        &self.items
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, id: &ClientMsgId) -> Option<&Pending> {
+        self.items.iter().find(|p| &p.client_id == id)
+    }
+
+    /// Adds a message at the end; an id already queued is ignored.
+    pub fn push(&mut self, p: Pending) -> bool {
+        if self.get(&p.client_id).is_some() {
+            return false;
+        }
+        self.items.push(p);
+        true
+    }
+
+    /// Removes a message (acknowledged, seen in the history, or dismissed).
+    pub fn remove(&mut self, id: &ClientMsgId) -> Option<Pending> {
+        let i = self.items.iter().position(|p| &p.client_id == id)?;
+        Some(self.items.remove(i))
+    }
+
+    /// Marks a message as refused by the relay.
+    pub fn fail(&mut self, id: &ClientMsgId, code: ErrorCode) -> bool {
+        match self.items.iter_mut().find(|p| &p.client_id == id) {
+            Some(p) => {
+                p.failed = Some(code);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// What to send (again) on a connection, oldest first.
+    pub fn to_send(&self) -> impl Iterator<Item = &Pending> {
+        self.items.iter().filter(|p| p.failed.is_none())
+    }
+
+    /// What to keep in storage: everything still worth sending.
+    pub fn to_store(&self) -> Vec<Pending> {
+        self.to_send().cloned().collect()
+    }
+}
