@@ -48,6 +48,9 @@ pub fn MessageItem(p: &Props) -> Html {
                 ConversationEvent::Closed { by: Author::Visitor } => (s.ev_closed_by_visitor.to_owned(), None),
                 ConversationEvent::Closed { by: Author::Agent { name, .. } } => (fill(s.ev_closed_by, &[name]), None),
                 ConversationEvent::Closed { by: Author::System } => (s.ev_closed.to_owned(), None),
+                // Events of a newer relay: still a closed/changed conversation line.
+                #[allow(unreachable_patterns)]
+                _ => (s.ev_closed.to_owned(), None),
             };
             html! {
                 <p class="sys" data-seq={m.seq.to_string()}>

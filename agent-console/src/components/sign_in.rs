@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::use_store;
 use crate::i18n::fill;
 use crate::state::{Action, Owner, SignInError, SignInState, SignedOut};
-use crate::web::{api, dom, runtime, storage};
+use crate::web::{api, desktop, dom, runtime, storage};
 
 #[component]
 pub fn SignIn() -> Html {
@@ -34,6 +34,7 @@ pub fn SignIn() -> Html {
         let (tenant, email, password, tenant_invalid) =
             (tenant.clone(), email.clone(), password.clone(), tenant_invalid.clone());
         let busy = store.sign_in == SignInState::Submitting;
+        let desktop_wanted = store.settings.notify.desktop;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -45,6 +46,11 @@ pub fn SignIn() -> Html {
                 return;
             };
             tenant_invalid.set(false);
+            // Ask for notification permission inside this click (browsers want a
+            // gesture); a "no" is remembered by the browser and shown in Settings.
+            if desktop_wanted && desktop::permission() == Some(web_sys::NotificationPermission::Default) {
+                desktop::request_permission(|| ());
+            }
             let request = LoginRequest {
                 tenant: tenant_id.clone(),
                 email: email.trim().to_owned(),

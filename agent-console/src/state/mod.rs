@@ -901,11 +901,10 @@ impl Store {
                 }
             }
             ServerFrame::Typing { conversation_id, who, on } => {
-                if who == Author::Visitor {
-                    let until = on.then(|| UnixMillis(self.now.0 + TYPING_TTL_MS));
-                    if let Some(c) = self.conv_mut(conversation_id) {
-                        c.visitor_typing_until = until;
-                    }
+                // Colleagues' typing is not shown; only the visitor's.
+                let until = on.then(|| UnixMillis(self.now.0 + TYPING_TTL_MS));
+                if let Some(c) = self.conv_mut(conversation_id).filter(|_| who == Author::Visitor) {
+                    c.visitor_typing_until = until;
                 }
             }
             ServerFrame::Read { conversation_id, by, seq } => {
@@ -922,6 +921,10 @@ impl Store {
             }
             // Visitor-only frames never reach an agent socket.
             ServerFrame::Welcome { .. } | ServerFrame::VisitorConversation { .. } => {}
+            // Frames this console does not use (yet): ignored, so a newer relay
+            // never breaks it.
+            #[allow(unreachable_patterns)]
+            _ => {}
         }
     }
 

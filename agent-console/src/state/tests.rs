@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
     ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Role, Seq, ServerFrame,
-    TenantId, UnixMillis, VisitorId, VisitorInfo,
+    TenantId, UnixMillis,
 };
 
 use super::backoff;
@@ -34,20 +34,21 @@ fn cid(s: &str) -> ClientMsgId {
 }
 
 fn summary(id: u64, status: ConversationStatus, assignee: Option<AgentId>, last_seq: u64) -> ConversationSummary {
-    ConversationSummary {
-        id: ConversationId(id),
-        status,
-        visitor_id: VisitorId::parse("AAAAAAAAAAAAAAAAAAAAAA").expect("valid"),
-        visitor: VisitorInfo { name: Some(format!("V{id}")), ..VisitorInfo::default() },
-        user_agent: None,
-        assignee: assignee.map(|a| AgentRef { id: a, name: if a == ME { "Me".into() } else { "Ann".into() } }),
-        created_at: at(id as i64 * 1000),
-        closed_at: None,
-        last_seq: Seq(last_seq),
-        preview: None,
-        visitor_read_seq: Seq(0),
-        agent_read_seq: Seq(0),
-    }
+    // Built from JSON, as the relay sends it, so fields added to the protocol later
+    // (with serde defaults) need no change here.
+    let assignee = assignee.map(|a| serde_json::json!({ "id": a.0, "name": if a == ME { "Me" } else { "Ann" } }));
+    serde_json::from_value(serde_json::json!({
+        "id": id,
+        "status": status.as_str(),
+        "visitor_id": "AAAAAAAAAAAAAAAAAAAAAA",
+        "visitor": { "name": format!("V{id}") },
+        "assignee": assignee,
+        "created_at": T0 + id as i64 * 1000,
+        "last_seq": last_seq,
+        "visitor_read_seq": 0,
+        "agent_read_seq": 0,
+    }))
+    .expect("a valid conversation summary")
 }
 
 fn visitor_msg(seq: u64, text: &str) -> Message {
