@@ -51,6 +51,8 @@ pub enum ErrorCode {
     ConversationClosed,
     /// The visitor has no open conversation for this action.
     NoConversation,
+    /// The shop is outside its business hours: use the offline form.
+    ShopClosed,
     /// The relay has reached its connection limit.
     TooManyConnections,
     /// The client did not read its frames fast enough and was disconnected.
@@ -88,6 +90,7 @@ impl ErrorCode {
             Self::AlreadyClaimed => "already_claimed",
             Self::ConversationClosed => "conversation_closed",
             Self::NoConversation => "no_conversation",
+            Self::ShopClosed => "shop_closed",
             Self::TooManyConnections => "too_many_connections",
             Self::SlowConsumer => "slow_consumer",
             Self::ShuttingDown => "shutting_down",

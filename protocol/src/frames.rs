@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
 use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, VisitorId};
-use crate::model::{AgentInfo, Author, ConversationSummary, Message, VisitorConversation, VisitorInfo};
+use crate::model::{
+    AgentInfo, AgentPresence, AgentStatus, Author, ConversationSummary, Message, Priority, VisitorConversation,
+    VisitorInfo,
+};
 
 /// Frames a visitor (the widget) sends on `/v1/ws/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +53,9 @@ pub enum VisitorFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email: Option<String>,
     },
+    /// The offline form, sent while the shop is closed: stored as an offline
+    /// conversation that agents answer when they are back. Acknowledged like `send`.
+    Offline { client_id: ClientMsgId, name: Option<String>, email: String, text: String },
 }
 
 /// Frames an agent (the console) sends on `/v1/ws/agent`.
@@ -79,6 +85,19 @@ pub enum AgentFrame {
     },
     /// Ends the conversation.
     Close { conversation_id: ConversationId },
+    /// The agent chooses their availability (`busy` is derived, not chosen).
+    SetStatus { status: AgentStatus },
+    /// Marks a conversation's priority (the queue serves urgent first).
+    SetPriority { conversation_id: ConversationId, priority: Priority },
+    /// Hands the conversation to the queue of a skill (department).
+    TransferToSkill {
+        conversation_id: ConversationId,
+        skill: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// The agent is at the console (keys, mouse); keeps them from going away.
+    Activity,
 }
 
 /// Frames the relay sends, to visitors and agents.
@@ -114,6 +133,18 @@ pub enum ServerFrame {
     Typing { conversation_id: ConversationId, who: Author, on: bool },
     /// Someone has read up to `seq`.
     Read { conversation_id: ConversationId, by: Author, seq: Seq },
+    /// (Visitor) where the visitor's conversation stands in the queue. Sent
+    /// whenever it changes; `estimated_wait_secs` is absent when no agent is online.
+    Queue {
+        conversation_id: ConversationId,
+        position: u32,
+        waiting: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimated_wait_secs: Option<u32>,
+    },
+    /// (Agent) availability and load of every agent of the tenant; sent after
+    /// `agent_welcome` and whenever any of it changes.
+    Presence { agents: Vec<AgentPresence> },
     /// Something went wrong with a frame or the connection. When `fatal` is true
     /// the relay closes the socket after sending it.
     Error {
@@ -142,10 +173,23 @@ impl ServerFrame {
 
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
 /// "known frame with bad fields".
-pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify"];
+pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify", "offline"];
 
 /// Every `type` an agent may send.
-pub const AGENT_FRAME_TYPES: &[&str] = &["hello", "sync", "claim", "send", "typing", "read", "transfer", "close"];
+pub const AGENT_FRAME_TYPES: &[&str] = &[
+    "hello",
+    "sync",
+    "claim",
+    "send",
+    "typing",
+    "read",
+    "transfer",
+    "close",
+    "set_status",
+    "set_priority",
+    "transfer_to_skill",
+    "activity",
+];
 
 #[cfg(test)]
 mod tests {
@@ -167,6 +211,7 @@ mod tests {
             VisitorFrame::Read { seq: Seq(1) },
             VisitorFrame::End,
             VisitorFrame::Identify { user_id: "u1".into(), hash: "00".into(), name: None, email: None },
+            VisitorFrame::Offline { client_id: cid.clone(), name: None, email: "a@b.c".into(), text: "x".into() },
         ];
         let names: Vec<_> = visitor.iter().map(type_of).collect();
         assert_eq!(names, VISITOR_FRAME_TYPES);
@@ -181,6 +226,10 @@ mod tests {
             AgentFrame::Read { conversation_id: c, seq: Seq(2) },
             AgentFrame::Transfer { conversation_id: c, to: AgentId(2), note: None },
             AgentFrame::Close { conversation_id: c },
+            AgentFrame::SetStatus { status: AgentStatus::Away },
+            AgentFrame::SetPriority { conversation_id: c, priority: Priority::Urgent },
+            AgentFrame::TransferToSkill { conversation_id: c, skill: "billing".into(), note: None },
+            AgentFrame::Activity,
         ];
         let names: Vec<_> = agent.iter().map(type_of).collect();
         assert_eq!(names, AGENT_FRAME_TYPES);

@@ -41,4 +41,7 @@ pub struct ApiError {
     /// For `rate_limited` / `too_many_attempts`: seconds to wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+    /// For `invalid_input` on settings: the offending field, e.g. `widget.primary_color`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }

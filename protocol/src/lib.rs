@@ -12,6 +12,7 @@ mod frames;
 mod http;
 mod ids;
 mod model;
+mod settings;
 mod widget;
 
 pub use error::ErrorCode;
@@ -19,8 +20,12 @@ pub use frames::{AGENT_FRAME_TYPES, AgentFrame, ServerFrame, VISITOR_FRAME_TYPES
 pub use http::{ApiError, ApiErrorBody, LoginRequest, LoginResponse};
 pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
 pub use model::{
-    AgentInfo, AgentRef, Author, ConversationEvent, ConversationStatus, ConversationSummary, Message, MessageBody,
-    Role, VisitorConversation, VisitorInfo,
+    AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, AutoCloseReason, ConversationEvent, ConversationStatus,
+    ConversationSummary, Message, MessageBody, Priority, Role, VisitorConversation, VisitorInfo,
+};
+pub use settings::{
+    AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, PrechatField, PrechatForm,
+    RoutingSettings, TenantSettings, Weekday, WidgetSettings,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition};
 

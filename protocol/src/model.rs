@@ -53,6 +53,77 @@ pub enum ConversationEvent {
     },
     /// The conversation ended.
     Closed { by: Author },
+    /// The relay ended the conversation by itself.
+    AutoClosed { reason: AutoCloseReason },
+    /// The conversation went back to the queue: handed to a skill (department),
+    /// or its agent went offline. `note` is for agents only.
+    Requeued {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skill: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// Why the relay closed a conversation by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoCloseReason {
+    /// The visitor left while waiting in the queue.
+    Abandoned,
+    /// Nobody wrote for the tenant's inactivity limit.
+    Inactive,
+}
+
+/// How urgent a conversation is; the queue serves higher priorities first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "normal" => Some(Self::Normal),
+            "high" => Some(Self::High),
+            "urgent" => Some(Self::Urgent),
+            _ => None,
+        }
+    }
+}
+
+/// An agent's availability, as chosen (online/away/offline) or derived (busy
+/// when at their chat limit, away when idle, offline after the grace period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    Online,
+    Away,
+    Busy,
+    Offline,
+}
+
+/// An agent's availability and load, as supervisors see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentPresence {
+    pub id: AgentId,
+    pub status: AgentStatus,
+    /// Active conversations the agent holds.
+    pub active_chats: u32,
+    pub max_chats: u32,
+    pub skills: Vec<String>,
 }
 
 /// An agent as others see them.
@@ -157,6 +228,14 @@ pub struct VisitorInfo {
     pub page_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The department (skill) chosen in the pre-chat form; routes the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Custom pre-chat answers by field key.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// A conversation as agents see it in their inbox.
@@ -183,6 +262,17 @@ pub struct ConversationSummary {
     pub visitor_read_seq: Seq,
     /// Highest seq an agent has read.
     pub agent_read_seq: Seq,
+    #[serde(default)]
+    pub priority: Priority,
+    /// The skill (department) an agent needs to take it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
+    /// Left through the offline form while the shop was closed.
+    #[serde(default)]
+    pub offline: bool,
+    /// Position in the queue (1 = next) while waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_position: Option<u32>,
 }
 
 /// A conversation as its visitor sees it.

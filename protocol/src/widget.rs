@@ -39,6 +39,21 @@ pub struct PublicWidgetConfig {
     /// Whether the tenant is taking chats now (business hours); when false the
     /// widget shows the offline form.
     pub online: bool,
+    #[serde(default = "yes")]
+    pub show_agent_avatars: bool,
+    /// The pre-chat form; disabled or empty means none.
+    #[serde(default)]
+    pub prechat: crate::PrechatForm,
+    /// Shown above the offline form; `None` means the widget's default text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_message: Option<String>,
+    /// Changes whenever the settings change (also sent as the `ETag`).
+    #[serde(default)]
+    pub version: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Which bottom corner the bubble sits in.
@@ -69,6 +84,10 @@ impl PublicWidgetConfig {
             read_receipts: true,
             sound: true,
             online: true,
+            show_agent_avatars: true,
+            prechat: crate::PrechatForm::default(),
+            offline_message: None,
+            version: String::new(),
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct Config {
     pub visitor_token_ttl: Duration,
     /// PBKDF2 iterations for new password hashes.
     pub password_iterations: u32,
+    /// How often tenants run their timeouts (sessions, abandoned visitors,
+    /// inactive chats, auto-away, offline grace). Tests shorten it.
+    pub housekeeping_every: Duration,
 }
 
 /// Resource limits for sockets and requests.
@@ -88,6 +91,7 @@ impl Config {
             sessions: SessionPolicy::default(),
             visitor_token_ttl: Duration::from_secs(180 * 24 * 3600),
             password_iterations: crate::auth::password::DEFAULT_ITERATIONS,
+            housekeeping_every: Duration::from_secs(15),
         }
     }
 }

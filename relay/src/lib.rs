@@ -60,6 +60,7 @@ impl Storage {
             tokens: tokens.clone(),
             sessions: config.sessions.clone(),
             max_text_bytes: config.limits.max_text_bytes,
+            housekeeping_every: config.housekeeping_every,
         };
         let tenants = Tenants::new(registry, dir, settings)?;
         Ok(Self { tenants, tokens })

@@ -22,7 +22,7 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
         name: Some("Vic".into()),
         email: Some("vic@example.com".into()),
         page_url: Some("https://shop.example/p/1".into()),
-        referrer: None,
+        ..VisitorInfo::default()
     };
     v.send(&VisitorFrame::Start { info }).await;
 

@@ -16,16 +16,28 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
+    field: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), retry_after_secs: None }
+        Self { status, code, message: message.into(), retry_after_secs: None, field: None }
     }
 
     pub fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
         self
+    }
+
+    /// `422 invalid_input` about one field of the request.
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut e = Self::invalid_input(message);
+        e.field = Some(field.into());
+        e
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
     pub fn unknown_tenant() -> Self {
@@ -84,6 +96,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 retry_after_secs: self.retry_after_secs,
+                field: self.field,
             },
         };
         let mut response = (self.status, Json(body)).into_response();

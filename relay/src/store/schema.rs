@@ -11,7 +11,9 @@ CREATE TABLE tenants (
 "];
 
 /// One tenant's database (`tenants/<id>.db`).
-pub const TENANT: &[&str] = &[r"
+pub const TENANT: &[&str] = &[
+    // 1: agents, sessions, visitors, conversations, messages.
+    r"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -73,4 +75,31 @@ CREATE TABLE messages (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX messages_client_id ON messages(conversation_id, sender, client_id)
     WHERE client_id IS NOT NULL;
-"];
+",
+    // 2: queue, routing, availability, settings (issue: queue and routing).
+    r"
+ALTER TABLE conversations ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+ALTER TABLE conversations ADD COLUMN skill TEXT;
+ALTER TABLE conversations ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN phone TEXT;
+ALTER TABLE conversations ADD COLUMN fields TEXT;                 -- JSON object of custom pre-chat answers
+ALTER TABLE conversations ADD COLUMN queued_at INTEGER;           -- when it (re)entered the queue
+ALTER TABLE conversations ADD COLUMN assigned_at INTEGER;         -- when an agent last took it
+ALTER TABLE conversations ADD COLUMN closed_reason TEXT;          -- agent | visitor | abandoned | inactive
+ALTER TABLE conversations ADD COLUMN last_activity_at INTEGER;    -- time of the newest message
+UPDATE conversations SET queued_at = created_at, last_activity_at = created_at;
+CREATE INDEX conversations_closed ON conversations(closed_at) WHERE status = 'closed';
+ALTER TABLE agents ADD COLUMN skills TEXT NOT NULL DEFAULT '[]';  -- JSON array
+ALTER TABLE agents ADD COLUMN max_chats INTEGER;                  -- NULL: tenant default
+CREATE TABLE assignments (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    at              INTEGER NOT NULL,
+    kind            TEXT NOT NULL,      -- claimed | auto_assigned | transferred | to_skill | requeued
+    agent_id        INTEGER,            -- the agent it went to, if any
+    by_agent_id     INTEGER,            -- who did it, if an agent
+    skill           TEXT,
+    note            TEXT
+);
+CREATE INDEX assignments_by_conversation ON assignments(conversation_id, at);
+",
+];

@@ -34,6 +34,17 @@ pub(super) struct State {
     pub max_text_bytes: usize,
     /// Sessions of connected agents, checked on every frame.
     pub sessions: HashMap<TokenHash, LiveSession>,
+    /// The tenant's settings (loaded at start, replaced by admins).
+    pub settings: natter_protocol::TenantSettings,
+    /// Bumped on every settings change; the public config's ETag.
+    pub settings_version: u64,
+    pub presence: HashMap<natter_protocol::AgentId, super::presence::Presence>,
+    /// When each visitor's last socket closed (for abandoned-queue detection).
+    pub visitor_gone_at: HashMap<natter_protocol::VisitorId, UnixMillis>,
+    pub started_at: UnixMillis,
+    /// Something routing depends on changed during this batch.
+    pub routing_dirty: bool,
+    pub pushed: super::presence::Pushed,
 }
 
 /// What one batch accumulates while its transaction is open.
@@ -125,6 +136,9 @@ fn run_batch(db: &mut Connection, state: &mut State, commands: &mut Vec<Command>
                 }
             }
         }
+        if let Err(refusal) = state.after_batch(&tx, &mut batch) {
+            report(state, None, refusal, &mut batch);
+        }
         tx.commit()?;
         Ok(())
     })();
@@ -177,24 +191,35 @@ impl State {
                 reply_after_commit(batch, reply, result)
             }
             Command::Detach { conn } => {
-                self.detach(conn);
+                self.detach(conn, batch.now);
                 Ok(())
             }
             Command::Visitor { conn, frame } => self.visitor_frame(db, conn, frame, batch),
             Command::Agent { conn, frame } => self.agent_frame(db, conn, frame, batch),
             Command::Admin(op) => self.admin(db, op, batch),
-            Command::Tick => self.expire_sessions(db, batch),
+            Command::Tick => {
+                self.expire_sessions(db, batch)?;
+                self.housekeeping(db, batch)
+            }
         }
     }
 
-    fn detach(&mut self, conn: ConnId) {
-        if let Some(super::hub::Member::Agent { session, .. }) = self.hub.member(conn).cloned() {
-            self.hub.unregister(conn);
-            if self.hub.conns_of_session(&session).is_empty() {
-                self.sessions.remove(&session);
+    fn detach(&mut self, conn: ConnId, now: UnixMillis) {
+        let member = self.hub.member(conn).cloned();
+        self.hub.unregister(conn);
+        match member {
+            Some(super::hub::Member::Agent { id, session }) => {
+                if self.hub.conns_of_session(&session).is_empty() {
+                    self.sessions.remove(&session);
+                }
+                self.agent_disconnected(id, now);
             }
-        } else {
-            self.hub.unregister(conn);
+            Some(super::hub::Member::Visitor { id, .. }) => {
+                if !self.hub.visitor_online(&id) {
+                    self.visitor_left(id, now);
+                }
+            }
+            None => {}
         }
     }
 }
@@ -218,5 +243,44 @@ fn refusal_to_store(r: Refusal) -> StoreError {
     match r {
         Refusal::Store(e) => e,
         Refusal::Error(f) | Refusal::Fatal(f) => StoreError::Corrupt(format!("{f:?}")),
+    }
+}
+
+impl State {
+    /// The actor's starting state: settings from the database, and every agent
+    /// who holds conversations counted as just disconnected, so they get the
+    /// grace period to come back after a relay restart.
+    pub(super) fn load(db: &Connection, tenant: TenantId, settings: super::ActorSettings) -> Result<Self, StoreError> {
+        let now = crate::time::now();
+        let (tenant_settings, settings_version) = super::queries::load_settings(db)?;
+        let mut presence = HashMap::new();
+        for (agent, _) in super::queries::active_counts(db)? {
+            presence.insert(
+                agent,
+                super::presence::Presence {
+                    chosen: natter_protocol::AgentStatus::Online,
+                    sockets: 0,
+                    last_activity: now,
+                    disconnected_at: Some(now),
+                    idle_since: now,
+                    released: false,
+                },
+            );
+        }
+        Ok(Self {
+            tenant,
+            hub: Hub::default(),
+            tokens: settings.tokens,
+            policy: settings.sessions,
+            max_text_bytes: settings.max_text_bytes,
+            sessions: HashMap::new(),
+            settings: tenant_settings,
+            settings_version,
+            presence,
+            visitor_gone_at: HashMap::new(),
+            started_at: now,
+            routing_dirty: true,
+            pushed: super::presence::Pushed::default(),
+        })
     }
 }

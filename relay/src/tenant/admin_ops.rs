@@ -1,7 +1,7 @@
 //! Requests from HTTP handlers and the command line: sign-in lookups, sessions,
 //! agent accounts, the identity secret.
 
-use natter_protocol::{AgentId, ConversationStatus, Role};
+use natter_protocol::{AgentId, Role};
 use rusqlite::Connection;
 
 use super::actor::{Batch, OpResult, State, reply_after_commit};
@@ -53,7 +53,8 @@ impl State {
                     return reply_after_commit(batch, reply, Ok(Removal::LastOwner));
                 }
                 for c in queries::active_conversations_of(db, agent.id)? {
-                    queries::set_assignee(db, c.id, ConversationStatus::Waiting, None)?;
+                    queries::requeue(db, c.id, None)?;
+                    self.routing_dirty = true;
                     if let Some(c) = queries::conversation(db, c.id)? {
                         self.announce(&c, batch);
                     }

@@ -3,8 +3,8 @@
 //! database, so another tenant's conversations are simply not found.
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentRef, Author, ConversationEvent, ConversationId, ConversationStatus,
-    ConversationSummary, ErrorCode, PROTOCOL_VERSION, ServerFrame,
+    AgentFrame, AgentId, AgentInfo, AgentRef, AgentStatus, Author, ConversationEvent, ConversationId,
+    ConversationStatus, ConversationSummary, ErrorCode, PROTOCOL_VERSION, ServerFrame,
 };
 use rusqlite::Connection;
 
@@ -35,6 +35,9 @@ impl State {
             return Ok(Err(ErrorCode::SessionExpired));
         };
         self.track_session(session, row, conn);
+        self.agent_connected(agent.id, batch.now);
+        // Everyone (the newcomer included) gets a fresh presence snapshot.
+        self.pushed.presence.clear();
         let welcome = ServerFrame::AgentWelcome {
             v: PROTOCOL_VERSION,
             agent: agent.clone(),
@@ -57,6 +60,7 @@ impl State {
             return Err(refuse(ErrorCode::HelloRequired, "send hello first"));
         };
         self.touch_live_session(db, &session, batch.now)?;
+        self.agent_active(id, batch.now);
         let me = queries::agent(db, id)?.ok_or_else(|| {
             Refusal::Fatal(Box::new(ServerFrame::fatal(ErrorCode::SessionExpired, "this agent account was removed")))
         })?;
@@ -94,7 +98,9 @@ impl State {
                 let c = find(db, conversation_id)?;
                 if c.status != ConversationStatus::Closed {
                     let frame = ServerFrame::Typing { conversation_id: c.id, who: me.author(), on };
-                    batch.send(Target::Visitor(c.visitor_id.clone()), &frame);
+                    if self.settings.widget.typing_indicators {
+                        batch.send(Target::Visitor(c.visitor_id.clone()), &frame);
+                    }
                     batch.send(Target::Agents, &frame);
                 }
                 Ok(())
@@ -103,7 +109,9 @@ impl State {
                 let c = find(db, conversation_id)?;
                 let seq = queries::mark_read(db, c.id, false, seq)?;
                 let frame = ServerFrame::Read { conversation_id: c.id, by: me.author(), seq };
-                batch.send(Target::Visitor(c.visitor_id.clone()), &frame);
+                if self.settings.widget.read_receipts {
+                    batch.send(Target::Visitor(c.visitor_id.clone()), &frame);
+                }
                 batch.send(Target::Agents, &frame);
                 Ok(())
             }
@@ -120,6 +128,24 @@ impl State {
                     _ => self.close(db, &c, me.author(), batch),
                 }
             }
+            AgentFrame::SetStatus { status } => {
+                self.set_chosen_status(me.agent.id, status, batch.now);
+                Ok(())
+            }
+            AgentFrame::SetPriority { conversation_id, priority } => {
+                let c = find(db, conversation_id)?;
+                if c.status == ConversationStatus::Closed {
+                    return Err(closed(&c));
+                }
+                queries::set_priority(db, c.id, priority)?;
+                self.announce(&reload(db, c.id)?, batch);
+                self.routing_dirty = true;
+                Ok(())
+            }
+            AgentFrame::TransferToSkill { conversation_id, skill, note } => {
+                self.transfer_to_skill(db, &me, find(db, conversation_id)?, skill, note, batch)
+            }
+            AgentFrame::Activity => Ok(()),
         }
     }
 
@@ -135,7 +161,21 @@ impl State {
                 Err(refuse(ErrorCode::AlreadyClaimed, format!("already claimed by {who}")).about(None, Some(c.id)))
             }
             ConversationStatus::Waiting => {
-                queries::set_assignee(db, c.id, ConversationStatus::Active, Some(&me.agent))?;
+                queries::assign(db, c.id, &me.agent, batch.now)?;
+                queries::log_assignment(
+                    db,
+                    c.id,
+                    "claimed",
+                    Some(me.agent.id),
+                    Some(me.agent.id),
+                    None,
+                    None,
+                    batch.now,
+                )?;
+                if let Some(p) = self.presence.get_mut(&me.agent.id) {
+                    p.idle_since = batch.now;
+                }
+                self.routing_dirty = true;
                 self.post_event(db, &c, ConversationEvent::Claimed { agent: me.agent.clone() }, batch)?;
                 self.announce(&reload(db, c.id)?, batch);
                 Ok(())
@@ -166,11 +206,66 @@ impl State {
                 refuse(ErrorCode::InvalidInput, "the conversation is already with that agent").about(None, Some(c.id))
             );
         }
+        if self.effective_status(target.id, 0, u32::MAX, batch.now) == AgentStatus::Offline {
+            return Err(refuse(ErrorCode::InvalidInput, format!("{} is offline", target.name)).about(None, Some(c.id)));
+        }
         let note = note.map(|n| clip(n.trim(), MAX_NOTE_BYTES)).filter(|n| !n.is_empty());
         let to = AgentRef { id: target.id, name: target.name };
-        queries::set_assignee(db, c.id, ConversationStatus::Active, Some(&to))?;
+        queries::assign(db, c.id, &to, batch.now)?;
+        queries::log_assignment(
+            db,
+            c.id,
+            "transferred",
+            Some(to.id),
+            Some(me.agent.id),
+            None,
+            note.as_deref(),
+            batch.now,
+        )?;
+        self.routing_dirty = true;
         self.post_event(db, &c, ConversationEvent::Transferred { from, to, note }, batch)?;
         self.announce(&reload(db, c.id)?, batch);
+        Ok(())
+    }
+}
+
+impl State {
+    fn transfer_to_skill(
+        &mut self,
+        db: &Connection,
+        me: &AgentCtx,
+        c: ConversationSummary,
+        skill: String,
+        note: Option<String>,
+        batch: &mut Batch,
+    ) -> OpResult {
+        if c.status == ConversationStatus::Closed {
+            return Err(closed(&c));
+        }
+        if !super::settings_rules::is_skill(&skill) {
+            return Err(
+                refuse(ErrorCode::InvalidInput, "a skill is a-z, 0-9 and '-', at most 32").about(None, Some(c.id))
+            );
+        }
+        if c.status == ConversationStatus::Active && !holds(&c, me.agent.id) && !me.admin {
+            return Err(refuse(ErrorCode::Forbidden, not_yours(&c)).about(None, Some(c.id)));
+        }
+        let note = note.map(|n| clip(n.trim(), MAX_NOTE_BYTES)).filter(|n| !n.is_empty());
+        queries::set_skill(db, c.id, Some(&skill))?;
+        queries::requeue(db, c.id, None)?;
+        queries::log_assignment(
+            db,
+            c.id,
+            "to_skill",
+            None,
+            Some(me.agent.id),
+            Some(&skill),
+            note.as_deref(),
+            batch.now,
+        )?;
+        self.post_event(db, &c, ConversationEvent::Requeued { skill: Some(skill), note }, batch)?;
+        self.announce(&reload(db, c.id)?, batch);
+        self.routing_dirty = true;
         Ok(())
     }
 }

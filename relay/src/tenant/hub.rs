@@ -97,6 +97,11 @@ impl Hub {
         self.conns.get(&conn).map(|(_, m)| m)
     }
 
+    /// Whether the visitor has a socket open.
+    pub fn visitor_online(&self, visitor: &VisitorId) -> bool {
+        self.visitors.contains_key(visitor)
+    }
+
     pub fn sink(&self, conn: ConnId) -> Option<&ConnSink> {
         self.conns.get(&conn).map(|(s, _)| s)
     }

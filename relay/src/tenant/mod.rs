@@ -5,9 +5,13 @@ mod actor;
 mod admin_ops;
 mod agent_ops;
 mod command;
+mod hours;
 pub mod hub;
+mod presence;
 mod queries;
+pub mod routing;
 mod sessions;
+mod settings_rules;
 mod visitor_ops;
 
 use std::collections::HashMap;
@@ -29,8 +33,6 @@ use crate::store::{self, StoreError, schema};
 
 /// Commands queued for one tenant before senders wait (back-pressure).
 const COMMAND_QUEUE: usize = 4096;
-/// How often each actor sweeps idle and expired sessions.
-const TICK_EVERY: Duration = Duration::from_secs(15);
 
 /// What every tenant actor is given.
 #[derive(Debug, Clone)]
@@ -38,6 +40,8 @@ pub struct ActorSettings {
     pub tokens: VisitorTokens,
     pub sessions: SessionPolicy,
     pub max_text_bytes: usize,
+    /// How often each actor runs its timeouts (sessions, queue, presence).
+    pub housekeeping_every: Duration,
 }
 
 /// Handle to one tenant's actor.
@@ -140,7 +144,7 @@ impl Tenants {
         };
         match opened.await.map_err(|_| StoreError::Stopped)? {
             Ok(()) => {
-                spawn_ticker(&handle);
+                spawn_ticker(&handle, self.inner.settings.housekeeping_every);
                 Ok(handle)
             }
             Err(e) => {
@@ -168,15 +172,14 @@ impl Tenants {
                     return;
                 }
             };
-            let _ = opened_tx.send(Ok(()));
-            let state = actor::State {
-                tenant,
-                hub: hub::Hub::default(),
-                tokens: settings.tokens,
-                policy: settings.sessions,
-                max_text_bytes: settings.max_text_bytes,
-                sessions: HashMap::new(),
+            let state = match actor::State::load(&db, tenant, settings) {
+                Ok(state) => state,
+                Err(e) => {
+                    let _ = opened_tx.send(Err(e));
+                    return;
+                }
             };
+            let _ = opened_tx.send(Ok(()));
             actor::run(db, state, rx);
         })?;
         self.inner.threads.lock().unwrap_or_else(|e| e.into_inner()).push(thread);
@@ -232,10 +235,10 @@ impl Tenants {
 
 /// Sends `Tick` to the actor periodically, holding only a weak sender so it
 /// never keeps the actor alive.
-fn spawn_ticker(handle: &TenantHandle) {
+fn spawn_ticker(handle: &TenantHandle, every: Duration) {
     let weak = handle.tx.downgrade();
     tokio::spawn(async move {
-        let mut interval = tokio::time::interval(TICK_EVERY);
+        let mut interval = tokio::time::interval(every);
         interval.tick().await;
         loop {
             interval.tick().await;

@@ -3,7 +3,7 @@
 
 use natter_protocol::{
     AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ConversationSummary, Message, MessageBody, Role, Seq, UnixMillis, VisitorId, VisitorInfo,
+    ConversationSummary, Message, MessageBody, Priority, Role, Seq, UnixMillis, VisitorId, VisitorInfo,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -58,7 +58,8 @@ pub fn set_visitor_identity(
 // ---- conversations ----------------------------------------------------------
 
 const CONVERSATION_COLUMNS: &str = "id, status, visitor_id, name, email, page_url, referrer, user_agent,
-    assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq";
+    assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq,
+    priority, skill, offline, phone, fields";
 
 fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
     let status: String = r.get(1)?;
@@ -68,7 +69,18 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
         id: ConversationId(r.get(0)?),
         status: ConversationStatus::parse(&status).ok_or_else(|| corrupt(format!("status {status}")))?,
         visitor_id: VisitorId::parse(r.get::<_, String>(2)?).map_err(corrupt)?,
-        visitor: VisitorInfo { name: r.get(3)?, email: r.get(4)?, page_url: r.get(5)?, referrer: r.get(6)? },
+        visitor: VisitorInfo {
+            name: r.get(3)?,
+            email: r.get(4)?,
+            page_url: r.get(5)?,
+            referrer: r.get(6)?,
+            phone: r.get(19)?,
+            department: r.get(17)?,
+            fields: match r.get::<_, Option<String>>(20)? {
+                Some(json) => serde_json::from_str(&json).map_err(corrupt)?,
+                None => Default::default(),
+            },
+        },
         user_agent: r.get(7)?,
         assignee: assignee_id.map(|id| AgentRef { id: AgentId(id), name: assignee_name.unwrap_or_default() }),
         created_at: UnixMillis(r.get(10)?),
@@ -77,6 +89,10 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
         preview: r.get(13)?,
         visitor_read_seq: Seq(r.get(14)?),
         agent_read_seq: Seq(r.get(15)?),
+        priority: Priority::parse(&r.get::<_, String>(16)?).unwrap_or_default(),
+        skill: r.get(17)?,
+        offline: r.get(18)?,
+        queue_position: None,
     })
 }
 
@@ -114,40 +130,196 @@ pub fn create_conversation(
     visitor: &VisitorId,
     info: &VisitorInfo,
     user_agent: Option<&str>,
+    offline: bool,
     now: UnixMillis,
 ) -> Result<ConversationId, StoreError> {
     conn.prepare_cached(
-        "INSERT INTO conversations(visitor_id, status, name, email, page_url, referrer, user_agent, created_at)
-         VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO conversations(visitor_id, status, name, email, page_url, referrer, user_agent, created_at,
+            phone, skill, fields, offline, queued_at, last_activity_at)
+         VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?7)",
     )?
-    .execute(params![visitor.as_str(), info.name, info.email, info.page_url, info.referrer, user_agent, now.0])?;
+    .execute(params![
+        visitor.as_str(),
+        info.name,
+        info.email,
+        info.page_url,
+        info.referrer,
+        user_agent,
+        now.0,
+        info.phone,
+        info.department,
+        fields_json(info)?,
+        offline
+    ])?;
     Ok(ConversationId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?))
+}
+
+fn fields_json(info: &VisitorInfo) -> Result<Option<String>, StoreError> {
+    if info.fields.is_empty() { Ok(None) } else { serde_json::to_string(&info.fields).map(Some).map_err(corrupt) }
 }
 
 /// Fills in pre-chat details the visitor had not given before.
 pub fn update_visitor_info(conn: &Connection, id: ConversationId, info: &VisitorInfo) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE conversations SET name = coalesce(?2, name), email = coalesce(?3, email),
-         page_url = coalesce(?4, page_url), referrer = coalesce(?5, referrer) WHERE id = ?1",
+         page_url = coalesce(?4, page_url), referrer = coalesce(?5, referrer), phone = coalesce(?6, phone),
+         skill = coalesce(?7, skill), fields = coalesce(?8, fields) WHERE id = ?1",
     )?
-    .execute(params![id.0, info.name, info.email, info.page_url, info.referrer])?;
+    .execute(params![
+        id.0,
+        info.name,
+        info.email,
+        info.page_url,
+        info.referrer,
+        info.phone,
+        info.department,
+        fields_json(info)?
+    ])?;
     Ok(())
 }
 
-pub fn set_assignee(
+/// Gives the conversation to an agent (status `active`).
+pub fn assign(conn: &Connection, id: ConversationId, agent: &AgentRef, now: UnixMillis) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE conversations SET status = 'active', assignee_id = ?2, assignee_name = ?3, assigned_at = ?4,
+         last_activity_at = max(coalesce(last_activity_at, 0), ?4) WHERE id = ?1",
+    )?
+    .execute(params![id.0, agent.id.0, agent.name, now.0])?;
+    Ok(())
+}
+
+/// Puts the conversation back in the queue (status `waiting`, no agent).
+/// `queued_at` decides its place among equal priorities; keeping the original
+/// time puts a requeued visitor ahead of later arrivals.
+pub fn requeue(conn: &Connection, id: ConversationId, queued_at: Option<UnixMillis>) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE conversations SET status = 'waiting', assignee_id = NULL, assignee_name = NULL,
+         queued_at = coalesce(?2, queued_at) WHERE id = ?1",
+    )?
+    .execute(params![id.0, queued_at.map(|t| t.0)])?;
+    Ok(())
+}
+
+pub fn set_priority(conn: &Connection, id: ConversationId, priority: Priority) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE conversations SET priority = ?2 WHERE id = ?1")?
+        .execute(params![id.0, priority.as_str()])?;
+    Ok(())
+}
+
+pub fn set_skill(conn: &Connection, id: ConversationId, skill: Option<&str>) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE conversations SET skill = ?2 WHERE id = ?1")?.execute(params![id.0, skill])?;
+    Ok(())
+}
+
+/// Why a conversation closed, for analytics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    Agent,
+    Visitor,
+    Abandoned,
+    Inactive,
+}
+
+pub fn close_conversation(
     conn: &Connection,
     id: ConversationId,
-    status: ConversationStatus,
-    assignee: Option<&AgentRef>,
+    reason: CloseReason,
+    now: UnixMillis,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE conversations SET status = ?2, assignee_id = ?3, assignee_name = ?4 WHERE id = ?1")?
-        .execute(params![id.0, status.as_str(), assignee.map(|a| a.id.0), assignee.map(|a| a.name.as_str())])?;
+    let reason = match reason {
+        CloseReason::Agent => "agent",
+        CloseReason::Visitor => "visitor",
+        CloseReason::Abandoned => "abandoned",
+        CloseReason::Inactive => "inactive",
+    };
+    conn.prepare_cached(
+        "UPDATE conversations SET status = 'closed', closed_at = ?2, closed_reason = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id.0, now.0, reason])?;
     Ok(())
 }
 
-pub fn close_conversation(conn: &Connection, id: ConversationId, now: UnixMillis) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE conversations SET status = 'closed', closed_at = ?2 WHERE id = ?1")?
-        .execute(params![id.0, now.0])?;
+/// A waiting conversation as routing sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub id: ConversationId,
+    pub visitor: VisitorId,
+    pub priority: Priority,
+    pub skill: Option<String>,
+    pub queued_at: UnixMillis,
+    pub offline: bool,
+}
+
+/// Every waiting conversation (unordered; routing orders them).
+pub fn waiting(conn: &Connection) -> Result<Vec<QueueRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, visitor_id, priority, skill, coalesce(queued_at, created_at), offline
+         FROM conversations WHERE status = 'waiting'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, u64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, visitor, priority, skill, queued_at, offline) = row?;
+        out.push(QueueRow {
+            id: ConversationId(id),
+            visitor: VisitorId::parse(visitor).map_err(corrupt)?,
+            priority: Priority::parse(&priority).unwrap_or_default(),
+            skill,
+            queued_at: UnixMillis(queued_at),
+            offline,
+        });
+    }
+    Ok(out)
+}
+
+/// Active conversations idle since before `cutoff`.
+pub fn inactive_since(conn: &Connection, cutoff: UnixMillis) -> Result<Vec<ConversationId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM conversations WHERE status = 'active' AND coalesce(last_activity_at, created_at) <= ?1",
+    )?;
+    let rows = stmt.query_map([cutoff.0], |r| r.get::<_, u64>(0))?;
+    Ok(rows.map(|r| r.map(ConversationId)).collect::<Result<_, _>>()?)
+}
+
+/// Active conversation counts per agent.
+pub fn active_counts(conn: &Connection) -> Result<Vec<(AgentId, u32)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT assignee_id, count(*) FROM conversations WHERE status = 'active' AND assignee_id IS NOT NULL
+         GROUP BY assignee_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((AgentId(r.get(0)?), r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Seconds agents held each of the last `n` closed conversations (assignment to close).
+pub fn recent_handling_secs(conn: &Connection, n: u32) -> Result<Vec<u32>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT (closed_at - assigned_at) / 1000 FROM conversations
+         WHERE status = 'closed' AND assigned_at IS NOT NULL AND closed_at >= assigned_at
+         ORDER BY closed_at DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([n], |r| r.get::<_, u32>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Appends to the assignment log.
+#[allow(clippy::too_many_arguments)]
+pub fn log_assignment(
+    conn: &Connection,
+    id: ConversationId,
+    kind: &str,
+    agent: Option<AgentId>,
+    by: Option<AgentId>,
+    skill: Option<&str>,
+    note: Option<&str>,
+    now: UnixMillis,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO assignments(conversation_id, at, kind, agent_id, by_agent_id, skill, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![id.0, now.0, kind, agent.map(|a| a.0), by.map(|a| a.0), skill, note])?;
     Ok(())
 }
 
@@ -215,7 +387,8 @@ pub fn append_message(
     .execute(params![id.0, seq, now.0, author_kind, agent_id, agent_name, kind, text, sender, client_id])?;
     if kind == "text" {
         let preview: String = text.chars().take(PREVIEW_CHARS).collect();
-        conn.prepare_cached("UPDATE conversations SET preview = ?2 WHERE id = ?1")?.execute(params![id.0, preview])?;
+        conn.prepare_cached("UPDATE conversations SET preview = ?2, last_activity_at = ?3 WHERE id = ?1")?
+            .execute(params![id.0, preview, now.0])?;
     }
     Ok(Message { seq: Seq(seq), at: now, author, body })
 }
@@ -391,6 +564,30 @@ pub fn delete_sessions_of(conn: &Connection, agent: AgentId) -> Result<(), Store
     Ok(())
 }
 
+/// Routing facts about an agent: skills and own chat limit.
+pub fn agent_routing(conn: &Connection) -> Result<Vec<(AgentId, Vec<String>, Option<u32>)>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, skills, max_chats FROM agents ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((AgentId(r.get(0)?), r.get::<_, String>(1)?, r.get(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, skills, max) = row?;
+        out.push((id, serde_json::from_str(&skills).map_err(corrupt)?, max));
+    }
+    Ok(out)
+}
+
+pub fn set_agent_routing(
+    conn: &Connection,
+    id: AgentId,
+    skills: &[String],
+    max_chats: Option<u32>,
+) -> Result<(), StoreError> {
+    let skills = serde_json::to_string(skills).map_err(corrupt)?;
+    conn.prepare_cached("UPDATE agents SET skills = ?2, max_chats = ?3 WHERE id = ?1")?
+        .execute(params![id.0, skills, max_chats])?;
+    Ok(())
+}
+
 // ---- settings ---------------------------------------------------------------
 
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
@@ -401,4 +598,23 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), Stor
     conn.prepare_cached("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2")?
         .execute(params![key, value])?;
     Ok(())
+}
+
+/// The tenant's settings and their version (defaults and 0 if never saved).
+pub fn load_settings(conn: &Connection) -> Result<(natter_protocol::TenantSettings, u64), StoreError> {
+    let settings = match setting(conn, "tenant_settings")? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(format!("tenant_settings: {e}")))?,
+        None => natter_protocol::TenantSettings::default(),
+    };
+    let version = setting(conn, "settings_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    Ok((settings, version))
+}
+
+pub fn store_settings(
+    conn: &Connection,
+    settings: &natter_protocol::TenantSettings,
+    version: u64,
+) -> Result<(), StoreError> {
+    set_setting(conn, "tenant_settings", &serde_json::to_string(settings).map_err(corrupt)?)?;
+    set_setting(conn, "settings_version", &version.to_string())
 }

@@ -30,13 +30,14 @@ impl State {
     ) -> Result<(), Refusal> {
         queries::ensure_visitor(db, &visitor, batch.now)?;
         batch.effects.push(Effect::Register(conn, sink, Member::Visitor { id: visitor.clone(), user_agent }));
+        self.visitor_gone_at.remove(&visitor);
         self.welcome_visitor(db, conn, &visitor, resume, batch)
     }
 
     /// Sends `welcome` and replays the current conversation after what the
     /// client already holds.
     fn welcome_visitor(
-        &self,
+        &mut self,
         db: &Connection,
         conn: ConnId,
         visitor: &VisitorId,
@@ -62,6 +63,11 @@ impl State {
             replay(db, c.id, after, batch, |m| {
                 (Target::Conn(conn), ServerFrame::Message { conversation_id: c.id, message: for_visitor(m) })
             })?;
+            if c.status == ConversationStatus::Waiting {
+                // Send the queue position again to whoever just connected.
+                self.pushed.queue.remove(&c.id);
+                self.routing_dirty = true;
+            }
         }
         Ok(())
     }
@@ -107,6 +113,9 @@ impl State {
             VisitorFrame::Identify { user_id, hash, name, email } => {
                 self.identify(db, &me, user_id, hash, name, email, batch)
             }
+            VisitorFrame::Offline { client_id, name, email, text } => {
+                self.offline_message(db, &me, client_id, name, email, text, batch)
+            }
         }
     }
 
@@ -118,10 +127,53 @@ impl State {
                 batch.send(Target::Agents, &ServerFrame::Conversation { conversation: updated });
             }
             None => {
-                self.create_conversation(db, me, &info, batch)?;
+                self.check_open(batch)?;
+                self.create_conversation(db, me, &info, false, batch)?;
             }
         }
         Ok(())
+    }
+
+    /// Refuses to open a conversation outside business hours.
+    fn check_open(&self, batch: &Batch) -> OpResult {
+        if super::hours::is_open(&self.settings.hours, batch.now) {
+            Ok(())
+        } else {
+            Err(refuse(ErrorCode::ShopClosed, "the shop is closed now; leave a message with the offline form"))
+        }
+    }
+
+    /// The offline form: a conversation marked offline, with the message in it.
+    #[allow(clippy::too_many_arguments)]
+    fn offline_message(
+        &mut self,
+        db: &Connection,
+        me: &VisitorCtx,
+        client_id: ClientMsgId,
+        name: Option<String>,
+        email: String,
+        text: String,
+        batch: &mut Batch,
+    ) -> OpResult {
+        if let Some(latest) = queries::latest_conversation(db, &me.id)?
+            && let Some(seq) = queries::seq_of_client_id(db, latest.id, "v", &client_id)?
+        {
+            batch.send(Target::Conn(me.conn), &ack(latest.id, client_id, seq, true));
+            return Ok(());
+        }
+        let info = clean_info(VisitorInfo { name, email: Some(email), ..VisitorInfo::default() })
+            .map_err(|r| r.about(Some(&client_id), None))?;
+        if info.email.is_none() {
+            return Err(
+                refuse(ErrorCode::InvalidInput, "the offline form needs an email").about(Some(&client_id), None)
+            );
+        }
+        let text = self.check_text(text).map_err(|r| r.about(Some(&client_id), None))?;
+        let c = match open_conversation(db, &me.id)? {
+            Some(c) => c,
+            None => self.create_conversation(db, me, &info, true, batch)?,
+        };
+        self.post_text(db, &c, natter_protocol::Author::Visitor, client_id, text, me.conn, batch)
     }
 
     fn create_conversation(
@@ -129,11 +181,13 @@ impl State {
         db: &Connection,
         me: &VisitorCtx,
         info: &VisitorInfo,
+        offline: bool,
         batch: &mut Batch,
     ) -> Result<ConversationSummary, Refusal> {
-        let id = queries::create_conversation(db, &me.id, info, me.user_agent.as_deref(), batch.now)?;
+        let id = queries::create_conversation(db, &me.id, info, me.user_agent.as_deref(), offline, batch.now)?;
         let c = queries::conversation(db, id)?.ok_or(StoreError::Stopped)?;
         self.announce(&c, batch);
+        self.routing_dirty = true;
         Ok(c)
     }
 
@@ -156,7 +210,8 @@ impl State {
                     batch.send(Target::Conn(me.conn), &ack(latest.id, client_id, seq, true));
                     return Ok(());
                 }
-                self.create_conversation(db, me, &VisitorInfo::default(), batch)?
+                self.check_open(batch)?;
+                self.create_conversation(db, me, &VisitorInfo::default(), false, batch)?
             }
         };
         self.post_text(db, &c, Author::Visitor, client_id, text, me.conn, batch)
@@ -290,7 +345,9 @@ impl State {
         by: Author,
         batch: &mut Batch,
     ) -> OpResult {
-        queries::close_conversation(db, c.id, batch.now)?;
+        let reason = if by == Author::Visitor { queries::CloseReason::Visitor } else { queries::CloseReason::Agent };
+        queries::close_conversation(db, c.id, reason, batch.now)?;
+        self.routing_dirty = true;
         let closed = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
         self.post_event(db, &closed, ConversationEvent::Closed { by }, batch)?;
         let closed = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
@@ -359,7 +416,10 @@ pub(super) fn visitor_view(c: &ConversationSummary) -> VisitorConversation {
 /// A message as the visitor may see it: transfer notes are for agents only.
 pub(super) fn for_visitor(m: &Message) -> Message {
     let mut m = m.clone();
-    if let MessageBody::Event { event: ConversationEvent::Transferred { note, .. } } = &mut m.body {
+    if let MessageBody::Event {
+        event: ConversationEvent::Transferred { note, .. } | ConversationEvent::Requeued { note, .. },
+    } = &mut m.body
+    {
         *note = None;
     }
     m
@@ -374,11 +434,28 @@ fn clean_info(info: VisitorInfo) -> Result<VisitorInfo, Refusal> {
     {
         return Err(refuse(ErrorCode::InvalidInput, "email is not an email address"));
     }
+    let department = field(info.department, 32);
+    if let Some(d) = &department
+        && !super::settings_rules::is_skill(d)
+    {
+        return Err(refuse(ErrorCode::InvalidInput, "department must be a-z, 0-9 and '-'"));
+    }
+    if info.fields.len() > 12
+        || info.fields.iter().any(|(k, v)| k.is_empty() || k.len() > 32 || v.chars().count() > 500)
+    {
+        return Err(refuse(
+            ErrorCode::InvalidInput,
+            "at most 12 custom fields, keys of 1-32 bytes, values of 500 characters",
+        ));
+    }
     Ok(VisitorInfo {
         name: field(info.name, 100),
         email,
         page_url: field(info.page_url, 2048),
         referrer: field(info.referrer, 2048),
+        phone: field(info.phone, 40),
+        department,
+        fields: info.fields,
     })
 }
 

@@ -1,0 +1,252 @@
+//! Tenant settings that admins edit: the widget's look and pre-chat form,
+//! business hours, routing. Read and written through `/v1/admin/settings`;
+//! unknown fields are refused so a typo never passes silently.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::widget::WidgetPosition;
+
+/// Everything `/v1/admin/settings` reads and writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TenantSettings {
+    pub widget: WidgetSettings,
+    pub hours: BusinessHours,
+    pub routing: RoutingSettings,
+}
+
+/// How the widget looks and behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WidgetSettings {
+    /// `#rrggbb`.
+    pub primary_color: String,
+    /// `#rrggbb`, text on the primary colour.
+    pub secondary_color: String,
+    pub position: WidgetPosition,
+    /// 0–200 CSS pixels.
+    pub offset_x: u16,
+    /// 0–200 CSS pixels.
+    pub offset_y: u16,
+    /// ≤ 60 characters.
+    pub header: Option<String>,
+    /// ≤ 500 characters.
+    pub greeting: Option<String>,
+    /// `en` or `th`; `None` follows the visitor's browser.
+    pub locale: Option<String>,
+    /// 1–3600 seconds; `None` never opens by itself.
+    pub auto_open_delay_secs: Option<u32>,
+    pub show_agent_names: bool,
+    pub show_agent_avatars: bool,
+    pub typing_indicators: bool,
+    pub read_receipts: bool,
+    pub sound: bool,
+    pub prechat: PrechatForm,
+    /// Shown above the offline form; `None` means the default text.
+    pub offline_message: Option<String>,
+}
+
+impl Default for WidgetSettings {
+    fn default() -> Self {
+        Self {
+            primary_color: "#4f46e5".into(),
+            secondary_color: "#ffffff".into(),
+            position: WidgetPosition::BottomRight,
+            offset_x: 20,
+            offset_y: 20,
+            header: None,
+            greeting: None,
+            locale: None,
+            auto_open_delay_secs: None,
+            show_agent_names: true,
+            show_agent_avatars: true,
+            typing_indicators: true,
+            read_receipts: true,
+            sound: true,
+            prechat: PrechatForm::default(),
+            offline_message: None,
+        }
+    }
+}
+
+/// The form shown before a conversation starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrechatForm {
+    pub enabled: bool,
+    pub fields: Vec<PrechatField>,
+}
+
+/// One pre-chat field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrechatField {
+    /// Unique within the form, `a-z 0-9 _`, ≤ 32 characters.
+    pub key: String,
+    /// Shown to the visitor, ≤ 80 characters.
+    pub label: String,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// Choices for `department` and `select` (1–20, each ≤ 60 characters).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+/// What a pre-chat field asks for. `name`, `email`, `phone` and `department`
+/// fill the conversation's visitor details; `department` also routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Name,
+    Email,
+    Phone,
+    Department,
+    Text,
+    Select,
+}
+
+/// When the shop takes chats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BusinessHours {
+    /// `false`: always open (the default).
+    pub enabled: bool,
+    /// IANA time zone, e.g. `Asia/Bangkok`.
+    pub timezone: String,
+    /// Opening intervals per weekday (`mon` … `sun`); a day without intervals is closed.
+    pub weekly: BTreeMap<Weekday, Vec<Interval>>,
+    /// Closed all day on these local dates (`YYYY-MM-DD`).
+    pub holidays: Vec<String>,
+    /// An admin's manual override of the schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<ForceState>,
+}
+
+impl Default for BusinessHours {
+    fn default() -> Self {
+        Self { enabled: false, timezone: "UTC".into(), weekly: BTreeMap::new(), holidays: Vec::new(), force: None }
+    }
+}
+
+/// Days of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// `start` ≤ t < `end`, local `HH:MM`; `end` may be `24:00`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    pub start: String,
+    pub end: String,
+}
+
+/// Manual override of business hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForceState {
+    Open,
+    Closed,
+}
+
+/// How conversations reach agents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingSettings {
+    /// Assign new conversations to the best available agent; `false` (the
+    /// default): agents claim from the queue.
+    pub auto_assign: bool,
+    /// Concurrent chats per agent unless the agent has their own limit (1–50).
+    pub default_max_chats: u32,
+    /// A waiting visitor with no open socket for this long is marked abandoned (30–86400).
+    pub abandon_after_secs: u32,
+    /// An active conversation with no message for this long is closed (60–604800).
+    pub inactive_close_after_secs: u32,
+    /// An online agent without console activity for this long becomes away (60–86400).
+    pub away_after_secs: u32,
+    /// An agent whose last socket closed stays assigned this long (a page reload) (0–3600).
+    pub offline_grace_secs: u32,
+}
+
+impl Default for RoutingSettings {
+    fn default() -> Self {
+        Self {
+            auto_assign: false,
+            default_max_chats: 5,
+            abandon_after_secs: 300,
+            inactive_close_after_secs: 3600,
+            away_after_secs: 900,
+            offline_grace_secs: 60,
+        }
+    }
+}
+
+/// An agent as admins manage them (`/v1/admin/agents`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentAdminView {
+    #[serde(flatten)]
+    pub agent: crate::AgentInfo,
+    pub skills: Vec<String>,
+    /// `None`: the tenant's default.
+    pub max_chats: Option<u32>,
+}
+
+/// `PUT /v1/admin/agents/{id}`: what to change (absent fields stay).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AgentUpdate {
+    #[serde(default)]
+    pub skills: Option<Vec<String>>,
+    /// `Some(None)` (JSON `null`) returns to the tenant default.
+    #[serde(default, with = "double_option")]
+    pub max_chats: Option<Option<u32>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<u32>>, s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+        Option::<u32>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_refuse_unknown_fields_and_fill_defaults() {
+        let s: TenantSettings = serde_json::from_str(r##"{"widget":{"primary_color":"#000000"}}"##).unwrap();
+        assert_eq!(s.widget.primary_color, "#000000");
+        assert_eq!(s.routing, RoutingSettings::default());
+        assert!(serde_json::from_str::<TenantSettings>(r##"{"widget":{"colour":"#000000"}}"##).is_err());
+        let h: BusinessHours = serde_json::from_str(
+            r#"{"enabled":true,"timezone":"Asia/Bangkok","weekly":{"mon":[{"start":"09:00","end":"17:00"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(h.weekly[&Weekday::Mon][0].end, "17:00");
+    }
+
+    #[test]
+    fn agent_update_tells_null_from_absent() {
+        let u: AgentUpdate = serde_json::from_str(r#"{"max_chats":null}"#).unwrap();
+        assert_eq!(u.max_chats, Some(None));
+        let u: AgentUpdate = serde_json::from_str(r#"{}"#).unwrap();
+        assert_eq!(u.max_chats, None);
+    }
+}

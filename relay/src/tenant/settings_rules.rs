@@ -1,0 +1,149 @@
+//! Validation of tenant settings. Every rule names the offending field so the
+//! admin API can answer `422` with it; nothing is stored unless all pass.
+
+use std::collections::HashSet;
+
+use natter_protocol::{FieldKind, RoutingSettings, TenantSettings, WidgetSettings};
+
+/// `Err((field, reason))` for the first rule broken.
+pub type Checked = Result<(), (String, String)>;
+
+fn fail(field: &str, reason: impl Into<String>) -> Checked {
+    Err((field.to_owned(), reason.into()))
+}
+
+pub fn validate(s: &TenantSettings) -> Checked {
+    validate_widget(&s.widget)?;
+    super::hours::validate(&s.hours)?;
+    validate_routing(&s.routing)
+}
+
+fn colour(field: &str, v: &str) -> Checked {
+    let ok = v.len() == 7 && v.starts_with('#') && v[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if ok { Ok(()) } else { fail(field, "must be a colour #rrggbb") }
+}
+
+fn text(field: &str, v: Option<&str>, max_chars: usize) -> Checked {
+    match v {
+        Some(t) if t.trim().is_empty() => fail(field, "must not be blank (omit it for the default)"),
+        Some(t) if t.chars().count() > max_chars => fail(field, format!("at most {max_chars} characters")),
+        _ => Ok(()),
+    }
+}
+
+fn validate_widget(w: &WidgetSettings) -> Checked {
+    colour("widget.primary_color", &w.primary_color)?;
+    colour("widget.secondary_color", &w.secondary_color)?;
+    if w.offset_x > 200 {
+        return fail("widget.offset_x", "must be 0 to 200");
+    }
+    if w.offset_y > 200 {
+        return fail("widget.offset_y", "must be 0 to 200");
+    }
+    text("widget.header", w.header.as_deref(), 60)?;
+    text("widget.greeting", w.greeting.as_deref(), 500)?;
+    text("widget.offline_message", w.offline_message.as_deref(), 500)?;
+    if let Some(l) = &w.locale
+        && l != "en"
+        && l != "th"
+    {
+        return fail("widget.locale", "must be en or th");
+    }
+    if let Some(d) = w.auto_open_delay_secs
+        && !(1..=3600).contains(&d)
+    {
+        return fail("widget.auto_open_delay_secs", "must be 1 to 3600");
+    }
+    let mut keys = HashSet::new();
+    if w.prechat.fields.len() > 12 {
+        return fail("widget.prechat.fields", "at most 12 fields");
+    }
+    for (i, f) in w.prechat.fields.iter().enumerate() {
+        let at = |name: &str| format!("widget.prechat.fields[{i}].{name}");
+        let key_ok = !f.key.is_empty()
+            && f.key.len() <= 32
+            && f.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            return fail(&at("key"), "1 to 32 characters of a-z, 0-9, _");
+        }
+        if !keys.insert(f.key.as_str()) {
+            return fail(&at("key"), "duplicate key");
+        }
+        text(&at("label"), Some(&f.label), 80)?;
+        let needs_options = matches!(f.kind, FieldKind::Department | FieldKind::Select);
+        match (needs_options, f.options.len()) {
+            (true, 1..=20) => {}
+            (true, _) => return fail(&at("options"), "1 to 20 options"),
+            (false, 0) => {}
+            (false, _) => return fail(&at("options"), "only department and select fields have options"),
+        }
+        for (j, o) in f.options.iter().enumerate() {
+            text(&format!("widget.prechat.fields[{i}].options[{j}]"), Some(o), 60)?;
+            if f.kind == FieldKind::Department && !is_skill(o) {
+                return fail(
+                    &format!("widget.prechat.fields[{i}].options[{j}]"),
+                    "departments are skills: a-z, 0-9, -, at most 32",
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_routing(r: &RoutingSettings) -> Checked {
+    let range = |field: &str, v: u32, lo: u32, hi: u32| {
+        if (lo..=hi).contains(&v) { Ok(()) } else { fail(field, format!("must be {lo} to {hi}")) }
+    };
+    range("routing.default_max_chats", r.default_max_chats, 1, 50)?;
+    range("routing.abandon_after_secs", r.abandon_after_secs, 30, 86_400)?;
+    range("routing.inactive_close_after_secs", r.inactive_close_after_secs, 60, 604_800)?;
+    range("routing.away_after_secs", r.away_after_secs, 60, 86_400)?;
+    range("routing.offline_grace_secs", r.offline_grace_secs, 0, 3600)
+}
+
+/// Skills (and departments) are short slugs.
+pub fn is_skill(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use natter_protocol::PrechatField;
+
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(validate(&TenantSettings::default()), Ok(()));
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let cases: Vec<(Box<dyn Fn(&mut TenantSettings)>, &str)> = vec![
+            (Box::new(|s| s.widget.primary_color = "red".into()), "widget.primary_color"),
+            (Box::new(|s| s.widget.offset_y = 500), "widget.offset_y"),
+            (Box::new(|s| s.widget.locale = Some("fr".into())), "widget.locale"),
+            (Box::new(|s| s.widget.header = Some("x".repeat(61))), "widget.header"),
+            (Box::new(|s| s.widget.auto_open_delay_secs = Some(0)), "widget.auto_open_delay_secs"),
+            (Box::new(|s| s.routing.default_max_chats = 0), "routing.default_max_chats"),
+            (Box::new(|s| s.routing.offline_grace_secs = 99_999), "routing.offline_grace_secs"),
+            (
+                Box::new(|s| {
+                    s.widget.prechat.fields = vec![PrechatField {
+                        key: "dept".into(),
+                        label: "Department".into(),
+                        kind: FieldKind::Department,
+                        required: true,
+                        options: vec![],
+                    }]
+                }),
+                "widget.prechat.fields[0].options",
+            ),
+        ];
+        for (break_it, field) in cases {
+            let mut s = TenantSettings::default();
+            break_it(&mut s);
+            assert_eq!(validate(&s).unwrap_err().0, field);
+        }
+    }
+}
