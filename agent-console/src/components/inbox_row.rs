@@ -61,7 +61,7 @@ pub fn InboxRow(p: &Props) -> Html {
     let onclick = Callback::from(move |_: MouseEvent| runtime::dispatch(Action::Open(id)));
     html! {
         <button type="button" class="row" aria-current={ p.current.then_some("true") } {onclick}
-            data-conversation={id.to_string()}>
+            data-conversation={id.to_string()} data-held={c.held_seq().to_string()}>
             <span class="top">
                 <span class="name">{ name }</span>
                 if unread > 0 {

@@ -21,6 +21,10 @@ pub struct ConvState {
     pub messages: Vec<Message>,
     /// A `sync` for this conversation is in flight on the current socket.
     pub syncing: bool,
+    /// When the current sync was sent, or last made progress (a `history` frame).
+    pub sync_started_at: Option<UnixMillis>,
+    /// A sync is wanted but waits for the pacing budget (see `Store::sync_tokens`).
+    pub sync_wanted: bool,
     /// When a summary first announced messages we do not hold (see [`GAP_GRACE_MS`]).
     pub gap_seen_at: Option<UnixMillis>,
     /// The visitor is typing until this time.
@@ -39,6 +43,8 @@ impl ConvState {
             summary,
             messages: Vec::new(),
             syncing: false,
+            sync_started_at: None,
+            sync_wanted: false,
             gap_seen_at: None,
             visitor_typing_until: None,
             seen_seq: Seq(0),

@@ -40,6 +40,14 @@ pub const NOTICE_TTL_MS: i64 = 15_000;
 pub const TYPING_RESEND_MS: i64 = 4_000;
 /// `typing off` goes out after this long without input.
 pub const TYPING_IDLE_MS: i64 = 3_000;
+/// Syncs are paced so a welcome with many conversations stays under the relay's
+/// per-socket frame rate (10/s, bursts of 40 by default): this many at once…
+pub const SYNC_BURST: u32 = 20;
+/// …then this many more per second.
+pub const SYNC_PER_TICK: u32 = 4;
+/// A sync with no answer for this long is asked again (the relay's rate limiter
+/// drops frames without saying which).
+pub const SYNC_TIMEOUT_MS: i64 = 10_000;
 
 /// A signed-in agent session, kept in localStorage across reloads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +339,8 @@ pub struct Store {
     pub dialog: Option<Dialog>,
     pub announce: Option<(u64, Announce)>,
     pub metrics: Metrics,
+    /// How many syncs may be sent now (refilled by the tick, reset on welcome).
+    pub sync_tokens: u32,
 }
 
 impl Store {
@@ -640,16 +650,16 @@ impl Store {
             }
         }
         if self.conn == Conn::Online {
-            let due: Vec<ConversationId> = self
-                .convs
-                .values()
-                .filter(|c| !c.syncing && c.has_gap())
-                .filter(|c| c.gap_seen_at.is_some_and(|t| now.0 - t.0 >= GAP_GRACE_MS))
-                .map(|c| c.id())
-                .collect();
-            for id in due {
-                self.request_sync(id, fx);
+            self.sync_tokens = (self.sync_tokens + SYNC_PER_TICK).min(SYNC_BURST);
+            for c in self.convs.values_mut() {
+                if c.syncing && c.sync_started_at.is_none_or(|t| now.0 - t.0 >= SYNC_TIMEOUT_MS) {
+                    let c = Rc::make_mut(c);
+                    c.syncing = false;
+                    c.sync_wanted = true;
+                }
             }
+            self.pump_syncs(fx);
+            self.flush_outbox(fx);
         }
         self.notices.retain(|n| now.0 - n.at.0 < NOTICE_TTL_MS);
     }
@@ -678,16 +688,61 @@ impl Store {
         fx.push(Effect::Connect { delay_ms: delay });
     }
 
+    /// Asks for the history of `id` after what is held, now if the pacing budget
+    /// allows, else as soon as it does.
     fn request_sync(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
         if self.conn != Conn::Online {
             return;
         }
-        if let Some(c) = self.conv_mut(id)
-            && !c.syncing
-        {
-            c.syncing = true;
-            c.gap_seen_at = None;
-            fx.push(Effect::Send(AgentFrame::Sync { conversation_id: id, after_seq: c.held_seq() }));
+        let (now, has_token) = (self.now, self.sync_tokens > 0);
+        let Some(c) = self.conv_mut(id) else { return };
+        if c.syncing {
+            return;
+        }
+        if !has_token {
+            c.sync_wanted = true;
+            return;
+        }
+        c.syncing = true;
+        c.sync_wanted = false;
+        c.gap_seen_at = None;
+        c.sync_started_at = Some(now);
+        fx.push(Effect::Send(AgentFrame::Sync { conversation_id: id, after_seq: c.held_seq() }));
+        self.sync_tokens -= 1;
+    }
+
+    /// Sends the syncs that are due, most useful first (the conversation on screen,
+    /// the other open ones, the agent's own, the queue oldest first, the rest),
+    /// within the pacing budget.
+    fn pump_syncs(&mut self, fx: &mut Vec<Effect>) {
+        if self.conn != Conn::Online || self.sync_tokens == 0 {
+            return;
+        }
+        let now = self.now;
+        let me = self.my_id();
+        let rank = |c: &ConvState| {
+            if self.focused == Some(c.id()) {
+                0
+            } else if self.open.contains(&c.id()) {
+                1
+            } else if c.assigned_to(me) {
+                2
+            } else if c.summary.status == ConversationStatus::Waiting {
+                3
+            } else {
+                4
+            }
+        };
+        let mut due: Vec<(u8, UnixMillis, ConversationId)> = self
+            .convs
+            .values()
+            .filter(|c| !c.syncing && c.has_gap())
+            .filter(|c| c.sync_wanted || c.gap_seen_at.is_some_and(|t| now.0 - t.0 >= GAP_GRACE_MS))
+            .map(|c| (rank(c), c.summary.created_at, c.id()))
+            .collect();
+        due.sort();
+        for (_, _, id) in due.into_iter().take(self.sync_tokens as usize) {
+            self.request_sync(id, fx);
         }
     }
 
@@ -695,7 +750,7 @@ impl Store {
         if self.conn != Conn::Online {
             return;
         }
-        for p in self.outbox.flush() {
+        for p in self.outbox.flush(self.now) {
             fx.push(Effect::Send(AgentFrame::Send {
                 conversation_id: p.conversation_id,
                 client_id: p.client_id,
@@ -849,7 +904,8 @@ impl Store {
             self.notice(Some(id), NoticeKind::TooLong);
             return;
         }
-        let pending = Pending { client_id, conversation_id: id, text, at: now, state: PendingState::Queued };
+        let pending =
+            Pending { client_id, conversation_id: id, text, at: now, state: PendingState::Queued, sent_at: None };
         if !self.outbox.push(pending) {
             return; // the same message twice: it is already on its way
         }
@@ -872,14 +928,16 @@ impl Store {
                 for m in messages {
                     self.message(conversation_id, m, false, fx);
                 }
-                if !more {
-                    let now = self.now;
-                    if let Some(c) = self.conv_mut(conversation_id) {
+                let now = self.now;
+                if let Some(c) = self.conv_mut(conversation_id) {
+                    c.sync_started_at = Some(now);
+                    if !more {
                         c.syncing = false;
                         c.gap_seen_at = c.has_gap().then_some(now);
                     }
                 }
                 self.mark_seen(conversation_id, fx);
+                self.pump_syncs(fx);
             }
             ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
                 if let Some(p) = self.outbox.take(&client_id) {
@@ -965,9 +1023,15 @@ impl Store {
                 }
             }
         }
+        // Resume: everything beyond what is held, paced (a fresh socket has a fresh
+        // budget at the relay too).
+        self.sync_tokens = SYNC_BURST;
         for (id, _) in self.needs_sync() {
-            self.request_sync(id, fx);
+            if let Some(c) = self.conv_mut(id) {
+                c.sync_wanted = true;
+            }
         }
+        self.pump_syncs(fx);
         self.flush_outbox(fx);
         if self.metrics.inbox_ready_at.is_none() {
             self.metrics.inbox_ready_at = Some(self.now);
@@ -1128,6 +1192,7 @@ impl Store {
             if c.syncing {
                 // A refused sync is not retried until the next welcome.
                 c.syncing = false;
+                c.sync_wanted = false;
                 c.gap_seen_at = None;
                 c.summary.last_seq = c.held_seq();
             }
@@ -1145,6 +1210,9 @@ impl Store {
             ErrorCode::ConversationClosed => self.notice(conversation_id, NoticeKind::ConversationClosed),
             // Connection-level trouble: the socket closes and the banner says so.
             ErrorCode::ShuttingDown | ErrorCode::SlowConsumer | ErrorCode::TooManyConnections if fatal => {}
+            // Our own pace: dropped syncs and messages are asked/sent again by the
+            // tick (same client_id), so there is nothing for the agent to do.
+            ErrorCode::RateLimited if !fatal => {}
             _ => self.notice(conversation_id, NoticeKind::Refused { code, detail: message }),
         }
     }

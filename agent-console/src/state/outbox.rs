@@ -25,7 +25,15 @@ pub struct Pending {
     pub text: String,
     pub at: UnixMillis,
     pub state: PendingState,
+    /// When it was last written to a socket (for the resend after [`ACK_TIMEOUT_MS`]).
+    #[serde(default)]
+    pub sent_at: Option<UnixMillis>,
 }
+
+/// A message written to the socket but not acknowledged after this long is written
+/// again, with the same `client_id` (the relay stores it once): covers a frame the
+/// relay dropped without a per-message error (its rate limiter does that).
+pub const ACK_TIMEOUT_MS: i64 = 10_000;
 
 /// Unacknowledged messages, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,13 +61,16 @@ impl Outbox {
         self.items.iter_mut().find(|p| &p.client_id == client_id)
     }
 
-    /// Marks every queued message as sent and returns them, for (re)sending on a
-    /// fresh socket. Failed ones stay failed until the agent retries.
-    pub fn flush(&mut self) -> Vec<Pending> {
+    /// Marks every queued message (and every sent one unacknowledged for
+    /// [`ACK_TIMEOUT_MS`]) as sent at `now` and returns them, for writing to the
+    /// socket. Failed ones stay failed until the agent retries.
+    pub fn flush(&mut self, now: UnixMillis) -> Vec<Pending> {
         let mut out = Vec::new();
         for p in &mut self.items {
-            if p.state == PendingState::Queued {
+            let overdue = p.state == PendingState::Sent && p.sent_at.is_none_or(|t| now.0 - t.0 >= ACK_TIMEOUT_MS);
+            if p.state == PendingState::Queued || overdue {
                 p.state = PendingState::Sent;
+                p.sent_at = Some(now);
                 out.push(p.clone());
             }
         }

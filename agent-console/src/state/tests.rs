@@ -863,3 +863,64 @@ fn system_events_are_kept_in_order() {
     // Not open on screen: the visitor's line is unread, the system line never is.
     assert_eq!(c(&s, 1).unread(), 1);
 }
+
+#[test]
+fn syncs_are_paced_under_the_relay_rate_limit_and_retried_when_dropped() {
+    let mut s = signed_in();
+    let many: Vec<_> = (1..=50).map(|i| summary(i, ConversationStatus::Waiting, None, 2)).collect();
+    let fx = welcome(&mut s, 0, many);
+    let first = syncs(&fx);
+    assert_eq!(first.len(), SYNC_BURST as usize);
+    // Oldest of the queue first.
+    assert_eq!(first[0], (1, 0));
+    // Each answered sync lets the next one go within the budget left (none here).
+    assert!(syncs(&history(&mut s, 10, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")])).is_empty());
+    // The tick refills the budget a little at a time.
+    let fx = s.apply(Action::Tick { now: at(1_000) });
+    assert_eq!(syncs(&fx).len(), SYNC_PER_TICK as usize);
+    // A sync the relay dropped (rate limit: no error names it) is asked again.
+    let fx = frame(
+        &mut s,
+        1_100,
+        ServerFrame::Error {
+            code: ErrorCode::RateLimited,
+            message: "slow down".into(),
+            client_id: None,
+            conversation_id: None,
+            fatal: false,
+        },
+    );
+    assert!(fx.is_empty() && s.notices.is_empty(), "nothing for the agent to do");
+    let mut asked = 0;
+    for t in 2..=40 {
+        let fx = s.apply(Action::Tick { now: at(t * 1_000) });
+        asked += syncs(&fx).len();
+        // A token bucket like the relay's: a burst, then a steady rate.
+        let budget = SYNC_BURST as usize + SYNC_PER_TICK as usize * (t as usize - 1);
+        assert!(asked <= budget, "{asked} syncs by second {t}, budget {budget}");
+    }
+    // 29 were still waiting after the first second, and the first 20 timed out unanswered.
+    assert!(asked >= 29 + 19, "everything is asked for eventually: {asked}");
+}
+
+#[test]
+fn an_unacknowledged_message_is_written_again_with_the_same_id() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "hi".into(), now: at(0) });
+    s.apply(Action::Send { id: ConversationId(1), client_id: cid("m9"), now: at(0) });
+    let sends = |fx: &[Effect]| sent_frames(fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).count();
+    assert_eq!(sends(&s.apply(Action::Tick { now: at(5_000) })), 0);
+    let fx = s.apply(Action::Tick { now: at(10_000) });
+    assert_eq!(
+        sent_frames(&fx),
+        vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m9"), text: "hi".into() }]
+    );
+    frame(
+        &mut s,
+        10_100,
+        ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m9"), seq: Seq(1), duplicate: true },
+    );
+    assert!(s.outbox.is_empty());
+    assert_eq!(sends(&s.apply(Action::Tick { now: at(30_000) })), 0);
+}
