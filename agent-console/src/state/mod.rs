@@ -42,9 +42,9 @@ pub const TYPING_RESEND_MS: i64 = 4_000;
 pub const TYPING_IDLE_MS: i64 = 3_000;
 /// Syncs are paced so a welcome with many conversations stays under the relay's
 /// per-socket frame rate (10/s, bursts of 40 by default): this many at once…
-pub const SYNC_BURST: u32 = 20;
+pub const SYNC_BURST: u32 = 30;
 /// …then this many more per second.
-pub const SYNC_PER_TICK: u32 = 4;
+pub const SYNC_PER_TICK: u32 = 6;
 /// A sync with no answer for this long is asked again (the relay's rate limiter
 /// drops frames without saying which).
 pub const SYNC_TIMEOUT_MS: i64 = 10_000;
