@@ -103,6 +103,9 @@ pub enum AgentFrame {
 /// Frames the relay sends, to visitors and agents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+// Frames are built, serialized and dropped at once; boxing the summary would
+// only complicate every constructor.
+#[allow(clippy::large_enum_variant)]
 pub enum ServerFrame {
     /// Answer to a visitor's `hello`. `token` is the (renewed) visitor token to
     /// keep; `conversation` is the open conversation, if any. Replayed messages

@@ -169,11 +169,11 @@ pub struct RoutingSettings {
     pub auto_assign: bool,
     /// Concurrent chats per agent unless the agent has their own limit (1–50).
     pub default_max_chats: u32,
-    /// A waiting visitor with no open socket for this long is marked abandoned (30–86400).
+    /// A waiting visitor with no open socket for this long is marked abandoned (1–86400).
     pub abandon_after_secs: u32,
-    /// An active conversation with no message for this long is closed (60–604800).
+    /// An active conversation with no message for this long is closed (1–604800).
     pub inactive_close_after_secs: u32,
-    /// An online agent without console activity for this long becomes away (60–86400).
+    /// An online agent without console activity for this long becomes away (1–86400).
     pub away_after_secs: u32,
     /// An agent whose last socket closed stays assigned this long (a page reload) (0–3600).
     pub offline_grace_secs: u32,

@@ -92,7 +92,7 @@ pub async fn run(
         idle_timeout_secs: config.sessions.idle_timeout.as_secs(),
         decoy_hash: Arc::new(decoy_hash(config.password_iterations).await),
     };
-    let widget = http::WidgetState { registry: storage.tenants.registry().clone(), own_origins: own_origins.clone() };
+    let widget = http::WidgetState { tenants: storage.tenants.clone(), own_origins: own_origins.clone() };
     let app = http::routes(auth, widget, storage.tenants.registry().clone()).merge(ws::routes(sockets));
 
     tracing::info!(addr = %local, "natter relay serving");

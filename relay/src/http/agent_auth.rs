@@ -85,7 +85,10 @@ pub async fn me(State(state): State<AuthState>, headers: HeaderMap) -> Result<Js
 }
 
 /// The tenant and token hash of the request's bearer token.
-async fn session_of(tenants: &Tenants, headers: &HeaderMap) -> Result<(TenantHandle, session::TokenHash), ApiError> {
+pub(super) async fn session_of(
+    tenants: &Tenants,
+    headers: &HeaderMap,
+) -> Result<(TenantHandle, session::TokenHash), ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -1,6 +1,7 @@
 //! The HTTP API: sign-in, health, public widget config, and the JSON 404 for
 //! unknown `/v1` paths. Each group of handlers gets only the state it needs.
 
+mod admin;
 mod agent_auth;
 mod error;
 mod health;
@@ -21,6 +22,9 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/login", post(agent_auth::login))
         .route("/v1/agent/logout", post(agent_auth::logout))
         .route("/v1/agent/me", get(agent_auth::me))
+        .route("/v1/admin/settings", get(admin::get_settings).put(admin::put_settings))
+        .route("/v1/admin/agents", get(admin::list_agents))
+        .route("/v1/admin/agents/{id}", axum::routing::put(admin::update_agent))
         .with_state(auth);
     let widget_routes =
         Router::new().route("/v1/widget/{tenant}/config", get(widget_config::config)).with_state(widget);

@@ -1,20 +1,22 @@
 //! `GET /v1/widget/{tenant}/config`: the public widget configuration the loader
-//! and the widget read. Answers only pages the tenant allows (CORS for them).
+//! and the widget read. Answers only pages the tenant allows (CORS for them);
+//! revalidates with `ETag` / `If-None-Match`, so settings changes show up
+//! without a restart and unchanged ones cost a 304.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use natter_protocol::{PublicWidgetConfig, TenantId};
 
 use super::ApiError;
 use crate::origin::origin_allowed;
-use crate::registry::Registry;
+use crate::tenant::{AdminOp, Tenants};
 
 /// State of the public widget endpoints.
 #[derive(Debug, Clone)]
 pub struct WidgetState {
-    pub registry: Registry,
+    pub tenants: Tenants,
     pub own_origins: std::sync::Arc<Vec<String>>,
 }
 
@@ -24,7 +26,7 @@ pub async fn config(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = TenantId::parse(tenant).map_err(|_| ApiError::unknown_tenant())?;
-    let record = state.registry.tenant(&id).await?.ok_or_else(ApiError::unknown_tenant)?;
+    let record = state.tenants.registry().tenant(&id).await?.ok_or_else(ApiError::unknown_tenant)?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if let Some(origin) = origin
         && !origin_allowed(&state.own_origins, origin)
@@ -32,12 +34,46 @@ pub async fn config(
     {
         return Err(ApiError::origin_not_allowed());
     }
-    let config = PublicWidgetConfig::defaults(record.id, record.display_name);
-    let mut response = Json(config).into_response();
+    let handle = state.tenants.get(&id).await?.ok_or_else(ApiError::unknown_tenant)?;
+    let (settings, version, online) = handle.admin(|reply| AdminOp::PublicSettings { reply }).await?;
+    let etag = format!("\"v{version}-{}\"", if online { "open" } else { "closed" });
+    let fresh = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let w = settings.widget;
+        let config = PublicWidgetConfig {
+            tenant: record.id,
+            name: record.display_name,
+            primary_color: w.primary_color,
+            secondary_color: w.secondary_color,
+            position: w.position,
+            offset_x: w.offset_x,
+            offset_y: w.offset_y,
+            header: w.header,
+            greeting: w.greeting,
+            locale: w.locale,
+            auto_open_delay_secs: w.auto_open_delay_secs,
+            show_agent_names: w.show_agent_names,
+            typing_indicators: w.typing_indicators,
+            read_receipts: w.read_receipts,
+            sound: w.sound,
+            online,
+            show_agent_avatars: w.show_agent_avatars,
+            prechat: w.prechat,
+            offline_message: w.offline_message,
+            version: format!("v{version}"),
+        };
+        Json(config).into_response()
+    };
     let h = response.headers_mut();
     if let Some(origin) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("ETag"));
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)

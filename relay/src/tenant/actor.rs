@@ -214,12 +214,10 @@ impl State {
                 }
                 self.agent_disconnected(id, now);
             }
-            Some(super::hub::Member::Visitor { id, .. }) => {
-                if !self.hub.visitor_online(&id) {
-                    self.visitor_left(id, now);
-                }
+            Some(super::hub::Member::Visitor { id, .. }) if !self.hub.visitor_online(&id) => {
+                self.visitor_left(id, now);
             }
-            None => {}
+            _ => {}
         }
     }
 }

@@ -1,12 +1,14 @@
 //! Requests from HTTP handlers and the command line: sign-in lookups, sessions,
 //! agent accounts, the identity secret.
 
-use natter_protocol::{AgentId, Role};
+use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, Role};
 use rusqlite::Connection;
 
 use super::actor::{Batch, OpResult, State, reply_after_commit};
 use super::command::{AdminOp, Removal};
 use super::queries::{self, SessionRow};
+use super::{hours, settings_rules};
+use crate::store::StoreError;
 
 impl State {
     pub(super) fn admin(&mut self, db: &Connection, op: AdminOp, batch: &mut Batch) -> OpResult {
@@ -67,7 +69,77 @@ impl State {
                 let result = self.identity_secret(db);
                 reply_after_commit(batch, reply, result)
             }
+            AdminOp::GetSettings { reply } => {
+                reply_after_commit(batch, reply, Ok((self.settings.clone(), self.settings_version)))
+            }
+            AdminOp::PutSettings { settings, reply } => {
+                if let Err(problem) = settings_rules::validate(&settings) {
+                    return reply_after_commit(batch, reply, Ok(Err(problem)));
+                }
+                let version = self.settings_version + 1;
+                queries::store_settings(db, &settings, version)?;
+                self.settings = *settings;
+                self.settings_version = version;
+                // Limits, auto-assign or hours may have changed: route again.
+                self.routing_dirty = true;
+                self.pushed.queue.clear();
+                reply_after_commit(batch, reply, Ok(Ok(version)))
+            }
+            AdminOp::PublicSettings { reply } => {
+                let open = hours::is_open(&self.settings.hours, now);
+                reply_after_commit(batch, reply, Ok((self.settings.clone(), self.settings_version, open)))
+            }
+            AdminOp::AgentsAdmin { reply } => {
+                let result = self.agents_admin(db);
+                reply_after_commit(batch, reply, result)
+            }
+            AdminOp::UpdateAgent { id, update, reply } => {
+                let result = self.update_agent(db, id, update);
+                reply_after_commit(batch, reply, result)
+            }
         }
+    }
+
+    fn agents_admin(&self, db: &Connection) -> Result<Vec<AgentAdminView>, StoreError> {
+        let routing = queries::agent_routing(db)?;
+        Ok(queries::agents(db)?
+            .into_iter()
+            .map(|agent| {
+                let (skills, max_chats) = routing
+                    .iter()
+                    .find(|r| r.id == agent.id)
+                    .map(|r| (r.skills.clone(), r.max_chats))
+                    .unwrap_or_default();
+                AgentAdminView { agent, skills, max_chats }
+            })
+            .collect())
+    }
+
+    fn update_agent(
+        &mut self,
+        db: &Connection,
+        id: AgentId,
+        update: AgentUpdate,
+    ) -> Result<Result<Option<AgentAdminView>, (String, String)>, StoreError> {
+        let Some(current) = self.agents_admin(db)?.into_iter().find(|a| a.agent.id == id) else {
+            return Ok(Ok(None));
+        };
+        let skills = update.skills.unwrap_or(current.skills);
+        if skills.len() > 20 {
+            return Ok(Err(("skills".into(), "at most 20 skills".into())));
+        }
+        if let Some(bad) = skills.iter().position(|s| !settings_rules::is_skill(s)) {
+            return Ok(Err((format!("skills[{bad}]"), "a skill is a-z, 0-9 and '-', at most 32".into())));
+        }
+        let max_chats = update.max_chats.unwrap_or(current.max_chats);
+        if let Some(m) = max_chats
+            && !(1..=50).contains(&m)
+        {
+            return Ok(Err(("max_chats".into(), "must be 1 to 50".into())));
+        }
+        queries::set_agent_routing(db, id, &skills, max_chats)?;
+        self.routing_dirty = true;
+        Ok(Ok(self.agents_admin(db)?.into_iter().find(|a| a.agent.id == id)))
     }
 
     fn end_agent_sessions(&mut self, db: &Connection, agent: AgentId, batch: &mut Batch) -> OpResult {

@@ -1,7 +1,8 @@
 //! What async code can ask of a tenant actor.
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, ConversationId, ErrorCode, Role, Seq, UnixMillis, VisitorFrame, VisitorId,
+    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, Role, Seq, TenantSettings,
+    UnixMillis, VisitorFrame, VisitorId,
 };
 use tokio::sync::oneshot;
 
@@ -88,6 +89,30 @@ pub enum AdminOp {
     /// The tenant's identity-verification secret (created on first use), hex.
     IdentitySecret {
         reply: Reply<String>,
+    },
+    /// The settings and their version.
+    GetSettings {
+        reply: Reply<(TenantSettings, u64)>,
+    },
+    /// Validates and stores new settings; answers the new version, or the
+    /// offending field and why (nothing is stored then).
+    PutSettings {
+        settings: Box<TenantSettings>,
+        reply: Reply<Result<u64, (String, String)>>,
+    },
+    /// Settings, version, and whether the shop is open now (for the public config).
+    PublicSettings {
+        reply: Reply<(TenantSettings, u64, bool)>,
+    },
+    /// Every agent with skills and chat limit.
+    AgentsAdmin {
+        reply: Reply<Vec<AgentAdminView>>,
+    },
+    /// Changes an agent's skills or limit; `Ok(None)`: no such agent.
+    UpdateAgent {
+        id: AgentId,
+        update: AgentUpdate,
+        reply: Reply<Result<Option<AgentAdminView>, (String, String)>>,
     },
 }
 

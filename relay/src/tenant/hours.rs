@@ -21,7 +21,7 @@ pub fn is_open(hours: &BusinessHours, now: UnixMillis) -> bool {
     };
     let local = ts.to_zoned(tz);
     let date = local.date().to_string();
-    if hours.holidays.iter().any(|h| *h == date) {
+    if hours.holidays.contains(&date) {
         return false;
     }
     let day = weekday(local.weekday());

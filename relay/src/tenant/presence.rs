@@ -129,9 +129,9 @@ impl State {
         let default_max = self.settings.routing.default_max_chats;
         Ok(queries::agent_routing(db)?
             .into_iter()
-            .map(|(id, skills, max)| {
+            .map(|queries::AgentRouting { id, skills, max_chats }| {
                 let active = counts.get(&id).copied().unwrap_or(0);
-                let max_chats = max.unwrap_or(default_max);
+                let max_chats = max_chats.unwrap_or(default_max);
                 AgentPresence {
                     id,
                     status: self.effective_status(id, active, max_chats, now),

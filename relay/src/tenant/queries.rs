@@ -564,14 +564,23 @@ pub fn delete_sessions_of(conn: &Connection, agent: AgentId) -> Result<(), Store
     Ok(())
 }
 
-/// Routing facts about an agent: skills and own chat limit.
-pub fn agent_routing(conn: &Connection) -> Result<Vec<(AgentId, Vec<String>, Option<u32>)>, StoreError> {
+/// Routing facts about an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentRouting {
+    pub id: AgentId,
+    pub skills: Vec<String>,
+    /// `None`: the tenant's default.
+    pub max_chats: Option<u32>,
+}
+
+/// Every agent's skills and own chat limit.
+pub fn agent_routing(conn: &Connection) -> Result<Vec<AgentRouting>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT id, skills, max_chats FROM agents ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((AgentId(r.get(0)?), r.get::<_, String>(1)?, r.get(2)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (id, skills, max) = row?;
-        out.push((id, serde_json::from_str(&skills).map_err(corrupt)?, max));
+        out.push(AgentRouting { id, skills: serde_json::from_str(&skills).map_err(corrupt)?, max_chats: max });
     }
     Ok(out)
 }

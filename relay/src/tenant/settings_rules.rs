@@ -95,9 +95,9 @@ fn validate_routing(r: &RoutingSettings) -> Checked {
         if (lo..=hi).contains(&v) { Ok(()) } else { fail(field, format!("must be {lo} to {hi}")) }
     };
     range("routing.default_max_chats", r.default_max_chats, 1, 50)?;
-    range("routing.abandon_after_secs", r.abandon_after_secs, 30, 86_400)?;
-    range("routing.inactive_close_after_secs", r.inactive_close_after_secs, 60, 604_800)?;
-    range("routing.away_after_secs", r.away_after_secs, 60, 86_400)?;
+    range("routing.abandon_after_secs", r.abandon_after_secs, 1, 86_400)?;
+    range("routing.inactive_close_after_secs", r.inactive_close_after_secs, 1, 604_800)?;
+    range("routing.away_after_secs", r.away_after_secs, 1, 86_400)?;
     range("routing.offline_grace_secs", r.offline_grace_secs, 0, 3600)
 }
 
@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(Box<dyn Fn(&mut TenantSettings)>, &str)> = vec![
+        type Breaker = Box<dyn Fn(&mut TenantSettings)>;
+        let cases: Vec<(Breaker, &str)> = vec![
             (Box::new(|s| s.widget.primary_color = "red".into()), "widget.primary_color"),
             (Box::new(|s| s.widget.offset_y = 500), "widget.offset_y"),
             (Box::new(|s| s.widget.locale = Some("fr".into())), "widget.locale"),

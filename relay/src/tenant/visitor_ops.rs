@@ -173,7 +173,7 @@ impl State {
             Some(c) => c,
             None => self.create_conversation(db, me, &info, true, batch)?,
         };
-        self.post_text(db, &c, natter_protocol::Author::Visitor, client_id, text, me.conn, batch)
+        self.post_text(db, &c, Author::Visitor, client_id, text, me.conn, batch)
     }
 
     fn create_conversation(

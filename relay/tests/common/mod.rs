@@ -296,3 +296,34 @@ impl ClientRx {
         }
     }
 }
+
+impl TestRelay {
+    /// Reads the admin settings as `who` (a signed-in owner, usually).
+    pub async fn get_settings(&self, token: &str) -> natter_protocol::TenantSettings {
+        let res = reqwest::Client::new().get(self.http("/v1/admin/settings")).bearer_auth(token).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// Writes admin settings; returns the HTTP status and body.
+    pub async fn put_settings(&self, token: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let res = reqwest::Client::new()
+            .put(self.http("/v1/admin/settings"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Changes settings with `edit` as owner ann@ of `tenant`, asserting success.
+    pub async fn edit_settings(&self, tenant: &str, edit: impl FnOnce(&mut natter_protocol::TenantSettings)) {
+        let token = self.login(tenant, "ann@x.test").await.token;
+        let mut s = self.get_settings(&token).await;
+        edit(&mut s);
+        let (status, body) = self.put_settings(&token, &serde_json::to_value(&s).unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+    }
+}

@@ -1,0 +1,85 @@
+//! The admin API (owner and admin roles): tenant settings — widget, business
+//! hours, routing — and agents' skills and chat limits.
+//! `GET/PUT /v1/admin/settings`, `GET /v1/admin/agents`, `PUT /v1/admin/agents/{id}`.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, TenantSettings};
+
+use super::agent_auth::{AuthState, session_of};
+use super::{ApiError, json_rejection};
+use crate::tenant::{AdminOp, TenantHandle};
+
+/// The caller's tenant, if the caller is a signed-in owner or admin.
+async fn admin(state: &AuthState, headers: &HeaderMap) -> Result<TenantHandle, ApiError> {
+    let (tenant, hash) = session_of(&state.tenants, headers).await?;
+    let agent = tenant
+        .admin(|reply| AdminOp::ResolveSession { hash, reply })
+        .await?
+        .map_err(|_| ApiError::session_expired())?;
+    if !agent.role.is_admin() {
+        return Err(ApiError::forbidden("only owners and admins may change settings"));
+    }
+    Ok(tenant)
+}
+
+fn with_etag(body: impl IntoResponse, version: u64) -> Response {
+    let mut response = body.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"v{version}\"")) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+pub async fn get_settings(State(state): State<AuthState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let tenant = admin(&state, &headers).await?;
+    let (settings, version) = tenant.admin(|reply| AdminOp::GetSettings { reply }).await?;
+    Ok(with_etag(Json(settings), version))
+}
+
+pub async fn put_settings(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    body: Result<Json<TenantSettings>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let tenant = admin(&state, &headers).await?;
+    let Json(settings) = body.map_err(json_rejection)?;
+    let stored = settings.clone();
+    match tenant.admin(|reply| AdminOp::PutSettings { settings: Box::new(settings), reply }).await? {
+        Ok(version) => {
+            tracing::info!(tenant = %tenant.id(), version, "settings changed");
+            Ok(with_etag(Json(stored), version))
+        }
+        Err((field, reason)) => Err(ApiError::invalid_field(field.clone(), format!("{field}: {reason}"))),
+    }
+}
+
+pub async fn list_agents(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<AgentAdminView>>, ApiError> {
+    let tenant = admin(&state, &headers).await?;
+    Ok(Json(tenant.admin(|reply| AdminOp::AgentsAdmin { reply }).await?))
+}
+
+pub async fn update_agent(
+    State(state): State<AuthState>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+    body: Result<Json<AgentUpdate>, JsonRejection>,
+) -> Result<Json<AgentAdminView>, ApiError> {
+    let tenant = admin(&state, &headers).await?;
+    let Json(update) = body.map_err(json_rejection)?;
+    match tenant.admin(|reply| AdminOp::UpdateAgent { id: AgentId(id), update, reply }).await? {
+        Ok(Some(view)) => Ok(Json(view)),
+        Ok(None) => Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            natter_protocol::ErrorCode::NotFound,
+            format!("no agent {id} in this tenant"),
+        )),
+        Err((field, reason)) => Err(ApiError::invalid_field(field.clone(), format!("{field}: {reason}"))),
+    }
+}
