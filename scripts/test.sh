@@ -10,20 +10,16 @@ step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 step "toolchain: wasm32 target"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
-step "protocol builds for wasm32"
-cargo build --quiet -p natter-protocol --target wasm32-unknown-unknown
+step "clippy, native (warnings are errors)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
 
-step "clippy (warnings are errors)"
-cargo clippy --quiet -p natter-protocol -p natter-relay -p natter-agent-console --all-targets -- -D warnings
+step "clippy, wasm32: protocol, widget and console build for the browser"
+cargo clippy --quiet -p natter-protocol -p natter-widget -p natter-agent-console --target wasm32-unknown-unknown -- -D warnings
 
 step "unit, property and integration tests (real SQLite, real sockets, kill -9)"
 cargo test --workspace
 
-for extra in scripts/test-web.sh; do
-  if [ -x "$extra" ]; then
-    step "$extra"
-    "$extra"
-  fi
-done
+step "browser tests (scripts/test-web.sh)"
+scripts/test-web.sh
 
 step "all tests passed"

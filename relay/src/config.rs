@@ -22,6 +22,8 @@ pub struct Config {
     /// How often tenants run their timeouts (sessions, abandoned visitors,
     /// inactive chats, auto-away, offline grace). Tests shorten it.
     pub housekeeping_every: Duration,
+    /// Time source of the tenant actors; tests use a manual clock.
+    pub clock: crate::time::Clock,
 }
 
 /// Resource limits for sockets and requests.
@@ -92,6 +94,7 @@ impl Config {
             visitor_token_ttl: Duration::from_secs(180 * 24 * 3600),
             password_iterations: crate::auth::password::DEFAULT_ITERATIONS,
             housekeeping_every: Duration::from_secs(15),
+            clock: crate::time::Clock::system(),
         }
     }
 }

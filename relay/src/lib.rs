@@ -13,6 +13,7 @@ pub mod registry;
 pub mod store;
 pub mod tenant;
 pub mod time;
+pub mod web;
 pub mod ws;
 
 use std::net::SocketAddr;
@@ -61,6 +62,7 @@ impl Storage {
             sessions: config.sessions.clone(),
             max_text_bytes: config.limits.max_text_bytes,
             housekeeping_every: config.housekeeping_every,
+            clock: config.clock.clone(),
         };
         let tenants = Tenants::new(registry, dir, settings)?;
         Ok(Self { tenants, tokens })
@@ -93,7 +95,11 @@ pub async fn run(
         decoy_hash: Arc::new(decoy_hash(config.password_iterations).await),
     };
     let widget = http::WidgetState { tenants: storage.tenants.clone(), own_origins: own_origins.clone() };
-    let app = http::routes(auth, widget, storage.tenants.registry().clone()).merge(ws::routes(sockets));
+    // The first own origin is the configured public one, else the listening address.
+    let public_origin = own_origins.first().cloned().unwrap_or_default();
+    let app = http::routes(auth, widget, storage.tenants.registry().clone())
+        .merge(ws::routes(sockets))
+        .merge(web::router(storage.tenants.registry().clone(), public_origin));
 
     tracing::info!(addr = %local, "natter relay serving");
     let stop_on_signal = stop.clone();

@@ -12,6 +12,7 @@ use natter_protocol::{
     AgentFrame, AgentStatus, AutoCloseReason, ConversationEvent, ConversationId, ConversationStatus, ErrorCode,
     ForceState, MessageBody, ServerFrame, VisitorFrame, VisitorInfo,
 };
+use natter_relay::time::Clock;
 
 async fn visitor_sends(relay: &TestRelay, text: &str) -> (Client, ConversationId) {
     let mut v = relay.visitor("acme").await;
@@ -211,15 +212,23 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
     ));
 }
 
+/// Runs on a manual clock the test moves, with the tenant's real timeout
+/// settings; housekeeping runs every few milliseconds so a move takes effect at once.
 #[tokio::test]
 async fn auto_away_disconnect_grace_and_timeouts() {
-    let relay = TestRelay::start_with(|c| c.housekeeping_every = Duration::from_millis(100)).await;
+    let clock = Clock::manual();
+    let relay = TestRelay::start_with(|c| {
+        c.housekeeping_every = Duration::from_millis(20);
+        c.clock = clock.clone();
+    })
+    .await;
+    let minutes = |m: u64| Duration::from_secs(m * 60);
     relay
         .edit_settings("acme", |s| {
-            s.routing.away_after_secs = 1;
-            s.routing.offline_grace_secs = 1;
-            s.routing.abandon_after_secs = 1;
-            s.routing.inactive_close_after_secs = 3;
+            s.routing.away_after_secs = 15 * 60;
+            s.routing.offline_grace_secs = 2 * 60;
+            s.routing.abandon_after_secs = 5 * 60;
+            s.routing.inactive_close_after_secs = 30 * 60;
         })
         .await;
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
@@ -230,7 +239,16 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     };
     let ann_id = relay.login("acme", "ann@x.test").await.agent.id.0;
 
-    // No console activity for a second: away. Activity: online again.
+    // 14 minutes without console activity: still online; 15: away (Bob kept
+    // busy meanwhile). Activity: online again.
+    clock.advance(minutes(14));
+    bob.send(&AgentFrame::Activity).await;
+    assert!(
+        bob.none_within(Duration::from_millis(300), |f| status_of(f, ann_id).is_some_and(|s| s != AgentStatus::Online))
+            .await
+    );
+    clock.advance(minutes(1));
+    bob.send(&AgentFrame::Activity).await;
     bob.until(|f| status_of(f, ann_id) == Some(AgentStatus::Away)).await;
     ann.send(&AgentFrame::Activity).await;
     bob.until(|f| status_of(f, ann_id) == Some(AgentStatus::Online)).await;
@@ -241,6 +259,13 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     ann.send(&AgentFrame::Claim { conversation_id: c }).await;
     ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Active)).await;
     drop(ann);
+    // The relay has to notice the close before the clock moves (no frame tells).
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    clock.advance(minutes(1));
+    bob.send(&AgentFrame::Activity).await;
+    let requeue = |f: &ServerFrame| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } }));
+    assert!(bob.none_within(Duration::from_millis(300), requeue).await, "nothing moves within the grace period");
+    clock.advance(minutes(1));
     let requeued = bob
         .until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } })))
         .await;
@@ -249,8 +274,10 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     let ServerFrame::VisitorConversation { conversation } = v.until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Waiting)).await else { unreachable!() };
     assert!(conversation.agent.is_none());
 
-    // The visitor leaves while waiting: abandoned.
+    // The visitor leaves while waiting: abandoned after five minutes.
     drop(v);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    clock.advance(minutes(5));
     let closed = bob
         .until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Abandoned } })))
         .await;
@@ -259,6 +286,12 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     // An active conversation nobody writes in is closed after the inactivity limit.
     let (mut v2, c2) = visitor_sends(&relay, "anyone?").await;
     bob.send(&AgentFrame::Claim { conversation_id: c2 }).await;
+    v2.until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active)).await;
+    clock.advance(minutes(29));
+    bob.send(&AgentFrame::Activity).await;
+    let auto_closed = |f: &ServerFrame| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { .. } }));
+    assert!(v2.none_within(Duration::from_millis(300), auto_closed).await, "not closed before 30 minutes");
+    clock.advance(minutes(1));
     let ended = v2
         .until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive } })))
         .await;

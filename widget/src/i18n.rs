@@ -92,6 +92,19 @@ pub struct Strings {
     pub err_generic: &'static str,
     pub err_identity: &'static str,
     pub dismiss: &'static str,
+    /// `{}`: the position.
+    pub queue_position: &'static str,
+    /// `{}`: minutes.
+    pub queue_wait: &'static str,
+    pub queue_wait_soon: &'static str,
+    pub offline_title: &'static str,
+    pub offline_send: &'static str,
+    pub offline_sent: &'static str,
+    pub email_invalid: &'static str,
+    pub field_required: &'static str,
+    pub choose: &'static str,
+    pub required_mark: &'static str,
+    pub chat_window: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -137,6 +150,17 @@ pub static EN: Strings = Strings {
     err_generic: "Something went wrong. Please try again.",
     err_identity: "We could not confirm your account; you are chatting as a guest.",
     dismiss: "Dismiss",
+    queue_position: "You are number {} in the queue.",
+    queue_wait: "About {} min.",
+    queue_wait_soon: "Less than a minute.",
+    offline_title: "Leave us a message",
+    offline_send: "Send message",
+    offline_sent: "Thank you! We will get back to you soon.",
+    email_invalid: "Please enter a valid email address.",
+    field_required: "Please fill in this field.",
+    choose: "Choose…",
+    required_mark: "(required)",
+    chat_window: "Chat",
 };
 
 pub static TH: Strings = Strings {
@@ -182,6 +206,17 @@ pub static TH: Strings = Strings {
     err_generic: "เกิดข้อผิดพลาด กรุณาลองอีกครั้ง",
     err_identity: "ไม่สามารถยืนยันบัญชีของคุณได้ คุณกำลังแชทในฐานะผู้เยี่ยมชม",
     dismiss: "ปิด",
+    queue_position: "คุณอยู่ลำดับที่ {} ในคิว",
+    queue_wait: "ประมาณ {} นาที",
+    queue_wait_soon: "ไม่ถึงหนึ่งนาที",
+    offline_title: "ฝากข้อความถึงเรา",
+    offline_send: "ส่งข้อความ",
+    offline_sent: "ขอบคุณค่ะ เราจะติดต่อกลับโดยเร็ว",
+    email_invalid: "กรุณากรอกอีเมลให้ถูกต้อง",
+    field_required: "กรุณากรอกช่องนี้",
+    choose: "เลือก…",
+    required_mark: "(จำเป็น)",
+    chat_window: "แชท",
 };
 
 /// Replaces each `{}` in `template` with the next of `values`.
@@ -232,8 +267,17 @@ mod tests {
     #[test]
     fn both_tables_fill_the_same_holes() {
         let holes = |s: &Strings| {
-            [s.agent_typing, s.with_agent, s.ended_by, s.joined, s.transferred, s.new_message_from]
-                .map(|t| t.matches("{}").count())
+            [
+                s.agent_typing,
+                s.with_agent,
+                s.ended_by,
+                s.joined,
+                s.transferred,
+                s.new_message_from,
+                s.queue_position,
+                s.queue_wait,
+            ]
+            .map(|t| t.matches("{}").count())
         };
         assert_eq!(holes(&EN), holes(&TH));
     }

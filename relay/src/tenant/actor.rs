@@ -45,6 +45,7 @@ pub(super) struct State {
     /// Something routing depends on changed during this batch.
     pub routing_dirty: bool,
     pub pushed: super::presence::Pushed,
+    pub clock: crate::time::Clock,
 }
 
 /// What one batch accumulates while its transaction is open.
@@ -121,7 +122,7 @@ pub(super) fn run(mut db: Connection, mut state: State, mut rx: mpsc::Receiver<C
 }
 
 fn run_batch(db: &mut Connection, state: &mut State, commands: &mut Vec<Command>) {
-    let mut batch = Batch { now: crate::time::now(), effects: Vec::new(), conns: Vec::new() };
+    let mut batch = Batch { now: state.clock.now(), effects: Vec::new(), conns: Vec::new() };
     let committed = (|| -> Result<(), StoreError> {
         let mut tx = db.transaction()?;
         for cmd in commands.drain(..) {
@@ -249,7 +250,7 @@ impl State {
     /// who holds conversations counted as just disconnected, so they get the
     /// grace period to come back after a relay restart.
     pub(super) fn load(db: &Connection, tenant: TenantId, settings: super::ActorSettings) -> Result<Self, StoreError> {
-        let now = crate::time::now();
+        let now = settings.clock.now();
         let (tenant_settings, settings_version) = super::queries::load_settings(db)?;
         let mut presence = HashMap::new();
         for (agent, _) in super::queries::active_counts(db)? {
@@ -279,6 +280,7 @@ impl State {
             started_at: now,
             routing_dirty: true,
             pushed: super::presence::Pushed::default(),
+            clock: settings.clock,
         })
     }
 }

@@ -42,6 +42,7 @@ pub struct ActorSettings {
     pub max_text_bytes: usize,
     /// How often each actor runs its timeouts (sessions, queue, presence).
     pub housekeeping_every: Duration,
+    pub clock: crate::time::Clock,
 }
 
 /// Handle to one tenant's actor.

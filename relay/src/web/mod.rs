@@ -105,10 +105,9 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
 
 fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
     let bare = etag.trim_matches('"');
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/").trim_matches('"').starts_with(bare)))
+    headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/").trim_matches('"').starts_with(bare))
+    })
 }
 
 /// Serves a dist/ file, pre-compressed when the client takes it.
@@ -190,7 +189,9 @@ fn connect_self(headers: &HeaderMap) -> String {
 /// A CSP source expression made from an origin pattern, if it is safe to put in a header.
 fn csp_source(pattern: &str) -> Option<&str> {
     let ok = !pattern.is_empty()
-        && pattern.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'/' | b'*' | b'[' | b']'));
+        && pattern
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'/' | b'*' | b'[' | b']'));
     ok.then_some(pattern)
 }
 

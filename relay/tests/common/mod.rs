@@ -222,6 +222,19 @@ impl Client {
         }
     }
 
+    /// Reads frames for `wait`; true when none of them matched.
+    pub async fn none_within(&mut self, wait: Duration, mut pred: impl FnMut(&ServerFrame) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.try_recv(left).await {
+                Some(f) if pred(&f) => return false,
+                Some(_) => continue,
+                None => return true,
+            }
+        }
+    }
+
     /// Reads until an error frame and returns its code and fatal flag.
     pub async fn error(&mut self) -> (ErrorCode, bool, String) {
         match self.until(|f| matches!(f, ServerFrame::Error { .. })).await {

@@ -137,7 +137,9 @@ pub enum ToHost {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// (Re)open the socket after `delay_ms` (closing any open one first).
-    Connect { delay_ms: u32 },
+    Connect {
+        delay_ms: u32,
+    },
     /// Write a frame on the open socket (dropped if there is none).
     Send(VisitorFrame),
     SaveToken(Option<String>),
@@ -147,7 +149,10 @@ pub enum Effect {
     ToHost(ToHost),
     Focus(Focus),
     /// Apply the tenant's colours.
-    Theme { primary: String, secondary: String },
+    Theme {
+        primary: String,
+        secondary: String,
+    },
     /// The language changed: update `<html lang>`.
     Lang(Locale),
 }
@@ -167,30 +172,57 @@ pub enum Action {
     Config(PublicWidgetConfig),
     /// From the loader: the host page's URL and referrer, forced language, and
     /// whether the panel is open.
-    HostInit { page_url: Option<String>, referrer: Option<String>, locale: Option<String>, open: bool },
+    HostInit {
+        page_url: Option<String>,
+        referrer: Option<String>,
+        locale: Option<String>,
+        open: bool,
+    },
     /// The loader showed or hid the panel.
     HostOpen(bool),
     HostIdentify(Identity),
     HostLocale(String),
     SocketOpened,
-    SocketClosed { now: UnixMillis, jitter: u16 },
-    Frame { now: UnixMillis, frame: ServerFrame },
+    SocketClosed {
+        now: UnixMillis,
+        jitter: u16,
+    },
+    Frame {
+        now: UnixMillis,
+        frame: ServerFrame,
+    },
     /// The visitor submitted the pre-chat form (answers by field key).
-    StartChat { answers: Vec<(String, String)> },
+    StartChat {
+        answers: Vec<(String, String)>,
+    },
     /// The visitor submitted the offline form.
-    SendOffline { client_id: ClientMsgId, name: String, email: String, text: String },
+    SendOffline {
+        client_id: ClientMsgId,
+        name: String,
+        email: String,
+        text: String,
+    },
     /// After an ended chat: back to the greeting.
     NewChat,
-    Send { client_id: ClientMsgId, text: String, now: UnixMillis },
+    Send {
+        client_id: ClientMsgId,
+        text: String,
+        now: UnixMillis,
+    },
     /// The composer's text changed.
-    Input { empty: bool, now: UnixMillis },
+    Input {
+        empty: bool,
+        now: UnixMillis,
+    },
     /// Remove a message the relay refused.
     DiscardFailed(ClientMsgId),
     DismissNotice,
     EndChat,
     ClosePanel,
     RetryNow,
-    Tick { now: UnixMillis },
+    Tick {
+        now: UnixMillis,
+    },
 }
 
 /// Whether `text` is too long for the relay (UTF-8 bytes).
@@ -356,7 +388,10 @@ impl Store {
                 fx.push(Effect::Lang(self.locale()));
             }
             Action::Config(config) => {
-                fx.push(Effect::Theme { primary: config.primary_color.clone(), secondary: config.secondary_color.clone() });
+                fx.push(Effect::Theme {
+                    primary: config.primary_color.clone(),
+                    secondary: config.secondary_color.clone(),
+                });
                 self.config = Some(config);
             }
             Action::HostInit { page_url, referrer, locale, open } => {
@@ -616,8 +651,8 @@ impl Store {
             }
             ServerFrame::Typing { who: Author::Agent { name, .. }, on, .. } => {
                 let shown = self.config.as_ref().is_none_or(|c| c.typing_indicators);
-                self.agent_typing = (on && shown)
-                    .then(|| AgentTyping { name, until: UnixMillis(now.0 + AGENT_TYPING_TTL_MS) });
+                self.agent_typing =
+                    (on && shown).then(|| AgentTyping { name, until: UnixMillis(now.0 + AGENT_TYPING_TTL_MS) });
             }
             ServerFrame::Read { conversation_id, by: Author::Agent { .. }, seq } => {
                 if let Some(c) = &mut self.conversation
@@ -659,10 +694,8 @@ impl Store {
             }
         }
         match (&message.author, &message.body) {
-            (Author::Visitor, MessageBody::Text { client_id, .. }) => {
-                if self.outbox.remove(client_id).is_some() {
-                    fx.push(Effect::SavePending(self.outbox.to_store()));
-                }
+            (Author::Visitor, MessageBody::Text { client_id, .. }) if self.outbox.remove(client_id).is_some() => {
+                fx.push(Effect::SavePending(self.outbox.to_store()));
             }
             (Author::Agent { .. }, _) => self.agent_typing = None,
             (Author::System, MessageBody::Event { event: ConversationEvent::Claimed { agent } }) => {

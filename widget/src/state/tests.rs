@@ -2,9 +2,9 @@
 //! queue (exactly-once resend), unread counts, typing, identity and locale.
 
 use natter_protocol::{
-    AgentId, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, ErrorCode,
-    Message, MessageBody, PublicWidgetConfig, Seq, ServerFrame, TenantId, UnixMillis, VisitorConversation,
-    VisitorFrame, VisitorId,
+    AgentId, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, ErrorCode, Message,
+    MessageBody, PublicWidgetConfig, Seq, ServerFrame, TenantId, UnixMillis, VisitorConversation, VisitorFrame,
+    VisitorId,
 };
 
 use super::outbox::Pending;
@@ -126,7 +126,14 @@ fn boot_connects_and_hello_carries_the_stored_token() {
 #[test]
 fn no_tenant_means_no_socket() {
     let mut s = Store::default();
-    let fx = s.apply(Action::Boot { tenant: None, token: None, pending: vec![], seen: None, browser_locale: None, tz_min: 0 });
+    let fx = s.apply(Action::Boot {
+        tenant: None,
+        token: None,
+        pending: vec![],
+        seen: None,
+        browser_locale: None,
+        tz_min: 0,
+    });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Connect { .. })));
     assert_eq!(s.conn, Conn::Stopped(ErrorCode::UnknownTenant));
 }
@@ -139,7 +146,9 @@ fn messages_typed_offline_are_sent_once_in_order_after_reconnect() {
     let fx1 = send(&mut s, "m1", "first");
     let fx2 = send(&mut s, "m2", "second");
     assert!(sends(&fx1).is_empty() && sends(&fx2).is_empty(), "nothing goes out while offline");
-    assert!(matches!(fx2.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.len() == 2));
+    assert!(
+        matches!(fx2.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.len() == 2)
+    );
     assert_eq!(s.screen(), Screen::Chat);
 
     s.apply(Action::SocketOpened);
@@ -151,7 +160,9 @@ fn messages_typed_offline_are_sent_once_in_order_after_reconnect() {
         frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
     });
     let fx = s.apply(ack(1, "m1", 1));
-    assert!(matches!(fx.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.len() == 1));
+    assert!(
+        matches!(fx.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.len() == 1)
+    );
     s.apply(msg(1, 1, Author::Visitor, "first", "m1"));
     s.apply(ack(1, "m2", 2));
     s.apply(msg(1, 2, Author::Visitor, "second", "m2"));
@@ -426,13 +437,22 @@ fn identify_goes_before_the_queued_messages() {
     assert_eq!(sent_ids(&fx), vec!["m1", "m2"]);
     assert!(fx.contains(&Effect::SaveToken(Some("known".into()))));
     // The same identity again is not re-sent.
-    assert!(sends(&s.apply(Action::HostIdentify(Identity { user_id: "u1".into(), hash: "ab".into(), name: None, email: None }))).is_empty());
+    assert!(
+        sends(&s.apply(Action::HostIdentify(Identity {
+            user_id: "u1".into(),
+            hash: "ab".into(),
+            name: None,
+            email: None
+        })))
+        .is_empty()
+    );
 }
 
 #[test]
 fn a_refused_identity_leaves_a_guest() {
     let mut s = online();
-    let fx = s.apply(Action::HostIdentify(Identity { user_id: "u1".into(), hash: "bad".into(), name: None, email: None }));
+    let fx =
+        s.apply(Action::HostIdentify(Identity { user_id: "u1".into(), hash: "bad".into(), name: None, email: None }));
     assert_eq!(sends(&fx).len(), 1);
     send(&mut s, "m1", "hi");
     let fx = s.apply(Action::Frame {
@@ -576,14 +596,31 @@ fn start_chat_sends_pre_chat_details_with_the_page() {
     cfg.prechat = natter_protocol::PrechatForm {
         enabled: true,
         fields: vec![
-            natter_protocol::PrechatField { key: "name".into(), label: "Name".into(), kind: natter_protocol::FieldKind::Name, required: true, options: vec![] },
-            natter_protocol::PrechatField { key: "email".into(), label: "Email".into(), kind: natter_protocol::FieldKind::Email, required: false, options: vec![] },
+            natter_protocol::PrechatField {
+                key: "name".into(),
+                label: "Name".into(),
+                kind: natter_protocol::FieldKind::Name,
+                required: true,
+                options: vec![],
+            },
+            natter_protocol::PrechatField {
+                key: "email".into(),
+                label: "Email".into(),
+                kind: natter_protocol::FieldKind::Email,
+                required: false,
+                options: vec![],
+            },
         ],
     };
     s.apply(Action::Config(cfg));
     assert_eq!(s.screen(), Screen::Prechat);
-    assert!(s.apply(Action::StartChat { answers: vec![] }).iter().all(|e| !matches!(e, Effect::Send(_))), "a required field is missing");
-    let fx = s.apply(Action::StartChat { answers: vec![("name".into(), " Somchai ".into()), ("email".into(), String::new())] });
+    assert!(
+        s.apply(Action::StartChat { answers: vec![] }).iter().all(|e| !matches!(e, Effect::Send(_))),
+        "a required field is missing"
+    );
+    let fx = s.apply(Action::StartChat {
+        answers: vec![("name".into(), " Somchai ".into()), ("email".into(), String::new())],
+    });
     match &sends(&fx)[..] {
         [VisitorFrame::Start { info }] => {
             assert_eq!(info.name.as_deref(), Some("Somchai"));
@@ -655,7 +692,12 @@ fn queue_position_shows_while_waiting() {
     });
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Queue { conversation_id: ConversationId(1), position: 3, waiting: 5, estimated_wait_secs: Some(240) },
+        frame: ServerFrame::Queue {
+            conversation_id: ConversationId(1),
+            position: 3,
+            waiting: 5,
+            estimated_wait_secs: Some(240),
+        },
     });
     assert_eq!(s.queue, Some(QueueSpot { position: 3, estimated_wait_secs: Some(240) }));
     s.apply(Action::Frame {
@@ -672,9 +714,15 @@ fn offline_form_is_sent_once_and_acknowledged() {
     cfg.online = false;
     s.apply(Action::Config(cfg));
     assert_eq!(s.screen(), Screen::Offline);
-    let bad = Action::SendOffline { client_id: cid("o1"), name: String::new(), email: "nope".into(), text: "hi".into() };
+    let bad =
+        Action::SendOffline { client_id: cid("o1"), name: String::new(), email: "nope".into(), text: "hi".into() };
     assert!(s.apply(bad).is_empty());
-    let ok = Action::SendOffline { client_id: cid("o1"), name: "Nok".into(), email: "nok@example.com".into(), text: "call me".into() };
+    let ok = Action::SendOffline {
+        client_id: cid("o1"),
+        name: "Nok".into(),
+        email: "nok@example.com".into(),
+        text: "call me".into(),
+    };
     assert!(sends(&s.apply(ok)).is_empty(), "not connected yet");
     s.apply(Action::SocketOpened);
     let fx = s.apply(welcome("tok", None));

@@ -1,0 +1,222 @@
+// Browser tests of the visitor widget on the demo storefront, against a real relay
+// (the binary in NATTER_BIN, serving the committed dist/): the chat round trip with
+// an agent, reload, the strict-CSP page, accessibility, hostile input, and the
+// frame's postMessage origin check. Run through run.sh.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
+import { Relay, Agent, SHOTS, launch, visitorPage, bubble, widgetFrame, openWidget, typeAndSend, logTexts, waitConnected } from "./lib.mjs";
+
+let relay, browser, agent;
+before(async () => {
+  relay = await new Relay().start();
+  browser = await launch();
+  agent = await Agent.connect(relay);
+});
+after(async () => {
+  agent?.close();
+  await browser?.close();
+  await relay?.stop();
+});
+
+test("a visitor chats with an agent: answer, typing indicator, read receipt; reload keeps it", async () => {
+  const { context, page } = await visitorPage(browser);
+  await page.goto(relay.url + "/");
+  await bubble(page).waitFor();
+  assert.equal(await bubble(page).getAttribute("aria-expanded"), "false");
+  const frame = await openWidget(page);
+  assert.equal(await bubble(page).getAttribute("aria-expanded"), "true");
+  await frame.locator(".greeting").waitFor();
+
+  await typeAndSend(frame, "Hello, do you ship to Phuket?");
+  // Acknowledged: the bubble loses its "Sending…" mark.
+  await frame.locator(".msg.visitor:not(.pending)", { hasText: "Hello, do you ship to Phuket?" }).waitFor();
+  const id = await agent.conversationOf("Hello, do you ship to Phuket?");
+  await agent.claim(id);
+  await frame.locator(".sys", { hasText: "joined the chat" }).waitFor();
+
+  agent.send({ type: "typing", conversation_id: id, on: true });
+  await frame.locator(".typing", { hasText: "is typing" }).waitFor({ timeout: 5_000 });
+  await agent.say(id, "Yes, two days by Kerry Express.");
+  await frame.locator(".msg.agent", { hasText: "Yes, two days by Kerry Express." }).waitFor();
+  // The agent's message ends the indicator.
+  await frame.locator(".typing").waitFor({ state: "detached", timeout: 5_000 });
+
+  // The visitor (panel open) has read the answer: the agent is told so.
+  const lastSeq = (await agent.history(id)).at(-1).seq;
+  await agent.waitFor((f) => f.type === "read" && f.conversation_id === id && f.by.role === "visitor" && f.seq >= lastSeq);
+  // The agent reads the visitor's message: "Seen" appears under it.
+  assert.equal(await frame.locator(".seen").count(), 0);
+  agent.send({ type: "read", conversation_id: id, seq: lastSeq });
+  await frame.locator(".msg.visitor", { hasText: "Hello, do you ship to Phuket?" }).locator(".seen").waitFor();
+  await page.screenshot({ path: SHOTS + "widget-desktop.png" });
+
+  const before = await logTexts(frame);
+  assert.deepEqual(before, ["Hello, do you ship to Phuket?", "Yes, two days by Kerry Express."]);
+  await page.reload();
+  // The loader remembers a conversation is going and opens the chat again on click.
+  const again = await openWidget(page);
+  await again.locator(".msg.agent", { hasText: "Yes, two days by Kerry Express." }).waitFor();
+  assert.deepEqual(await logTexts(again), before);
+  assert.match(await again.locator(".head .subtitle").textContent(), /Demo|Chatting/i);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("mobile: the open widget fills the screen", async () => {
+  const { context, page } = await visitorPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(relay.url + "/");
+  const frame = await openWidget(page);
+  const box = await page.locator("natter-chat iframe").boundingBox();
+  assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 844], "full-screen panel");
+  // The close button of the panel is reachable and closes it.
+  await page.screenshot({ path: SHOTS + "widget-mobile.png" });
+  await frame.getByRole("button", { name: "Close" }).click();
+  await page.locator("natter-chat iframe").waitFor({ state: "hidden" });
+  await bubble(page).waitFor();
+  await context.close();
+});
+
+test("strict-CSP storefront: the widget works with zero CSP violations", async () => {
+  const { context, page } = await visitorPage(browser);
+  const violations = [];
+  await context.exposeBinding("__cspViolation", ({ frame }, v) => violations.push(`${frame.url()}: ${v}`));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`),
+    );
+  });
+  page.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
+  });
+  const resp = await page.goto(relay.url + "/examples/strict-csp.html");
+  const csp = resp.headers()["content-security-policy"];
+  assert.ok(csp && !csp.includes("unsafe-inline") && !csp.includes("wasm-unsafe-eval"), `strict policy: ${csp}`);
+  const frame = await openWidget(page);
+  await typeAndSend(frame, "Strict page here");
+  const id = await agent.conversationOf("Strict page here");
+  await agent.claim(id);
+  await agent.say(id, "Hello strict page");
+  await frame.locator(".msg.agent", { hasText: "Hello strict page" }).waitFor();
+  await frame.locator(".msg.visitor:not(.pending)", { hasText: "Strict page here" }).waitFor();
+  assert.deepEqual(violations, []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+async function seriousViolations(page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("accessibility: axe finds nothing serious on the closed bubble or in the open widget", async () => {
+  const { context, page } = await visitorPage(browser);
+  await page.goto(relay.url + "/");
+  await bubble(page).waitFor();
+  // The bubble is named for what it does.
+  assert.equal(await bubble(page).getAttribute("aria-label"), "Open chat");
+  assert.deepEqual(await seriousViolations(page), [], "closed bubble");
+  const frame = await openWidget(page);
+  await typeAndSend(frame, "Accessibility check");
+  await frame.locator(".msg.visitor:not(.pending)", { hasText: "Accessibility check" }).waitFor();
+  // axe walks into the widget's iframe too.
+  assert.deepEqual(await seriousViolations(page), [], "open widget");
+  assert.equal(await bubble(page).getAttribute("aria-label"), "Close chat");
+  await context.close();
+});
+
+test("hostile agent messages render as inert text", async () => {
+  const { context, page } = await visitorPage(browser);
+  const frame = await openWidget(page, relay.url + "/");
+  await typeAndSend(frame, "Hostile test");
+  const id = await agent.conversationOf("Hostile test");
+  await agent.claim(id);
+  const long = "W".repeat(3990) + " end.";
+  const hostile = [
+    `<img src=x onerror="window.top.__pwned=1;window.__pwned=1">`,
+    `<script>window.__pwned=2</script>`,
+    long,
+    "\u202Eevil override\u202C after",
+    `<b onmouseover=alert(1)>bold?</b>`,
+  ];
+  for (const text of hostile) await agent.say(id, text);
+  await frame.locator(".msg.agent", { hasText: "bold?" }).waitFor();
+  const shown = await frame.locator(".log .msg.agent:not(.greeting) .bubble p").allTextContents();
+  assert.deepEqual(shown, hostile, "shown literally, in order");
+  const dom = await frame.evaluate(() => ({
+    img: document.querySelectorAll(".log img").length,
+    script: document.querySelectorAll(".log script").length,
+    b: document.querySelectorAll(".log b").length,
+    pwned: window.__pwned,
+    logOverflow: document.querySelector(".log").scrollWidth - document.querySelector(".log").clientWidth,
+  }));
+  assert.deepEqual(dom, { img: 0, script: 0, b: 0, pwned: undefined, logOverflow: 0 });
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  // The RTL override stays inside its paragraph: the line is isolated.
+  const bidi = await frame.locator(".bubble p", { hasText: "evil override" }).evaluate((p) => getComputedStyle(p).unicodeBidi);
+  assert.match(bidi, /isolate/);
+  // The long message is whole (not cut), wrapped within the panel.
+  const width = await frame.locator(".bubble p", { hasText: "end." }).evaluate((p) => [p.scrollWidth, p.clientWidth]);
+  assert.ok(width[0] <= width[1] + 1, `long text wraps: ${width}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("unknown tenant: no bubble, exactly one console warning", async () => {
+  const { context, page } = await visitorPage(browser);
+  const warnings = [];
+  page.on("console", (m) => {
+    if (m.type() === "warning") warnings.push(m.text());
+  });
+  // A page of the relay's origin that embeds the loader for a tenant that does not exist.
+  await page.route(relay.url + "/test/nope.html", (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><title>t</title><body><p>shop</p><script src="/embed.js" data-tenant="nope"></script></body></html>`,
+    }),
+  );
+  const config = page.waitForResponse((r) => r.url().includes("/v1/widget/nope/config"));
+  await page.goto(relay.url + "/test/nope.html");
+  assert.equal((await config).status(), 404);
+  await page.waitForFunction(() => document.readyState === "complete");
+  // Give the loader's promise chain its turn, then count.
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator("natter-chat").count(), 0, "no bubble drawn");
+  assert.equal(warnings.length, 1, `warnings: ${JSON.stringify(warnings)}`);
+  assert.match(warnings[0], /unknown tenant "nope"/);
+  await context.close();
+});
+
+test("the frame ignores postMessage from an origin other than its host page", async () => {
+  const { context, page } = await visitorPage(browser);
+  const local = relay.url.replace("127.0.0.1", "localhost");
+  // A page on http://localhost:PORT frames the widget twice: once naming its own origin
+  // (the control: it is obeyed) and once naming http://127.0.0.1:PORT (it must ignore us).
+  await page.goto(local + "/healthz");
+  const frameUrl = (origin) => `${relay.url}/t/demo/frame?origin=${encodeURIComponent(origin)}`;
+  await page.evaluate(([own, other]) => {
+    for (const [name, src] of [["own", own], ["other", other]]) {
+      const f = document.createElement("iframe");
+      f.name = name;
+      f.src = src;
+      document.body.appendChild(f);
+    }
+  }, [frameUrl(local), frameUrl(relay.url)]);
+  const own = page.frame({ name: "own" });
+  const other = page.frame({ name: "other" });
+  for (const f of [own, other]) await f.locator("#natter-composer").waitFor({ timeout: 10_000 });
+  await page.evaluate(() => {
+    for (const f of document.querySelectorAll("iframe")) {
+      f.contentWindow.postMessage({ natter: 1, type: "locale", locale: "th" }, "*");
+    }
+  });
+  // The control switches to Thai; the other frame stays English.
+  await own.waitForFunction(() => document.documentElement.lang === "th", null, { timeout: 5_000 });
+  await page.waitForTimeout(300);
+  assert.equal(await other.evaluate(() => document.documentElement.lang), "en");
+  assert.equal(await other.locator("#natter-composer").getAttribute("placeholder"), "Type a message…");
+  assert.equal(await own.locator("#natter-composer").getAttribute("placeholder"), "พิมพ์ข้อความ…");
+  await context.close();
+});

@@ -1,0 +1,85 @@
+//! The root component: owns the store, boots it from localStorage, starts the
+//! bridge to the loader, the config fetch and the one-second clock, and lays out
+//! the panel: header, status banner, then the screen the store asks for.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+use super::Ctx;
+use super::chat::Chat;
+use super::header::Header;
+use super::offline_form::OfflineForm;
+use super::prechat_form::PrechatForm;
+use super::status_banner::StatusBanner;
+use crate::i18n::Locale;
+use crate::state::{Action, Screen, Store};
+use crate::web::{bridge, config, dom, runtime, storage};
+
+fn boot() -> Action {
+    let tenant = dom::tenant();
+    Action::Boot {
+        token: tenant.as_ref().and_then(storage::load_token),
+        pending: tenant.as_ref().map(storage::load_pending).unwrap_or_default(),
+        seen: tenant.as_ref().and_then(storage::load_seen),
+        browser_locale: Locale::parse(&dom::browser_language()),
+        tz_min: dom::tz_offset_min(),
+        tenant,
+    }
+}
+
+fn install_listeners() {
+    let Some(window) = dom::window() else { return };
+    let tick = Closure::<dyn FnMut()>::new(|| runtime::dispatch(Action::Tick { now: dom::now() }));
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000);
+    tick.forget();
+    // The network is back: do not wait for the backoff timer.
+    let online = Closure::<dyn FnMut()>::new(|| runtime::dispatch(Action::RetryNow));
+    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+    online.forget();
+    // Escape closes the panel (focus returns to the bubble on the host page).
+    let escape = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(|e: web_sys::KeyboardEvent| {
+        if e.key() == "Escape" && !e.is_composing() {
+            runtime::dispatch(Action::ClosePanel);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("keydown", escape.as_ref().unchecked_ref());
+    escape.forget();
+}
+
+#[component]
+pub fn App() -> Html {
+    let store = use_reducer(Store::default);
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            runtime::install(Callback::from(move |a| dispatcher.dispatch(a)));
+            let action = boot();
+            let tenant = match &action {
+                Action::Boot { tenant, .. } => tenant.clone(),
+                _ => None,
+            };
+            runtime::dispatch(action);
+            bridge::install();
+            install_listeners();
+            if let Some(t) = tenant {
+                wasm_bindgen_futures::spawn_local(config::load(t));
+            }
+        });
+    }
+    let s = store.locale().strings();
+    let body = match store.screen() {
+        Screen::Prechat => html! { <PrechatForm /> },
+        Screen::Offline => html! { <OfflineForm /> },
+        Screen::Chat => html! { <Chat /> },
+    };
+    html! {
+        <ContextProvider<Ctx> context={store.clone()}>
+            <section class="panel" aria-label={ s.chat_window }>
+                <Header />
+                <StatusBanner />
+                { body }
+            </section>
+        </ContextProvider<Ctx>>
+    }
+}

@@ -1,0 +1,32 @@
+//! The chat screen: the conversation log (greeting first), the agent's typing
+//! indicator, the queue position while waiting, the offline hint, the end-of-chat
+//! notice, and the composer while the chat can continue.
+
+use yew::prelude::*;
+
+use super::composer::Composer;
+use super::ended_notice::EndedNotice;
+use super::message_list::MessageList;
+use super::queue_notice::QueueNotice;
+use super::typing_indicator::TypingIndicator;
+use super::use_store;
+
+#[component]
+pub fn Chat() -> Html {
+    let store = use_store();
+    let s = store.locale().strings();
+    let ended = store.conversation_closed() && store.outbox.is_empty();
+    html! {
+        <div class="chat">
+            <MessageList />
+            <div class="below">
+                <TypingIndicator />
+                <QueueNotice />
+                if store.tenant_offline() && !ended {
+                    <p class="hint">{ store.config.as_ref().and_then(|c| c.offline_message.clone()).unwrap_or_else(|| s.offline.to_owned()) }</p>
+                }
+                if ended { <EndedNotice /> } else { <Composer /> }
+            </div>
+        </div>
+    }
+}

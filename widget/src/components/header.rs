@@ -1,0 +1,51 @@
+//! The panel header: the shop's title, who the visitor is talking to, "End chat"
+//! while a conversation is open, and the close button (which asks the loader to
+//! hide the panel).
+
+use yew::prelude::*;
+
+use super::use_store;
+use crate::i18n::fill;
+use crate::state::Action;
+
+#[component]
+pub fn Header() -> Html {
+    let store = use_store();
+    let s = store.locale().strings();
+    let config = store.config.as_ref();
+    let title = config.and_then(|c| c.header.clone()).unwrap_or_else(|| s.default_header.to_owned());
+    let subtitle = match store.agent_name() {
+        Some(name) => fill(s.with_agent, &[name]),
+        None => config.map(|c| c.name.clone()).unwrap_or_default(),
+    };
+    let avatar = store
+        .agent_name()
+        .filter(|_| config.is_none_or(|c| c.show_agent_avatars))
+        .and_then(|n| n.chars().next())
+        .map(|c| c.to_uppercase().to_string());
+    let end = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::EndChat))
+    };
+    let close = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ClosePanel))
+    };
+    html! {
+        <header class="head">
+            if let Some(a) = avatar { <span class="avatar" aria-hidden="true">{ a }</span> }
+            <div class="titles">
+                <h1 class="title">{ title }</h1>
+                if !subtitle.is_empty() { <p class="subtitle">{ subtitle }</p> }
+            </div>
+            if store.conversation_open() {
+                <button type="button" class="head-btn text" onclick={end}>{ s.end_chat }</button>
+            }
+            <button type="button" class="head-btn icon" aria-label={ s.close } title={ s.close } onclick={close}>
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                    <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none" />
+                </svg>
+            </button>
+        </header>
+    }
+}

@@ -1,0 +1,71 @@
+//! One line of the conversation: a visitor or agent bubble (agent name, time,
+//! "Seen"), or a system line ("Ann joined the chat"). Text is always rendered as
+//! inert text, isolated for bidirectional overrides.
+
+use natter_protocol::{Author, ConversationEvent, Message, MessageBody};
+use yew::prelude::*;
+
+use crate::format::clock;
+use crate::i18n::{Locale, fill};
+
+/// What a line needs to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub message: Message,
+    pub seen: bool,
+    pub show_name: bool,
+    pub tz_min: i32,
+    pub locale: Locale,
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct Props {
+    pub line: Line,
+}
+
+#[component]
+pub fn MessageItem(p: &Props) -> Html {
+    let l = &p.line;
+    let s = l.locale.strings();
+    let time = clock(l.message.at, l.tz_min);
+    match (&l.message.author, &l.message.body) {
+        (_, MessageBody::Event { event }) => {
+            let text = match event {
+                ConversationEvent::Claimed { agent } => fill(s.joined, &[&agent.name]),
+                ConversationEvent::Transferred { from, to, .. } => fill(s.transferred, &[&from.name, &to.name]),
+                ConversationEvent::Closed { by: Author::Agent { name, .. } } if l.show_name => {
+                    fill(s.ended_by, &[name])
+                }
+                ConversationEvent::Closed { by: Author::Visitor } => fill(s.ended_by, &[s.you]),
+                _ => s.ended.to_owned(),
+            };
+            html! { <p class="sys"><span dir="auto">{ text }</span>{ " · " }<time>{ time }</time></p> }
+        }
+        (Author::Visitor, MessageBody::Text { text, .. }) => html! {
+            <div class="msg visitor">
+                <div class="bubble">
+                    <span class="sr-only">{ s.you }{ ": " }</span>
+                    <p dir="auto">{ text.clone() }</p>
+                    <span class="meta"><time>{ time }</time>
+                        if l.seen { { " · " }<span class="seen">{ s.seen }</span> }
+                    </span>
+                </div>
+            </div>
+        },
+        (author, MessageBody::Text { text, .. }) => {
+            let name = match author {
+                Author::Agent { name, .. } if l.show_name => name.clone(),
+                _ => s.agent_fallback.to_owned(),
+            };
+            html! {
+                <div class="msg agent">
+                    <div class="bubble">
+                        <span class="who" dir="auto">{ name }</span>
+                        <p dir="auto">{ text.clone() }</p>
+                        <span class="meta"><time>{ time }</time></span>
+                    </div>
+                </div>
+            }
+        }
+    }
+}

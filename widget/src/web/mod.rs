@@ -1,0 +1,28 @@
+//! Browser glue (wasm32 only): mounting the app, the effect runner, the visitor
+//! socket, localStorage, the config fetch and the postMessage bridge to the loader.
+
+pub mod bridge;
+pub mod config;
+pub mod dom;
+pub mod json;
+pub mod runtime;
+pub mod socket;
+pub mod storage;
+pub mod store;
+
+use wasm_bindgen::JsCast;
+
+use crate::components::app::App;
+
+/// Mounts the widget.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+    let Some(doc) = dom::document() else { return };
+    let root =
+        doc.get_element_by_id("natter-root").or_else(|| doc.body().map(|b| b.unchecked_into::<web_sys::Element>()));
+    if let Some(root) = root {
+        yew::Renderer::<App>::with_root(root).render();
+    }
+}
