@@ -10,6 +10,9 @@ step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 step "toolchain: wasm32 target"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
+step "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 step "clippy, native (warnings are errors)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
