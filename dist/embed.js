@@ -119,7 +119,7 @@ sheet.replaceSync(
 '@media (prefers-reduced-motion:no-preference){.b{transition:transform .15s}.b:hover{transform:scale(1.06)}}'
 );
 host = document.createElement('natter-chat');
-root = host.attachShadow({ mode: 'closed' });
+root = host.attachShadow({ mode: 'open' });
 root.adoptedStyleSheets = [sheet];
 btn = document.createElement('button');
 btn.type = 'button';
@@ -171,6 +171,10 @@ if (unread) fn(unread);
 return function () { listeners = listeners.filter(function (f) { return f !== fn; }); };
 }
 };
+var started = false;
+function start() {
+if (started) return;
+started = true;
 fetch(relay + '/v1/widget/' + encodeURIComponent(tenant) + '/config', { credentials: 'omit' }).then(function (r) {
 if (r.ok) return r.json();
 return r.json().catch(function () { return {}; }).then(function (b) {
@@ -185,4 +189,10 @@ throw new Error('could not reach ' + relay + ' (relay down, or this origin is no
 if (!document.body) document.addEventListener('DOMContentLoaded', function () { draw(c); });
 else draw(c);
 }).catch(function (e) { warn(e.message + '; the chat is not shown.'); });
+}
+if (document.readyState === 'complete') start();
+else {
+window.addEventListener('load', start, { once: true });
+setTimeout(start, 4000);
+}
 })();

@@ -1,11 +1,12 @@
-/* Natter loader (embed.js): the one script a shop pastes. Draws the chat bubble in a
-   shadow root (open: accessibility checkers such as axe can audit it, and a closed one
-   protects nothing from scripts of the same page) styled by a constructable stylesheet (no inline style, so a strict
-   CSP needs no nonce), placed and coloured by the tenant's public config, and loads the
-   chat frame from the relay only when needed: on click (preconnecting on hover/focus),
-   when the visitor has a conversation going (first-party hint in this origin's
-   localStorage, set by the frame), or after the tenant's auto-open delay. Talks to the
-   frame by postMessage, checking origin and source both ways. No dependencies.
+/* Natter loader (embed.js): the one script a shop pastes. After the page's load event it
+   reads the tenant's public config and draws the chat bubble in a shadow root (open: axe
+   and other accessibility checkers can audit it; a closed one protects nothing from the
+   page's own scripts) styled by a constructable stylesheet (no inline style, so a strict
+   CSP needs no nonce), placed and coloured by that config. It loads the chat frame from
+   the relay only when needed: on click (preconnecting on hover/focus), when the visitor
+   has a conversation going (first-party hint in this origin's localStorage, set by the
+   frame), or after the tenant's auto-open delay. Talks to the frame by postMessage,
+   checking origin and source both ways. No dependencies.
    Host API: Natter.open(), .close(), .identify({id, name, email, hash}),
    .setLocale(tag), .on('unread', fn). Unknown tenant or refused origin: nothing is
    drawn and one console warning explains why. */
@@ -187,18 +188,30 @@
     }
   };
 
-  fetch(relay + '/v1/widget/' + encodeURIComponent(tenant) + '/config', { credentials: 'omit' }).then(function (r) {
-    if (r.ok) return r.json();
-    return r.json().catch(function () { return {}; }).then(function (b) {
-      var code = b && b.error && b.error.code;
-      throw new Error(code === 'unknown_tenant' ? 'unknown tenant "' + tenant + '"'
-        : code === 'origin_not_allowed' ? 'this page (' + location.origin + ') is not among the allowed origins of tenant "' + tenant + '"'
-        : 'the relay answered ' + r.status);
-    });
-  }, function () {
-    throw new Error('could not reach ' + relay + ' (relay down, or this origin is not allowed for tenant "' + tenant + '")');
-  }).then(function (c) {
-    if (!document.body) document.addEventListener('DOMContentLoaded', function () { draw(c); });
-    else draw(c);
-  }).catch(function (e) { warn(e.message + '; the chat is not shown.'); });
+  // The config is fetched once the page has loaded, so the chat never competes with the
+  // shop's own resources; at the latest after 4 s (one hung image must not hide the chat).
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    fetch(relay + '/v1/widget/' + encodeURIComponent(tenant) + '/config', { credentials: 'omit' }).then(function (r) {
+      if (r.ok) return r.json();
+      return r.json().catch(function () { return {}; }).then(function (b) {
+        var code = b && b.error && b.error.code;
+        throw new Error(code === 'unknown_tenant' ? 'unknown tenant "' + tenant + '"'
+          : code === 'origin_not_allowed' ? 'this page (' + location.origin + ') is not among the allowed origins of tenant "' + tenant + '"'
+          : 'the relay answered ' + r.status);
+      });
+    }, function () {
+      throw new Error('could not reach ' + relay + ' (relay down, or this origin is not allowed for tenant "' + tenant + '")');
+    }).then(function (c) {
+      if (!document.body) document.addEventListener('DOMContentLoaded', function () { draw(c); });
+      else draw(c);
+    }).catch(function (e) { warn(e.message + '; the chat is not shown.'); });
+  }
+  if (document.readyState === 'complete') start();
+  else {
+    window.addEventListener('load', start, { once: true });
+    setTimeout(start, 4000);
+  }
 })();

@@ -43,18 +43,30 @@ async fn waiting_visitors_see_their_position_fall_as_agents_claim() {
     let relay = TestRelay::start().await;
     let (mut v1, c1) = visitor_sends(&relay, "one").await;
     expect_queue(&mut v1, (1, 1, None)).await;
-    let (mut v2, _c2) = visitor_sends(&relay, "two").await;
+    let (mut v2, c2) = visitor_sends(&relay, "two").await;
     expect_queue(&mut v2, (2, 2, None)).await;
-    let (mut v3, _c3) = visitor_sends(&relay, "three").await;
+    let (mut v3, c3) = visitor_sends(&relay, "three").await;
     expect_queue(&mut v3, (3, 3, None)).await;
 
     // An agent comes online: the estimate appears (default 300 s handling, 5 chats capacity).
-    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
     expect_queue(&mut v3, (3, 3, Some(180))).await;
+    // The agent's snapshot carries the same queue order.
+    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
+    let places: Vec<_> = [c1, c2, c3]
+        .iter()
+        .map(|id| conversations.iter().find(|c| c.id == *id).and_then(|c| c.queue_position))
+        .collect();
+    assert_eq!(places, [Some(1), Some(2), Some(3)]);
 
     ann.send(&AgentFrame::Claim { conversation_id: c1 }).await;
     expect_queue(&mut v2, (1, 2, Some(60))).await;
     expect_queue(&mut v3, (2, 2, Some(120))).await;
+    // Agents are told who moved up.
+    ann.until(
+        |f| matches!(f, ServerFrame::Conversation { conversation: c } if c.id == c3 && c.queue_position == Some(2)),
+    )
+    .await;
     let ServerFrame::VisitorConversation { conversation } =
         v1.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await
     else {
@@ -176,6 +188,8 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
     let config: natter_protocol::PublicWidgetConfig =
         reqwest::get(relay.http("/v1/widget/acme/config")).await.unwrap().json().await.unwrap();
     assert!(!config.online);
+    // An agent signed in after hours (catching up) does not make the shop open.
+    let (_early, _) = relay.agent("acme", "bob@x.test").await;
 
     let mut v = relay.visitor("acme").await;
     v.recv().await;
@@ -188,14 +202,22 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
         text: "Please call me back tomorrow".into(),
     };
     v.send(&offline).await;
-    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
-        panic!()
+    let mut promised_a_wait = false;
+    let conversation_id = loop {
+        match v.recv().await {
+            ServerFrame::Ack { conversation_id, .. } => break conversation_id,
+            ServerFrame::Queue { .. } => promised_a_wait = true,
+            _ => {}
+        }
     };
     v.send(&offline).await; // a resend is recognised
     assert!(matches!(
         v.until(|f| matches!(f, ServerFrame::Ack { .. })).await,
         ServerFrame::Ack { duplicate: true, .. }
     ));
+    // A message left offline is not a live wait: no queue place is promised.
+    promised_a_wait |= !v.none_within(Duration::from_millis(300), |f| matches!(f, ServerFrame::Queue { .. })).await;
+    assert!(!promised_a_wait, "an offline message got a queue position");
 
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
     let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };

@@ -1,6 +1,6 @@
-//! Shared helpers of the widget's browser tests: relays as child processes (port 0,
-//! temporary data dir, restartable on the same port), an agent speaking the agent
-//! protocol over `ws`, Chromium through playwright-core, and widget page helpers.
+// Shared helpers of the widget's browser tests: relays as child processes (port 0,
+// temporary data dir, restartable on the same port), an agent speaking the agent
+// protocol over `ws`, Chromium through playwright-core, and widget page helpers.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -157,8 +157,12 @@ export class Agent {
 
   /** The conversation in which a visitor wrote `text` (waits for that message). */
   async conversationOf(text) {
-    const f = await this.waitFor((f) => f.type === "message" && f.message.body.text === text);
-    return f.conversation_id;
+    const f = await this.waitFor(
+      (f) =>
+        (f.type === "message" && f.message.body.text === text) ||
+        (f.type === "agent_welcome" && f.conversations.some((c) => c.preview === text)),
+    );
+    return f.type === "message" ? f.conversation_id : f.conversations.find((c) => c.preview === text).id;
   }
 
   async claim(id) {
@@ -175,18 +179,16 @@ export class Agent {
     return ack.seq;
   }
 
-  /** Every stored message of a conversation (`sync` from 0). */
+  /** Every stored message of a conversation (`sync` from 0, all `history` pages). */
   async history(id) {
-    const mark = this.frames.length;
+    let from = this.frames.length;
     this.send({ type: "sync", conversation_id: id, after_seq: 0 });
     const out = [];
     for (;;) {
-      const h = await this.waitFor((f) => f.type === "history" && f.conversation_id === id, { from: mark + out.length });
-      const at = this.frames.indexOf(h);
+      const h = await this.waitFor((f) => f.type === "history" && f.conversation_id === id, { from });
+      from = this.frames.indexOf(h) + 1;
       out.push(...h.messages);
       if (!h.more) return out;
-      // The next history frame comes after this one.
-      this.frames.splice(at, 1);
     }
   }
 
@@ -205,11 +207,16 @@ export async function launch() {
 /** A fresh visitor (own storage) on a page of the relay; page errors fail loudly. */
 export async function visitorPage(browser, { viewport = { width: 1280, height: 720 }, ...options } = {}) {
   const context = await browser.newContext({ viewport, locale: "en-US", ...options });
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => {
-    if (m.type() === "error") page.errors.push(m.text());
+    // 4xx/5xx loads are reported below with their URL.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) page.errors.push(m.text());
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) page.errors.push(`${r.status()} ${r.url()}`);
   });
   return { context, page };
 }

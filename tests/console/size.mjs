@@ -1,13 +1,15 @@
-// Prints raw / gzip -9 / brotli q11 sizes of the built console files (for BENCHMARKS.md).
-import { readFileSync, readdirSync } from "node:fs";
-import { gzipSync, brotliCompressSync, constants } from "node:zlib";
-const dir = process.argv[2] ?? new URL("./out/console", import.meta.url).pathname;
-let total = [0, 0, 0];
-for (const f of readdirSync(dir).sort()) {
-  const b = readFileSync(`${dir}/${f}`);
-  const g = gzipSync(b, { level: 9 }).length;
-  const br = brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  total = [total[0] + b.length, total[1] + g, total[2] + br];
-  console.log(`${f.padEnd(40)} raw ${String(b.length).padStart(8)}  gzip ${String(g).padStart(7)}  brotli ${String(br).padStart(7)}`);
+// Prints the console's transfer size (raw / gzip / brotli, as recorded by
+// `cargo xtask dist` in dist/manifest.json) — the files a browser loads for /console/.
+// Usage: node tests/console/size.mjs [path/to/manifest.json]
+import { readFileSync } from "node:fs";
+const path = process.argv[2] ?? new URL("../../dist/manifest.json", import.meta.url).pathname;
+const manifest = JSON.parse(readFileSync(path, "utf8"));
+const total = [0, 0, 0];
+const cell = (n, w) => String(n).padStart(w);
+for (const [name, f] of Object.entries(manifest.files).filter(([n]) => n.startsWith("console/")).sort()) {
+  total[0] += f.bytes;
+  total[1] += f.gzip;
+  total[2] += f.brotli;
+  console.log(`${name.padEnd(52)} raw ${cell(f.bytes, 8)}  gzip ${cell(f.gzip, 7)}  brotli ${cell(f.brotli, 7)}`);
 }
-console.log(`${"total".padEnd(40)} raw ${String(total[0]).padStart(8)}  gzip ${String(total[1]).padStart(7)}  brotli ${String(total[2]).padStart(7)}`);
+console.log(`${"total".padEnd(52)} raw ${cell(total[0], 8)}  gzip ${cell(total[1], 7)}  brotli ${cell(total[2], 7)}`);

@@ -5,7 +5,9 @@ use natter_protocol::UnixMillis;
 /// `HH:MM` of `at` in a zone `tz_min` minutes east of UTC.
 pub fn clock(at: UnixMillis, tz_min: i32) -> String {
     let local_min = (at.0.div_euclid(60_000) + i64::from(tz_min)).rem_euclid(24 * 60);
-    format!("{:02}:{:02}", local_min / 60, local_min % 60)
+    // Digits by hand: `format!` would pull the formatting machinery into the wasm.
+    let (h, m) = ((local_min / 60) as u8, (local_min % 60) as u8);
+    [b'0' + h / 10, b'0' + h % 10, b':', b'0' + m / 10, b'0' + m % 10].iter().map(|&b| char::from(b)).collect()
 }
 
 #[cfg(test)]

@@ -3,11 +3,9 @@
 //! visitor's browser; anything else falls back to English.
 
 use natter_protocol::ErrorCode;
-use serde::{Deserialize, Serialize};
 
 /// A language the widget speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Locale {
     #[default]
     En,

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::admin_page::AdminPage;
 use super::confirm_close::ConfirmClose;
 use super::conversation::ConversationView;
 use super::help_overlay::HelpOverlay;
@@ -15,7 +16,7 @@ use super::settings_dialog::SettingsDialog;
 use super::top_bar::TopBar;
 use super::transfer_dialog::TransferDialog;
 use super::use_store;
-use crate::state::Dialog;
+use crate::state::{Dialog, View};
 
 #[component]
 pub fn Console() -> Html {
@@ -30,23 +31,27 @@ pub fn Console() -> Html {
     };
     html! {
         <div class="app">
-            <a class="skip" href="#inbox-tabs">{ s.skip_to_inbox }</a>
+            if store.view == View::Inbox { <a class="skip" href="#inbox-tabs">{ s.skip_to_inbox }</a> }
             <TopBar />
             <div>
                 <ReconnectBanner />
                 <IdleWarning />
             </div>
-            <div class="main">
-                <Inbox />
-                <main class="work" aria-label={ s.messages }>
-                    <OpenStrip />
-                    if let Some(id) = store.focused {
-                        <ConversationView key={id.0} {id} />
-                    } else {
-                        <div class="placeholder"><p>{ s.nothing_open }</p></div>
-                    }
-                </main>
-            </div>
+            if store.view == View::Admin {
+                <AdminPage />
+            } else {
+                <div class="main">
+                    <Inbox />
+                    <main class="work" aria-label={ s.messages }>
+                        <OpenStrip />
+                        if let Some(id) = store.focused {
+                            <ConversationView key={id.0} {id} />
+                        } else {
+                            <div class="placeholder"><p>{ s.nothing_open }</p></div>
+                        }
+                    </main>
+                </div>
+            }
             <Notices />
             { dialog }
         </div>

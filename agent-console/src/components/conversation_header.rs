@@ -1,9 +1,10 @@
-//! The conversation's header: visitor name, status, and the claim / transfer /
-//! close actions.
+//! The conversation's header: visitor name, status, offline-message badge, the
+//! priority picker, and the claim / transfer / close actions.
 
 use std::rc::Rc;
 
-use natter_protocol::ConversationStatus;
+use natter_protocol::{ConversationStatus, Priority};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::format;
@@ -46,12 +47,44 @@ pub fn ConversationHeader(p: &Props) -> Html {
         Callback::from(move |_: MouseEvent| runtime::dispatch(a(id)))
     };
     let claim = send(Action::Claim);
+    let on_priority = Callback::from(move |e: Event| {
+        if let Some(priority) = Priority::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
+            runtime::dispatch(Action::SetPriority { id, priority });
+        }
+    });
+    let current = c.summary.priority;
+    let priority_option = |p: Priority, word: &'static str| {
+        html! { <option value={p.as_str()} selected={current == p}>{ word }</option> }
+    };
+    let priority_id = format!("priority-{id}");
+    let priority_ref = use_node_ref();
+    {
+        // As for the status picker: a colleague's change must show even after
+        // this agent used the control.
+        let select = priority_ref.clone();
+        use_effect_with(current, move |current| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(current.as_str());
+            }
+        });
+    }
     let transfer = send(|id| Action::ShowDialog(Some(Dialog::Transfer(id))));
     let close = send(|id| Action::ShowDialog(Some(Dialog::ConfirmClose(id))));
     html! {
         <div class="conv-head">
             <h2 id={p.title_id.clone()}>{ format::label(s, &c.label()) }</h2>
             <span class={classes!("status", status_class)}>{ status_text }</span>
+            if c.summary.offline { <span class="tag offline">{ s.offline_badge }</span> }
+            if status != ConversationStatus::Closed {
+                <span class="prio">
+                    <label for={priority_id.clone()}>{ s.priority }</label>
+                    <select id={priority_id} ref={priority_ref} onchange={on_priority} disabled={!p.online}>
+                        { priority_option(Priority::Normal, s.pr_normal) }
+                        { priority_option(Priority::High, s.pr_high) }
+                        { priority_option(Priority::Urgent, s.pr_urgent) }
+                    </select>
+                </span>
+            }
             if status == ConversationStatus::Waiting {
                 <button type="button" class="primary" onclick={claim} disabled={!p.online || c.claiming}
                     aria-keyshortcuts="Alt+C">

@@ -5,6 +5,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inbox_row::InboxRow;
+use super::team_panel::TeamPanel;
 use super::use_store;
 use crate::state::Action;
 use crate::state::inbox::InboxTab;
@@ -69,6 +70,12 @@ pub fn Inbox() -> Html {
     });
 
     let rows = store.rows(store.tab);
+    // Queue places, counted once for the whole list rather than per row.
+    let positions: std::collections::BTreeMap<_, _> = if store.tab == InboxTab::Waiting {
+        rows.iter().enumerate().map(|(i, c)| (c.id(), c.summary.queue_position.unwrap_or(i as u32 + 1))).collect()
+    } else {
+        Default::default()
+    };
     let search = {
         let store = store.clone();
         Callback::from(move |e: InputEvent| {
@@ -100,13 +107,14 @@ pub fn Inbox() -> Html {
                             html! {
                                 <li key={c.id().0}>
                                     <InboxRow {conv} now={store.now} current={store.focused == Some(c.id())}
-                                        {me} locale={store.settings.locale} />
+                                        {me} locale={store.settings.locale} position={positions.get(&c.id()).copied()} />
                                 </li>
                             }
                         }) }
                     </ul>
                 }
             </div>
+            <TeamPanel />
         </nav>
     }
 }

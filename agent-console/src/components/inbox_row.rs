@@ -1,9 +1,10 @@
 //! One inbox row: visitor name or label, last message preview, unread count,
-//! wait time, and who has it.
+//! wait time and queue position, priority, department, the offline-message
+//! badge, and who has it.
 
 use std::rc::Rc;
 
-use natter_protocol::{AgentId, Author, ConversationStatus, UnixMillis};
+use natter_protocol::{AgentId, Author, ConversationStatus, Priority, UnixMillis};
 use yew::prelude::*;
 
 use crate::format;
@@ -19,6 +20,8 @@ pub struct Props {
     pub current: bool,
     pub me: AgentId,
     pub locale: Locale,
+    /// Place in the queue while waiting.
+    pub position: Option<u32>,
 }
 
 impl PartialEq for Props {
@@ -29,6 +32,7 @@ impl PartialEq for Props {
             && self.current == o.current
             && self.me == o.me
             && self.locale == o.locale
+            && self.position == o.position
     }
 }
 
@@ -59,6 +63,12 @@ pub fn InboxRow(p: &Props) -> Html {
     };
     let preview = c.preview().map(str::to_owned).unwrap_or_else(|| s.no_messages_yet.to_owned());
     let onclick = Callback::from(move |_: MouseEvent| runtime::dispatch(Action::Open(id)));
+    let priority = match c.summary.priority {
+        Priority::Normal => None,
+        Priority::High => Some(("high", s.pr_high)),
+        Priority::Urgent => Some(("urgent", s.pr_urgent)),
+    };
+    let tags = priority.is_some() || c.summary.offline || c.summary.skill.is_some() || p.position.is_some();
     html! {
         <button type="button" class="row" aria-current={ p.current.then_some("true") } {onclick}
             data-conversation={id.to_string()} data-held={c.held_seq().to_string()}>
@@ -73,6 +83,14 @@ pub fn InboxRow(p: &Props) -> Html {
                 <span class="wait">{ time }</span>
             </span>
             <span class="prev">{ preview }</span>
+            if tags {
+                <span class="tags">
+                    if let Some(pos) = p.position { <span class="tag pos">{ fill(s.queue_pos, &[&pos.to_string()]) }</span> }
+                    if let Some((class, word)) = priority { <span class={classes!("tag", class)}>{ word }</span> }
+                    if c.summary.offline { <span class="tag offline">{ s.offline_badge }</span> }
+                    if let Some(skill) = &c.summary.skill { <span class="tag">{ fill(s.skill_badge, &[skill]) }</span> }
+                </span>
+            }
             if let Some(who) = who { <span class="who">{ who }</span> }
         </button>
     }

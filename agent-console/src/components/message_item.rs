@@ -2,7 +2,7 @@
 //! mark) or a system line (joined, transferred with its note, closed). Text is
 //! always rendered as text, never as HTML.
 
-use natter_protocol::{AgentId, Author, ConversationEvent, Message, MessageBody};
+use natter_protocol::{AgentId, Author, AutoCloseReason, ConversationEvent, Message, MessageBody};
 use yew::prelude::*;
 
 use crate::format;
@@ -48,6 +48,14 @@ pub fn MessageItem(p: &Props) -> Html {
                 ConversationEvent::Closed { by: Author::Visitor } => (s.ev_closed_by_visitor.to_owned(), None),
                 ConversationEvent::Closed { by: Author::Agent { name, .. } } => (fill(s.ev_closed_by, &[name]), None),
                 ConversationEvent::Closed { by: Author::System } => (s.ev_closed.to_owned(), None),
+                ConversationEvent::AutoClosed { reason: AutoCloseReason::Abandoned } => {
+                    (s.ev_abandoned.to_owned(), None)
+                }
+                ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive } => (s.ev_inactive.to_owned(), None),
+                ConversationEvent::Requeued { skill, note } => (
+                    skill.as_ref().map_or_else(|| s.ev_requeued.to_owned(), |k| fill(s.ev_requeued_skill, &[k])),
+                    note.as_ref().map(|n| fill(s.ev_note, &[n])),
+                ),
                 // Events of a newer relay: still a closed/changed conversation line.
                 #[allow(unreachable_patterns)]
                 _ => (s.ev_closed.to_owned(), None),

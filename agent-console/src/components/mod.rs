@@ -1,13 +1,17 @@
 //! The console's Yew components, one per file. State comes from one store shared
 //! through a context ([`Ctx`]); components send [`crate::state::Action`]s to it.
 
+pub mod admin_page;
+pub mod agents_form;
 pub mod app;
 pub mod composer;
 pub mod confirm_close;
 pub mod console;
 pub mod conversation;
 pub mod conversation_header;
+pub mod form_bits;
 pub mod help_overlay;
+pub mod hours_form;
 pub mod idle_warning;
 pub mod inbox;
 pub mod inbox_row;
@@ -17,11 +21,17 @@ pub mod modal;
 pub mod notices;
 pub mod open_strip;
 pub mod pending_item;
+pub mod prechat_editor;
 pub mod reconnect_banner;
+pub mod routing_form;
 pub mod settings_dialog;
 pub mod sign_in;
+pub mod status_picker;
+pub mod team_panel;
 pub mod top_bar;
 pub mod transfer_dialog;
+pub mod widget_form;
+pub mod widget_preview;
 
 use yew::prelude::*;
 

@@ -1,11 +1,13 @@
-//! The bar across the top: name, connection state, who is signed in, language,
-//! settings, shortcuts help and sign-out.
+//! The bar across the top: name, connection state, the agent's own status, who
+//! is signed in, language, workspace settings (admins), notification settings,
+//! shortcuts help and sign-out.
 
 use yew::prelude::*;
 
+use super::status_picker::StatusPicker;
 use super::use_store;
 use crate::i18n::{Locale, fill};
-use crate::state::{Action, Conn, Dialog};
+use crate::state::{Action, Conn, Dialog, View};
 
 #[component]
 pub fn TopBar() -> Html {
@@ -29,6 +31,12 @@ pub fn TopBar() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowDialog(Some(d))))
     };
+    let admin_view = store.view == View::Admin;
+    let switch_view = {
+        let store = store.clone();
+        let next = if admin_view { View::Inbox } else { View::Admin };
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowView(next)))
+    };
     let logout = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Logout))
@@ -40,8 +48,14 @@ pub fn TopBar() -> Html {
                 <span class={classes!("dot", online.then_some("on"))} aria-hidden="true"></span>
                 { conn_text }
             </span>
+            <StatusPicker />
             <span class="spacer"></span>
             <span>{ fill(s.signed_in_as, &[&name]) }</span>
+            if store.is_admin() {
+                <button type="button" id="view-switch" onclick={switch_view}>
+                    { if admin_view { s.back_to_inbox } else { s.admin_settings } }
+                </button>
+            }
             <button type="button" class="link" onclick={toggle_locale}
                 lang={ if store.settings.locale == Locale::En { "th" } else { "en" } }
                 aria-label={ format!("{}: {}", s.language, s.other_language) }>

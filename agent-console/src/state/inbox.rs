@@ -1,6 +1,8 @@
 //! The inbox's tabs: which conversations each shows, in which order, and the
 //! count on each tab's badge.
 
+use std::cmp::Reverse;
+
 use natter_protocol::{AgentId, ConversationId, ConversationStatus};
 
 use super::conv::ConvState;
@@ -8,7 +10,7 @@ use super::conv::ConvState;
 /// Inbox tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum InboxTab {
-    /// Queue, oldest first.
+    /// The queue, in the relay's order (priority, then waiting time).
     #[default]
     Waiting,
     /// Active conversations assigned to this agent.
@@ -46,7 +48,16 @@ pub fn rows<'a>(
     let mut list: Vec<&ConvState> =
         convs.filter(|c| tab.contains(c, me)).filter(|c| tab != InboxTab::Closed || c.matches(search)).collect();
     match tab {
-        InboxTab::Waiting => list.sort_by_key(|c| (c.summary.created_at, c.summary.id)),
+        // The relay's queue order: its position when it sends one, else its rule
+        // (higher priority first, then arrival).
+        InboxTab::Waiting => list.sort_by_key(|c| {
+            (
+                c.summary.queue_position.unwrap_or(u32::MAX),
+                Reverse(c.summary.priority),
+                c.summary.created_at,
+                c.summary.id,
+            )
+        }),
         InboxTab::Mine | InboxTab::AllActive => {
             list.sort_by(|a, b| b.last_activity().cmp(&a.last_activity()).then(a.id().cmp(&b.id())))
         }

@@ -4,6 +4,7 @@
 //! randomness (times and jitter arrive inside actions), so it is unit-tested
 //! natively.
 
+pub mod admin;
 pub mod backoff;
 pub mod conv;
 pub mod idle;
@@ -18,13 +19,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, Author, ClientMsgId, ConversationId, ConversationStatus, ConversationSummary,
-    DEFAULT_MAX_TEXT_BYTES, ErrorCode, LoginResponse, Message, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame,
-    TenantId, UnixMillis,
+    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId,
+    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, LoginResponse, Message, MessageBody,
+    PROTOCOL_VERSION, Priority, Seq, ServerFrame, TenantId, UnixMillis,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
+use admin::{AdminAction, AdminState};
 use conv::{ConvState, GAP_GRACE_MS, Label, TYPING_TTL_MS};
 use idle::IdleStatus;
 use inbox::InboxTab;
@@ -45,6 +47,9 @@ pub const TYPING_IDLE_MS: i64 = 3_000;
 pub const SYNC_BURST: u32 = 30;
 /// …then this many more per second.
 pub const SYNC_PER_TICK: u32 = 6;
+/// While the agent is at the console, an `activity` frame goes out at most this
+/// often (the relay's auto-away needs minutes; any other frame counts too).
+pub const ACTIVITY_FRAME_MS: i64 = 60_000;
 /// A sync with no answer for this long is asked again (the relay's rate limiter
 /// drops frames without saying which).
 pub const SYNC_TIMEOUT_MS: i64 = 10_000;
@@ -138,6 +143,16 @@ impl Conn {
     pub fn reconnecting(self) -> bool {
         matches!(self, Conn::Retrying { .. } | Conn::Connecting { attempt: 1.. })
     }
+}
+
+/// The page the console shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// Inbox and conversations.
+    #[default]
+    Inbox,
+    /// Workspace settings (owners and admins).
+    Admin,
 }
 
 /// A modal or overlay on top of the console.
@@ -275,6 +290,20 @@ pub enum Action {
         note: String,
     },
     CloseConversation(ConversationId),
+    /// The agent chooses their availability.
+    SetStatus(AgentStatus),
+    SetPriority {
+        id: ConversationId,
+        priority: Priority,
+    },
+    /// Back to the queue of a skill (department).
+    TransferToSkill {
+        id: ConversationId,
+        skill: String,
+        note: String,
+    },
+    ShowView(View),
+    Admin(AdminAction),
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
     SetSettings(Settings),
@@ -305,6 +334,15 @@ pub enum Effect {
     },
     Alert(Alert),
     Focus(FocusTarget),
+    /// `GET /v1/admin/settings` and `/v1/admin/agents`, answered with `AdminAction::Loaded`.
+    LoadAdmin {
+        token: String,
+    },
+    /// `PUT` the settings, then each changed agent; answered with `Saved` or `SaveFailed`.
+    SaveAdmin {
+        token: String,
+        save: Box<admin::Save>,
+    },
 }
 
 /// The store.
@@ -341,6 +379,14 @@ pub struct Store {
     pub metrics: Metrics,
     /// How many syncs may be sent now (refilled by the tick, reset on welcome).
     pub sync_tokens: u32,
+    /// Every agent's availability and load, as the relay last said.
+    pub presence: BTreeMap<AgentId, AgentPresence>,
+    /// When the last `activity` frame went out.
+    pub activity_sent_at: Option<UnixMillis>,
+    /// The agent chose "away" (so being away is not idleness to undo).
+    pub chose_away: bool,
+    pub view: View,
+    pub admin: AdminState,
 }
 
 impl Store {
@@ -380,6 +426,7 @@ impl Store {
                 if self.session.is_some() {
                     self.last_activity = now;
                     fx.push(Effect::SaveActivity(now));
+                    self.report_activity(now, &mut fx);
                 }
             }
             Action::WindowFocus { focused, now } => {
@@ -512,6 +559,32 @@ impl Store {
                 }
                 self.dialog = None;
             }
+            Action::SetStatus(status) => {
+                if self.conn == Conn::Online && status != AgentStatus::Busy {
+                    self.chose_away = status == AgentStatus::Away;
+                    fx.push(Effect::Send(AgentFrame::SetStatus { status }));
+                }
+            }
+            Action::SetPriority { id, priority } => {
+                if self.conn == Conn::Online && self.convs.get(&id).is_some_and(|c| c.is_open()) {
+                    fx.push(Effect::Send(AgentFrame::SetPriority { conversation_id: id, priority }));
+                }
+            }
+            Action::TransferToSkill { id, skill, note } => {
+                let note = note.trim();
+                let note = (!note.is_empty()).then(|| note.to_owned());
+                let skill = skill.trim().to_owned();
+                if self.conn == Conn::Online && !skill.is_empty() {
+                    fx.push(Effect::Send(AgentFrame::TransferToSkill { conversation_id: id, skill, note }));
+                }
+                self.dialog = None;
+            }
+            Action::ShowView(view) => self.show_view(view, &mut fx),
+            Action::Admin(a) => {
+                if let (Some(save), Some(s)) = (self.admin.apply(a), &self.session) {
+                    fx.push(Effect::SaveAdmin { token: s.token.clone(), save: Box::new(save) });
+                }
+            }
             Action::ShowDialog(d) => self.dialog = d,
             Action::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             Action::SetSettings(s) => {
@@ -530,6 +603,43 @@ impl Store {
 
     pub fn my_id(&self) -> AgentId {
         self.session.as_ref().map_or(AgentId(0), |s| s.agent.id)
+    }
+
+    /// Whether this agent may manage the workspace (settings, team overview).
+    pub fn is_admin(&self) -> bool {
+        self.me().is_some_and(|a| a.role.is_admin())
+    }
+
+    /// This agent's availability as the relay sees it (online until told otherwise).
+    pub fn my_status(&self) -> AgentStatus {
+        self.presence.get(&self.my_id()).map_or(AgentStatus::Online, |p| p.status)
+    }
+
+    /// Every agent with their presence, for the team overview (by name).
+    pub fn team(&self) -> Vec<(&AgentInfo, Option<&AgentPresence>)> {
+        let mut list: Vec<_> = self.agents.iter().map(|a| (a, self.presence.get(&a.id))).collect();
+        list.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()).then(a.0.id.cmp(&b.0.id)));
+        list
+    }
+
+    /// Skills known in the team (for "transfer to a department"), sorted.
+    pub fn skills(&self) -> Vec<String> {
+        let set: BTreeSet<&String> = self.presence.values().flat_map(|p| p.skills.iter()).collect();
+        set.into_iter().cloned().collect()
+    }
+
+    /// A waiting conversation's place in the queue (1 = next): the relay's word
+    /// when it sends one, else the relay's rule (priority, then arrival).
+    pub fn queue_position(&self, id: ConversationId) -> Option<u32> {
+        let c = self.convs.get(&id)?;
+        if c.summary.status != ConversationStatus::Waiting {
+            return None;
+        }
+        if let Some(p) = c.summary.queue_position {
+            return Some(p);
+        }
+        let ids = inbox::row_ids(self.convs.values().map(|c| &**c), InboxTab::Waiting, self.my_id(), "");
+        ids.iter().position(|&i| i == id).and_then(|p| u32::try_from(p + 1).ok())
     }
 
     pub fn conv(&self, id: ConversationId) -> Option<&Rc<ConvState>> {
@@ -581,6 +691,33 @@ impl Store {
     }
 
     // ----- internals -----
+
+    fn show_view(&mut self, view: View, fx: &mut Vec<Effect>) {
+        let view = if self.is_admin() { view } else { View::Inbox };
+        if view == View::Admin && self.view != View::Admin {
+            // Fresh from the relay each time: another admin may have changed it.
+            self.admin = AdminState::default();
+            if let Some(s) = &self.session {
+                fx.push(Effect::LoadAdmin { token: s.token.clone() });
+            }
+        }
+        self.view = view;
+        self.dialog = None;
+    }
+
+    /// Tells the relay the agent is here, at most once a minute, or at once when
+    /// the relay has them away for idleness (so they come back as soon as they move).
+    fn report_activity(&mut self, now: UnixMillis, fx: &mut Vec<Effect>) {
+        if self.conn != Conn::Online {
+            return;
+        }
+        let idle_away = self.my_status() == AgentStatus::Away && !self.chose_away;
+        let due = self.activity_sent_at.is_none_or(|t| now.0 - t.0 >= ACTIVITY_FRAME_MS);
+        if due || idle_away {
+            self.activity_sent_at = Some(now);
+            fx.push(Effect::Send(AgentFrame::Activity));
+        }
+    }
 
     fn conv_mut(&mut self, id: ConversationId) -> Option<&mut ConvState> {
         self.convs.get_mut(&id).map(Rc::make_mut)
@@ -977,8 +1114,11 @@ impl Store {
             ServerFrame::Error { code, message, client_id, conversation_id, fatal } => {
                 self.error(code, message, client_id, conversation_id, fatal, fx);
             }
+            ServerFrame::Presence { agents } => {
+                self.presence = agents.into_iter().map(|p| (p.id, p)).collect();
+            }
             // Visitor-only frames never reach an agent socket.
-            ServerFrame::Welcome { .. } | ServerFrame::VisitorConversation { .. } => {}
+            ServerFrame::Welcome { .. } | ServerFrame::VisitorConversation { .. } | ServerFrame::Queue { .. } => {}
             // Frames this console does not use (yet): ignored, so a newer relay
             // never breaks it.
             #[allow(unreachable_patterns)]

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
-    ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Role, Seq, ServerFrame,
-    TenantId, UnixMillis,
+    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, ClientMsgId, ConversationEvent,
+    ConversationId, ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Priority,
+    Role, Seq, ServerFrame, TenantId, UnixMillis,
 };
 
 use super::backoff;
@@ -924,4 +924,252 @@ fn an_unacknowledged_message_is_written_again_with_the_same_id() {
     );
     assert!(s.outbox.is_empty());
     assert_eq!(sends(&s.apply(Action::Tick { now: at(30_000) })), 0);
+}
+
+// ----- availability, queue, priority, settings page -----
+
+fn presence(id: AgentId, status: &str, active: u32) -> AgentPresence {
+    serde_json::from_value(serde_json::json!({
+        "id": id.0, "status": status, "active_chats": active, "max_chats": 5, "skills": if id == ANN { vec!["billing"] } else { vec![] },
+    }))
+    .expect("valid presence")
+}
+
+fn with_priority(mut s: ConversationSummary, p: Priority) -> ConversationSummary {
+    s.priority = p;
+    s
+}
+
+#[test]
+fn presence_frames_give_my_status_and_the_team_load() {
+    let mut s = signed_in();
+    welcome(&mut s, 10, vec![]);
+    assert_eq!(s.my_status(), AgentStatus::Online);
+    frame(&mut s, 20, ServerFrame::Presence { agents: vec![presence(ME, "busy", 5), presence(ANN, "away", 1)] });
+    assert_eq!(s.my_status(), AgentStatus::Busy);
+    let team: Vec<_> = s.team().iter().map(|(a, p)| (a.name.clone(), p.map(|p| (p.status, p.active_chats)))).collect();
+    assert_eq!(team, vec![("Ann".into(), Some((AgentStatus::Away, 1))), ("Me".into(), Some((AgentStatus::Busy, 5)))]);
+    assert_eq!(s.skills(), vec!["billing".to_owned()]);
+}
+
+#[test]
+fn choosing_a_status_sends_it_but_busy_cannot_be_chosen() {
+    let mut s = signed_in();
+    assert!(sent_frames(&s.apply(Action::SetStatus(AgentStatus::Away))).is_empty(), "not before the welcome");
+    welcome(&mut s, 10, vec![]);
+    assert_eq!(
+        sent_frames(&s.apply(Action::SetStatus(AgentStatus::Away))),
+        vec![AgentFrame::SetStatus { status: AgentStatus::Away }]
+    );
+    assert!(sent_frames(&s.apply(Action::SetStatus(AgentStatus::Busy))).is_empty());
+}
+
+#[test]
+fn activity_frames_are_paced_but_undo_idle_away_at_once() {
+    let mut s = signed_in();
+    welcome(&mut s, 10, vec![]);
+    let activity = |s: &mut Store, ms| sent_frames(&s.apply(Action::Activity { now: at(ms) }));
+    assert_eq!(activity(&mut s, 1_000), vec![AgentFrame::Activity]);
+    assert!(activity(&mut s, 6_000).is_empty(), "within the minute");
+    assert_eq!(activity(&mut s, 61_000), vec![AgentFrame::Activity]);
+    // The relay made us away for idleness: the next move tells it we are back.
+    frame(&mut s, 62_000, ServerFrame::Presence { agents: vec![presence(ME, "away", 0)] });
+    assert_eq!(activity(&mut s, 63_000), vec![AgentFrame::Activity]);
+    // Chosen away is not undone by moving the mouse.
+    s.apply(Action::SetStatus(AgentStatus::Away));
+    assert!(activity(&mut s, 64_000).is_empty());
+}
+
+#[test]
+fn the_waiting_tab_follows_priority_then_arrival_and_counts_positions() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        10,
+        vec![
+            summary(1, ConversationStatus::Waiting, None, 0),
+            with_priority(summary(2, ConversationStatus::Waiting, None, 0), Priority::High),
+            with_priority(summary(3, ConversationStatus::Waiting, None, 0), Priority::Urgent),
+            summary(4, ConversationStatus::Waiting, None, 0),
+            summary(5, ConversationStatus::Active, Some(ME), 0),
+        ],
+    );
+    let ids: Vec<u64> = s.rows(InboxTab::Waiting).iter().map(|c| c.id().0).collect();
+    assert_eq!(ids, vec![3, 2, 1, 4]);
+    assert_eq!(s.queue_position(ConversationId(1)), Some(3));
+    assert_eq!(s.queue_position(ConversationId(5)), None);
+    // The relay's own position wins when it sends one.
+    let mut moved = summary(4, ConversationStatus::Waiting, None, 0);
+    moved.queue_position = Some(1);
+    frame(&mut s, 20, ServerFrame::Conversation { conversation: moved });
+    assert_eq!(s.queue_position(ConversationId(4)), Some(1));
+    assert_eq!(s.rows(InboxTab::Waiting)[0].id().0, 4);
+}
+
+#[test]
+fn priority_and_skill_transfers_become_frames() {
+    let mut s = signed_in();
+    welcome(&mut s, 10, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    let fx = s.apply(Action::SetPriority { id: ConversationId(1), priority: Priority::Urgent });
+    assert_eq!(
+        sent_frames(&fx),
+        vec![AgentFrame::SetPriority { conversation_id: ConversationId(1), priority: Priority::Urgent }]
+    );
+    s.dialog = Some(Dialog::Transfer(ConversationId(1)));
+    let fx = s.apply(Action::TransferToSkill { id: ConversationId(1), skill: " billing ".into(), note: " ".into() });
+    assert_eq!(
+        sent_frames(&fx),
+        vec![AgentFrame::TransferToSkill { conversation_id: ConversationId(1), skill: "billing".into(), note: None }]
+    );
+    assert_eq!(s.dialog, None);
+    // Unknown or closed conversations: nothing to mark.
+    assert!(sent_frames(&s.apply(Action::SetPriority { id: ConversationId(9), priority: Priority::High })).is_empty());
+}
+
+#[test]
+fn offline_conversations_are_flagged_and_answerable() {
+    let mut s = signed_in();
+    let mut off = summary(1, ConversationStatus::Waiting, None, 1);
+    off.offline = true;
+    welcome(&mut s, 10, vec![off]);
+    assert!(c(&s, 1).summary.offline);
+    assert_eq!(s.tab_count(InboxTab::Waiting), 1);
+    let fx = s.apply(Action::Claim(ConversationId(1)));
+    assert_eq!(sent_frames(&fx), vec![AgentFrame::Claim { conversation_id: ConversationId(1) }]);
+}
+
+fn admin_store() -> Store {
+    let mut s = Store { window_focused: true, ..Store::default() };
+    let mut response = login();
+    response.agent.role = Role::Owner;
+    s.apply(Action::SignedIn {
+        now: at(0),
+        tenant: TenantId::parse("demo").expect("valid"),
+        response,
+        drafts: BTreeMap::new(),
+        outbox: Outbox::default(),
+    });
+    s
+}
+
+fn admin_view(id: AgentId, skills: &[&str]) -> natter_protocol::AgentAdminView {
+    natter_protocol::AgentAdminView {
+        agent: agent(id, if id == ME { "Me" } else { "Ann" }),
+        skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+        max_chats: None,
+    }
+}
+
+#[test]
+fn only_admins_open_the_settings_page_which_loads_fresh() {
+    let mut s = signed_in();
+    assert!(s.apply(Action::ShowView(View::Admin)).is_empty());
+    assert_eq!(s.view, View::Inbox);
+    let mut s = admin_store();
+    let fx = s.apply(Action::ShowView(View::Admin));
+    assert_eq!(fx, vec![Effect::LoadAdmin { token: "tok".into() }]);
+    assert_eq!(s.view, View::Admin);
+    assert_eq!(s.admin.status, admin::AdminStatus::Loading);
+}
+
+#[test]
+fn settings_edits_save_as_one_document_and_changed_agents() {
+    use admin::{AdminAction as A, AdminStatus, AgentDraft};
+    use natter_protocol::{Interval, TenantSettings, Weekday};
+    let mut s = admin_store();
+    s.apply(Action::ShowView(View::Admin));
+    let mut settings = TenantSettings::default();
+    settings.hours.weekly.insert(Weekday::Mon, vec![Interval { start: "09:00".into(), end: "17:00".into() }]);
+    s.apply(Action::Admin(A::Loaded {
+        settings: settings.clone(),
+        agents: vec![admin_view(ME, &[]), admin_view(ANN, &["billing"])],
+    }));
+    assert_eq!(s.admin.status, AdminStatus::Ready);
+    assert_eq!(s.admin.days[&Weekday::Mon], "09:00-17:00");
+    assert!(!s.admin.dirty());
+
+    let mut draft = s.admin.draft.clone();
+    draft.widget.primary_color = "#aa0000".into();
+    draft.widget.greeting = Some("Sawasdee!".into());
+    s.apply(Action::Admin(A::Edit(Box::new(draft))));
+    s.apply(Action::Admin(A::EditDay(Weekday::Sat, "10:00-14:00".into())));
+    s.apply(Action::Admin(A::EditHolidays("2026-12-31,\n 2027-01-01".into())));
+    s.apply(Action::Admin(A::EditAgent(ANN, AgentDraft { skills: "billing, th".into(), max_chats: "3".into() })));
+    assert!(s.admin.dirty());
+    let fx = s.apply(Action::Admin(A::Save));
+    let [Effect::SaveAdmin { token, save }] = fx.as_slice() else { panic!("one save: {fx:?}") };
+    assert_eq!(token, "tok");
+    assert_eq!(save.settings.widget.primary_color, "#aa0000");
+    assert_eq!(save.settings.hours.weekly[&Weekday::Sat][0].start, "10:00");
+    assert_eq!(save.settings.hours.holidays, vec!["2026-12-31", "2027-01-01"]);
+    assert_eq!(save.agents.len(), 1, "only Ann changed");
+    assert_eq!(save.agents[0].1.skills, Some(vec!["billing".into(), "th".into()]));
+    assert_eq!(save.agents[0].1.max_chats, Some(Some(3)));
+    assert_eq!(s.admin.status, AdminStatus::Saving);
+    assert!(s.apply(Action::Admin(A::Save)).is_empty(), "one save at a time");
+
+    // The relay names the field; the page shows it there (and inside lists).
+    s.apply(Action::Admin(A::SaveFailed { field: Some("hours.weekly.sat[0]".into()), message: "bad".into() }));
+    assert_eq!(s.admin.error_for("hours.weekly.sat"), Some("bad"));
+    assert_eq!(s.admin.error_for("hours.weekly.sa"), None);
+    assert_eq!(s.admin.error_for("widget.primary_color"), None);
+    assert_eq!(s.admin.status, AdminStatus::Ready);
+    let saved = save.settings.clone();
+    s.apply(Action::Admin(A::Save));
+    s.apply(Action::Admin(A::Saved {
+        settings: saved,
+        agents: vec![admin_view(ME, &[]), admin_view(ANN, &["billing", "th"])],
+    }));
+    assert_eq!(s.admin.status, AdminStatus::Saved);
+    assert_eq!(s.admin.error, None);
+}
+
+#[test]
+fn unparseable_settings_text_is_named_locally_and_not_sent() {
+    use admin::AdminAction as A;
+    use natter_protocol::{TenantSettings, Weekday};
+    let mut s = admin_store();
+    s.apply(Action::ShowView(View::Admin));
+    s.apply(Action::Admin(A::Loaded { settings: TenantSettings::default(), agents: vec![admin_view(ANN, &[])] }));
+    s.apply(Action::Admin(A::EditDay(Weekday::Tue, "9 to 5".into())));
+    assert!(s.apply(Action::Admin(A::Save)).is_empty());
+    assert!(s.admin.error_for("hours.weekly.tue").is_some());
+    s.apply(Action::Admin(A::EditDay(Weekday::Tue, "".into())));
+    s.apply(Action::Admin(A::EditAgent(ANN, admin::AgentDraft { skills: String::new(), max_chats: "lots".into() })));
+    assert!(s.apply(Action::Admin(A::Save)).is_empty());
+    assert!(s.admin.error_for(&format!("agents.{ANN}.max_chats")).is_some());
+    // Discard goes back to what the relay holds, and rebuilds the forms.
+    let generation = s.admin.generation;
+    s.apply(Action::Admin(A::Discard));
+    assert!(!s.admin.dirty());
+    assert_eq!(s.admin.generation, generation + 1);
+    assert_eq!(admin::parse_intervals("09:00-12:00, 13:00 - 18:00").map(|v| v.len()), Ok(2));
+}
+
+#[test]
+fn settings_setters_apply_to_the_current_draft() {
+    use admin::{AdminAction as A, FieldSetter, Setter};
+    use natter_protocol::TenantSettings;
+    let mut s = admin_store();
+    s.apply(Action::ShowView(View::Admin));
+    s.apply(Action::Admin(A::Loaded { settings: TenantSettings::default(), agents: vec![] }));
+    // Two edits dispatched from the same render both land.
+    s.apply(Action::Admin(A::Set(Setter(|d, v| d.widget.greeting = admin::optional(v)), " Hello ".into())));
+    s.apply(Action::Admin(A::Set(Setter(|d, v| d.widget.header = admin::optional(v)), "".into())));
+    s.apply(Action::Admin(A::Set(
+        Setter(|d, v| d.widget.offset_x = admin::number(v).map_or(d.widget.offset_x, |n| n as u16)),
+        "abc".into(),
+    )));
+    assert_eq!(s.admin.draft.widget.greeting.as_deref(), Some("Hello"));
+    assert_eq!(s.admin.draft.widget.header, None);
+    assert_eq!(s.admin.draft.widget.offset_x, 20, "not a number: unchanged");
+    s.apply(Action::Admin(A::AddPrechatField));
+    s.apply(Action::Admin(A::SetPrechat(
+        0,
+        FieldSetter(|f, v| f.options = admin::split_list(v)),
+        "sales, billing".into(),
+    )));
+    assert_eq!(s.admin.draft.widget.prechat.fields[0].options, vec!["sales", "billing"]);
+    s.apply(Action::Admin(A::RemovePrechatField(0)));
+    assert!(s.admin.draft.widget.prechat.fields.is_empty());
 }

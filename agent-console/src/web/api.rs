@@ -1,16 +1,24 @@
-//! The relay's HTTP endpoints the console calls: sign-in and sign-out.
+//! The relay's HTTP endpoints the console calls: sign-in, sign-out, and the
+//! admin API behind the settings page.
 
-use natter_protocol::{ApiErrorBody, ErrorCode, LoginRequest, LoginResponse};
+use natter_protocol::{AgentAdminView, AgentId, ApiErrorBody, ErrorCode, LoginRequest, LoginResponse, TenantSettings};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use super::json;
 use crate::state::SignInError;
+use crate::state::admin::{AdminAction, Save};
 
 async fn post(path: &str, body: Option<String>, token: Option<&str>) -> Result<Response, ()> {
+    request("POST", path, body, token).await
+}
+
+async fn request(method: &str, path: &str, body: Option<String>, token: Option<&str>) -> Result<Response, ()> {
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ())?;
     if let Some(body) = &body {
         headers.set("Content-Type", "application/json").map_err(|_| ())?;
@@ -58,4 +66,71 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, SignInError>
 /// `POST /v1/agent/logout` (best effort: the local session ends either way).
 pub async fn logout(token: String) {
     let _ = post("/v1/agent/logout", None, Some(&token)).await;
+}
+
+/// A refusal of the admin API: the field it names, and its words.
+struct Refusal {
+    field: Option<String>,
+    message: String,
+}
+
+/// An authorised JSON call to the admin API.
+async fn admin_call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&impl Serialize>,
+    token: &str,
+) -> Result<T, Refusal> {
+    let unreachable = || Refusal { field: None, message: "the relay could not be reached".into() };
+    let body = body.and_then(json::to_string);
+    let resp = request(method, path, body, Some(token)).await.map_err(|()| unreachable())?;
+    let text = text(&resp).await.unwrap_or_default();
+    if resp.ok() {
+        return json::from_str(&text).ok_or_else(|| Refusal { field: None, message: "unreadable answer".into() });
+    }
+    Err(match json::from_str::<ApiErrorBody>(&text) {
+        Some(e) => Refusal { field: e.error.field, message: e.error.message },
+        None => Refusal { field: None, message: format!("HTTP {}", resp.status()) },
+    })
+}
+
+async fn load(token: &str) -> Result<(TenantSettings, Vec<AgentAdminView>), Refusal> {
+    let settings = admin_call("GET", "/v1/admin/settings", None::<&()>, token).await?;
+    let agents = admin_call("GET", "/v1/admin/agents", None::<&()>, token).await?;
+    Ok((settings, agents))
+}
+
+/// Loads the settings page: settings and agents.
+pub async fn load_admin(token: String) -> AdminAction {
+    match load(&token).await {
+        Ok((settings, agents)) => AdminAction::Loaded { settings, agents },
+        Err(r) => AdminAction::LoadFailed(r.message),
+    }
+}
+
+/// Saves the settings, then each changed agent (an agent's refusal is named
+/// `agents.<id>.<field>` so the page shows it on that agent's row).
+pub async fn save_admin(token: String, save: Save) -> AdminAction {
+    let settings: TenantSettings = match admin_call("PUT", "/v1/admin/settings", Some(&save.settings), &token).await {
+        Ok(s) => s,
+        Err(r) => return AdminAction::SaveFailed { field: r.field, message: r.message },
+    };
+    for (id, update) in &save.agents {
+        let path = format!("/v1/admin/agents/{id}");
+        if let Err(r) = admin_call::<AgentAdminView>("PUT", &path, Some(update), &token).await {
+            let field = Some(agent_field(*id, r.field.as_deref()));
+            return AdminAction::SaveFailed { field, message: r.message };
+        }
+    }
+    match admin_call("GET", "/v1/admin/agents", None::<&()>, &token).await {
+        Ok(agents) => AdminAction::Saved { settings, agents },
+        Err(r) => AdminAction::SaveFailed { field: None, message: r.message },
+    }
+}
+
+fn agent_field(id: AgentId, field: Option<&str>) -> String {
+    match field {
+        Some(f) => format!("agents.{id}.{f}"),
+        None => format!("agents.{id}"),
+    }
 }

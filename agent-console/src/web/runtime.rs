@@ -126,6 +126,12 @@ fn run(job: Job) {
             Effect::SaveSettings(settings) => storage::save_settings(&settings),
             Effect::Logout { token } => wasm_bindgen_futures::spawn_local(api::logout(token)),
             Effect::Alert(_) => {}
+            Effect::LoadAdmin { token } => wasm_bindgen_futures::spawn_local(async move {
+                dispatch(Action::Admin(api::load_admin(token).await));
+            }),
+            Effect::SaveAdmin { token, save } => wasm_bindgen_futures::spawn_local(async move {
+                dispatch(Action::Admin(api::save_admin(token, *save).await));
+            }),
             Effect::Focus(target) => dom::focus_id(&match target {
                 FocusTarget::Composer(id) => composer_id(id),
                 FocusTarget::Inbox => "inbox-tabs".to_owned(),

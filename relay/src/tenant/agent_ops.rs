@@ -42,7 +42,7 @@ impl State {
             v: PROTOCOL_VERSION,
             agent: agent.clone(),
             agents: queries::agents(db)?,
-            conversations: queries::open_conversations(db)?,
+            conversations: queries::open_conversations(db)?.into_iter().map(|c| self.for_agents(c)).collect(),
         };
         batch.effects.push(Effect::Register(conn, sink, Member::Agent { id: agent.id, session }));
         batch.send(Target::Conn(conn), &welcome);

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use natter_protocol::{
     AgentId, AgentPresence, AgentRef, AgentStatus, AutoCloseReason, ConversationEvent, ConversationId,
-    ConversationStatus, ServerFrame, UnixMillis, VisitorId,
+    ConversationStatus, ConversationSummary, ServerFrame, UnixMillis, VisitorId,
 };
 use rusqlite::Connection;
 
@@ -211,12 +211,18 @@ impl State {
         let median = routing::median(queries::recent_handling_secs(db, HANDLING_SAMPLE)?, DEFAULT_HANDLING_SECS);
         let waiting = u32::try_from(queue.len()).unwrap_or(u32::MAX);
         let mut still = HashMap::new();
+        let mut moved = Vec::new();
         for (i, w) in queue.iter().enumerate() {
             let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let eta = routing::estimate_wait_secs(position, median, capacity);
             let now_state = (position, waiting, eta);
-            if self.pushed.queue.get(&w.id) != Some(&now_state)
-                && let Some(row) = rows.iter().find(|r| r.id == w.id)
+            let before = self.pushed.queue.get(&w.id);
+            if before.map(|s| s.0) != Some(position) {
+                moved.push(w.id);
+            }
+            // Offline-form visitors left a message, not a live chat: no wait to show.
+            if before != Some(&now_state)
+                && let Some(row) = rows.iter().find(|r| r.id == w.id && !r.offline)
             {
                 batch.send(
                     Target::Visitor(row.visitor.clone()),
@@ -226,7 +232,22 @@ impl State {
             still.insert(w.id, now_state);
         }
         self.pushed.queue = still;
+        // Agents see the queue order in their summaries: refresh those that moved.
+        for id in moved {
+            if let Some(c) = queries::conversation(db, id)? {
+                batch.send(Target::Agents, &ServerFrame::Conversation { conversation: self.for_agents(c) });
+            }
+        }
         Ok(())
+    }
+
+    /// A conversation as agents see it: the stored summary plus its current
+    /// place in the queue while it waits.
+    pub(super) fn for_agents(&self, mut c: ConversationSummary) -> ConversationSummary {
+        if c.status == ConversationStatus::Waiting {
+            c.queue_position = self.pushed.queue.get(&c.id).map(|s| s.0);
+        }
+        c
     }
 
     /// Periodic timeouts. Runs on `Tick`.

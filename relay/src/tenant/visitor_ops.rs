@@ -124,7 +124,7 @@ impl State {
             Some(c) => {
                 queries::update_visitor_info(db, c.id, &info)?;
                 let updated = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
-                batch.send(Target::Agents, &ServerFrame::Conversation { conversation: updated });
+                batch.send(Target::Agents, &ServerFrame::Conversation { conversation: self.for_agents(updated) });
             }
             None => {
                 self.check_open(batch)?;
@@ -265,7 +265,7 @@ impl State {
 
     /// Tells agents and the visitor about a new or changed conversation.
     pub(super) fn announce(&self, c: &ConversationSummary, batch: &mut Batch) {
-        batch.send(Target::Agents, &ServerFrame::Conversation { conversation: c.clone() });
+        batch.send(Target::Agents, &ServerFrame::Conversation { conversation: self.for_agents(c.clone()) });
         batch.send(
             Target::Visitor(c.visitor_id.clone()),
             &ServerFrame::VisitorConversation { conversation: visitor_view(c) },

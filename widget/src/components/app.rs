@@ -38,7 +38,7 @@ fn install_listeners() {
     let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
     online.forget();
     // Escape closes the panel (focus returns to the bubble on the host page).
-    let escape = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(|e: web_sys::KeyboardEvent| {
+    let escape = Closure::<dyn FnMut(KeyboardEvent)>::new(|e: KeyboardEvent| {
         if e.key() == "Escape" && !e.is_composing() {
             runtime::dispatch(Action::ClosePanel);
         }

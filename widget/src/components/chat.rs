@@ -1,5 +1,6 @@
 //! The chat screen: the conversation log (greeting first), the agent's typing
-//! indicator, the queue position while waiting, the offline hint, the end-of-chat
+//! indicator, the queue position while waiting, the offline hint (or, once the
+//! offline form's message is stored, its confirmation), the end-of-chat
 //! notice, and the composer while the chat can continue.
 
 use yew::prelude::*;
@@ -10,6 +11,7 @@ use super::message_list::MessageList;
 use super::queue_notice::QueueNotice;
 use super::typing_indicator::TypingIndicator;
 use super::use_store;
+use crate::state::OfflineForm;
 
 #[component]
 pub fn Chat() -> Html {
@@ -22,7 +24,10 @@ pub fn Chat() -> Html {
             <div class="below">
                 <TypingIndicator />
                 <QueueNotice />
-                if store.tenant_offline() && !ended {
+                if store.offline_form == OfflineForm::Sent {
+                    // The offline form's message is now this conversation: confirm it here.
+                    <p class="hint" role="status">{ s.offline_sent }</p>
+                } else if store.tenant_offline() && !ended {
                     <p class="hint">{ store.config.as_ref().and_then(|c| c.offline_message.clone()).unwrap_or_else(|| s.offline.to_owned()) }</p>
                 }
                 if ended { <EndedNotice /> } else { <Composer /> }

@@ -22,7 +22,9 @@ pub fn Header() -> Html {
         .agent_name()
         .filter(|_| config.is_none_or(|c| c.show_agent_avatars))
         .and_then(|n| n.chars().next())
-        .map(|c| c.to_uppercase().to_string());
+        // Upper-cased by CSS: `char::to_uppercase` would add Unicode's case tables
+        // (~12 KB) to the wasm.
+        .map(String::from);
     let end = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::EndChat))

@@ -28,14 +28,14 @@ pub fn MessageList() -> Html {
         store.config.as_ref().and_then(|c| c.greeting.clone()).unwrap_or_else(|| s.default_greeting.to_owned());
     let seen = store.seen_mark();
     let names = store.show_agent_names();
-    let shown: std::collections::HashSet<&str> = store
-        .messages
-        .iter()
-        .filter_map(|m| match &m.body {
-            natter_protocol::MessageBody::Text { client_id, .. } => Some(client_id.as_str()),
-            _ => None,
-        })
-        .collect();
+    // An acknowledged message can be both in the history and (until the outbox
+    // catches up) pending: show it once. A scan, not a HashSet: the outbox is tiny,
+    // and a set type would add its code to the wasm.
+    let shown = |id: &str| {
+        store.messages.iter().any(
+            |m| matches!(&m.body, natter_protocol::MessageBody::Text { client_id, .. } if client_id.as_str() == id),
+        )
+    };
     html! {
         <div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label={ s.messages } tabindex="0" ref={log}>
             <div class="msg agent greeting"><div class="bubble"><p dir="auto">{ greeting }</p></div></div>
@@ -48,7 +48,7 @@ pub fn MessageList() -> Html {
                     locale: store.locale(),
                 }} />
             }) }
-            { for store.outbox.items().iter().filter(|p| !shown.contains(p.client_id.as_str())).map(|p| html! {
+            { for store.outbox.items().iter().filter(|p| !shown(p.client_id.as_str())).map(|p| html! {
                 <PendingItem key={p.client_id.as_str().to_owned()} pending={p.clone()} tz_min={store.tz_min}
                     locale={store.locale()} />
             }) }

@@ -11,7 +11,7 @@ use crate::state::{Action, prechat};
 use crate::web::runtime::START_ID;
 
 fn field_id(i: usize) -> String {
-    if i == 0 { START_ID.to_owned() } else { format!("natter-f{i}") }
+    if i == 0 { START_ID.to_owned() } else { String::from("natter-f") + &i.to_string() }
 }
 
 #[component]
@@ -50,7 +50,7 @@ pub fn PrechatForm() -> Html {
             <p class="intro" dir="auto">{ intro }</p>
             { for form.fields.iter().enumerate().map(|(i, f)| {
                 let id = field_id(i);
-                let err_id = format!("{id}-err");
+                let err_id = id.clone() + "-err";
                 let bad = invalid.contains(&f.key);
                 let error = if f.kind == FieldKind::Email && !answers.iter().any(|(k, v)| *k == f.key && v.trim().is_empty()) {
                     s.email_invalid

@@ -15,7 +15,6 @@ use natter_protocol::{
     Message, MessageBody, PROTOCOL_VERSION, PublicWidgetConfig, Seq, ServerFrame, TenantId, UnixMillis,
     VisitorConversation, VisitorFrame, VisitorInfo,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use outbox::{Outbox, Pending};
@@ -54,13 +53,11 @@ impl Conn {
 }
 
 /// A signed-in shop customer, as `Natter.identify()` gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub user_id: String,
     pub hash: String,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
 }
 
@@ -788,6 +785,11 @@ impl Store {
             self.conversation = None;
             self.messages.clear();
             self.seen = Seq(0);
+        }
+        if self.conversation.is_none() && self.start_queued.is_none() {
+            // This message opens the conversation: the page it came from goes first,
+            // so agents see the page URL and referrer.
+            self.start_queued = Some(self.page.clone());
         }
         let pending = Pending { client_id: client_id.clone(), text: text.clone(), at: now, failed: None };
         if !self.outbox.push(pending) {

@@ -4,16 +4,14 @@
 //! id as the same message, so each is stored exactly once.
 
 use natter_protocol::{ClientMsgId, ErrorCode, UnixMillis};
-use serde::{Deserialize, Serialize};
 
 /// One message waiting for its acknowledgement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub client_id: ClientMsgId,
     pub text: String,
     pub at: UnixMillis,
     /// Set when the relay refused the message; it is then never resent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<ErrorCode>,
 }
 

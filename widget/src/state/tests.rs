@@ -634,6 +634,31 @@ fn start_chat_sends_pre_chat_details_with_the_page() {
 }
 
 #[test]
+fn a_first_message_without_pre_chat_carries_the_page() {
+    let mut s = online();
+    s.apply(Action::HostInit {
+        page_url: Some("https://shop.example/cart".into()),
+        referrer: Some("https://search.example/".into()),
+        locale: None,
+        open: true,
+    });
+    match &sends(&send(&mut s, "m1", "hello"))[..] {
+        [VisitorFrame::Start { info }, VisitorFrame::Send { .. }] => {
+            assert_eq!(info.page_url.as_deref(), Some("https://shop.example/cart"));
+            assert_eq!(info.referrer.as_deref(), Some("https://search.example/"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Once the relay has opened the conversation, messages go alone.
+    s.apply(Action::Frame {
+        now: T0,
+        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
+    });
+    s.apply(ack(1, "m1", 1));
+    assert!(matches!(&sends(&send(&mut s, "m2", "again"))[..], [VisitorFrame::Send { .. }]));
+}
+
+#[test]
 fn start_chat_offline_is_sent_on_welcome() {
     let (mut s, _) = boot_with(vec![], None);
     assert!(sends(&s.apply(Action::StartChat { answers: vec![] })).is_empty());
@@ -727,10 +752,29 @@ fn offline_form_is_sent_once_and_acknowledged() {
     s.apply(Action::SocketOpened);
     let fx = s.apply(welcome("tok", None));
     assert!(matches!(&sends(&fx)[..], [VisitorFrame::Offline { client_id, .. }] if client_id.as_str() == "o1"));
+    // As the relay answers: the offline conversation opens (waiting), then the ack.
+    s.apply(Action::Frame {
+        now: T0,
+        frame: ServerFrame::VisitorConversation { conversation: conv(5, ConversationStatus::Waiting) },
+    });
     s.apply(ack(5, "o1", 1));
     assert_eq!(s.offline_form, OfflineForm::Sent);
-    assert_eq!(s.screen(), Screen::Offline);
+    // The message is a conversation now: the chat shows it (with the confirmation),
+    // and an agent's later answer appears there.
+    assert_eq!(s.screen(), Screen::Chat);
     s.apply(Action::SocketClosed { now: T0, jitter: 0 });
     s.apply(Action::SocketOpened);
     assert!(sends(&s.apply(welcome("tok", None))).is_empty());
+}
+
+#[test]
+fn an_idle_clock_tick_changes_nothing() {
+    // The widget re-renders only when the store changes; the one-second tick must
+    // leave an idle store equal to what it was (and ask for nothing).
+    let mut s = online();
+    s.apply(Action::Send { client_id: cid("m1"), text: "hi".into(), now: T0 });
+    s.apply(ack(1, "m1", 1));
+    let before = s.clone();
+    assert!(s.apply(Action::Tick { now: UnixMillis(T0.0 + 60_000) }).is_empty());
+    assert_eq!(s, before);
 }

@@ -54,7 +54,7 @@ pub fn random_id() -> String {
 /// A fresh message id.
 pub fn client_id() -> ClientMsgId {
     // 17 characters of base64url always parse.
-    ClientMsgId::parse(format!("w{}", random_id())).unwrap_or_else(|_| ClientMsgId::parse("w").expect("valid id"))
+    ClientMsgId::parse(String::from("w") + &random_id()).unwrap_or_else(|_| ClientMsgId::parse("w").expect("valid id"))
 }
 
 /// 0..=1000, for reconnect jitter.

@@ -1,28 +1,38 @@
-//! JSON text ⇄ Rust values through the browser's own `JSON` object (smaller than
-//! bundling a JSON parser into the wasm).
+//! JSON in the browser: text is parsed by the browser's own `JSON.parse` (no parser
+//! in the wasm) and read through [`Json`] by the hand-written decoders of
+//! [`crate::wire`].
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 
-/// Serializes to JSON text (maps as objects, integers as numbers).
-pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
-    let js = to_value(value)?;
-    js_sys::JSON::stringify(&js).ok()?.as_string()
+use crate::wire::Json;
+
+/// Parses JSON text; `None` if it is not JSON.
+pub fn parse(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok()
 }
 
-/// Serializes to a plain JS value.
-pub fn to_value<T: Serialize>(value: &T) -> Option<JsValue> {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&ser).ok()
-}
+impl Json for JsValue {
+    fn get(&self, key: &str) -> Option<Self> {
+        if !self.is_object() {
+            return None;
+        }
+        Reflect::get(self, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    }
 
-/// Parses JSON text.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let js = js_sys::JSON::parse(text).ok()?;
-    from_value(js)
-}
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
 
-pub fn from_value<T: DeserializeOwned>(js: JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(js).ok()
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn elements(&self) -> Option<Vec<Self>> {
+        Array::is_array(self).then(|| Array::from(self).to_vec())
+    }
 }

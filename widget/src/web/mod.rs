@@ -16,8 +16,11 @@ use crate::components::app::App;
 
 /// Mounts the widget.
 pub fn start() {
+    // Where it panicked, without formatting the message: `info.to_string()` would
+    // pull Rust's whole formatting machinery into the wasm for a line nobody sees.
     std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&info.to_string().into());
+        let (file, line) = info.location().map(|l| (l.file(), l.line())).unwrap_or(("?", 0));
+        web_sys::console::error_3(&"natter: internal error at".into(), &file.into(), &line.into());
     }));
     let Some(doc) = dom::document() else { return };
     let root =

@@ -4,13 +4,14 @@
 
 use std::cell::{Cell, RefCell};
 
-use natter_protocol::{ServerFrame, TenantId, VisitorFrame};
+use natter_protocol::{TenantId, VisitorFrame};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};
 
 use super::{dom, json, runtime};
 use crate::state::Action;
+use crate::wire::{decode, encode};
 
 thread_local! {
     static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
@@ -20,7 +21,7 @@ thread_local! {
 fn url(tenant: &TenantId) -> Option<String> {
     let loc = dom::window()?.location();
     let scheme = if loc.protocol().ok()? == "https:" { "wss" } else { "ws" };
-    Some(format!("{scheme}://{}/v1/ws/visitor?tenant={tenant}", loc.host().ok()?))
+    Some(String::from(scheme) + "://" + &loc.host().ok()? + "/v1/ws/visitor?tenant=" + tenant.as_str())
 }
 
 /// Opens a new socket, closing any previous one.
@@ -45,7 +46,7 @@ pub fn connect(tenant: &TenantId) {
             return;
         }
         let Some(text) = e.data().as_string() else { return };
-        if let Some(frame) = json::from_str::<ServerFrame>(&text) {
+        if let Some(frame) = json::parse(&text).and_then(|v| decode::server_frame(&v)) {
             runtime::dispatch(Action::Frame { now: dom::now(), frame });
         }
     });
@@ -80,7 +81,7 @@ pub fn close() {
 /// Writes a frame; false when there is no open socket (the store resends
 /// messages on the next welcome; typing/read frames are simply dropped).
 pub fn send(frame: &VisitorFrame) -> bool {
-    let Some(text) = json::to_string(frame) else { return false };
+    let text = encode::visitor_frame(frame);
     SOCKET.with(|s| {
         s.borrow()
             .as_ref()

@@ -7,13 +7,14 @@ use natter_protocol::{ConversationId, Seq, TenantId};
 
 use super::{dom, json};
 use crate::state::outbox::Pending;
+use crate::wire::{decode, encode};
 
 fn storage() -> Option<web_sys::Storage> {
     dom::window()?.local_storage().ok()?
 }
 
 fn key(tenant: &TenantId, what: &str) -> String {
-    format!("natter:{tenant}:{what}")
+    String::from("natter:") + tenant.as_str() + ":" + what
 }
 
 fn get(tenant: &TenantId, what: &str) -> Option<String> {
@@ -38,28 +39,24 @@ pub fn save_token(tenant: &TenantId, token: Option<&str>) {
 }
 
 pub fn load_pending(tenant: &TenantId) -> Vec<Pending> {
-    get(tenant, "pending").and_then(|t| json::from_str(&t)).unwrap_or_default()
+    get(tenant, "pending").and_then(|t| json::parse(&t)).map(|v| decode::pending(&v)).unwrap_or_default()
 }
 
 pub fn save_pending(tenant: &TenantId, pending: &[Pending]) {
     if pending.is_empty() {
         set(tenant, "pending", None);
-    } else if let Some(text) = json::to_string(&pending) {
-        set(tenant, "pending", Some(&text));
+    } else {
+        set(tenant, "pending", Some(&encode::pending(pending)));
     }
 }
 
 pub fn load_seen(tenant: &TenantId) -> Option<(ConversationId, Seq)> {
-    get(tenant, "seen").and_then(|t| json::from_str(&t))
+    get(tenant, "seen").and_then(|t| json::parse(&t)).and_then(|v| decode::seen(&v))
 }
 
 pub fn save_seen(tenant: &TenantId, seen: Option<(ConversationId, Seq)>) {
     match seen {
-        Some(s) => {
-            if let Some(text) = json::to_string(&s) {
-                set(tenant, "seen", Some(&text));
-            }
-        }
+        Some((conversation, seq)) => set(tenant, "seen", Some(&encode::seen(conversation, seq))),
         None => set(tenant, "seen", None),
     }
 }

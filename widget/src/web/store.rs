@@ -12,9 +12,11 @@ impl Reducible for Store {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = Rc::unwrap_or_clone(self);
+        let mut next = (*self).clone();
         let effects = next.apply(action);
         runtime::schedule(effects, next.tenant.clone());
-        Rc::new(next)
+        // Most actions (the one-second clock tick above all) change nothing: handing
+        // back the same Rc tells `use_reducer` not to re-render the whole widget.
+        if next == *self { self } else { Rc::new(next) }
     }
 }

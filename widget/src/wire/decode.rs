@@ -1,0 +1,298 @@
+//! Decoding what the relay sends the widget: the visitor's server frames, the
+//! public widget config, and the widget's own stored values. A frame with a
+//! missing or malformed required field is `None` (dropped, as serde would refuse
+//! it); frames only agents get are `None` too. Unknown fields are ignored.
+
+use natter_protocol::{
+    AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
+    ErrorCode, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq, ServerFrame,
+    TenantId, UnixMillis, VisitorConversation, VisitorId, WidgetPosition,
+};
+
+use super::Json;
+use crate::state::outbox::Pending;
+
+/// Largest integer a JSON number carries exactly.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+fn text<J: Json>(v: &J, key: &str) -> Option<String> {
+    v.get(key)?.string()
+}
+
+fn int<J: Json>(v: &J, key: &str) -> Option<i64> {
+    let n = v.get(key)?.number()?;
+    (n.fract() == 0.0 && n.abs() <= MAX_SAFE).then_some(n as i64)
+}
+
+fn uint<J: Json>(v: &J, key: &str) -> Option<u64> {
+    int(v, key).and_then(|n| u64::try_from(n).ok())
+}
+
+fn uint32<J: Json>(v: &J, key: &str) -> Option<u32> {
+    uint(v, key).and_then(|n| u32::try_from(n).ok())
+}
+
+fn flag<J: Json>(v: &J, key: &str) -> Option<bool> {
+    v.get(key)?.boolean()
+}
+
+fn conversation_id<J: Json>(v: &J) -> Option<ConversationId> {
+    uint(v, "conversation_id").map(ConversationId)
+}
+
+fn client_id<J: Json>(v: &J, key: &str) -> Option<ClientMsgId> {
+    ClientMsgId::parse(text(v, key)?).ok()
+}
+
+/// Every error code, to read one back from its wire name.
+const ERROR_CODES: [ErrorCode; 25] = [
+    ErrorCode::BadJson,
+    ErrorCode::UnknownFrame,
+    ErrorCode::InvalidInput,
+    ErrorCode::UnsupportedVersion,
+    ErrorCode::HelloRequired,
+    ErrorCode::FrameTooLarge,
+    ErrorCode::RateLimited,
+    ErrorCode::UnknownTenant,
+    ErrorCode::OriginNotAllowed,
+    ErrorCode::TokenInvalid,
+    ErrorCode::TokenExpired,
+    ErrorCode::InvalidCredentials,
+    ErrorCode::TooManyAttempts,
+    ErrorCode::Unauthorized,
+    ErrorCode::SessionExpired,
+    ErrorCode::Forbidden,
+    ErrorCode::NotFound,
+    ErrorCode::AlreadyClaimed,
+    ErrorCode::ConversationClosed,
+    ErrorCode::NoConversation,
+    ErrorCode::ShopClosed,
+    ErrorCode::TooManyConnections,
+    ErrorCode::SlowConsumer,
+    ErrorCode::ShuttingDown,
+    ErrorCode::Internal,
+];
+
+/// An error code by wire name; codes of a newer relay are `Unknown` (PROTOCOL.md).
+pub fn error_code(name: &str) -> ErrorCode {
+    ERROR_CODES.into_iter().find(|c| c.as_str() == name).unwrap_or(ErrorCode::Unknown)
+}
+
+fn agent_ref<J: Json>(v: &J) -> Option<AgentRef> {
+    Some(AgentRef { id: AgentId(uint(v, "id")?), name: text(v, "name")? })
+}
+
+fn author<J: Json>(v: &J) -> Option<Author> {
+    match text(v, "role")?.as_str() {
+        "visitor" => Some(Author::Visitor),
+        "system" => Some(Author::System),
+        "agent" => Some(Author::Agent { id: AgentId(uint(v, "id")?), name: text(v, "name")? }),
+        _ => None,
+    }
+}
+
+fn event<J: Json>(v: &J) -> Option<ConversationEvent> {
+    Some(match text(v, "event")?.as_str() {
+        "claimed" => ConversationEvent::Claimed { agent: agent_ref(&v.get("agent")?)? },
+        "transferred" => ConversationEvent::Transferred {
+            from: agent_ref(&v.get("from")?)?,
+            to: agent_ref(&v.get("to")?)?,
+            note: text(v, "note"),
+        },
+        "closed" => ConversationEvent::Closed { by: author(&v.get("by")?)? },
+        "auto_closed" => ConversationEvent::AutoClosed {
+            reason: match text(v, "reason")?.as_str() {
+                "abandoned" => AutoCloseReason::Abandoned,
+                "inactive" => AutoCloseReason::Inactive,
+                _ => return None,
+            },
+        },
+        "requeued" => ConversationEvent::Requeued { skill: text(v, "skill"), note: text(v, "note") },
+        _ => return None,
+    })
+}
+
+fn body<J: Json>(v: &J) -> Option<MessageBody> {
+    match text(v, "kind")?.as_str() {
+        "text" => Some(MessageBody::Text { text: text(v, "text")?, client_id: client_id(v, "client_id")? }),
+        "event" => Some(MessageBody::Event { event: event(&v.get("event")?)? }),
+        _ => None,
+    }
+}
+
+pub fn message<J: Json>(v: &J) -> Option<Message> {
+    Some(Message {
+        seq: Seq(uint(v, "seq")?),
+        at: UnixMillis(int(v, "at")?),
+        author: author(&v.get("author")?)?,
+        body: body(&v.get("body")?)?,
+    })
+}
+
+fn visitor_conversation<J: Json>(v: &J) -> Option<VisitorConversation> {
+    Some(VisitorConversation {
+        id: ConversationId(uint(v, "id")?),
+        status: ConversationStatus::parse(&text(v, "status")?)?,
+        agent: match v.get("agent") {
+            Some(a) => Some(agent_ref(&a)?),
+            None => None,
+        },
+        last_seq: Seq(uint(v, "last_seq")?),
+        agent_read_seq: Seq(uint(v, "agent_read_seq")?),
+    })
+}
+
+/// A frame the relay sends on the visitor socket; `None` for anything else.
+pub fn server_frame<J: Json>(v: &J) -> Option<ServerFrame> {
+    Some(match text(v, "type")?.as_str() {
+        "welcome" => ServerFrame::Welcome {
+            v: uint32(v, "v")?,
+            visitor_id: VisitorId::parse(text(v, "visitor_id")?).ok()?,
+            token: text(v, "token")?,
+            conversation: match v.get("conversation") {
+                Some(c) => Some(visitor_conversation(&c)?),
+                None => None,
+            },
+        },
+        "visitor_conversation" => {
+            ServerFrame::VisitorConversation { conversation: visitor_conversation(&v.get("conversation")?)? }
+        }
+        "message" => {
+            ServerFrame::Message { conversation_id: conversation_id(v)?, message: message(&v.get("message")?)? }
+        }
+        "ack" => ServerFrame::Ack {
+            conversation_id: conversation_id(v)?,
+            client_id: client_id(v, "client_id")?,
+            seq: Seq(uint(v, "seq")?),
+            duplicate: flag(v, "duplicate").unwrap_or(false),
+        },
+        "typing" => ServerFrame::Typing {
+            conversation_id: conversation_id(v)?,
+            who: author(&v.get("who")?)?,
+            on: flag(v, "on")?,
+        },
+        "read" => ServerFrame::Read {
+            conversation_id: conversation_id(v)?,
+            by: author(&v.get("by")?)?,
+            seq: Seq(uint(v, "seq")?),
+        },
+        "queue" => ServerFrame::Queue {
+            conversation_id: conversation_id(v)?,
+            position: uint32(v, "position")?,
+            waiting: uint32(v, "waiting")?,
+            estimated_wait_secs: uint32(v, "estimated_wait_secs"),
+        },
+        "error" => ServerFrame::Error {
+            code: error_code(&text(v, "code")?),
+            message: text(v, "message").unwrap_or_default(),
+            client_id: client_id(v, "client_id"),
+            conversation_id: conversation_id(v),
+            fatal: flag(v, "fatal").unwrap_or(false),
+        },
+        _ => return None,
+    })
+}
+
+fn field_kind(name: &str) -> Option<FieldKind> {
+    Some(match name {
+        "name" => FieldKind::Name,
+        "email" => FieldKind::Email,
+        "phone" => FieldKind::Phone,
+        "department" => FieldKind::Department,
+        "text" => FieldKind::Text,
+        "select" => FieldKind::Select,
+        _ => return None,
+    })
+}
+
+fn prechat_field<J: Json>(v: &J) -> Option<PrechatField> {
+    Some(PrechatField {
+        key: text(v, "key")?,
+        label: text(v, "label")?,
+        kind: field_kind(&text(v, "kind")?)?,
+        required: flag(v, "required").unwrap_or(false),
+        options: strings(v.get("options")),
+    })
+}
+
+fn strings<J: Json>(v: Option<J>) -> Vec<String> {
+    v.and_then(|a| a.elements()).unwrap_or_default().iter().filter_map(Json::string).collect()
+}
+
+fn prechat<J: Json>(v: &J) -> PrechatForm {
+    PrechatForm {
+        enabled: flag(v, "enabled").unwrap_or(false),
+        // A field of a kind this widget does not know is left out, not the whole form.
+        fields: v
+            .get("fields")
+            .and_then(|f| f.elements())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(prechat_field)
+            .collect(),
+    }
+}
+
+/// `GET /v1/widget/{tenant}/config`. Needs `tenant` and `name`; anything else
+/// missing keeps its default.
+pub fn widget_config<J: Json>(v: &J) -> Option<PublicWidgetConfig> {
+    let tenant = TenantId::parse(text(v, "tenant")?).ok()?;
+    let mut c = PublicWidgetConfig::defaults(tenant, text(v, "name")?);
+    let set_text = |key: &str, slot: &mut String| {
+        if let Some(s) = text(v, key) {
+            *slot = s;
+        }
+    };
+    set_text("primary_color", &mut c.primary_color);
+    set_text("secondary_color", &mut c.secondary_color);
+    set_text("version", &mut c.version);
+    if text(v, "position").as_deref() == Some("bottom_left") {
+        c.position = WidgetPosition::BottomLeft;
+    }
+    let offset = |key: &str, default: u16| uint(v, key).and_then(|n| u16::try_from(n).ok()).unwrap_or(default);
+    c.offset_x = offset("offset_x", c.offset_x);
+    c.offset_y = offset("offset_y", c.offset_y);
+    c.header = text(v, "header");
+    c.greeting = text(v, "greeting");
+    c.locale = text(v, "locale");
+    c.offline_message = text(v, "offline_message");
+    c.auto_open_delay_secs = uint32(v, "auto_open_delay_secs");
+    let set_flag = |key: &str, slot: &mut bool| {
+        if let Some(b) = flag(v, key) {
+            *slot = b;
+        }
+    };
+    set_flag("show_agent_names", &mut c.show_agent_names);
+    set_flag("typing_indicators", &mut c.typing_indicators);
+    set_flag("read_receipts", &mut c.read_receipts);
+    set_flag("sound", &mut c.sound);
+    set_flag("online", &mut c.online);
+    set_flag("show_agent_avatars", &mut c.show_agent_avatars);
+    if let Some(p) = v.get("prechat") {
+        c.prechat = prechat(&p);
+    }
+    Some(c)
+}
+
+/// The stored outbox (see [`super::encode::pending`]); bad entries are dropped.
+pub fn pending<J: Json>(v: &J) -> Vec<Pending> {
+    let entry = |p: &J| {
+        Some(Pending {
+            client_id: client_id(p, "client_id")?,
+            text: text(p, "text")?,
+            at: UnixMillis(int(p, "at")?),
+            failed: text(p, "failed").map(|c| error_code(&c)),
+        })
+    };
+    v.elements().unwrap_or_default().iter().filter_map(entry).collect()
+}
+
+/// The stored "seen up to" mark: `[conversation id, seq]`.
+pub fn seen<J: Json>(v: &J) -> Option<(ConversationId, Seq)> {
+    let pair = v.elements()?;
+    let num = |i: usize| {
+        let n = pair.get(i)?.number()?;
+        (n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE).then_some(n as u64)
+    };
+    Some((ConversationId(num(0)?), Seq(num(1)?)))
+}

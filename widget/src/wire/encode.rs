@@ -1,0 +1,189 @@
+//! Encoding the visitor's frames and the widget's stored values as JSON text,
+//! written directly (no serializer, no `format!`): the same JSON serde writes for
+//! the protocol types, absent optionals left out.
+
+use natter_protocol::{ConversationId, Seq, VisitorFrame, VisitorInfo};
+
+use crate::state::outbox::Pending;
+
+/// A JSON object being written.
+struct Obj {
+    out: String,
+    empty: bool,
+}
+
+impl Obj {
+    fn new() -> Self {
+        Self { out: String::from("{"), empty: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        push_str(&mut self.out, key);
+        self.out.push(':');
+    }
+
+    fn str(mut self, key: &str, value: &str) -> Self {
+        self.key(key);
+        push_str(&mut self.out, value);
+        self
+    }
+
+    fn opt_str(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self,
+        }
+    }
+
+    fn int(mut self, key: &str, value: i64) -> Self {
+        self.key(key);
+        push_int(&mut self.out, value);
+        self
+    }
+
+    fn uint(self, key: &str, value: u64) -> Self {
+        self.int(key, i64::try_from(value).unwrap_or(i64::MAX))
+    }
+
+    fn bool(mut self, key: &str, value: bool) -> Self {
+        self.key(key);
+        self.out.push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// A member whose value is already JSON text.
+    fn raw(mut self, key: &str, json: &str) -> Self {
+        self.key(key);
+        self.out.push_str(json);
+        self
+    }
+
+    fn end(mut self) -> String {
+        self.out.push('}');
+        self.out
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+fn push_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let b = u32::from(c) as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends an integer in decimal.
+fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+}
+
+fn info(i: &VisitorInfo) -> String {
+    let mut o = Obj::new()
+        .opt_str("name", i.name.as_deref())
+        .opt_str("email", i.email.as_deref())
+        .opt_str("page_url", i.page_url.as_deref())
+        .opt_str("referrer", i.referrer.as_deref())
+        .opt_str("phone", i.phone.as_deref())
+        .opt_str("department", i.department.as_deref());
+    if !i.fields.is_empty() {
+        let fields = i.fields.iter().fold(Obj::new(), |f, (k, v)| f.str(k, v)).end();
+        o = o.raw("fields", &fields);
+    }
+    o.end()
+}
+
+/// A frame for the visitor socket.
+pub fn visitor_frame(frame: &VisitorFrame) -> String {
+    let o = Obj::new();
+    match frame {
+        VisitorFrame::Hello { v, token, conversation_id, last_seq } => {
+            let mut o = o.str("type", "hello").uint("v", u64::from(*v)).opt_str("token", token.as_deref());
+            if let Some(id) = conversation_id {
+                o = o.uint("conversation_id", id.0);
+            }
+            if let Some(seq) = last_seq {
+                o = o.uint("last_seq", seq.0);
+            }
+            o
+        }
+        VisitorFrame::Start { info: i } => o.str("type", "start").raw("info", &info(i)),
+        VisitorFrame::Send { client_id, text } => {
+            o.str("type", "send").str("client_id", client_id.as_str()).str("text", text)
+        }
+        VisitorFrame::Typing { on } => o.str("type", "typing").bool("on", *on),
+        VisitorFrame::Read { seq } => o.str("type", "read").uint("seq", seq.0),
+        VisitorFrame::End => o.str("type", "end"),
+        VisitorFrame::Identify { user_id, hash, name, email } => o
+            .str("type", "identify")
+            .str("user_id", user_id)
+            .str("hash", hash)
+            .opt_str("name", name.as_deref())
+            .opt_str("email", email.as_deref()),
+        VisitorFrame::Offline { client_id, name, email, text } => o
+            .str("type", "offline")
+            .str("client_id", client_id.as_str())
+            .opt_str("name", name.as_deref())
+            .str("email", email)
+            .str("text", text),
+    }
+    .end()
+}
+
+/// The outbox for localStorage: `[{"client_id","text","at","failed"?}]`.
+pub fn pending(items: &[Pending]) -> String {
+    let mut out = String::from("[");
+    for (i, p) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let o = Obj::new().str("client_id", p.client_id.as_str()).str("text", &p.text).int("at", p.at.0);
+        out.push_str(&o.opt_str("failed", p.failed.map(|c| c.as_str())).end());
+    }
+    out.push(']');
+    out
+}
+
+/// The "seen up to" mark for localStorage: `[conversation id, seq]`.
+pub fn seen(conversation: ConversationId, seq: Seq) -> String {
+    let mut out = String::from("[");
+    push_int(&mut out, i64::try_from(conversation.0).unwrap_or(i64::MAX));
+    out.push(',');
+    push_int(&mut out, i64::try_from(seq.0).unwrap_or(i64::MAX));
+    out.push(']');
+    out
+}

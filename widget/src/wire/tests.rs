@@ -1,0 +1,290 @@
+//! The hand-written JSON must agree with serde's encoding of the protocol types:
+//! every frame is serialized by serde_json and decoded here (and the reverse for
+//! the visitor's frames).
+
+use std::collections::BTreeMap;
+
+use natter_protocol::{
+    AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
+    ErrorCode, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq, ServerFrame,
+    TenantId, UnixMillis, VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition,
+};
+use serde_json::{Value, json};
+
+use super::{Json, decode, encode};
+use crate::state::outbox::Pending;
+
+impl Json for Value {
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn elements(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
+    }
+}
+
+fn cid(s: &str) -> ClientMsgId {
+    ClientMsgId::parse(s).unwrap()
+}
+
+fn ann() -> AgentRef {
+    AgentRef { id: AgentId(1), name: "Ann".into() }
+}
+
+fn round_trip(frame: ServerFrame) {
+    let v = serde_json::to_value(&frame).unwrap();
+    assert_eq!(decode::server_frame(&v), Some(frame), "{v}");
+}
+
+fn msg(seq: u64, author: Author, body: MessageBody) -> ServerFrame {
+    ServerFrame::Message {
+        conversation_id: ConversationId(7),
+        message: Message { seq: Seq(seq), at: UnixMillis(1_763_800_000_123), author, body },
+    }
+}
+
+#[test]
+fn every_visitor_frame_decodes_as_serde_encodes_it() {
+    let conv = VisitorConversation {
+        id: ConversationId(7),
+        status: ConversationStatus::Active,
+        agent: Some(ann()),
+        last_seq: Seq(14),
+        agent_read_seq: Seq(12),
+    };
+    round_trip(ServerFrame::Welcome {
+        v: 1,
+        visitor_id: VisitorId::parse("Qm9vYmFyYmF6cXV4cXV1eA").unwrap(),
+        token: "v1.x.y".into(),
+        conversation: Some(conv.clone()),
+    });
+    round_trip(ServerFrame::Welcome {
+        v: 1,
+        visitor_id: VisitorId::parse("Qm9vYmFyYmF6cXV4cXV1eA").unwrap(),
+        token: "t".into(),
+        conversation: None,
+    });
+    round_trip(ServerFrame::VisitorConversation {
+        conversation: VisitorConversation { status: ConversationStatus::Waiting, agent: None, ..conv.clone() },
+    });
+    round_trip(msg(3, Author::Visitor, MessageBody::Text { text: "héllo \"q\"\n<b>".into(), client_id: cid("m-1") }));
+    round_trip(msg(
+        4,
+        Author::Agent { id: AgentId(2), name: "Bob".into() },
+        MessageBody::Text { text: "hi".into(), client_id: cid("a1") },
+    ));
+    let events = [
+        ConversationEvent::Claimed { agent: ann() },
+        ConversationEvent::Transferred { from: ann(), to: AgentRef { id: AgentId(2), name: "Bob".into() }, note: None },
+        ConversationEvent::Closed { by: Author::Visitor },
+        ConversationEvent::Closed { by: Author::Agent { id: AgentId(1), name: "Ann".into() } },
+        ConversationEvent::AutoClosed { reason: AutoCloseReason::Abandoned },
+        ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive },
+        ConversationEvent::Requeued { skill: Some("billing".into()), note: None },
+        ConversationEvent::Requeued { skill: None, note: None },
+    ];
+    for event in events {
+        round_trip(msg(5, Author::System, MessageBody::Event { event }));
+    }
+    round_trip(ServerFrame::Ack {
+        conversation_id: ConversationId(7),
+        client_id: cid("m-1"),
+        seq: Seq(15),
+        duplicate: true,
+    });
+    round_trip(ServerFrame::Typing {
+        conversation_id: ConversationId(7),
+        who: Author::Agent { id: AgentId(1), name: "Ann".into() },
+        on: true,
+    });
+    round_trip(ServerFrame::Read {
+        conversation_id: ConversationId(7),
+        by: Author::Agent { id: AgentId(1), name: "Ann".into() },
+        seq: Seq(15),
+    });
+    round_trip(ServerFrame::Queue {
+        conversation_id: ConversationId(7),
+        position: 2,
+        waiting: 5,
+        estimated_wait_secs: Some(120),
+    });
+    round_trip(ServerFrame::Queue {
+        conversation_id: ConversationId(7),
+        position: 1,
+        waiting: 1,
+        estimated_wait_secs: None,
+    });
+    round_trip(ServerFrame::Error {
+        code: ErrorCode::ConversationClosed,
+        message: "this conversation is closed".into(),
+        client_id: Some(cid("a-2")),
+        conversation_id: Some(ConversationId(7)),
+        fatal: false,
+    });
+    round_trip(ServerFrame::fatal(ErrorCode::ShuttingDown, "bye"));
+}
+
+#[test]
+fn unknown_codes_agent_frames_and_malformed_frames_are_handled() {
+    let v = json!({"type":"error","code":"brand_new_code","message":"?"});
+    assert!(matches!(decode::server_frame(&v), Some(ServerFrame::Error { code: ErrorCode::Unknown, .. })));
+    assert_eq!(decode::server_frame(&json!({"type":"presence","agents":[]})), None);
+    assert_eq!(decode::server_frame(&json!({"type":"ack","conversation_id":7,"client_id":"bad id!","seq":1})), None);
+    assert_eq!(decode::server_frame(&json!({"type":"ack","conversation_id":-7,"client_id":"m","seq":1})), None);
+    assert_eq!(decode::server_frame(&json!({"type":"ack","conversation_id":1.5,"client_id":"m","seq":1})), None);
+    assert_eq!(decode::server_frame(&json!([1, 2])), None);
+    // Fields a newer relay adds are ignored.
+    let v = json!({"type":"typing","conversation_id":7,"who":{"role":"agent","id":1,"name":"Ann","avatar":"x"},"on":false,"new":1});
+    assert!(decode::server_frame(&v).is_some());
+    assert_eq!(decode::error_code(""), ErrorCode::Unknown);
+}
+
+#[test]
+fn every_error_code_reads_back() {
+    for name in [
+        "bad_json",
+        "unknown_frame",
+        "invalid_input",
+        "unsupported_version",
+        "hello_required",
+        "frame_too_large",
+        "rate_limited",
+        "unknown_tenant",
+        "origin_not_allowed",
+        "token_invalid",
+        "token_expired",
+        "invalid_credentials",
+        "too_many_attempts",
+        "unauthorized",
+        "session_expired",
+        "forbidden",
+        "not_found",
+        "already_claimed",
+        "conversation_closed",
+        "no_conversation",
+        "shop_closed",
+        "too_many_connections",
+        "slow_consumer",
+        "shutting_down",
+        "internal",
+    ] {
+        let code: ErrorCode = serde_json::from_value(json!(name)).unwrap();
+        assert_eq!(decode::error_code(name), code);
+    }
+}
+
+#[test]
+fn config_decodes_as_serde_encodes_it_and_tolerates_gaps() {
+    let mut c = PublicWidgetConfig::defaults(TenantId::parse("acme").unwrap(), "Acme".into());
+    c.primary_color = "#112233".into();
+    c.position = WidgetPosition::BottomLeft;
+    c.offset_x = 5;
+    c.greeting = Some("Hi!".into());
+    c.header = Some("Chat".into());
+    c.locale = Some("th".into());
+    c.auto_open_delay_secs = Some(30);
+    c.online = false;
+    c.show_agent_avatars = false;
+    c.offline_message = Some("Closed".into());
+    c.version = "v3".into();
+    c.prechat = PrechatForm {
+        enabled: true,
+        fields: vec![
+            PrechatField {
+                key: "email".into(),
+                label: "Email".into(),
+                kind: FieldKind::Email,
+                required: true,
+                options: vec![],
+            },
+            PrechatField {
+                key: "dept".into(),
+                label: "Dept".into(),
+                kind: FieldKind::Department,
+                required: false,
+                options: vec!["sales".into(), "billing".into()],
+            },
+        ],
+    };
+    assert_eq!(decode::widget_config(&serde_json::to_value(&c).unwrap()), Some(c));
+    let minimal = decode::widget_config(&json!({"tenant":"demo","name":"Demo"})).unwrap();
+    assert_eq!(minimal, PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into()));
+    assert_eq!(decode::widget_config(&json!({"name":"x"})), None);
+}
+
+fn parse_frame(text: &str) -> VisitorFrame {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+#[test]
+fn visitor_frames_encode_as_serde_would() {
+    let mut fields = BTreeMap::new();
+    fields.insert("order".to_owned(), "A-1".to_owned());
+    let frames = [
+        VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None },
+        VisitorFrame::Hello {
+            v: 1,
+            token: Some("v1.t".into()),
+            conversation_id: Some(ConversationId(7)),
+            last_seq: Some(Seq(12)),
+        },
+        VisitorFrame::Start { info: VisitorInfo::default() },
+        VisitorFrame::Start {
+            info: VisitorInfo {
+                name: Some("Vic".into()),
+                email: Some("v@example.com".into()),
+                page_url: Some("https://shop/?a=1&b=\"2\"".into()),
+                referrer: None,
+                phone: Some("+66".into()),
+                department: Some("sales".into()),
+                fields,
+            },
+        },
+        VisitorFrame::Send {
+            client_id: cid("m-1"),
+            text: "tab\there\nquote\" back\\ ctl\u{1} emoji 😀 rtl \u{202e}".into(),
+        },
+        VisitorFrame::Typing { on: true },
+        VisitorFrame::Read { seq: Seq(9_007_199_254_740_991) },
+        VisitorFrame::End,
+        VisitorFrame::Identify { user_id: "c-42".into(), hash: "ab".into(), name: None, email: Some("k@x".into()) },
+        VisitorFrame::Offline {
+            client_id: cid("o-1"),
+            name: Some("Nok".into()),
+            email: "n@x".into(),
+            text: "call me".into(),
+        },
+    ];
+    for f in frames {
+        let text = encode::visitor_frame(&f);
+        assert_eq!(parse_frame(&text), f);
+        // Byte for byte what serde writes (field order, absent optionals).
+        assert_eq!(text, serde_json::to_string(&f).unwrap());
+    }
+    // Serde writes `"name":null` here; leaving it out means the same to the relay.
+    let f = VisitorFrame::Offline { client_id: cid("o-2"), name: None, email: "n@x".into(), text: "t".into() };
+    assert_eq!(parse_frame(&encode::visitor_frame(&f)), f);
+}
+
+#[test]
+fn stored_values_round_trip() {
+    let items = vec![
+        Pending { client_id: cid("w1"), text: "a \"b\"".into(), at: UnixMillis(1_700_000_000_000), failed: None },
+        Pending { client_id: cid("w2"), text: "c".into(), at: UnixMillis(5), failed: Some(ErrorCode::InvalidInput) },
+    ];
+    let v: Value = serde_json::from_str(&encode::pending(&items)).unwrap();
+    assert_eq!(decode::pending(&v), items);
+    assert_eq!(decode::pending(&json!([{"client_id":"bad id","text":"x","at":1}, 3])), vec![]);
+    let v: Value = serde_json::from_str(&encode::seen(ConversationId(7), Seq(12))).unwrap();
+    assert_eq!(decode::seen(&v), Some((ConversationId(7), Seq(12))));
+    assert_eq!(decode::seen(&json!({"a":1})), None);
+}
