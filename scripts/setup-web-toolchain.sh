@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the browser tests and the web build need, skipping what is there:
 # Chromium (Debian's), the npm packages of tests/browser and tests/console
-# (playwright-core, axe-core, lighthouse, npm binaryen's wasm-opt) and, with
+# (playwright-core, axe-core, lighthouse, npm binaryen's wasm-opt, terser) and, with
 # `--dist` (only for `cargo xtask dist`), the wasm32 target and the wasm-bindgen
 # CLI at exactly the version Cargo.lock pins.
 set -euo pipefail
