@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
-use crate::ids::{TenantId, UnixMillis};
-use crate::model::AgentInfo;
+use crate::ids::{ConversationId, TenantId, UnixMillis, VisitorId};
+use crate::model::{AgentInfo, ConversationSummary};
 
 /// `POST /v1/agent/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,4 +44,38 @@ pub struct ApiError {
     /// For `invalid_input` on settings: the offending field, e.g. `widget.primary_color`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+/// Query of `GET /v1/agent/conversations`: past conversations, newest first.
+/// Without `visitor`: closed conversations of the tenant, optionally matching
+/// `q`. With `visitor`: every conversation of that visitor (any status).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationQuery {
+    /// Text to find (case-insensitive for ASCII) in the visitor's name or email
+    /// or in any message; at most [`ConversationQuery::MAX_QUERY_CHARS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Only this visitor's conversations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<VisitorId>,
+    /// Only conversations older than this one: the last id of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<ConversationId>,
+    /// Page size, 1 to [`ConversationQuery::MAX_LIMIT`]; default [`ConversationQuery::DEFAULT_LIMIT`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+impl ConversationQuery {
+    pub const DEFAULT_LIMIT: u32 = 30;
+    pub const MAX_LIMIT: u32 = 100;
+    pub const MAX_QUERY_CHARS: usize = 200;
+}
+
+/// Answer to [`ConversationQuery`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPage {
+    pub conversations: Vec<ConversationSummary>,
+    /// More match: ask again with `before` set to the last id here.
+    pub more: bool,
 }

@@ -236,6 +236,10 @@ pub struct VisitorInfo {
     /// Custom pre-chat answers by field key.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub fields: std::collections::BTreeMap<String, String>,
+    /// The visitor's offset from UTC in minutes, east positive (420 in Bangkok),
+    /// from their browser: agents see the visitor's local time. -720 to 840.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_min: Option<i16>,
 }
 
 /// A conversation as agents see it in their inbox.

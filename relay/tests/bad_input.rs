@@ -30,6 +30,8 @@ async fn malformed_frames_get_typed_errors_and_the_socket_survives() {
         (r#"{"type":"send","client_id":"bad id","text":"x"}"#, ErrorCode::InvalidInput),
         (r#"{"type":"send","client_id":"e1","text":"   "}"#, ErrorCode::InvalidInput),
         (r#"{"type":"start","info":{"email":"not-an-email"}}"#, ErrorCode::InvalidInput),
+        (r#"{"type":"start","info":{"utc_offset_min":900}}"#, ErrorCode::InvalidInput),
+        (r#"{"type":"start","info":{"utc_offset_min":"+07:00"}}"#, ErrorCode::InvalidInput),
         (r#"{"type":"hello","v":1}"#, ErrorCode::InvalidInput),
     ];
     for (text, expected) in cases {

@@ -22,6 +22,7 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
         name: Some("Vic".into()),
         email: Some("vic@example.com".into()),
         page_url: Some("https://shop.example/p/1".into()),
+        utc_offset_min: Some(420),
         ..VisitorInfo::default()
     };
     v.send(&VisitorFrame::Start { info }).await;
@@ -34,6 +35,7 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     };
     assert_eq!(c.status, ConversationStatus::Waiting);
     assert_eq!(c.visitor.name.as_deref(), Some("Vic"));
+    assert_eq!(c.visitor.utc_offset_min, Some(420), "agents see the visitor's local time");
     assert!(c.user_agent.as_deref().unwrap().contains("NatterTest"));
 
     v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "Do you ship to Chiang Mai?".into() }).await;

@@ -1,8 +1,9 @@
-//! The HTTP API: sign-in, health, public widget config, and the JSON 404 for
+//! The HTTP API: sign-in, past conversations, health, public widget config, and the JSON 404 for
 //! unknown `/v1` paths. Each group of handlers gets only the state it needs.
 
 mod admin;
 mod agent_auth;
+mod conversations;
 mod error;
 mod health;
 mod widget_config;
@@ -22,6 +23,7 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/login", post(agent_auth::login))
         .route("/v1/agent/logout", post(agent_auth::logout))
         .route("/v1/agent/me", get(agent_auth::me))
+        .route("/v1/agent/conversations", get(conversations::find))
         .route("/v1/admin/settings", get(admin::get_settings).put(admin::put_settings))
         .route("/v1/admin/agents", get(admin::list_agents))
         .route("/v1/admin/agents/{id}", axum::routing::put(admin::update_agent))

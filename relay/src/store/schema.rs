@@ -102,4 +102,8 @@ CREATE TABLE assignments (
 );
 CREATE INDEX assignments_by_conversation ON assignments(conversation_id, at);
 ",
+    // 3: the visitor's UTC offset (their local time in the console).
+    r"
+ALTER TABLE conversations ADD COLUMN utc_offset_min INTEGER;
+",
 ];

@@ -1,7 +1,7 @@
 //! Requests from HTTP handlers and the command line: sign-in lookups, sessions,
 //! agent accounts, the identity secret.
 
-use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, Role};
+use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, ConversationPage, ConversationQuery, Role};
 use rusqlite::Connection;
 
 use super::actor::{Batch, OpResult, State, reply_after_commit};
@@ -37,6 +37,10 @@ impl State {
                 reply_after_commit(batch, reply, result)
             }
             AdminOp::ListAgents { reply } => reply_after_commit(batch, reply, queries::agents(db)),
+            AdminOp::FindConversations { query, reply } => {
+                let result = self.find_conversations(db, &query);
+                reply_after_commit(batch, reply, result)
+            }
             AdminOp::SetPassword { email, password_hash, reply } => {
                 let Some((agent, _)) = queries::agent_for_login(db, &email)? else {
                     return reply_after_commit(batch, reply, Ok(false));
@@ -149,5 +153,16 @@ impl State {
         }
         queries::delete_sessions_of(db, agent)?;
         Ok(())
+    }
+}
+
+impl State {
+    fn find_conversations(&self, db: &Connection, query: &ConversationQuery) -> Result<ConversationPage, StoreError> {
+        let limit = query.limit.unwrap_or(ConversationQuery::DEFAULT_LIMIT);
+        let mut found =
+            queries::find_conversations(db, query.visitor.as_ref(), query.q.as_deref(), query.before, limit + 1)?;
+        let more = found.len() > limit as usize;
+        found.truncate(limit as usize);
+        Ok(ConversationPage { conversations: found.into_iter().map(|c| self.for_agents(c)).collect(), more })
     }
 }

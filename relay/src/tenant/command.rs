@@ -1,8 +1,8 @@
 //! What async code can ask of a tenant actor.
 
 use natter_protocol::{
-    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, Role, Seq, TenantSettings,
-    UnixMillis, VisitorFrame, VisitorId,
+    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ConversationPage, ConversationQuery,
+    ErrorCode, Role, Seq, TenantSettings, UnixMillis, VisitorFrame, VisitorId,
 };
 use tokio::sync::oneshot;
 
@@ -113,6 +113,12 @@ pub enum AdminOp {
         id: AgentId,
         update: AgentUpdate,
         reply: Reply<Result<Option<AgentAdminView>, (String, String)>>,
+    },
+    /// Past conversations (closed ones matching a text, or one visitor's); the
+    /// query's limit and text are already validated.
+    FindConversations {
+        query: ConversationQuery,
+        reply: Reply<ConversationPage>,
     },
 }
 

@@ -59,7 +59,7 @@ pub fn set_visitor_identity(
 
 const CONVERSATION_COLUMNS: &str = "id, status, visitor_id, name, email, page_url, referrer, user_agent,
     assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq,
-    priority, skill, offline, phone, fields";
+    priority, skill, offline, phone, fields, utc_offset_min";
 
 fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
     let status: String = r.get(1)?;
@@ -80,6 +80,7 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
                 Some(json) => serde_json::from_str(&json).map_err(corrupt)?,
                 None => Default::default(),
             },
+            utc_offset_min: r.get(21)?,
         },
         user_agent: r.get(7)?,
         assignee: assignee_id.map(|id| AgentRef { id: AgentId(id), name: assignee_name.unwrap_or_default() }),
@@ -125,6 +126,48 @@ pub fn open_conversations(conn: &Connection) -> Result<Vec<ConversationSummary>,
     query_conversations(conn, "status <> 'closed' ORDER BY id", [])
 }
 
+/// Past conversations, newest first, at most `limit`: one visitor's (any
+/// status), else closed ones whose visitor name, email or messages contain `q`.
+pub fn find_conversations(
+    conn: &Connection,
+    visitor: Option<&VisitorId>,
+    q: Option<&str>,
+    before: Option<ConversationId>,
+    limit: u32,
+) -> Result<Vec<ConversationSummary>, StoreError> {
+    let before = before.map_or(i64::MAX, |c| i64::try_from(c.0).unwrap_or(i64::MAX));
+    match visitor {
+        Some(v) => query_conversations(
+            conn,
+            "visitor_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            params![v.as_str(), before, limit],
+        ),
+        None => query_conversations(
+            conn,
+            "status = 'closed' AND id < ?1 AND (?2 IS NULL
+                OR name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'
+                OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id
+                           AND m.kind = 'text' AND m.body LIKE ?2 ESCAPE '\\'))
+             ORDER BY id DESC LIMIT ?3",
+            params![before, q.map(like_pattern), limit],
+        ),
+    }
+}
+
+/// `%text%` with LIKE's wildcards in `text` escaped (escape character `\`).
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
 pub fn create_conversation(
     conn: &Connection,
     visitor: &VisitorId,
@@ -135,8 +178,8 @@ pub fn create_conversation(
 ) -> Result<ConversationId, StoreError> {
     conn.prepare_cached(
         "INSERT INTO conversations(visitor_id, status, name, email, page_url, referrer, user_agent, created_at,
-            phone, skill, fields, offline, queued_at, last_activity_at)
-         VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?7)",
+            phone, skill, fields, offline, queued_at, last_activity_at, utc_offset_min)
+         VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?7, ?7, ?12)",
     )?
     .execute(params![
         visitor.as_str(),
@@ -149,7 +192,8 @@ pub fn create_conversation(
         info.phone,
         info.department,
         fields_json(info)?,
-        offline
+        offline,
+        info.utc_offset_min
     ])?;
     Ok(ConversationId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?))
 }
@@ -163,7 +207,8 @@ pub fn update_visitor_info(conn: &Connection, id: ConversationId, info: &Visitor
     conn.prepare_cached(
         "UPDATE conversations SET name = coalesce(?2, name), email = coalesce(?3, email),
          page_url = coalesce(?4, page_url), referrer = coalesce(?5, referrer), phone = coalesce(?6, phone),
-         skill = coalesce(?7, skill), fields = coalesce(?8, fields) WHERE id = ?1",
+         skill = coalesce(?7, skill), fields = coalesce(?8, fields),
+         utc_offset_min = coalesce(?9, utc_offset_min) WHERE id = ?1",
     )?
     .execute(params![
         id.0,
@@ -173,7 +218,8 @@ pub fn update_visitor_info(conn: &Connection, id: ConversationId, info: &Visitor
         info.referrer,
         info.phone,
         info.department,
-        fields_json(info)?
+        fields_json(info)?,
+        info.utc_offset_min
     ])?;
     Ok(())
 }

@@ -448,6 +448,9 @@ fn clean_info(info: VisitorInfo) -> Result<VisitorInfo, Refusal> {
             "at most 12 custom fields, keys of 1-32 bytes, values of 500 characters",
         ));
     }
+    if info.utc_offset_min.is_some_and(|m| !(-720..=840).contains(&m)) {
+        return Err(refuse(ErrorCode::InvalidInput, "utc_offset_min must be between -720 and 840"));
+    }
     Ok(VisitorInfo {
         name: field(info.name, 100),
         email,
@@ -456,6 +459,7 @@ fn clean_info(info: VisitorInfo) -> Result<VisitorInfo, Refusal> {
         phone: field(info.phone, 40),
         department,
         fields: info.fields,
+        utc_offset_min: info.utc_offset_min,
     })
 }
 

@@ -370,6 +370,8 @@ impl Store {
             Action::Boot { tenant, token, pending, seen, browser_locale, tz_min } => {
                 self.browser_locale = browser_locale;
                 self.tz_min = tz_min;
+                // Sent with the page details so agents see the visitor's local time.
+                self.page.utc_offset_min = i16::try_from(tz_min).ok().filter(|m| (-720..=840).contains(m));
                 self.token = token;
                 self.outbox = Outbox::restore(pending);
                 // Only meaningful once a welcome names the same conversation.

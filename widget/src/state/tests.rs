@@ -646,6 +646,7 @@ fn a_first_message_without_pre_chat_carries_the_page() {
         [VisitorFrame::Start { info }, VisitorFrame::Send { .. }] => {
             assert_eq!(info.page_url.as_deref(), Some("https://shop.example/cart"));
             assert_eq!(info.referrer.as_deref(), Some("https://search.example/"));
+            assert_eq!(info.utc_offset_min, Some(0), "the browser's offset, for the visitor's local time");
         }
         other => panic!("{other:?}"),
     }

@@ -124,6 +124,9 @@ fn info(i: &VisitorInfo) -> String {
         let fields = i.fields.iter().fold(Obj::new(), |f, (k, v)| f.str(k, v)).end();
         o = o.raw("fields", &fields);
     }
+    if let Some(m) = i.utc_offset_min {
+        o = o.int("utc_offset_min", i64::from(m));
+    }
     o.end()
 }
 

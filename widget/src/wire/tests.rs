@@ -247,6 +247,7 @@ fn visitor_frames_encode_as_serde_would() {
                 phone: Some("+66".into()),
                 department: Some("sales".into()),
                 fields,
+                utc_offset_min: Some(-210),
             },
         },
         VisitorFrame::Send {

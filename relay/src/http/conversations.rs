@@ -1,0 +1,41 @@
+//! `GET /v1/agent/conversations`: past conversations for any signed-in agent of
+//! the tenant — the console's Closed tab search and a visitor's earlier chats.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use natter_protocol::{ConversationPage, ConversationQuery};
+
+use super::ApiError;
+use super::agent_auth::{AuthState, session_of};
+use crate::tenant::AdminOp;
+
+/// Refuses limits and texts outside the documented bounds; a blank text means none.
+fn validated(mut query: ConversationQuery) -> Result<ConversationQuery, ApiError> {
+    if let Some(limit) = query.limit
+        && !(1..=ConversationQuery::MAX_LIMIT).contains(&limit)
+    {
+        return Err(ApiError::invalid_field("limit", format!("limit: 1 to {}", ConversationQuery::MAX_LIMIT)));
+    }
+    query.q = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > ConversationQuery::MAX_QUERY_CHARS) {
+        return Err(ApiError::invalid_field(
+            "q",
+            format!("q: at most {} characters", ConversationQuery::MAX_QUERY_CHARS),
+        ));
+    }
+    Ok(query)
+}
+
+pub async fn find(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    query: Result<Query<ConversationQuery>, QueryRejection>,
+) -> Result<Json<ConversationPage>, ApiError> {
+    let (tenant, hash) = session_of(&state.tenants, &headers).await?;
+    tenant.admin(|reply| AdminOp::ResolveSession { hash, reply }).await?.map_err(|_| ApiError::session_expired())?;
+    let Query(query) = query.map_err(|e| ApiError::invalid_input(e.body_text()))?;
+    let query = validated(query)?;
+    Ok(Json(tenant.admin(|reply| AdminOp::FindConversations { query, reply }).await?))
+}
