@@ -37,6 +37,16 @@ pub fn date_time(at: UnixMillis, offset_min: i32) -> String {
     format!("{y:04}-{m:02}-{d:02} {}", clock(at, offset_min))
 }
 
+/// "UTC+7", "UTC+5:30", "UTC-3:30", "UTC": a fixed offset east of UTC.
+pub fn utc_offset(offset_min: i32) -> String {
+    if offset_min == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if offset_min < 0 { '-' } else { '+' };
+    let (h, m) = (offset_min.abs() / 60, offset_min.abs() % 60);
+    if m == 0 { format!("UTC{sign}{h}") } else { format!("UTC{sign}{h}:{m:02}") }
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -63,6 +73,16 @@ pub fn label(s: &Strings, l: &Label) -> String {
 mod tests {
     use super::*;
     use crate::i18n::{EN, TH};
+
+    #[test]
+    fn utc_offsets_read_as_people_write_them() {
+        assert_eq!(utc_offset(420), "UTC+7");
+        assert_eq!(utc_offset(330), "UTC+5:30");
+        assert_eq!(utc_offset(-210), "UTC-3:30");
+        assert_eq!(utc_offset(0), "UTC");
+        // 23:30 UTC is 06:30 the next day in Bangkok.
+        assert_eq!(clock(UnixMillis(84_600_000), 420), "06:30");
+    }
 
     #[test]
     fn durations_pick_the_largest_unit() {

@@ -433,6 +433,47 @@ test("availability, team load, queue order and priority, department transfer, of
   for (const c of [a.context, b.context, v1.context, v2.context, v3.context]) await c.close();
 });
 
+test("history: a returning visitor's earlier chat and local time; the Closed tab searches text never loaded", async () => {
+  // A visitor (UTC+7) chats, ends, and comes back with a new conversation.
+  const v = await visitor({ name: "Returning Rin", utc_offset_min: 420 });
+  await v.send("Where is parcel 4321?");
+  await v.waitFrame(`f => f.type === "ack"`);
+  await v.end();
+  await v.waitFrame(`f => f.type === "visitor_conversation" && f.conversation.status === "closed"`);
+  // As the widget does, the new conversation starts with the visitor's details.
+  await v.page.evaluate(() => window.ws_.send(JSON.stringify({ type: "start", info: { name: "Returning Rin", utc_offset_min: 420 } })));
+  await v.send("Back again about the parcel");
+
+  const a = await agentPage();
+  await signIn(a.page, DEMO);
+  await row(a.page, "Back again about the parcel").click();
+  const details = a.page.locator("aside.details");
+  await details.getByText(/^\d\d:\d\d \(UTC\+7\)$/).waitFor();
+  const earlier = details.getByRole("region", { name: "Earlier conversations" });
+  await earlier.getByText("Where is parcel 4321?").waitFor();
+  await axe(a.page, "conversation with earlier conversations");
+  await a.page.screenshot({ path: `${SHOTS}conversation-history.png` });
+  // Reading the earlier one: its messages come from the relay.
+  await earlier.getByRole("button", { name: /^\d{4}-\d\d-\d\d \d\d:\d\d$/ }).click();
+  await log(a.page).getByText("Where is parcel 4321?").waitFor();
+  await a.page.getByText("This conversation is closed.").first().waitFor();
+
+  // Ann's fresh console has loaded nothing closed: the search asks the relay.
+  const b = await agentPage();
+  await signIn(b.page, ANN);
+  await b.page.getByRole("tab", { name: /Closed/ }).click();
+  await b.page.getByLabel("Search by name, email or text").fill("4321");
+  await row(b.page, "Returning Rin").waitFor();
+  await b.page.getByLabel("Search by name, email or text").fill("no such words 98765");
+  await b.page.getByText("No conversations here.").waitFor();
+
+  await v.end();
+  await v.page.waitForFunction(
+    () => window.frames_.filter((f) => f.type === "visitor_conversation" && f.conversation.status === "closed").length >= 2,
+  );
+  for (const c of [a.context, b.context, v.context]) await c.close();
+});
+
 test("workspace settings: live preview, errors at their field, saved colour and greeting reach the storefront", async () => {
   const a = await agentPage();
   await signIn(a.page, DEMO);

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::composer::Composer;
 use super::conversation_header::ConversationHeader;
+use super::earlier_list::EarlierList;
 use super::message_list::MessageList;
 use super::use_store;
 use crate::format;
@@ -113,7 +114,12 @@ pub fn ConversationView(p: &Props) -> Html {
                     <dd>{ client.as_ref().and_then(|c| c.os.clone()).unwrap_or_else(unknown) }</dd>
                     <dt>{ s.field_started }</dt>
                     <dd>{ format::date_time(sum.created_at, tz) }</dd>
+                    if let Some(offset) = sum.visitor.utc_offset_min.map(i32::from) {
+                        <dt>{ s.field_local_time }</dt>
+                        <dd>{ format!("{} ({})", format::clock(store.now, offset), format::utc_offset(offset)) }</dd>
+                    }
                 </dl>
+                <EarlierList {id} />
             </aside>
         </section>
     }

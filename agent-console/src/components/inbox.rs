@@ -83,6 +83,11 @@ pub fn Inbox() -> Html {
         })
     };
 
+    let more = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::MoreClosed))
+    };
+
     html! {
         <nav class="inbox" aria-labelledby="inbox-title">
             <h2 id="inbox-title">{ s.inbox }</h2>
@@ -96,6 +101,12 @@ pub fn Inbox() -> Html {
                         <input id="closed-search" type="search" placeholder={ s.search_closed }
                             value={ store.search.clone() } oninput={search} />
                         <p class="who">{ s.tab_closed_hint }</p>
+                        if store.closed.loading {
+                            <p class="who" role="status">{ s.searching }</p>
+                        }
+                        if store.closed.failed {
+                            <p class="notice error" role="alert">{ s.search_failed }</p>
+                        }
                     </div>
                 }
                 if rows.is_empty() {
@@ -112,6 +123,9 @@ pub fn Inbox() -> Html {
                             }
                         }) }
                     </ul>
+                }
+                if store.tab == InboxTab::Closed && store.closed.more && !store.closed.loading {
+                    <button type="button" class="more" onclick={more}>{ s.load_more }</button>
                 }
             </div>
             <TeamPanel />

@@ -9,6 +9,7 @@ pub mod confirm_close;
 pub mod console;
 pub mod conversation;
 pub mod conversation_header;
+pub mod earlier_list;
 pub mod form_bits;
 pub mod help_overlay;
 pub mod hours_form;

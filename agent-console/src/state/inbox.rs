@@ -2,6 +2,7 @@
 //! count on each tab's badge.
 
 use std::cmp::Reverse;
+use std::collections::BTreeSet;
 
 use natter_protocol::{AgentId, ConversationId, ConversationStatus};
 
@@ -17,9 +18,8 @@ pub enum InboxTab {
     Mine,
     /// Every active conversation of the tenant.
     AllActive,
-    /// Conversations closed while this console was open, newest first, searchable.
-    /// (The relay has no closed-conversation listing yet; when it does, its results
-    /// are upserted into the same map and show here.)
+    /// Closed conversations, newest first, searchable: those closed while this
+    /// console was open and those the relay's history search found.
     Closed,
 }
 
@@ -38,15 +38,19 @@ impl InboxTab {
 }
 
 /// The conversations of `tab` in display order. `search` (lowercased) filters the
-/// Closed tab.
+/// Closed tab, which also shows `hits`: what the relay found for that text in
+/// messages this console has not loaded.
 pub fn rows<'a>(
     convs: impl Iterator<Item = &'a ConvState>,
     tab: InboxTab,
     me: AgentId,
     search: &str,
+    hits: &BTreeSet<ConversationId>,
 ) -> Vec<&'a ConvState> {
-    let mut list: Vec<&ConvState> =
-        convs.filter(|c| tab.contains(c, me)).filter(|c| tab != InboxTab::Closed || c.matches(search)).collect();
+    let mut list: Vec<&ConvState> = convs
+        .filter(|c| tab.contains(c, me))
+        .filter(|c| tab != InboxTab::Closed || c.matches(search) || hits.contains(&c.id()))
+        .collect();
     match tab {
         // The relay's queue order: its position when it sends one, else its rule
         // (higher priority first, then arrival).
@@ -74,8 +78,9 @@ pub fn row_ids<'a>(
     tab: InboxTab,
     me: AgentId,
     search: &str,
+    hits: &BTreeSet<ConversationId>,
 ) -> Vec<ConversationId> {
-    rows(convs, tab, me, search).into_iter().map(ConvState::id).collect()
+    rows(convs, tab, me, search, hits).into_iter().map(ConvState::id).collect()
 }
 
 /// The badge on a tab: how many conversations it lists.

@@ -11,6 +11,7 @@ pub mod idle;
 pub mod inbox;
 pub mod notify;
 pub mod outbox;
+pub mod past;
 pub mod shortcuts;
 #[cfg(test)]
 mod tests;
@@ -19,9 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId,
+    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId, ConversationPage,
     ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, LoginResponse, Message, MessageBody,
-    PROTOCOL_VERSION, Priority, Seq, ServerFrame, TenantId, UnixMillis,
+    PROTOCOL_VERSION, Priority, Seq, ServerFrame, TenantId, UnixMillis, VisitorId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,7 @@ use idle::IdleStatus;
 use inbox::InboxTab;
 use notify::{Alert, AlertKind, Notifier, NotifySettings};
 use outbox::{Outbox, Pending, PendingState};
+use past::{ClosedSearch, Lookup};
 use shortcuts::Shortcut;
 
 /// At most this many conversations are open side by side.
@@ -307,6 +309,13 @@ pub enum Action {
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
     SetSettings(Settings),
+    /// The relay's answer to [`Effect::FindConversations`] (an error's words on failure).
+    Found {
+        lookup: Lookup,
+        page: Result<ConversationPage, String>,
+    },
+    /// The next page of the Closed tab's search.
+    MoreClosed,
 }
 
 /// What the glue must do after an action.
@@ -342,6 +351,11 @@ pub enum Effect {
     SaveAdmin {
         token: String,
         save: Box<admin::Save>,
+    },
+    /// `GET /v1/agent/conversations`, answered with [`Action::Found`].
+    FindConversations {
+        token: String,
+        lookup: Lookup,
     },
 }
 
@@ -387,6 +401,11 @@ pub struct Store {
     pub chose_away: bool,
     pub view: View,
     pub admin: AdminState,
+    /// The Closed tab's search over the relay's history.
+    pub closed: ClosedSearch,
+    /// Each visitor's conversations as the relay listed them, newest first
+    /// (`None` while the request is out).
+    pub earlier: BTreeMap<VisitorId, Option<Vec<ConversationId>>>,
 }
 
 impl Store {
@@ -504,8 +523,25 @@ impl Store {
                 self.now = now;
                 self.frame(frame, &mut fx);
             }
-            Action::SelectTab(tab) => self.tab = tab,
-            Action::Search(s) => self.search = s,
+            Action::SelectTab(tab) => {
+                self.tab = tab;
+                if tab == InboxTab::Closed {
+                    self.search_closed(None, &mut fx);
+                }
+            }
+            Action::Search(s) => {
+                self.search = s;
+                if self.tab == InboxTab::Closed {
+                    self.search_closed(None, &mut fx);
+                }
+            }
+            Action::Found { lookup, page } => self.found(lookup, page),
+            Action::MoreClosed => {
+                let last = self.closed.hits.first().copied();
+                if self.closed.more && !self.closed.loading {
+                    self.search_closed(last, &mut fx);
+                }
+            }
             Action::Open(id) => self.open_conversation(id, &mut fx),
             Action::CloseView(id) => {
                 if let Some(pos) = self.open.iter().position(|&o| o == id) {
@@ -638,7 +674,8 @@ impl Store {
         if let Some(p) = c.summary.queue_position {
             return Some(p);
         }
-        let ids = inbox::row_ids(self.convs.values().map(|c| &**c), InboxTab::Waiting, self.my_id(), "");
+        let ids =
+            inbox::row_ids(self.convs.values().map(|c| &**c), InboxTab::Waiting, self.my_id(), "", &BTreeSet::new());
         ids.iter().position(|&i| i == id).and_then(|p| u32::try_from(p + 1).ok())
     }
 
@@ -649,7 +686,8 @@ impl Store {
     /// Conversations of a tab, in display order.
     pub fn rows(&self, tab: InboxTab) -> Vec<&ConvState> {
         let search = self.search.trim().to_lowercase();
-        inbox::rows(self.convs.values().map(|c| &**c), tab, self.my_id(), &search)
+        let hits = if self.closed.q.to_lowercase() == search { &self.closed.hits } else { &BTreeSet::new() };
+        inbox::rows(self.convs.values().map(|c| &**c), tab, self.my_id(), &search, hits)
     }
 
     pub fn tab_count(&self, tab: InboxTab) -> usize {
@@ -943,6 +981,73 @@ impl Store {
             self.request_sync(id, fx);
         }
         self.mark_seen(id, fx);
+        self.load_earlier(id, fx);
+    }
+
+    /// Asks the relay for the Closed tab's conversations matching the search
+    /// text (from the start, or older than `before`).
+    fn search_closed(&mut self, before: Option<ConversationId>, fx: &mut Vec<Effect>) {
+        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else { return };
+        let q = self.search.trim().to_owned();
+        if before.is_none() {
+            self.closed = ClosedSearch { q: q.clone(), ..ClosedSearch::default() };
+        }
+        self.closed.loading = true;
+        self.closed.failed = false;
+        fx.push(Effect::FindConversations { token, lookup: Lookup::Closed { q, before } });
+    }
+
+    /// Asks once per visitor for their conversations (shown beside the open one).
+    fn load_earlier(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
+        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else { return };
+        let Some(visitor) = self.convs.get(&id).map(|c| c.summary.visitor_id.clone()) else { return };
+        if self.earlier.contains_key(&visitor) {
+            return;
+        }
+        self.earlier.insert(visitor.clone(), None);
+        fx.push(Effect::FindConversations { token, lookup: Lookup::Visitor(visitor) });
+    }
+
+    fn found(&mut self, lookup: Lookup, page: Result<ConversationPage, String>) {
+        match (lookup, page) {
+            (Lookup::Closed { q, .. }, _) if q != self.closed.q => {} // an older search's answer
+            (Lookup::Closed { .. }, Ok(page)) => {
+                self.closed.loading = false;
+                self.closed.more = page.more;
+                for summary in page.conversations {
+                    self.closed.hits.insert(summary.id);
+                    self.remember(summary);
+                }
+            }
+            (Lookup::Closed { .. }, Err(_)) => {
+                self.closed.loading = false;
+                self.closed.failed = true;
+            }
+            (Lookup::Visitor(v), Ok(page)) => {
+                let ids = page.conversations.iter().map(|c| c.id).collect();
+                for summary in page.conversations {
+                    self.remember(summary);
+                }
+                self.earlier.insert(v, Some(ids));
+            }
+            // Asked again the next time one of their conversations opens.
+            (Lookup::Visitor(v), Err(_)) => {
+                self.earlier.remove(&v);
+            }
+        }
+    }
+
+    /// Keeps a summary from the history; what the socket said is fresher and wins.
+    fn remember(&mut self, summary: ConversationSummary) {
+        self.convs.entry(summary.id).or_insert_with(|| Rc::new(ConvState::new(summary)));
+    }
+
+    /// The visitor's conversations before this one, newest first; `None` until
+    /// the relay has answered.
+    pub fn earlier_of(&self, id: ConversationId) -> Option<Vec<&ConvState>> {
+        let visitor = &self.convs.get(&id)?.summary.visitor_id;
+        let ids = self.earlier.get(visitor)?.as_ref()?;
+        Some(ids.iter().filter(|&&i| i < id).filter_map(|i| self.convs.get(i).map(|c| &**c)).collect())
     }
 
     fn shortcut(&mut self, s: Shortcut, fx: &mut Vec<Effect>) {

@@ -793,6 +793,82 @@ fn inbox_orders_waiting_oldest_first_and_searches_closed() {
     assert_eq!(s.rows(InboxTab::Closed).len(), 0);
 }
 
+fn lookups(fx: &[Effect]) -> Vec<Lookup> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::FindConversations { lookup, .. } => Some(lookup.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn page(ids: &[u64], more: bool) -> Result<ConversationPage, String> {
+    let conversations = ids
+        .iter()
+        .map(|&id| {
+            let mut c = summary(id, ConversationStatus::Closed, Some(ANN), 2);
+            c.preview = Some(format!("old chat {id}"));
+            c
+        })
+        .collect();
+    Ok(ConversationPage { conversations, more })
+}
+
+#[test]
+fn the_closed_tab_searches_the_relays_history_and_pages() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(50, ConversationStatus::Waiting, None, 0)]);
+    let closed_from_start = Lookup::Closed { q: String::new(), before: None };
+    assert_eq!(lookups(&s.apply(Action::SelectTab(InboxTab::Closed))), [closed_from_start]);
+    assert!(s.closed.loading);
+
+    // Typing searches again; the answer to the older text is ignored.
+    let parcel = Lookup::Closed { q: "parcel".into(), before: None };
+    assert_eq!(lookups(&s.apply(Action::Search(" parcel ".into()))), vec![parcel.clone()]);
+    s.apply(Action::Found { lookup: Lookup::Closed { q: String::new(), before: None }, page: page(&[9], false) });
+    assert!(s.rows(InboxTab::Closed).is_empty(), "a stale answer shows nothing");
+    // The relay matched message text this console never loaded: the rows show anyway.
+    s.apply(Action::Found { lookup: parcel, page: page(&[12, 8], true) });
+    let ids: Vec<u64> = s.rows(InboxTab::Closed).iter().map(|c| c.id().0).collect();
+    assert_eq!(ids, vec![12, 8]);
+    assert!(!s.closed.loading && s.closed.more);
+
+    // "Load more" asks for what is older than the oldest hit.
+    let fx = s.apply(Action::MoreClosed);
+    assert_eq!(lookups(&fx), [Lookup::Closed { q: "parcel".into(), before: Some(ConversationId(8)) }]);
+    s.apply(Action::Found {
+        lookup: Lookup::Closed { q: "parcel".into(), before: Some(ConversationId(8)) },
+        page: page(&[4], false),
+    });
+    assert_eq!(s.rows(InboxTab::Closed).len(), 3);
+    assert!(lookups(&s.apply(Action::MoreClosed)).is_empty(), "nothing more to load");
+
+    // A failure is shown, and the live inbox is untouched.
+    s.apply(Action::Search("x".into()));
+    s.apply(Action::Found { lookup: Lookup::Closed { q: "x".into(), before: None }, page: Err("down".into()) });
+    assert!(s.closed.failed && !s.closed.loading);
+    assert_eq!(c(&s, 50).summary.status, ConversationStatus::Waiting);
+}
+
+#[test]
+fn opening_a_conversation_lists_the_visitors_earlier_ones_once() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(20, ConversationStatus::Waiting, None, 0)]);
+    let visitor = c(&s, 20).summary.visitor_id.clone();
+    let fx = s.apply(Action::Open(ConversationId(20)));
+    assert_eq!(lookups(&fx), [Lookup::Visitor(visitor.clone())]);
+    assert_eq!(s.earlier_of(ConversationId(20)), None, "not answered yet");
+    s.apply(Action::Found { lookup: Lookup::Visitor(visitor), page: page(&[20, 11, 3], false) });
+    let earlier: Vec<u64> = s.earlier_of(ConversationId(20)).unwrap().iter().map(|c| c.id().0).collect();
+    assert_eq!(earlier, vec![11, 3]);
+    // The live summary was not replaced by the history's older copy.
+    assert_eq!(c(&s, 20).summary.status, ConversationStatus::Waiting);
+    // Opening an earlier one fetches its messages, and asks nothing again.
+    let fx = s.apply(Action::Open(ConversationId(11)));
+    assert!(lookups(&fx).is_empty());
+    assert_eq!(syncs(&fx), vec![(11, 0)]);
+}
+
 #[test]
 fn open_conversations_are_switchable_by_keyboard() {
     let mut s = signed_in();

@@ -1,7 +1,9 @@
-//! The relay's HTTP endpoints the console calls: sign-in, sign-out, and the
-//! admin API behind the settings page.
+//! The relay's HTTP endpoints the console calls: sign-in, sign-out, past
+//! conversations, and the admin API behind the settings page.
 
-use natter_protocol::{AgentAdminView, AgentId, ApiErrorBody, ErrorCode, LoginRequest, LoginResponse, TenantSettings};
+use natter_protocol::{
+    AgentAdminView, AgentId, ApiErrorBody, ConversationPage, ErrorCode, LoginRequest, LoginResponse, TenantSettings,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -9,8 +11,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use super::json;
-use crate::state::SignInError;
 use crate::state::admin::{AdminAction, Save};
+use crate::state::past::Lookup;
+use crate::state::{Action, SignInError};
 
 async fn post(path: &str, body: Option<String>, token: Option<&str>) -> Result<Response, ()> {
     request("POST", path, body, token).await
@@ -133,4 +136,12 @@ fn agent_field(id: AgentId, field: Option<&str>) -> String {
         Some(f) => format!("agents.{id}.{f}"),
         None => format!("agents.{id}"),
     }
+}
+
+/// `GET /v1/agent/conversations` for the Closed tab or a visitor's history.
+pub async fn find_conversations(token: String, lookup: Lookup) -> Action {
+    let query = lookup.query_string(|s| String::from(js_sys::encode_uri_component(s)));
+    let path = format!("/v1/agent/conversations{query}");
+    let page = admin_call::<ConversationPage>("GET", &path, None::<&()>, &token).await.map_err(|r| r.message);
+    Action::Found { lookup, page }
 }

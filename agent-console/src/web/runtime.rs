@@ -132,6 +132,9 @@ fn run(job: Job) {
             Effect::SaveAdmin { token, save } => wasm_bindgen_futures::spawn_local(async move {
                 dispatch(Action::Admin(api::save_admin(token, *save).await));
             }),
+            Effect::FindConversations { token, lookup } => wasm_bindgen_futures::spawn_local(async move {
+                dispatch(api::find_conversations(token, lookup).await);
+            }),
             Effect::Focus(target) => dom::focus_id(&match target {
                 FocusTarget::Composer(id) => composer_id(id),
                 FocusTarget::Inbox => "inbox-tabs".to_owned(),
