@@ -79,3 +79,11 @@ pub struct ConversationPage {
     /// More match: ask again with `before` set to the last id here.
     pub more: bool,
 }
+
+/// `GET /v1/admin/identity` (owners and admins): the secret a shop's server
+/// uses to compute `Natter.identify` hashes — lowercase hex of
+/// HMAC-SHA256(key = the secret's UTF-8 bytes, message = the customer id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySecret {
+    pub secret: String,
+}

@@ -17,7 +17,9 @@ mod widget;
 
 pub use error::ErrorCode;
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, ServerFrame, VISITOR_FRAME_TYPES, VisitorFrame};
-pub use http::{ApiError, ApiErrorBody, ConversationPage, ConversationQuery, LoginRequest, LoginResponse};
+pub use http::{
+    ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
+};
 pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
 pub use model::{
     AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, AutoCloseReason, ConversationEvent, ConversationStatus,

@@ -277,6 +277,10 @@ pub struct ConversationSummary {
     /// Position in the queue (1 = next) while waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_position: Option<u32>,
+    /// The shop's customer id, when the visitor proved it with `Natter.identify`
+    /// (a verified identity); absent for anonymous visitors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
 }
 
 /// A conversation as its visitor sees it.

@@ -112,6 +112,8 @@ pub enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// Print a tenant's identity-verification secret (for `Natter.identify` hashes).
+    Secret { id: TenantId },
     /// Remove a tenant (its database is kept, renamed *.removed-<time>).
     Remove { id: TenantId },
 }
@@ -279,6 +281,11 @@ async fn tenant_command(storage: &Storage, cmd: TenantCommand, out: &mut impl st
             let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
             writeln!(out, "added tenant {id}")?;
             writeln!(out, "identity secret (for Natter.identify hashes; keep it on your server): {secret}")?;
+        }
+        TenantCommand::Secret { id } => {
+            let tenant = handle(storage, &id).await?;
+            let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
+            writeln!(out, "{secret}")?;
         }
         TenantCommand::List => {
             for t in storage.tenants.registry().list().await? {

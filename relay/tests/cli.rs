@@ -36,6 +36,10 @@ fn tenants_and_agents_are_managed_from_the_command_line() {
     assert!(fails(&natter(d, &["tenant", "add", "Bad_Id", "--name", "x"])).contains("invalid tenant id"));
     assert!(fails(&natter(d, &["tenant", "add", "web", "--name", "x", "--origin", "acme.example"])).contains("origin"));
     assert_eq!(ok(&natter(d, &["tenant", "list"])), "acme\tAcme Shop\thttps://acme.example\n");
+    // The same secret can be printed again later, for the shop's server.
+    let secret = ok(&natter(d, &["tenant", "secret", "acme"]));
+    assert!(added.contains(secret.trim()) && secret.trim().len() >= 32, "{secret}");
+    assert!(fails(&natter(d, &["tenant", "secret", "nope"])).contains("no tenant nope"));
 
     let out = ok(&natter(
         d,

@@ -160,10 +160,40 @@ async fn identified_customers_find_their_conversation_on_another_device() {
     };
     let ServerFrame::Welcome { conversation, .. } = relay.visitor("acme").await.recv().await else { panic!() };
     assert!(conversation.is_none());
-    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
+    // Agents see who is verified: the customer id and the name the shop gave.
+    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
+    let kai = conversations.iter().find(|c| c.visitor_id == visitor_id).expect("Kai's conversation");
+    assert_eq!((kai.customer_id.as_deref(), kai.visitor.name.as_deref()), (Some("customer-42"), Some("Kai")));
+    let thiefs = conversations.iter().find(|c| c.id == conversation_id).expect("the thief's conversation");
+    assert_eq!((thiefs.customer_id.as_deref(), thiefs.visitor.name.as_deref()), (None, None));
     ann.send(&AgentFrame::Sync { conversation_id, after_seq: natter_protocol::Seq(0) }).await;
     let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else {
         panic!()
     };
     assert_eq!(messages.len(), 1, "the thief's conversation is their own");
+}
+
+/// Owners read the identity secret from the admin API (to configure their
+/// server); plain agents cannot, and each tenant has its own.
+#[tokio::test]
+async fn the_identity_secret_is_for_owners_and_admins_only() {
+    let relay = TestRelay::start().await;
+    let get = |token: String| {
+        let url = relay.http("/v1/admin/identity");
+        async move {
+            let res = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+            (res.status().as_u16(), res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, body) = get(relay.login("acme", "ann@x.test").await.token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["secret"], relay.identity_secrets["acme"].as_str());
+    let (status, body) = get(relay.login("globex", "ann@x.test").await.token).await;
+    assert_eq!((status, &body["secret"]), (200, &serde_json::json!(relay.identity_secrets["globex"])));
+    assert_ne!(relay.identity_secrets["acme"], relay.identity_secrets["globex"]);
+    let (status, body) = get(relay.login("acme", "bob@x.test").await.token).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")));
+    let res = reqwest::get(relay.http("/v1/admin/identity")).await.unwrap();
+    assert_eq!(res.status(), 401);
 }

@@ -4,6 +4,7 @@
 // frame's postMessage origin check. Run through run.sh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { AxeBuilder } from "@axe-core/playwright";
 import { Relay, Agent, SHOTS, launch, visitorPage, bubble, openWidget, typeAndSend, logTexts } from "./lib.mjs";
 
@@ -61,6 +62,51 @@ test("a visitor chats with an agent: answer, typing indicator, read receipt; rel
   assert.match(await again.locator(".head .subtitle").textContent(), /Demo|Chatting/i);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test("a signed-in customer (Natter.identify) finds the conversation on another device; a wrong hash attaches nothing", async () => {
+  // What the shop's server does: HMAC-SHA256 of the customer id under the tenant's secret.
+  const token = await relay.login();
+  const r = await fetch(`${relay.url}/v1/admin/identity`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200);
+  const { secret } = await r.json();
+  const hash = createHmac("sha256", secret).update("customer-42").digest("hex");
+  const identify = (page, hash) =>
+    page.evaluate((hash) => window.Natter.identify({ id: "customer-42", name: "Kai", email: "kai@example.com", hash }), hash);
+
+  const laptop = await visitorPage(browser);
+  await laptop.page.goto(relay.url + "/");
+  await bubble(laptop.page).waitFor();
+  await identify(laptop.page, hash);
+  const lf = await openWidget(laptop.page);
+  await typeAndSend(lf, "Sent from my laptop");
+  await lf.locator(".msg.visitor:not(.pending)", { hasText: "Sent from my laptop" }).waitFor();
+  const id = await agent.conversationOf("Sent from my laptop");
+  // The verified name reaches the agents.
+  await agent.waitFor((f) => f.type === "conversation" && f.conversation.id === id && f.conversation.visitor.name === "Kai");
+
+  // Another device, another browser storage: the same customer sees the same chat.
+  const phone = await visitorPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await phone.page.goto(relay.url + "/");
+  await bubble(phone.page).waitFor();
+  await identify(phone.page, hash);
+  const pf = await openWidget(phone.page);
+  await pf.locator(".msg.visitor", { hasText: "Sent from my laptop" }).waitFor();
+
+  // Someone guessing: refused, told so, and shown nothing of Kai's.
+  const other = await visitorPage(browser);
+  await other.page.goto(relay.url + "/");
+  await bubble(other.page).waitFor();
+  await identify(other.page, "00".repeat(32));
+  const of = await openWidget(other.page);
+  await of.getByRole("alert").getByText("We could not confirm your account").waitFor();
+  assert.deepEqual(await logTexts(of), []);
+
+  for (const p of [laptop, phone]) assert.deepEqual(p.page.errors, []);
+  for (const p of [laptop, phone, other]) await p.context.close();
+  await agent.claim(id);
+  agent.send({ type: "close", conversation_id: id });
+  await agent.waitFor((f) => f.type === "conversation" && f.conversation.id === id && f.conversation.status === "closed");
 });
 
 test("mobile: the open widget fills the screen", async () => {

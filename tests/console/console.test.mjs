@@ -5,6 +5,7 @@
 // Run through run.sh, which sets RELAY_URL, CONSOLE_URL and the agents' credentials.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -436,6 +437,16 @@ test("availability, team load, queue order and priority, department transfer, of
 test("history: a returning visitor's earlier chat and local time; the Closed tab searches text never loaded", async () => {
   // A visitor (UTC+7) chats, ends, and comes back with a new conversation.
   const v = await visitor({ name: "Returning Rin", utc_offset_min: 420 });
+  // The shop's page verifies the signed-in customer (the hash its server computed).
+  const login = await fetch(`${RELAY}/v1/agent/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tenant: "demo", ...DEMO }),
+  }).then((r) => r.json());
+  const { secret } = await fetch(`${RELAY}/v1/admin/identity`, { headers: { authorization: `Bearer ${login.token}` } }).then((r) => r.json());
+  const hash = createHmac("sha256", secret).update("rin-7").digest("hex");
+  await v.page.evaluate((hash) => window.ws_.send(JSON.stringify({ type: "identify", user_id: "rin-7", hash })), hash);
+  await v.page.waitForFunction(() => window.frames_.filter((f) => f.type === "welcome").length >= 2);
   await v.send("Where is parcel 4321?");
   await v.waitFrame(`f => f.type === "ack"`);
   await v.end();
@@ -449,6 +460,8 @@ test("history: a returning visitor's earlier chat and local time; the Closed tab
   await row(a.page, "Back again about the parcel").click();
   const details = a.page.locator("aside.details");
   await details.getByText(/^\d\d:\d\d \(UTC\+7\)$/).waitFor();
+  await details.getByText("rin-7").waitFor();
+  await details.getByText("✓ verified").waitFor();
   const earlier = details.getByRole("region", { name: "Earlier conversations" });
   await earlier.getByText("Where is parcel 4321?").waitFor();
   await axe(a.page, "conversation with earlier conversations");
@@ -481,6 +494,15 @@ test("workspace settings: live preview, errors at their field, saved colour and 
   await a.page.getByRole("heading", { name: "Workspace settings" }).waitFor();
   await a.page.getByLabel("Main colour", { exact: true }).waitFor();
   await axe(a.page, "settings");
+
+  // The identity secret is hidden until asked for, and is the one the API gives.
+  const secretBox = a.page.getByLabel("Identity secret");
+  assert.equal(await secretBox.getAttribute("type"), "password");
+  await a.page.getByRole("button", { name: "Show", exact: true }).click();
+  assert.equal(await secretBox.getAttribute("type"), "text");
+  const fromApi = await adminApi(a.page, "GET", "/v1/admin/identity");
+  assert.equal(await secretBox.inputValue(), fromApi.body.secret);
+  assert.match(fromApi.body.secret, /^[0-9a-f]{32,}$/);
 
   // The preview follows every change before anything is saved; Discard undoes them.
   const bubble = a.page.locator("#pv-bubble");

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::agents_form::AgentsForm;
 use super::hours_form::HoursForm;
+use super::identity_section::IdentitySection;
 use super::prechat_editor::PrechatEditor;
 use super::routing_form::RoutingForm;
 use super::use_store;
@@ -87,6 +88,7 @@ pub fn AdminPage() -> Html {
                         <HoursForm />
                         <RoutingForm />
                         <AgentsForm />
+                        <IdentitySection />
                     </div>
                     <WidgetPreview widget={a.draft.widget.clone()} locale={store.settings.locale} />
                 </div>

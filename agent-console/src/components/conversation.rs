@@ -100,6 +100,10 @@ pub fn ConversationView(p: &Props) -> Html {
             <aside class="details" aria-label={ s.details }>
                 <h3>{ s.details }</h3>
                 <dl>
+                    if let Some(customer) = &sum.customer_id {
+                        <dt>{ s.field_customer }</dt>
+                        <dd>{ customer.clone() }<span class="verified">{ format!(" ✓ {}", s.verified) }</span></dd>
+                    }
                     <dt>{ s.field_email }</dt>
                     <dd>{ sum.visitor.email.clone().unwrap_or_else(unknown) }</dd>
                     <dt>{ s.field_page }</dt>

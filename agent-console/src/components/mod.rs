@@ -13,6 +13,7 @@ pub mod earlier_list;
 pub mod form_bits;
 pub mod help_overlay;
 pub mod hours_form;
+pub mod identity_section;
 pub mod idle_warning;
 pub mod inbox;
 pub mod inbox_row;

@@ -100,6 +100,8 @@ pub enum AdminAction {
     Loaded {
         settings: TenantSettings,
         agents: Vec<AgentAdminView>,
+        /// For the shop's server to compute `Natter.identify` hashes.
+        identity_secret: String,
     },
     LoadFailed(String),
     /// The admin changed something in the settings document.
@@ -149,6 +151,8 @@ pub struct AdminState {
     pub agents: Vec<AgentAdminView>,
     pub agent_drafts: BTreeMap<AgentId, AgentDraft>,
     pub error: Option<FieldError>,
+    /// The tenant's identity-verification secret (hex).
+    pub identity_secret: String,
     /// Counts loads (and discards): the forms are rebuilt when it changes, since
     /// a `<select>` the admin has used no longer follows its `selected` attribute.
     pub generation: u32,
@@ -158,7 +162,12 @@ impl AdminState {
     /// Applies an action; returns a save to carry out, if any.
     pub fn apply(&mut self, action: AdminAction) -> Option<Save> {
         match action {
-            AdminAction::Loaded { settings, agents } | AdminAction::Saved { settings, agents } => {
+            AdminAction::Loaded { settings, agents, identity_secret } => {
+                self.identity_secret = identity_secret;
+                self.load(settings, agents);
+                self.status = AdminStatus::Ready;
+            }
+            AdminAction::Saved { settings, agents } => {
                 let saved = self.status == AdminStatus::Saving;
                 self.load(settings, agents);
                 self.status = if saved { AdminStatus::Saved } else { AdminStatus::Ready };

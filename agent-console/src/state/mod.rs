@@ -343,7 +343,8 @@ pub enum Effect {
     },
     Alert(Alert),
     Focus(FocusTarget),
-    /// `GET /v1/admin/settings` and `/v1/admin/agents`, answered with `AdminAction::Loaded`.
+    /// `GET /v1/admin/settings`, `/v1/admin/agents` and `/v1/admin/identity`,
+    /// answered with `AdminAction::Loaded`.
     LoadAdmin {
         token: String,
     },

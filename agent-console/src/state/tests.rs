@@ -1159,8 +1159,10 @@ fn settings_edits_save_as_one_document_and_changed_agents() {
     s.apply(Action::Admin(A::Loaded {
         settings: settings.clone(),
         agents: vec![admin_view(ME, &[]), admin_view(ANN, &["billing"])],
+        identity_secret: "5ec2e7".into(),
     }));
     assert_eq!(s.admin.status, AdminStatus::Ready);
+    assert_eq!(s.admin.identity_secret, "5ec2e7");
     assert_eq!(s.admin.days[&Weekday::Mon], "09:00-17:00");
     assert!(!s.admin.dirty());
 
@@ -1206,7 +1208,11 @@ fn unparseable_settings_text_is_named_locally_and_not_sent() {
     use natter_protocol::{TenantSettings, Weekday};
     let mut s = admin_store();
     s.apply(Action::ShowView(View::Admin));
-    s.apply(Action::Admin(A::Loaded { settings: TenantSettings::default(), agents: vec![admin_view(ANN, &[])] }));
+    s.apply(Action::Admin(A::Loaded {
+        settings: TenantSettings::default(),
+        agents: vec![admin_view(ANN, &[])],
+        identity_secret: String::new(),
+    }));
     s.apply(Action::Admin(A::EditDay(Weekday::Tue, "9 to 5".into())));
     assert!(s.apply(Action::Admin(A::Save)).is_empty());
     assert!(s.admin.error_for("hours.weekly.tue").is_some());
@@ -1228,7 +1234,11 @@ fn settings_setters_apply_to_the_current_draft() {
     use natter_protocol::TenantSettings;
     let mut s = admin_store();
     s.apply(Action::ShowView(View::Admin));
-    s.apply(Action::Admin(A::Loaded { settings: TenantSettings::default(), agents: vec![] }));
+    s.apply(Action::Admin(A::Loaded {
+        settings: TenantSettings::default(),
+        agents: vec![],
+        identity_secret: String::new(),
+    }));
     // Two edits dispatched from the same render both land.
     s.apply(Action::Admin(A::Set(Setter(|d, v| d.widget.greeting = admin::optional(v)), " Hello ".into())));
     s.apply(Action::Admin(A::Set(Setter(|d, v| d.widget.header = admin::optional(v)), "".into())));

@@ -2,7 +2,8 @@
 //! conversations, and the admin API behind the settings page.
 
 use natter_protocol::{
-    AgentAdminView, AgentId, ApiErrorBody, ConversationPage, ErrorCode, LoginRequest, LoginResponse, TenantSettings,
+    AgentAdminView, AgentId, ApiErrorBody, ConversationPage, ErrorCode, IdentitySecret, LoginRequest, LoginResponse,
+    TenantSettings,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -97,16 +98,17 @@ async fn admin_call<T: DeserializeOwned>(
     })
 }
 
-async fn load(token: &str) -> Result<(TenantSettings, Vec<AgentAdminView>), Refusal> {
+async fn load(token: &str) -> Result<(TenantSettings, Vec<AgentAdminView>, IdentitySecret), Refusal> {
     let settings = admin_call("GET", "/v1/admin/settings", None::<&()>, token).await?;
     let agents = admin_call("GET", "/v1/admin/agents", None::<&()>, token).await?;
-    Ok((settings, agents))
+    let identity = admin_call("GET", "/v1/admin/identity", None::<&()>, token).await?;
+    Ok((settings, agents, identity))
 }
 
-/// Loads the settings page: settings and agents.
+/// Loads the settings page: settings, agents and the identity secret.
 pub async fn load_admin(token: String) -> AdminAction {
     match load(&token).await {
-        Ok((settings, agents)) => AdminAction::Loaded { settings, agents },
+        Ok((settings, agents, identity)) => AdminAction::Loaded { settings, agents, identity_secret: identity.secret },
         Err(r) => AdminAction::LoadFailed(r.message),
     }
 }

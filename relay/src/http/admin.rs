@@ -1,13 +1,14 @@
 //! The admin API (owner and admin roles): tenant settings — widget, business
 //! hours, routing — and agents' skills and chat limits.
-//! `GET/PUT /v1/admin/settings`, `GET /v1/admin/agents`, `PUT /v1/admin/agents/{id}`.
+//! `GET/PUT /v1/admin/settings`, `GET /v1/admin/agents`, `PUT /v1/admin/agents/{id}`,
+//! `GET /v1/admin/identity` (the identity-verification secret).
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, TenantSettings};
+use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, IdentitySecret, TenantSettings};
 
 use super::agent_auth::{AuthState, session_of};
 use super::{ApiError, json_rejection};
@@ -21,7 +22,7 @@ async fn admin(state: &AuthState, headers: &HeaderMap) -> Result<TenantHandle, A
         .await?
         .map_err(|_| ApiError::session_expired())?;
     if !agent.role.is_admin() {
-        return Err(ApiError::forbidden("only owners and admins may change settings"));
+        return Err(ApiError::forbidden("only owners and admins may use the admin API"));
     }
     Ok(tenant)
 }
@@ -82,4 +83,13 @@ pub async fn update_agent(
         )),
         Err((field, reason)) => Err(ApiError::invalid_field(field.clone(), format!("{field}: {reason}"))),
     }
+}
+
+pub async fn identity_secret(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+) -> Result<Json<IdentitySecret>, ApiError> {
+    let tenant = admin(&state, &headers).await?;
+    let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
+    Ok(Json(IdentitySecret { secret }))
 }

@@ -27,6 +27,7 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/admin/settings", get(admin::get_settings).put(admin::put_settings))
         .route("/v1/admin/agents", get(admin::list_agents))
         .route("/v1/admin/agents/{id}", axum::routing::put(admin::update_agent))
+        .route("/v1/admin/identity", get(admin::identity_secret))
         .with_state(auth);
     let widget_routes =
         Router::new().route("/v1/widget/{tenant}/config", get(widget_config::config)).with_state(widget);

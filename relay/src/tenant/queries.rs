@@ -57,9 +57,14 @@ pub fn set_visitor_identity(
 
 // ---- conversations ----------------------------------------------------------
 
-const CONVERSATION_COLUMNS: &str = "id, status, visitor_id, name, email, page_url, referrer, user_agent,
+/// The summary's columns; name and email fall back to what a verified identity
+/// told (`visitors`), and the customer id comes from there.
+const CONVERSATION_COLUMNS: &str = "id, status, visitor_id,
+    coalesce(name, (SELECT v.name FROM visitors v WHERE v.id = visitor_id)),
+    coalesce(email, (SELECT v.email FROM visitors v WHERE v.id = visitor_id)), page_url, referrer, user_agent,
     assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq,
-    priority, skill, offline, phone, fields, utc_offset_min";
+    priority, skill, offline, phone, fields, utc_offset_min,
+    (SELECT v.external_id FROM visitors v WHERE v.id = visitor_id)";
 
 fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
     let status: String = r.get(1)?;
@@ -94,6 +99,7 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
         skill: r.get(17)?,
         offline: r.get(18)?,
         queue_position: None,
+        customer_id: r.get(22)?,
     })
 }
 

@@ -251,6 +251,10 @@ impl State {
             },
         };
         queries::set_visitor_identity(db, &target, &user_id, name.as_deref(), email.as_deref())?;
+        // Agents see the verified customer on a conversation already going.
+        if let Some(c) = open_conversation(db, &target)? {
+            batch.send(Target::Agents, &ServerFrame::Conversation { conversation: self.for_agents(c) });
+        }
         batch.effects.push(Effect::Register(
             me.conn,
             self.hub_sink(me.conn)?,
