@@ -571,6 +571,65 @@ test("workspace settings: live preview, errors at their field, saved colour and 
   await v.context.close();
 });
 
+test("pre-chat form: built on the settings page, required fields enforced in the widget, answers beside the chat", async () => {
+  const a = await agentPage();
+  await signIn(a.page, DEMO);
+  await a.page.getByRole("button", { name: "Workspace settings" }).click();
+  await a.page.getByLabel("Ask for details before the chat starts").check();
+  const fields = [
+    { key: "name", label: "Your name", kind: "name", required: true },
+    { key: "order", label: "Order number", kind: "text", required: true },
+    { key: "phone", label: "Phone number", kind: "phone", required: false },
+  ];
+  for (const [i, f] of fields.entries()) {
+    await a.page.getByRole("button", { name: "Add a field" }).click();
+    const row = a.page.getByRole("group", { name: `Field ${i + 1}` });
+    await row.getByLabel("Key").fill(f.key);
+    await row.getByLabel("Label").fill(f.label);
+    await row.getByLabel("Kind").selectOption(f.kind);
+    if (f.required) await row.getByLabel("Required").check();
+    else await row.getByLabel("Required").uncheck();
+  }
+  await a.page.getByRole("button", { name: "Save", exact: true }).click();
+  await a.page.getByText("Saved. Changes apply at once.").waitFor();
+  const saved = (await adminApi(a.page, "GET", "/v1/admin/settings")).body;
+  assert.deepEqual(saved.widget.prechat.fields.map((f) => [f.key, f.kind, f.required]), [["name", "name", true], ["order", "text", true], ["phone", "phone", false]]);
+
+  // The storefront's widget asks first; a missing required answer is named.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+  const page = await context.newPage();
+  await page.goto(`${RELAY}/`);
+  await page.locator("natter-chat").click();
+  const frame = await widgetFrame(page);
+  await frame.getByLabel(/Your name/).fill("Ploy");
+  await frame.getByRole("button", { name: "Start a chat" }).click();
+  await frame.getByText("Please fill in this field.").waitFor();
+  assert.equal(await frame.getByLabel(/Order number/).getAttribute("aria-invalid"), "true");
+  await frame.getByLabel(/Order number/).fill("A-1042");
+  await frame.getByLabel(/Phone number/).fill("+66 81 234 5678");
+  await frame.getByRole("button", { name: "Start a chat" }).click();
+  const box = frame.getByLabel("Message", { exact: true });
+  await box.fill("My order has not arrived");
+  await box.press("Enter");
+
+  // The agent sees the answers next to the conversation.
+  await a.page.getByRole("button", { name: "Back to inbox" }).click();
+  await row(a.page, "Ploy").click();
+  const details = a.page.locator("aside.details");
+  await details.getByText("A-1042").waitFor();
+  await details.getByText("+66 81 234 5678").waitFor();
+  await a.page.locator(".conv-head").getByText("Ploy").waitFor();
+
+  // Back to no pre-chat form for the tests that follow.
+  saved.widget.prechat = { enabled: false, fields: [] };
+  assert.equal((await adminApi(a.page, "PUT", "/v1/admin/settings", saved)).status, 200);
+  await a.page.locator(".conv-head").getByRole("button", { name: "Close conversation" }).click();
+  await a.page.getByRole("dialog").getByRole("button", { name: "Close conversation" }).click();
+  await a.page.getByText("This conversation is closed.").first().waitFor();
+  await a.context.close();
+  await context.close();
+});
+
 test("Thai strings, and the idle warning that activity cancels, then sign-out keeping the draft", async () => {
   const { page, context } = await agentPage();
   await signIn(page, DEMO);

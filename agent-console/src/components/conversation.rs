@@ -106,6 +106,21 @@ pub fn ConversationView(p: &Props) -> Html {
                     }
                     <dt>{ s.field_email }</dt>
                     <dd>{ sum.visitor.email.clone().unwrap_or_else(unknown) }</dd>
+                    if let Some(phone) = &sum.visitor.phone {
+                        <dt>{ s.k_phone }</dt>
+                        <dd><a href={format!("tel:{phone}")}>{ phone.clone() }</a></dd>
+                    }
+                    if let Some(department) = &sum.visitor.department {
+                        <dt>{ s.k_department }</dt>
+                        <dd>{ department.clone() }</dd>
+                    }
+                    // Custom pre-chat answers, by the key the settings gave them.
+                    { for sum.visitor.fields.iter().map(|(key, value)| html! {
+                        <>
+                            <dt>{ key.clone() }</dt>
+                            <dd dir="auto">{ value.clone() }</dd>
+                        </>
+                    }) }
                     <dt>{ s.field_page }</dt>
                     <dd>{ link(&sum.visitor.page_url) }</dd>
                     <dt>{ s.field_referrer }</dt>
