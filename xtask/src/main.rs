@@ -29,6 +29,8 @@ const SOURCES: &[&str] = &[
     "agent-console/Cargo.toml",
     "protocol/src",
     "protocol/Cargo.toml",
+    "browser/src",
+    "browser/Cargo.toml",
     "embed",
     "examples",
     "xtask/src",

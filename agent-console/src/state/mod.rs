@@ -5,7 +5,7 @@
 //! natively.
 
 pub mod admin;
-pub mod backoff;
+pub use natter_browser::backoff;
 pub mod conv;
 pub mod idle;
 pub mod inbox;

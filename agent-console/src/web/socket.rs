@@ -1,91 +1,41 @@
-//! The agent WebSocket (`/v1/ws/agent` on the console's own origin). Each socket
-//! gets a generation number so events from a replaced socket are ignored.
+//! The agent WebSocket (`/v1/ws/agent` on the console's own origin): frames in
+//! and out as JSON through serde.
 
-use std::cell::{Cell, RefCell};
-
+use natter_browser::socket::{self, Events};
 use natter_protocol::{AgentFrame, ServerFrame};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{MessageEvent, WebSocket};
 
 use super::{dom, json, runtime};
 use crate::state::Action;
 
-thread_local! {
-    static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
-    static GENERATION: Cell<u32> = const { Cell::new(0) };
-}
+pub use socket::close;
 
-fn url() -> Option<String> {
-    let loc = dom::window()?.location();
-    let scheme = if loc.protocol().ok()? == "https:" { "wss" } else { "ws" };
-    Some(format!("{scheme}://{}/v1/ws/agent", loc.host().ok()?))
-}
+#[derive(Clone, Copy)]
+struct Agent;
 
-/// Opens a new socket, closing any previous one.
-pub fn connect() {
-    close();
-    let generation = GENERATION.with(|g| {
-        g.set(g.get().wrapping_add(1));
-        g.get()
-    });
-    let current = move || GENERATION.with(|g| g.get()) == generation;
-    let Some(ws) = url().and_then(|u| WebSocket::new(&u).ok()) else {
-        runtime::dispatch(Action::SocketClosed { now: dom::now(), jitter: dom::jitter() });
-        return;
-    };
+impl Events for Agent {
+    fn opened(&self) {
+        runtime::dispatch(Action::SocketOpened);
+    }
 
-    let on_open = Closure::<dyn FnMut()>::new(move || {
-        if current() {
-            runtime::dispatch(Action::SocketOpened);
-        }
-    });
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        if !current() {
-            return;
-        }
-        let Some(text) = e.data().as_string() else { return };
+    fn text(&self, text: String) {
         match json::from_str::<ServerFrame>(&text) {
             Some(frame) => runtime::dispatch(Action::Frame { now: dom::now(), frame }),
             None => web_sys::console::warn_1(&format!("natter: unreadable frame {text:.200}").into()),
         }
-    });
-    let on_close = Closure::<dyn FnMut()>::new(move || {
-        if current() {
-            SOCKET.with(|s| s.borrow_mut().take());
-            runtime::dispatch(Action::SocketClosed { now: dom::now(), jitter: dom::jitter() });
-        }
-    });
-    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // `error` is always followed by `close`, which does the reconnecting.
-    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    // The handlers live as long as the socket; the socket is dropped on close.
-    on_open.forget();
-    on_message.forget();
-    on_close.forget();
-    SOCKET.with(|s| *s.borrow_mut() = Some(ws));
+    }
+
+    fn closed(&self) {
+        runtime::dispatch(Action::SocketClosed { now: dom::now(), jitter: dom::jitter() });
+    }
 }
 
-/// Closes the socket without reconnecting (its events are ignored from now on).
-pub fn close() {
-    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
-    if let Some(ws) = SOCKET.with(|s| s.borrow_mut().take()) {
-        ws.set_onopen(None);
-        ws.set_onmessage(None);
-        ws.set_onclose(None);
-        let _ = ws.close();
-    }
+/// Opens a new socket, closing any previous one.
+pub fn connect() {
+    socket::connect("/v1/ws/agent", Agent);
 }
 
 /// Writes a frame. Returns false when there is no open socket (the store's outbox
 /// resends messages on the next welcome; typing/read frames are simply dropped).
 pub fn send(frame: &AgentFrame) -> bool {
-    let Some(text) = json::to_string(frame) else { return false };
-    SOCKET.with(|s| {
-        s.borrow()
-            .as_ref()
-            .filter(|ws| ws.ready_state() == WebSocket::OPEN)
-            .is_some_and(|ws| ws.send_with_str(&text).is_ok())
-    })
+    json::to_string(frame).is_some_and(|text| socket::send(&text))
 }

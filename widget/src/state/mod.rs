@@ -4,7 +4,7 @@
 //! Pure: no browser, no clock, no randomness (times, ids and jitter arrive inside
 //! actions), so it is unit-tested natively.
 
-pub mod backoff;
+pub use natter_browser::backoff;
 pub mod outbox;
 pub mod prechat;
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Reconnect delays: a quick first retry (most drops are a relay restart), then
-//! exponential up to 30 s, spread by jitter so a restart is not met by every
-//! widget at the same instant.
+//! Reconnect delays of the widget and the console: a quick first retry (most
+//! drops are a relay restart), then exponential up to 30 s, spread by jitter so
+//! a restart is not met by every client at the same instant.
 
 /// First retry delay.
 pub const BASE_MS: u32 = 500;
