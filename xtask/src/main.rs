@@ -278,6 +278,17 @@ fn minify_js(root: &Path, name: &str, src: &str, module: bool) -> Result<String>
     text(&output)
 }
 
+/// The demo storefront minus the loader's script tag: the baseline page of the
+/// Lighthouse benchmark (`/examples/storefront-plain.html`), derived so the two
+/// can never drift apart.
+fn storefront_without_chat(html: &str) -> Result<String> {
+    let kept: Vec<&str> = html.lines().filter(|l| !l.trim_start().starts_with("<script src=\"/embed.js\"")).collect();
+    if kept.len() + 1 != html.lines().count() {
+        return Err("examples/storefront.html must have exactly one <script src=\"/embed.js\" …> line".into());
+    }
+    Ok(kept.join("\n") + "\n")
+}
+
 fn gzip(data: &[u8]) -> Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(data).map_err(|e| e.to_string())?;
@@ -374,6 +385,8 @@ fn dist() -> Result<()> {
         let rel = f.strip_prefix(root.join("examples")).unwrap_or(&f).to_string_lossy().replace('\\', "/");
         d.add(&format!("examples/{rel}"), &read(&f)?)?;
     }
+    let plain = storefront_without_chat(&text(&root.join("examples/storefront.html"))?)?;
+    d.add("examples/storefront-plain.html", plain.as_bytes())?;
 
     // The agent console, when its crate is there.
     if console_present(&root) {
@@ -489,6 +502,13 @@ fn check_dist() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_storefront_is_the_storefront_without_the_loader() {
+        let page = "<body>\n<h1>Shop</h1>\n<script src=\"/embed.js\" data-tenant=\"demo\" async></script>\n</body>\n";
+        assert_eq!(storefront_without_chat(page).unwrap(), "<body>\n<h1>Shop</h1>\n</body>\n");
+        assert!(storefront_without_chat("<body></body>").is_err());
+    }
 
     #[test]
     fn glue_is_pointed_at_the_hashed_wasm() {
