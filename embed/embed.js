@@ -188,8 +188,9 @@
     }
   };
 
-  // The config is fetched once the page has loaded, so the chat never competes with the
-  // shop's own resources; at the latest after 4 s (one hung image must not hide the chat).
+  // The config is fetched once the page has loaded (and the browser is idle), so the chat
+  // never competes with the shop's own resources; at the latest after 4 s (one hung image
+  // must not hide the chat).
   var started = false;
   function start() {
     if (started) return;
@@ -209,9 +210,15 @@
       else draw(c);
     }).catch(function (e) { warn(e.message + '; the chat is not shown.'); });
   }
-  if (document.readyState === 'complete') start();
+  // After load, at the browser's next idle moment (at most 1 s later): the page's
+  // own first paint never waits on the chat's request.
+  function soon() {
+    if (window.requestIdleCallback) requestIdleCallback(start, { timeout: 1000 });
+    else setTimeout(start, 0);
+  }
+  if (document.readyState === 'complete') soon();
   else {
-    window.addEventListener('load', start, { once: true });
+    window.addEventListener('load', soon, { once: true });
     setTimeout(start, 4000);
   }
 })();
