@@ -109,6 +109,26 @@ test("a signed-in customer (Natter.identify) finds the conversation on another d
   await agent.waitFor((f) => f.type === "conversation" && f.conversation.id === id && f.conversation.status === "closed");
 });
 
+test("IME: the Enter that confirms a composition (Thai, Japanese) does not send; Shift+Enter adds a line", async () => {
+  const { context, page } = await visitorPage(browser);
+  const frame = await openWidget(page, relay.url + "/");
+  const box = frame.locator("#natter-composer");
+  await box.fill("สวัสดีค่ะ");
+  // What an IME's confirming Enter looks like: isComposing (Chromium, Firefox) or keyCode 229 (Safari).
+  for (const init of [{ isComposing: true }, { keyCode: 229 }]) {
+    await box.evaluate((el, init) => el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true, ...init })), init);
+  }
+  assert.equal(await box.inputValue(), "สวัสดีค่ะ");
+  assert.equal(await frame.locator(".msg.visitor").count(), 0);
+  await box.press("Shift+Enter");
+  await box.pressSequentially("こんにちは");
+  await box.press("Enter");
+  await frame.locator(".msg.visitor:not(.pending)", { hasText: "こんにちは" }).waitFor();
+  assert.deepEqual(await logTexts(frame), ["สวัสดีค่ะ\nこんにちは"]);
+  assert.equal(await box.inputValue(), "");
+  await context.close();
+});
+
 test("mobile: the open widget fills the screen", async () => {
   const { context, page } = await visitorPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await page.goto(relay.url + "/");
