@@ -106,6 +106,10 @@ async fn origins_are_checked_per_tenant() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
+    // Readable by the refused page, so its loader can say why nothing shows; no config in it.
+    assert_eq!(res.headers()["access-control-allow-origin"], SHOP_ORIGIN);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("origin_not_allowed") && !body.contains("primary_color"), "{body}");
     let res = reqwest::Client::new()
         .get(relay.http("/v1/widget/acme/config"))
         .header("Origin", SHOP_ORIGIN)

@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import { AxeBuilder } from "@axe-core/playwright";
 import { Relay, Agent, SHOTS, launch, visitorPage, bubble, openWidget, typeAndSend, logTexts } from "./lib.mjs";
 
@@ -253,6 +254,34 @@ test("unknown tenant: no bubble, exactly one console warning", async () => {
   assert.equal(warnings.length, 1, `warnings: ${JSON.stringify(warnings)}`);
   assert.match(warnings[0], /unknown tenant "nope"/);
   await context.close();
+});
+
+test("a shop origin the tenant does not allow: no bubble, exactly one console warning", async () => {
+  // A real shop server on 127.0.0.2 (loopback, like the relay, but not among the demo
+  // tenant's allowed origins: localhost and 127.0.0.1).
+  const shop = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!doctype html><html lang="en"><title>t</title><body><p>shop</p><script src="${relay.url}/embed.js" data-tenant="demo"></script></body></html>`);
+  });
+  await new Promise((ok) => shop.listen(0, "127.0.0.2", ok));
+  const shopUrl = `http://127.0.0.2:${shop.address().port}/`;
+  const { context, page } = await visitorPage(browser);
+  const warnings = [];
+  page.on("console", (m) => {
+    if (m.type() === "warning") warnings.push(m.text());
+  });
+  try {
+    await page.goto(shopUrl);
+    for (let i = 0; i < 50 && warnings.length === 0; i++) await page.waitForTimeout(100);
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator("natter-chat").count(), 0, "no bubble drawn");
+    assert.equal(warnings.length, 1, `warnings: ${JSON.stringify(warnings)}`);
+    assert.match(warnings[0], /127\.0\.0\.2/);
+    assert.match(warnings[0], /not allowed|not among the allowed origins/);
+  } finally {
+    await context.close();
+    shop.close();
+  }
 });
 
 test("the frame ignores postMessage from an origin other than its host page", async () => {

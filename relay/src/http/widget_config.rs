@@ -1,5 +1,6 @@
 //! `GET /v1/widget/{tenant}/config`: the public widget configuration the loader
-//! and the widget read. Answers only pages the tenant allows (CORS for them);
+//! and the widget read. Answers only pages the tenant allows (refusals carry CORS
+//! headers too, so the loader can say why);
 //! revalidates with `ETag` / `If-None-Match`, so settings changes show up
 //! without a restart and unchanged ones cost a 304.
 
@@ -20,14 +21,28 @@ pub struct WidgetState {
     pub own_origins: std::sync::Arc<Vec<String>>,
 }
 
-pub async fn config(
-    State(state): State<WidgetState>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
+pub async fn config(State(state): State<WidgetState>, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let mut response = answer(&state, tenant, origin, &headers).await.unwrap_or_else(IntoResponse::into_response);
+    // Refusals too are readable cross-origin, so the loader can tell a shop owner
+    // why nothing shows (unknown tenant, origin not allowed) rather than "unreachable".
+    if let Some(origin) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
+        let h = response.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("ETag"));
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+async fn answer(
+    state: &WidgetState,
+    tenant: String,
+    origin: Option<&str>,
+    headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = TenantId::parse(tenant).map_err(|_| ApiError::unknown_tenant())?;
     let record = state.tenants.registry().tenant(&id).await?.ok_or_else(ApiError::unknown_tenant)?;
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if let Some(origin) = origin
         && !origin_allowed(&state.own_origins, origin)
         && !origin_allowed(&record.allowed_origins, origin)
@@ -67,11 +82,6 @@ pub async fn config(
         Json(config).into_response()
     };
     let h = response.headers_mut();
-    if let Some(origin) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("ETag"));
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
