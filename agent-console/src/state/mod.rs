@@ -1332,6 +1332,8 @@ impl Store {
                 {
                     alert = Some(AlertKind::TransferredToMe);
                 }
+                // A returning visitor: their list of conversations is out of date.
+                self.earlier.remove(&summary.visitor_id);
                 let mut c = ConvState::new(summary);
                 for m in self.orphans.remove(&id).unwrap_or_default() {
                     c.insert(m);

@@ -867,6 +867,10 @@ fn opening_a_conversation_lists_the_visitors_earlier_ones_once() {
     let fx = s.apply(Action::Open(ConversationId(11)));
     assert!(lookups(&fx).is_empty());
     assert_eq!(syncs(&fx), vec![(11, 0)]);
+    // The visitor comes back with a new conversation: the list is asked for afresh.
+    frame(&mut s, 10, ServerFrame::Conversation { conversation: summary(30, ConversationStatus::Waiting, None, 0) });
+    let visitor = c(&s, 30).summary.visitor_id.clone();
+    assert_eq!(lookups(&s.apply(Action::Open(ConversationId(30)))), [Lookup::Visitor(visitor)]);
 }
 
 #[test]
