@@ -106,4 +106,13 @@ CREATE INDEX assignments_by_conversation ON assignments(conversation_id, at);
     r"
 ALTER TABLE conversations ADD COLUMN utc_offset_min INTEGER;
 ",
+    // 4: a trigram index of text messages for the agents' history search
+    // (substring matches without scanning every message). Contentless (the text
+    // stays in `messages`); rowid = conversation id << 24 | seq, so matches come
+    // newest conversation first and a page stops early.
+    r"
+CREATE VIRTUAL TABLE message_search USING fts5(body, content = '', tokenize = 'trigram');
+INSERT INTO message_search(rowid, body)
+    SELECT (conversation_id << 24) | seq, body FROM messages WHERE kind = 'text';
+",
 ];

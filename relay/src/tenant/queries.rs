@@ -148,6 +148,26 @@ pub fn find_conversations(
             "visitor_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
             params![v.as_str(), before, limit],
         ),
+        // Three characters or more: the trigram index finds the messages.
+        None if let Some(q) = q.filter(|q| q.chars().count() >= 3) => {
+            let mut ids = indexed_matches(conn, q, before, limit)?;
+            let by_person = query_conversations(
+                conn,
+                "status = 'closed' AND id < ?1 AND (name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
+                 ORDER BY id DESC LIMIT ?3",
+                params![before, like_pattern(q), limit],
+            )?;
+            ids.extend(by_person.iter().map(|c| c.id));
+            ids.sort_unstable_by(|a, b| b.cmp(a));
+            ids.dedup();
+            ids.truncate(limit as usize);
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.extend(conversation(conn, id)?);
+            }
+            Ok(out)
+        }
+        // Shorter texts cannot use trigrams: scan (they are rarely what anyone searches).
         None => query_conversations(
             conn,
             "status = 'closed' AND id < ?1 AND (?2 IS NULL
@@ -158,6 +178,34 @@ pub fn find_conversations(
             params![before, q.map(like_pattern), limit],
         ),
     }
+}
+
+/// The newest closed conversations (below `before`, at most `limit`) with a text
+/// message containing `q`, read from the index newest first and stopping as
+/// soon as the page is full.
+fn indexed_matches(conn: &Connection, q: &str, before: i64, limit: u32) -> Result<Vec<ConversationId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT rowid >> 24 FROM message_search WHERE message_search MATCH ?1 AND rowid < (?2 << 24)
+         ORDER BY rowid DESC",
+    )?;
+    let mut rows = stmt.query(params![fts_phrase(q), before.min(i64::MAX >> 24)])?;
+    let mut closed = conn.prepare_cached("SELECT status = 'closed' FROM conversations WHERE id = ?1")?;
+    let mut out: Vec<ConversationId> = Vec::new();
+    while out.len() < limit as usize
+        && let Some(row) = rows.next()?
+    {
+        let id = ConversationId(row.get(0)?);
+        if out.last() != Some(&id) && closed.query_row([id.0], |r| r.get::<_, bool>(0)).optional()? == Some(true) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// `text` as one FTS5 phrase (`"…"`, quotes doubled): with the trigram tokenizer,
+/// a case-insensitive substring match; no FTS5 operator in it takes effect.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// `%text%` with LIKE's wildcards in `text` escaped (escape character `\`).
@@ -441,6 +489,8 @@ pub fn append_message(
         let preview: String = text.chars().take(PREVIEW_CHARS).collect();
         conn.prepare_cached("UPDATE conversations SET preview = ?2, last_activity_at = ?3 WHERE id = ?1")?
             .execute(params![id.0, preview, now.0])?;
+        conn.prepare_cached("INSERT INTO message_search(rowid, body) VALUES ((?1 << 24) | ?2, ?3)")?
+            .execute(params![id.0, seq, text])?;
     }
     Ok(Message { seq: Seq(seq), at: now, author, body })
 }
@@ -678,4 +728,54 @@ pub fn store_settings(
 ) -> Result<(), StoreError> {
     set_setting(conn, "tenant_settings", &serde_json::to_string(settings).map_err(corrupt)?)?;
     set_setting(conn, "settings_version", &version.to_string())
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+    use crate::store::{migrate, schema};
+
+    const VISITOR: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+
+    fn closed(conn: &Connection, id: u64) {
+        conn.execute(
+            "INSERT INTO conversations(id, visitor_id, status, created_at) VALUES (?1, ?2, 'closed', 0)",
+            params![id, VISITOR],
+        )
+        .unwrap();
+    }
+
+    fn found(conn: &Connection, q: &str) -> Vec<u64> {
+        find_conversations(conn, None, Some(q), None, 10).unwrap().iter().map(|c| c.id.0).collect()
+    }
+
+    #[test]
+    fn the_index_covers_messages_from_before_it_existed_and_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn, &path, &schema::TENANT[..3]).unwrap();
+        conn.execute("INSERT INTO visitors(id, created_at) VALUES (?1, 0)", [VISITOR]).unwrap();
+        closed(&conn, 1);
+        conn.execute(
+            "INSERT INTO messages(conversation_id, seq, at, author, kind, body) VALUES (1, 1, 0, 'visitor', 'text', ?1)",
+            ["Where is parcel 4321?"],
+        )
+        .unwrap();
+        // Opening with this code builds the index from what is stored.
+        migrate(&mut conn, &path, schema::TENANT).unwrap();
+        closed(&conn, 2);
+        let text = MessageBody::Text {
+            text: "He said \"ship it\" — ส่งของแล้ว".into(),
+            client_id: ClientMsgId::parse("m").unwrap(),
+        };
+        append_message(&conn, ConversationId(2), Author::Visitor, text, UnixMillis(0)).unwrap();
+
+        assert_eq!(found(&conn, "PARCEL 43"), [1], "case-insensitive substring");
+        assert_eq!(found(&conn, "\"ship it\""), [2], "quotes are text, not FTS syntax");
+        assert_eq!(found(&conn, "ส่งของ"), [2], "Thai has no spaces; trigrams still match");
+        assert!(found(&conn, "parcel OR ship").is_empty(), "operators are text too");
+        assert!(found(&conn, "NEAR(").is_empty());
+        assert_eq!(found(&conn, "43"), [1], "two characters: the scan");
+    }
 }
