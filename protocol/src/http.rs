@@ -51,8 +51,8 @@ pub struct ApiError {
 /// `q`. With `visitor`: every conversation of that visitor (any status).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationQuery {
-    /// Text to find (case-insensitive for ASCII) in the visitor's name or email
-    /// or in any message; at most [`ConversationQuery::MAX_QUERY_CHARS`].
+    /// Text to find, case-insensitively, in the visitor's name or email or
+    /// anywhere in a text message; at most [`ConversationQuery::MAX_QUERY_CHARS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// Only this visitor's conversations.

@@ -10,17 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, IdentitySecret, TenantSettings};
 
-use super::agent_auth::{AuthState, session_of};
+use super::agent_auth::{AuthState, signed_in};
 use super::{ApiError, json_rejection};
 use crate::tenant::{AdminOp, TenantHandle};
 
 /// The caller's tenant, if the caller is a signed-in owner or admin.
 async fn admin(state: &AuthState, headers: &HeaderMap) -> Result<TenantHandle, ApiError> {
-    let (tenant, hash) = session_of(&state.tenants, headers).await?;
-    let agent = tenant
-        .admin(|reply| AdminOp::ResolveSession { hash, reply })
-        .await?
-        .map_err(|_| ApiError::session_expired())?;
+    let (tenant, agent) = signed_in(&state.tenants, headers).await?;
     if !agent.role.is_admin() {
         return Err(ApiError::forbidden("only owners and admins may use the admin API"));
     }

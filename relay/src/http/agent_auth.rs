@@ -77,11 +77,19 @@ pub async fn logout(State(state): State<AuthState>, headers: HeaderMap) -> Resul
 }
 
 pub async fn me(State(state): State<AuthState>, headers: HeaderMap) -> Result<Json<AgentInfo>, ApiError> {
-    let (tenant, hash) = session_of(&state.tenants, &headers).await?;
-    match tenant.admin(|reply| AdminOp::ResolveSession { hash, reply }).await? {
-        Ok(agent) => Ok(Json(agent)),
-        Err(_) => Err(ApiError::session_expired()),
-    }
+    let (_, agent) = signed_in(&state.tenants, &headers).await?;
+    Ok(Json(agent))
+}
+
+/// The tenant and agent of the request's bearer token, if its session is live
+/// (which also counts as activity on it).
+pub(super) async fn signed_in(tenants: &Tenants, headers: &HeaderMap) -> Result<(TenantHandle, AgentInfo), ApiError> {
+    let (tenant, hash) = session_of(tenants, headers).await?;
+    let agent = tenant
+        .admin(|reply| AdminOp::ResolveSession { hash, reply })
+        .await?
+        .map_err(|_| ApiError::session_expired())?;
+    Ok((tenant, agent))
 }
 
 /// The tenant and token hash of the request's bearer token.

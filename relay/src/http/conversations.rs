@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use natter_protocol::{ConversationPage, ConversationQuery};
 
 use super::ApiError;
-use super::agent_auth::{AuthState, session_of};
+use super::agent_auth::{AuthState, signed_in};
 use crate::tenant::AdminOp;
 
 /// Refuses limits and texts outside the documented bounds; a blank text means none.
@@ -33,8 +33,7 @@ pub async fn find(
     headers: HeaderMap,
     query: Result<Query<ConversationQuery>, QueryRejection>,
 ) -> Result<Json<ConversationPage>, ApiError> {
-    let (tenant, hash) = session_of(&state.tenants, &headers).await?;
-    tenant.admin(|reply| AdminOp::ResolveSession { hash, reply }).await?.map_err(|_| ApiError::session_expired())?;
+    let (tenant, _) = signed_in(&state.tenants, &headers).await?;
     let Query(query) = query.map_err(|e| ApiError::invalid_input(e.body_text()))?;
     let query = validated(query)?;
     Ok(Json(tenant.admin(|reply| AdminOp::FindConversations { query, reply }).await?))

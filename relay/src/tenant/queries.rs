@@ -151,13 +151,14 @@ pub fn find_conversations(
         // Three characters or more: the trigram index finds the messages.
         None if let Some(q) = q.filter(|q| q.chars().count() >= 3) => {
             let mut ids = indexed_matches(conn, q, before, limit)?;
-            let by_person = query_conversations(
-                conn,
-                "status = 'closed' AND id < ?1 AND (name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
+            let mut by_person = conn.prepare_cached(
+                "SELECT id FROM conversations
+                 WHERE status = 'closed' AND id < ?1 AND (name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
                  ORDER BY id DESC LIMIT ?3",
-                params![before, like_pattern(q), limit],
             )?;
-            ids.extend(by_person.iter().map(|c| c.id));
+            for id in by_person.query_map(params![before, like_pattern(q), limit], |r| r.get(0))? {
+                ids.push(ConversationId(id?));
+            }
             ids.sort_unstable_by(|a, b| b.cmp(a));
             ids.dedup();
             ids.truncate(limit as usize);
@@ -191,11 +192,15 @@ fn indexed_matches(conn: &Connection, q: &str, before: i64, limit: u32) -> Resul
     let mut rows = stmt.query(params![fts_phrase(q), before.min(i64::MAX >> 24)])?;
     let mut closed = conn.prepare_cached("SELECT status = 'closed' FROM conversations WHERE id = ?1")?;
     let mut out: Vec<ConversationId> = Vec::new();
+    // Rows of one conversation come together: its status is looked up once.
+    let mut last_seen = None;
     while out.len() < limit as usize
         && let Some(row) = rows.next()?
     {
         let id = ConversationId(row.get(0)?);
-        if out.last() != Some(&id) && closed.query_row([id.0], |r| r.get::<_, bool>(0)).optional()? == Some(true) {
+        if last_seen.replace(id) != Some(id)
+            && closed.query_row([id.0], |r| r.get::<_, bool>(0)).optional()? == Some(true)
+        {
             out.push(id);
         }
     }
