@@ -309,6 +309,8 @@ test("two agents, a storefront visitor: live queue, claim race, chat, reconnect,
   await b.page.getByLabel("Reply").fill("Yes, we do");
   b.link.paused = true;
   await v2.end();
+  // The relay has closed it (the console, its frames held, does not know yet).
+  await v2.waitFrame(`f => f.type === "visitor_conversation" && f.conversation.status === "closed"`);
   await b.page.getByLabel("Reply").press("Enter");
   b.link.release();
   await b.page.locator(".notice", { hasText: "Your text is back in the reply box" }).waitFor();
