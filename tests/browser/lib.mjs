@@ -96,6 +96,23 @@ export class Relay {
     const body = await put.text();
     assert.equal(put.status, 200, `PUT settings: ${body}`);
   }
+
+  /** Adds `origin` to the tenant's allowed origins (admin API); resolves to the saved list. */
+  async allowOrigin(token, origin) {
+    const auth = { authorization: `Bearer ${token}` };
+    const got = await fetch(`${this.url}/v1/admin/origins`, { headers: auth });
+    const current = await got.text();
+    assert.equal(got.status, 200, `GET origins: ${current}`);
+    const { origins } = JSON.parse(current);
+    const put = await fetch(`${this.url}/v1/admin/origins`, {
+      method: "PUT",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ origins: [...origins, origin] }),
+    });
+    const body = await put.text();
+    assert.equal(put.status, 200, `PUT origins: ${body}`);
+    return JSON.parse(body).origins;
+  }
 }
 
 /** An agent on the agent socket; every received frame is kept in `frames`. */
