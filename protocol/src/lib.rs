@@ -7,6 +7,7 @@
 //! deserialize, so a relay or client that holds one knows it is well formed.
 //! `PROTOCOL.md` at the repository root is the prose description of all of this.
 
+pub mod colour;
 mod error;
 mod frames;
 mod http;
@@ -29,7 +30,7 @@ pub use settings::{
     AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, PrechatField, PrechatForm,
     RoutingSettings, TenantSettings, Weekday, WidgetSettings,
 };
-pub use widget::{PublicWidgetConfig, WidgetPosition};
+pub use widget::{PublicWidgetConfig, WidgetPosition, WidgetTexts};
 
 /// The protocol version spoken by this build. A client states it in its `hello`
 /// frame; the relay refuses any other with [`ErrorCode::UnsupportedVersion`].

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::widget::WidgetPosition;
+use crate::widget::{WidgetPosition, WidgetTexts};
 
 /// Everything `/v1/admin/settings` reads and writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -23,17 +23,24 @@ pub struct TenantSettings {
 pub struct WidgetSettings {
     /// `#rrggbb`.
     pub primary_color: String,
-    /// `#rrggbb`, text on the primary colour.
+    /// `#rrggbb`, text on the primary colour (unused while `auto_text_color`).
     pub secondary_color: String,
+    /// The text on the primary colour is black or white, whichever contrasts
+    /// more. New tenants start with it; a document saved before it existed
+    /// keeps its own `secondary_color` (hence `false` when absent).
+    #[serde(default)]
+    pub auto_text_color: bool,
     pub position: WidgetPosition,
     /// 0–200 CSS pixels.
     pub offset_x: u16,
     /// 0–200 CSS pixels.
     pub offset_y: u16,
-    /// ≤ 60 characters.
+    /// ≤ 60 characters; every language's, unless `texts` has one for it.
     pub header: Option<String>,
-    /// ≤ 500 characters.
+    /// ≤ 500 characters; every language's, unless `texts` has one for it.
     pub greeting: Option<String>,
+    /// Header and greeting per language (`en`, `th`), over `header`/`greeting`.
+    pub texts: BTreeMap<String, WidgetTexts>,
     /// `en` or `th`; `None` follows the visitor's browser.
     pub locale: Option<String>,
     /// 1–3600 seconds; `None` never opens by itself.
@@ -53,11 +60,13 @@ impl Default for WidgetSettings {
         Self {
             primary_color: "#4f46e5".into(),
             secondary_color: "#ffffff".into(),
+            auto_text_color: true,
             position: WidgetPosition::BottomRight,
             offset_x: 20,
             offset_y: 20,
             header: None,
             greeting: None,
+            texts: BTreeMap::new(),
             locale: None,
             auto_open_delay_secs: None,
             show_agent_names: true,
@@ -68,6 +77,14 @@ impl Default for WidgetSettings {
             prechat: PrechatForm::default(),
             offline_message: None,
         }
+    }
+}
+
+impl WidgetSettings {
+    /// The text colour visitors see on the primary colour (see
+    /// [`crate::colour::effective_text_color`]).
+    pub fn text_color(&self) -> String {
+        crate::colour::effective_text_color(&self.primary_color, &self.secondary_color, self.auto_text_color)
     }
 }
 
@@ -240,6 +257,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(h.weekly[&Weekday::Mon][0].end, "17:00");
+    }
+
+    #[test]
+    fn new_tenants_get_automatic_text_colour_but_saved_documents_keep_theirs() {
+        assert!(TenantSettings::default().widget.auto_text_color);
+        let old: TenantSettings =
+            serde_json::from_str(r##"{"widget":{"primary_color":"#000000","secondary_color":"#fde047"}}"##).unwrap();
+        assert!(!old.widget.auto_text_color);
+        assert!(old.widget.texts.is_empty());
+        assert_eq!(old.widget.text_color(), "#fde047");
+        let texts: TenantSettings =
+            serde_json::from_str(r#"{"widget":{"texts":{"th":{"header":"แชทกับเรา"}}}}"#).unwrap();
+        assert_eq!(texts.widget.texts["th"].header.as_deref(), Some("แชทกับเรา"));
+        assert!(serde_json::from_str::<TenantSettings>(r#"{"widget":{"texts":{"th":{"title":"x"}}}}"#).is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The public widget configuration: what the loader and the widget may know about
 //! a tenant before a visitor says anything. Only public fields live here.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::TenantId;
@@ -13,7 +15,8 @@ pub struct PublicWidgetConfig {
     pub name: String,
     /// Bubble and header colour, `#rrggbb`.
     pub primary_color: String,
-    /// Text colour on the primary colour, `#rrggbb`.
+    /// Text colour on the primary colour, `#rrggbb`: the one to use, already
+    /// resolved (automatic black or white, or the tenant's own if readable).
     pub secondary_color: String,
     pub position: WidgetPosition,
     /// Distance from the side edge, CSS pixels.
@@ -26,6 +29,10 @@ pub struct PublicWidgetConfig {
     /// First line shown in an empty conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
+    /// Header and greeting per language (`en`, `th`); they win over `header`
+    /// and `greeting` for a visitor in that language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, WidgetTexts>,
     /// BCP 47 language (`en`, `th`); `None` follows the visitor's browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
@@ -56,6 +63,19 @@ fn yes() -> bool {
     true
 }
 
+/// The texts of one language; `None` falls back to the shop's default text,
+/// then to the widget's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct WidgetTexts {
+    /// ≤ 60 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// ≤ 500 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+}
+
 /// Which bottom corner the bubble sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +97,7 @@ impl PublicWidgetConfig {
             offset_y: 20,
             header: None,
             greeting: None,
+            texts: BTreeMap::new(),
             locale: None,
             auto_open_delay_secs: None,
             show_agent_names: true,
@@ -89,5 +110,38 @@ impl PublicWidgetConfig {
             offline_message: None,
             version: String::new(),
         }
+    }
+
+    /// The header for a visitor speaking `lang` (`en`, `th`): that language's,
+    /// else the shop's default; `None`: the widget's built-in text.
+    pub fn header_for(&self, lang: &str) -> Option<&str> {
+        self.texts.get(lang).and_then(|t| t.header.as_deref()).or(self.header.as_deref())
+    }
+
+    /// The greeting for a visitor speaking `lang`, with the same fallbacks.
+    pub fn greeting_for(&self, lang: &str) -> Option<&str> {
+        self.texts.get(lang).and_then(|t| t.greeting.as_deref()).or(self.greeting.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_fall_back_from_the_language_to_the_shop_default_to_none() {
+        let mut c = PublicWidgetConfig::defaults(TenantId::parse("acme").unwrap(), "Acme".into());
+        assert_eq!(c.header_for("th"), None);
+        c.header = Some("Chat with Acme".into());
+        c.greeting = Some("Hi!".into());
+        c.texts.insert("th".into(), WidgetTexts { header: Some("แชทกับ Acme".into()), greeting: None });
+        assert_eq!(c.header_for("th"), Some("แชทกับ Acme"));
+        assert_eq!(c.greeting_for("th"), Some("Hi!"));
+        assert_eq!(c.header_for("en"), Some("Chat with Acme"));
+        // Old configs (no `texts`) still decode, and an empty map is not sent.
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains(r#""texts":{"th":{"header":"แชทกับ Acme"}}"#), "{json}");
+        c.texts.clear();
+        assert!(!serde_json::to_string(&c).unwrap().contains("texts"));
     }
 }

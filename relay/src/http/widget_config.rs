@@ -57,16 +57,19 @@ async fn answer(
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let w = settings.widget;
+        // The colour to draw text with: automatic, or the tenant's own while readable.
+        let text_color = w.text_color();
         let config = PublicWidgetConfig {
             tenant: record.id,
             name: record.display_name,
             primary_color: w.primary_color,
-            secondary_color: w.secondary_color,
+            secondary_color: text_color,
             position: w.position,
             offset_x: w.offset_x,
             offset_y: w.offset_y,
             header: w.header,
             greeting: w.greeting,
+            texts: w.texts,
             locale: w.locale,
             auto_open_delay_secs: w.auto_open_delay_secs,
             show_agent_names: w.show_agent_names,

@@ -3,7 +3,11 @@
 
 use std::collections::HashSet;
 
+use natter_protocol::colour::{MIN_CONTRAST, contrast_ratio};
 use natter_protocol::{FieldKind, RoutingSettings, TenantSettings, WidgetSettings};
+
+/// Languages the widget speaks (keys of `widget.texts`, values of `widget.locale`).
+const LANGUAGES: [&str; 2] = ["en", "th"];
 
 /// `Err((field, reason))` for the first rule broken.
 pub type Checked = Result<(), (String, String)>;
@@ -31,9 +35,38 @@ fn text(field: &str, v: Option<&str>, max_chars: usize) -> Checked {
     }
 }
 
+/// A custom text colour must stay readable on the primary colour (the visitor's
+/// bubbles, the send icon, the header); the automatic one always is.
+fn readable(w: &WidgetSettings) -> Checked {
+    match contrast_ratio(&w.primary_color, &w.secondary_color) {
+        Some(r) if !w.auto_text_color && r < MIN_CONTRAST => fail(
+            "widget.secondary_color",
+            format!(
+                "the text colour has a contrast of {r:.1}:1 on the main colour; at least 3:1 is needed \
+                 (4.5:1 recommended): choose another colour or the automatic text colour"
+            ),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The per-language header and greeting, with the same limits as the defaults.
+fn texts(w: &WidgetSettings) -> Checked {
+    for (lang, t) in &w.texts {
+        let at = |name: &str| format!("widget.texts.{lang}.{name}");
+        if !LANGUAGES.contains(&lang.as_str()) {
+            return fail(&format!("widget.texts.{lang}"), "texts are for en or th");
+        }
+        text(&at("header"), t.header.as_deref(), 60)?;
+        text(&at("greeting"), t.greeting.as_deref(), 500)?;
+    }
+    Ok(())
+}
+
 fn validate_widget(w: &WidgetSettings) -> Checked {
     colour("widget.primary_color", &w.primary_color)?;
     colour("widget.secondary_color", &w.secondary_color)?;
+    readable(w)?;
     if w.offset_x > 200 {
         return fail("widget.offset_x", "must be 0 to 200");
     }
@@ -42,10 +75,10 @@ fn validate_widget(w: &WidgetSettings) -> Checked {
     }
     text("widget.header", w.header.as_deref(), 60)?;
     text("widget.greeting", w.greeting.as_deref(), 500)?;
+    texts(w)?;
     text("widget.offline_message", w.offline_message.as_deref(), 500)?;
     if let Some(l) = &w.locale
-        && l != "en"
-        && l != "th"
+        && !LANGUAGES.contains(&l.as_str())
     {
         return fail("widget.locale", "must be en or th");
     }
@@ -108,9 +141,47 @@ pub fn is_skill(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use natter_protocol::PrechatField;
+    use natter_protocol::{PrechatField, WidgetTexts};
 
     use super::*;
+
+    fn thai(s: &mut TenantSettings) -> &mut WidgetTexts {
+        s.widget.texts.entry("th".into()).or_default()
+    }
+
+    fn custom_colours(primary: &str, secondary: &str) -> TenantSettings {
+        let mut s = TenantSettings::default();
+        s.widget.auto_text_color = false;
+        s.widget.primary_color = primary.into();
+        s.widget.secondary_color = secondary.into();
+        s
+    }
+
+    #[test]
+    fn unreadable_custom_text_colours_are_refused_with_the_ratio() {
+        // Yellow with white text: 1.3:1.
+        let (field, reason) = validate(&custom_colours("#fde047", "#ffffff")).unwrap_err();
+        assert_eq!(field, "widget.secondary_color");
+        assert!(reason.contains("1.3:1"), "{reason}");
+        // 3:1 is the floor: #949494 on white is 3.03:1, #959595 2.99:1.
+        assert_eq!(validate(&custom_colours("#949494", "#ffffff")), Ok(()));
+        assert!(validate(&custom_colours("#959595", "#ffffff")).is_err());
+        assert_eq!(validate(&custom_colours("#000000", "#fde047")), Ok(()));
+        // Automatic text colour makes any main colour acceptable.
+        let mut auto = custom_colours("#fde047", "#ffffff");
+        auto.widget.auto_text_color = true;
+        assert_eq!(validate(&auto), Ok(()));
+        assert_eq!(auto.widget.text_color(), "#000000");
+    }
+
+    #[test]
+    fn texts_per_language_are_accepted_within_limits() {
+        let mut s = TenantSettings::default();
+        thai(&mut s).header = Some("ก".repeat(60));
+        thai(&mut s).greeting = Some("สวัสดีค่ะ".into());
+        s.widget.texts.insert("en".into(), WidgetTexts { header: None, greeting: Some("Hi!".into()) });
+        assert_eq!(validate(&s), Ok(()));
+    }
 
     #[test]
     fn defaults_are_valid() {
@@ -125,6 +196,21 @@ mod tests {
             (Box::new(|s| s.widget.offset_y = 500), "widget.offset_y"),
             (Box::new(|s| s.widget.locale = Some("fr".into())), "widget.locale"),
             (Box::new(|s| s.widget.header = Some("x".repeat(61))), "widget.header"),
+            (
+                Box::new(|s| {
+                    s.widget.texts.insert("fr".into(), WidgetTexts::default());
+                }),
+                "widget.texts.fr",
+            ),
+            (Box::new(|s| thai(s).header = Some("ก".repeat(61))), "widget.texts.th.header"),
+            (Box::new(|s| thai(s).greeting = Some(" ".into())), "widget.texts.th.greeting"),
+            (
+                Box::new(|s| {
+                    s.widget.auto_text_color = false;
+                    s.widget.primary_color = "#fde047".into();
+                }),
+                "widget.secondary_color",
+            ),
             (Box::new(|s| s.widget.auto_open_delay_secs = Some(0)), "widget.auto_open_delay_secs"),
             (Box::new(|s| s.routing.default_max_chats = 0), "routing.default_max_chats"),
             (Box::new(|s| s.routing.offline_grace_secs = 99_999), "routing.offline_grace_secs"),

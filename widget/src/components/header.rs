@@ -13,7 +13,7 @@ pub fn Header() -> Html {
     let store = use_store();
     let s = store.locale().strings();
     let config = store.config.as_ref();
-    let title = config.and_then(|c| c.header.clone()).unwrap_or_else(|| s.default_header.to_owned());
+    let title = store.header_text().to_owned();
     let subtitle = match store.agent_name() {
         Some(name) => fill(s.with_agent, &[name]),
         None => config.map(|c| c.name.clone()).unwrap_or_default(),

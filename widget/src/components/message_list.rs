@@ -24,8 +24,7 @@ pub fn MessageList() -> Html {
             }
         });
     }
-    let greeting =
-        store.config.as_ref().and_then(|c| c.greeting.clone()).unwrap_or_else(|| s.default_greeting.to_owned());
+    let greeting = store.greeting_text(s.default_greeting).to_owned();
     let seen = store.seen_mark();
     let names = store.show_agent_names();
     // An acknowledged message can be both in the history and (until the outbox

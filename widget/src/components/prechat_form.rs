@@ -44,7 +44,7 @@ pub fn PrechatForm() -> Html {
             }
         })
     };
-    let intro = store.config.as_ref().and_then(|c| c.greeting.clone()).unwrap_or_else(|| s.prechat_intro.to_owned());
+    let intro = store.greeting_text(s.prechat_intro).to_owned();
     html! {
         <form class="form" novalidate=true {onsubmit}>
             <p class="intro" dir="auto">{ intro }</p>

@@ -333,6 +333,18 @@ impl Store {
         self.config.as_ref().is_none_or(|c| c.show_agent_names)
     }
 
+    /// The panel's title: the shop's text in the visitor's language, else its
+    /// default text, else the widget's own.
+    pub fn header_text(&self) -> &str {
+        let lang = self.locale();
+        self.config.as_ref().and_then(|c| c.header_for(lang.tag())).unwrap_or(lang.strings().default_header)
+    }
+
+    /// The greeting (shop's text per language, its default, `fallback`).
+    pub fn greeting_text<'a>(&'a self, fallback: &'a str) -> &'a str {
+        self.config.as_ref().and_then(|c| c.greeting_for(self.locale().tag())).unwrap_or(fallback)
+    }
+
     /// The visitor message that gets the "Seen" mark: the newest one the agent has read.
     pub fn seen_mark(&self) -> Option<Seq> {
         if !self.config.as_ref().is_none_or(|c| c.read_receipts) {

@@ -693,6 +693,24 @@ fn locale_follows_host_then_config_then_browser() {
 }
 
 #[test]
+fn header_and_greeting_follow_the_visitors_language_then_the_shop_default_then_built_in() {
+    let mut s = Store { browser_locale: Some(Locale::Th), ..Store::default() };
+    assert_eq!(s.header_text(), Locale::Th.strings().default_header);
+    let mut cfg = PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into());
+    cfg.header = Some("Chat with Demo".into());
+    cfg.texts.insert(
+        "th".into(),
+        natter_protocol::WidgetTexts { header: Some("แชทกับเดโม".into()), greeting: Some("สวัสดีค่ะ".into()) },
+    );
+    s.apply(Action::Config(cfg));
+    assert_eq!(s.header_text(), "แชทกับเดโม");
+    assert_eq!(s.greeting_text("built-in"), "สวัสดีค่ะ");
+    s.apply(Action::HostLocale("en".into()));
+    assert_eq!(s.header_text(), "Chat with Demo");
+    assert_eq!(s.greeting_text("built-in"), "built-in");
+}
+
+#[test]
 fn close_button_asks_the_host() {
     let mut s = online();
     assert_eq!(s.apply(Action::ClosePanel), vec![Effect::ToHost(ToHost::Close)]);

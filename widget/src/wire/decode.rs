@@ -6,10 +6,13 @@
 use natter_protocol::{
     AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
     ErrorCode, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq, ServerFrame,
-    TenantId, UnixMillis, VisitorConversation, VisitorId, WidgetPosition,
+    TenantId, UnixMillis, VisitorConversation, VisitorId, WidgetPosition, WidgetTexts,
 };
 
+use std::collections::BTreeMap;
+
 use super::Json;
+use crate::i18n::Locale;
 use crate::state::outbox::Pending;
 
 /// Largest integer a JSON number carries exactly.
@@ -233,6 +236,18 @@ fn prechat<J: Json>(v: &J) -> PrechatForm {
     }
 }
 
+/// The per-language header and greeting, for the languages this widget speaks
+/// (it looks up only those, so it never needs the object's keys).
+fn texts<J: Json>(v: &J) -> BTreeMap<String, WidgetTexts> {
+    [Locale::En, Locale::Th]
+        .into_iter()
+        .filter_map(|l| {
+            let t = v.get(l.tag())?;
+            Some((l.tag().to_owned(), WidgetTexts { header: text(&t, "header"), greeting: text(&t, "greeting") }))
+        })
+        .collect()
+}
+
 /// `GET /v1/widget/{tenant}/config`. Needs `tenant` and `name`; anything else
 /// missing keeps its default.
 pub fn widget_config<J: Json>(v: &J) -> Option<PublicWidgetConfig> {
@@ -254,6 +269,9 @@ pub fn widget_config<J: Json>(v: &J) -> Option<PublicWidgetConfig> {
     c.offset_y = offset("offset_y", c.offset_y);
     c.header = text(v, "header");
     c.greeting = text(v, "greeting");
+    if let Some(t) = v.get("texts") {
+        c.texts = texts(&t);
+    }
     c.locale = text(v, "locale");
     c.offline_message = text(v, "offline_message");
     c.auto_open_delay_secs = uint32(v, "auto_open_delay_secs");

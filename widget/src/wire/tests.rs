@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use natter_protocol::{
     AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
     ErrorCode, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq, ServerFrame,
-    TenantId, UnixMillis, VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition,
+    TenantId, UnixMillis, VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition, WidgetTexts,
 };
 use serde_json::{Value, json};
 
@@ -190,6 +190,13 @@ fn config_decodes_as_serde_encodes_it_and_tolerates_gaps() {
     c.offset_x = 5;
     c.greeting = Some("Hi!".into());
     c.header = Some("Chat".into());
+    c.texts.insert(
+        "th".into(),
+        WidgetTexts {
+            header: Some("แชทกับเรา".into()), greeting: Some("สวัสดีค่ะ".into())
+        },
+    );
+    c.texts.insert("en".into(), WidgetTexts { header: None, greeting: Some("Hello!".into()) });
     c.locale = Some("th".into());
     c.auto_open_delay_secs = Some(30);
     c.online = false;
@@ -219,6 +226,11 @@ fn config_decodes_as_serde_encodes_it_and_tolerates_gaps() {
     let minimal = decode::widget_config(&json!({"tenant":"demo","name":"Demo"})).unwrap();
     assert_eq!(minimal, PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into()));
     assert_eq!(decode::widget_config(&json!({"name":"x"})), None);
+    // Texts of a language this widget does not speak are left out; the rest stay.
+    let texts = json!({"tenant":"demo","name":"Demo","texts":{"fr":{"header":"Bonjour"},"th":{"header":"แชท"}}});
+    let c = decode::widget_config(&texts).unwrap();
+    assert_eq!(c.texts.keys().collect::<Vec<_>>(), ["th"]);
+    assert_eq!(c.header_for("th"), Some("แชท"));
 }
 
 fn parse_frame(text: &str) -> VisitorFrame {
