@@ -59,6 +59,9 @@ pub enum ErrorCode {
     SlowConsumer,
     /// The relay is shutting down; reconnect shortly.
     ShuttingDown,
+    /// The relay could not fetch the page named in an install check (unreachable,
+    /// too slow, too large, or not a page); the message says which.
+    PageUnreachable,
     /// Something failed inside the relay; details are in its log, not here.
     Internal,
     /// A code this build does not know (sent by a newer relay).
@@ -94,6 +97,7 @@ impl ErrorCode {
             Self::TooManyConnections => "too_many_connections",
             Self::SlowConsumer => "slow_consumer",
             Self::ShuttingDown => "shutting_down",
+            Self::PageUnreachable => "page_unreachable",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }

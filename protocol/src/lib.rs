@@ -12,7 +12,9 @@ mod error;
 mod frames;
 mod http;
 mod ids;
+mod install;
 mod model;
+pub mod origin;
 mod settings;
 mod widget;
 
@@ -20,6 +22,9 @@ pub use error::ErrorCode;
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, ServerFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
+};
+pub use install::{
+    AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
 };
 pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
 pub use model::{

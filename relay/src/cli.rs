@@ -114,6 +114,20 @@ pub enum TenantCommand {
     List,
     /// Print a tenant's identity-verification secret (for `Natter.identify` hashes).
     Secret { id: TenantId },
+    /// Show or change the origins allowed to embed a tenant's widget. Changes
+    /// apply at once, also to a relay that is running. With no option, prints them.
+    Origins {
+        id: TenantId,
+        /// Replace the whole list with these origins (none: clear it).
+        #[arg(long, value_name = "ORIGIN", num_args = 0.., conflicts_with_all = ["add", "remove"])]
+        set: Option<Vec<String>>,
+        /// Add an origin, e.g. https://shop.example (repeatable).
+        #[arg(long, value_name = "ORIGIN")]
+        add: Vec<String>,
+        /// Remove an origin (repeatable).
+        #[arg(long, value_name = "ORIGIN")]
+        remove: Vec<String>,
+    },
     /// Remove a tenant (its database is kept, renamed *.removed-<time>).
     Remove { id: TenantId },
 }
@@ -228,10 +242,8 @@ impl Cli {
         } else {
             s.public_origins.clone()
         };
-        for origin in &config.public_origins {
-            crate::origin::validate_pattern(origin)
-                .map_err(|e| CliError::Invalid(format!("public origin {origin}: {e}")))?;
-        }
+        config.public_origins = crate::origin::normalize_patterns(&config.public_origins)
+            .map_err(|(i, e)| CliError::Invalid(format!("public origin {}: {e}", config.public_origins[i])))?;
         let l = &mut config.limits;
         l.max_connections = s.max_connections.or(file.max_connections).unwrap_or(l.max_connections);
         l.max_frame_bytes = s.max_frame_bytes.or(file.max_frame_bytes).unwrap_or(l.max_frame_bytes);
@@ -270,12 +282,12 @@ pub async fn manage(config: &Config, command: Command, out: &mut impl std::io::W
 async fn tenant_command(storage: &Storage, cmd: TenantCommand, out: &mut impl std::io::Write) -> Result<(), CliError> {
     match cmd {
         TenantCommand::Add { id, name, origins } => {
-            for o in &origins {
-                crate::origin::validate_pattern(o).map_err(|e| CliError::Invalid(format!("origin {o}: {e}")))?;
-            }
+            let origins = normalized(&origins)?;
             let record = TenantRecord { id: id.clone(), display_name: name, allowed_origins: origins };
             if !storage.tenants.create(record).await? {
-                return Err(CliError::Invalid(format!("tenant {id} already exists")));
+                return Err(CliError::Invalid(format!(
+                    "tenant {id} already exists; to change its allowed origins use: natter tenant origins {id} --add ORIGIN"
+                )));
             }
             let tenant = handle(storage, &id).await?;
             let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
@@ -286,6 +298,15 @@ async fn tenant_command(storage: &Storage, cmd: TenantCommand, out: &mut impl st
             let tenant = handle(storage, &id).await?;
             let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
             writeln!(out, "{secret}")?;
+        }
+        TenantCommand::Origins { id, set, add, remove } => {
+            let origins = change_origins(storage, &id, set, &add, &remove).await?;
+            if origins.is_empty() {
+                writeln!(out, "(none: only the relay's own pages may embed the widget of {id})")?;
+            }
+            for origin in origins {
+                writeln!(out, "{origin}")?;
+            }
         }
         TenantCommand::List => {
             for t in storage.tenants.registry().list().await? {
@@ -350,6 +371,48 @@ async fn agent_command(
         }
     }
     Ok(())
+}
+
+/// Normalises origins given on the command line; the error names the bad one.
+fn normalized(origins: &[String]) -> Result<Vec<String>, CliError> {
+    crate::origin::normalize_patterns(origins)
+        .map_err(|(i, e)| CliError::Invalid(format!("origin {}: {e}", origins[i])))
+}
+
+/// Applies `--set` or `--add`/`--remove` to a tenant's origins; returns the list as stored.
+async fn change_origins(
+    storage: &Storage,
+    id: &TenantId,
+    set: Option<Vec<String>>,
+    add: &[String],
+    remove: &[String],
+) -> Result<Vec<String>, CliError> {
+    let registry = storage.tenants.registry();
+    let record = registry.tenant(id).await?.ok_or_else(|| CliError::Invalid(format!("no tenant {id}")))?;
+    if set.is_none() && add.is_empty() && remove.is_empty() {
+        return Ok(record.allowed_origins);
+    }
+    let mut origins = match set {
+        Some(list) => normalized(&list)?,
+        None => record.allowed_origins,
+    };
+    for gone in normalized(remove)? {
+        let before = origins.len();
+        origins.retain(|o| *o != gone);
+        if origins.len() == before {
+            return Err(CliError::Invalid(format!("{gone} is not among the allowed origins of {id}")));
+        }
+    }
+    for new in normalized(add)? {
+        if !origins.contains(&new) {
+            origins.push(new);
+        }
+    }
+    if origins.len() > crate::origin::MAX_ORIGINS {
+        return Err(CliError::Invalid(format!("at most {} origins per tenant", crate::origin::MAX_ORIGINS)));
+    }
+    registry.set_origins(id, origins.clone()).await?;
+    Ok(origins)
 }
 
 async fn handle(storage: &Storage, id: &TenantId) -> Result<TenantHandle, CliError> {

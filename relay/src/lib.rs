@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod origin;
+pub mod refused;
 pub mod registry;
 pub mod store;
 pub mod tenant;
@@ -117,7 +118,7 @@ pub async fn run(
 }
 
 /// The configured public origins plus those of the listening address.
-fn own_origins(config: &Config, local: SocketAddr) -> Vec<String> {
+pub fn own_origins(config: &Config, local: SocketAddr) -> Vec<String> {
     let mut origins = config.public_origins.clone();
     let port = local.port();
     if local.ip().is_unspecified() || local.ip().is_loopback() {

@@ -34,10 +34,15 @@ fn say(line: &str) {
 
 async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
     let config = settings.config;
+    // Bound first: the demo tenant allows the relay's own origins, port included.
+    let listener =
+        tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
+    let addr = listener.local_addr()?;
     if settings.create_demo {
         let storage = natter_relay::Storage::open(&config).await?;
         let created = natter_relay::bootstrap::ensure_demo(
             &storage.tenants,
+            natter_relay::own_origins(&config, addr),
             std::env::var("NATTER_DEMO_EMAIL").ok(),
             std::env::var("NATTER_DEMO_PASSWORD").ok(),
             config.password_iterations,
@@ -48,11 +53,12 @@ async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
         if let Some(demo) = created {
             say(&format!("created tenant 'demo' with agent {} / password {}", demo.email, demo.password));
             say(&format!("(shown once; change it with: natter agent passwd --tenant demo --email {})", demo.email));
+            say(&format!("tenant 'demo' allows pages on: {}", demo.origins.join(" ")));
+            say(
+                "(add your shop's origin in the console: Settings > Install, or: natter tenant origins demo --add ORIGIN)",
+            );
         }
     }
-    let listener =
-        tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
-    let addr = listener.local_addr()?;
     say(&format!("natter listening on http://{addr}"));
     say(&format!("  storefront http://{addr}/   console http://{addr}/console"));
     natter_relay::run(listener, config, shutdown_signal()).await?;

@@ -1,6 +1,12 @@
 //! Origin patterns: which web pages may embed a tenant's widget or open its
 //! sockets. A pattern is an exact origin (`https://shop.example`), an origin with
 //! any port (`http://localhost:*`), or any subdomain (`https://*.shop.example`).
+//! Normalising what a person pastes lives in the protocol crate (the console
+//! checks entries with the same code before sending them) and is re-exported here.
+
+pub use natter_protocol::origin::{
+    MAX_ORIGIN_LEN, MAX_ORIGINS, OriginError, normalize_pattern, normalize_patterns, origin_of_url,
+};
 
 /// Whether `origin` (as sent in an `Origin` header) matches any of `patterns`.
 pub fn origin_allowed(patterns: &[String], origin: &str) -> bool {
@@ -32,30 +38,6 @@ fn split_port(host_port: &str) -> (&str, Option<&str>) {
     match host_port.rfind(':') {
         Some(i) if !host_port[i..].contains(']') => (&host_port[..i], Some(&host_port[i + 1..])),
         _ => (host_port, None),
-    }
-}
-
-/// Checks that `pattern` is something [`origin_allowed`] can match: a scheme, a
-/// host (optionally `*.`-prefixed), an optional port or `*`, and nothing else.
-pub fn validate_pattern(pattern: &str) -> Result<(), &'static str> {
-    let Some((scheme, rest)) = pattern.split_once("://") else {
-        return Err("must start with http:// or https://");
-    };
-    if scheme != "http" && scheme != "https" {
-        return Err("scheme must be http or https");
-    }
-    if rest.is_empty() || rest.contains('/') || rest.contains('?') || rest.contains('#') {
-        return Err("must be an origin: scheme://host[:port], no path");
-    }
-    let (host, port) = split_port(rest);
-    let host = host.strip_prefix("*.").unwrap_or(host);
-    if host.is_empty() || host.contains('*') {
-        return Err("host must be a name, optionally prefixed by '*.'");
-    }
-    match port {
-        None | Some("*") => Ok(()),
-        Some(p) if p.parse::<u16>().is_ok() => Ok(()),
-        Some(_) => Err("port must be a number or '*'"),
     }
 }
 
@@ -97,13 +79,64 @@ mod tests {
 
     #[test]
     fn patterns_are_validated() {
-        assert!(validate_pattern("https://shop.example").is_ok());
-        assert!(validate_pattern("http://localhost:*").is_ok());
-        assert!(validate_pattern("https://*.shop.example:8443").is_ok());
-        assert!(validate_pattern("shop.example").is_err());
-        assert!(validate_pattern("https://shop.example/path").is_err());
-        assert!(validate_pattern("ftp://shop.example").is_err());
-        assert!(validate_pattern("https://*").is_err());
-        assert!(validate_pattern("https://a:b").is_err());
+        assert!(normalize_pattern("https://shop.example").is_ok());
+        assert!(normalize_pattern("http://localhost:*").is_ok());
+        assert!(normalize_pattern("https://*.shop.example:8443").is_ok());
+        assert_eq!(normalize_pattern("shop.example"), Err(OriginError::NoScheme));
+        assert_eq!(normalize_pattern("https://shop.example/path"), Err(OriginError::Path("/path".into())));
+        assert_eq!(normalize_pattern("ftp://shop.example"), Err(OriginError::BadScheme("ftp".into())));
+        assert_eq!(normalize_pattern("https://*"), Err(OriginError::BadHost("*".into())));
+        assert_eq!(normalize_pattern("https://a:b"), Err(OriginError::BadPort("b".into())));
+    }
+
+    #[test]
+    fn pasted_origins_are_normalised() {
+        let n = |s: &str| normalize_pattern(s).unwrap();
+        assert_eq!(n("http://localhost:8311/"), "http://localhost:8311");
+        assert_eq!(n("  HTTPS://Shop.EXAMPLE  "), "https://shop.example");
+        assert_eq!(n("https://shop.example:443"), "https://shop.example");
+        assert_eq!(n("http://shop.example:80/"), "http://shop.example");
+        assert_eq!(n("http://shop.example:443"), "http://shop.example:443", "443 is not http's default");
+        assert_eq!(n("https://*.Shop.example:*"), "https://*.shop.example:*");
+        assert_eq!(n("http://[::1]:8080/"), "http://[::1]:8080");
+        assert_eq!(n("http://127.0.0.1:08080"), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn what_cannot_be_an_origin_is_refused_with_the_reason() {
+        let e = |s: &str| normalize_pattern(s).unwrap_err();
+        assert_eq!(e(""), OriginError::Empty);
+        assert_eq!(e("https://shop.example/cart/"), OriginError::Path("/cart/".into()));
+        assert_eq!(e("https://shop.example//"), OriginError::Path("//".into()));
+        assert_eq!(e("https://shop.example/?a=1"), OriginError::Query);
+        assert_eq!(e("https://shop.example#top"), OriginError::Fragment);
+        assert_eq!(e("https://user:pw@shop.example"), OriginError::Userinfo);
+        assert_eq!(e("javascript://shop.example"), OriginError::BadScheme("javascript".into()));
+        assert_eq!(e("https://"), OriginError::NoHost);
+        assert_eq!(e("https://shop example"), OriginError::BadHost("shop example".into()));
+        assert_eq!(e("https://ร้าน.example"), OriginError::BadHost("ร้าน.example".into()));
+        assert_eq!(e("https://shop.example:0"), OriginError::BadPort("0".into()));
+        assert_eq!(e("https://shop.example:70000"), OriginError::BadPort("70000".into()));
+        assert_eq!(e("http://[::zz]"), OriginError::BadHost("[::zz]".into()));
+        assert_eq!(e(&format!("https://{}.example", "a".repeat(400))), OriginError::TooLong);
+        let message = e("https://shop.example/cart").to_string();
+        assert!(message.contains("path") && message.contains("/cart"), "{message}");
+    }
+
+    #[test]
+    fn lists_are_normalised_deduplicated_and_name_the_bad_entry() {
+        let list = ["http://a.example/".to_owned(), "HTTP://A.example".to_owned(), "https://b.example".to_owned()];
+        assert_eq!(normalize_patterns(&list).unwrap(), ["http://a.example", "https://b.example"]);
+        let bad = ["https://ok.example".to_owned(), "https://bad.example/x".to_owned()];
+        assert_eq!(normalize_patterns(&bad).unwrap_err(), (1, OriginError::Path("/x".into())));
+    }
+
+    #[test]
+    fn page_urls_give_their_origin() {
+        assert_eq!(origin_of_url("HTTPS://Shop.example:443/cart?x=1#y").as_deref(), Some("https://shop.example"));
+        assert_eq!(origin_of_url("http://127.0.0.1:8311").as_deref(), Some("http://127.0.0.1:8311"));
+        assert_eq!(origin_of_url("ftp://shop.example/"), None);
+        assert_eq!(origin_of_url("https://u@shop.example/"), None);
+        assert_eq!(origin_of_url("shop.example"), None);
     }
 }

@@ -1,12 +1,15 @@
 //! The tenant registry: which tenants exist, their display names and the origins
 //! allowed to embed their widget. Lives in `<data-dir>/registry.db`, owned by its
-//! own thread.
+//! own thread. Nothing here is cached: every config fetch, frame and socket
+//! upgrade reads the tenant's row, so an origins change applies at once.
+//! The registry handle also carries the in-memory [`RefusedEmbeds`] log.
 
 use std::path::Path;
 
 use natter_protocol::TenantId;
 use rusqlite::{OptionalExtension, params};
 
+use crate::refused::RefusedEmbeds;
 use crate::store::{self, DbThread, StoreError, schema};
 
 /// A tenant as the registry knows it.
@@ -22,6 +25,7 @@ pub struct TenantRecord {
 #[derive(Debug, Clone)]
 pub struct Registry {
     db: DbThread,
+    refused: RefusedEmbeds,
 }
 
 impl Registry {
@@ -29,7 +33,12 @@ impl Registry {
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
         let path = data_dir.join("registry.db");
         let db = DbThread::spawn("natter-registry", move || store::open(&path, schema::REGISTRY)).await?;
-        Ok(Self { db })
+        Ok(Self { db, refused: RefusedEmbeds::default() })
+    }
+
+    /// The embeds refused since the relay started, per tenant.
+    pub fn refused(&self) -> &RefusedEmbeds {
+        &self.refused
     }
 
     pub async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError> {
@@ -79,8 +88,28 @@ impl Registry {
             .await
     }
 
+    /// Replaces a tenant's allowed origins (already normalised by the caller);
+    /// `Ok(false)` if there is no such tenant.
+    pub async fn set_origins(&self, id: &TenantId, origins: Vec<String>) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(&origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let key = id.clone();
+        let found = self
+            .db
+            .call(move |conn| {
+                Ok(conn
+                    .execute("UPDATE tenants SET allowed_origins = ?2 WHERE id = ?1", params![key.as_str(), text])?
+                    == 1)
+            })
+            .await?;
+        if found {
+            self.refused.forget_allowed(id, &origins);
+        }
+        Ok(found)
+    }
+
     /// Removes a tenant from the registry; `Ok(false)` if it did not exist.
     pub async fn remove(&self, id: &TenantId) -> Result<bool, StoreError> {
+        self.refused.forget_tenant(id);
         let id = id.clone();
         self.db.call(move |conn| Ok(conn.execute("DELETE FROM tenants WHERE id = ?1", [id.as_str()])? == 1)).await
     }

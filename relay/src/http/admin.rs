@@ -1,7 +1,8 @@
 //! The admin API (owner and admin roles): tenant settings — widget, business
 //! hours, routing — and agents' skills and chat limits.
 //! `GET/PUT /v1/admin/settings`, `GET /v1/admin/agents`, `PUT /v1/admin/agents/{id}`,
-//! `GET /v1/admin/identity` (the identity-verification secret).
+//! `GET /v1/admin/identity` (the identity-verification secret). The install
+//! endpoints (origins, script tag, page check) are in `install.rs`.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -12,11 +13,16 @@ use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, IdentitySecret, Tena
 
 use super::agent_auth::{AuthState, signed_in};
 use super::{ApiError, json_rejection};
-use crate::tenant::{AdminOp, TenantHandle};
+use crate::tenant::{AdminOp, TenantHandle, Tenants};
 
 /// The caller's tenant, if the caller is a signed-in owner or admin.
 async fn admin(state: &AuthState, headers: &HeaderMap) -> Result<TenantHandle, ApiError> {
-    let (tenant, agent) = signed_in(&state.tenants, headers).await?;
+    admin_of(&state.tenants, headers).await
+}
+
+/// The caller's tenant, if the caller is a signed-in owner or admin of it.
+pub(super) async fn admin_of(tenants: &Tenants, headers: &HeaderMap) -> Result<TenantHandle, ApiError> {
+    let (tenant, agent) = signed_in(tenants, headers).await?;
     if !agent.role.is_admin() {
         return Err(ApiError::forbidden("only owners and admins may use the admin API"));
     }

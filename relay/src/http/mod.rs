@@ -6,6 +6,8 @@ mod agent_auth;
 mod conversations;
 mod error;
 mod health;
+mod install;
+mod page_check;
 mod widget_config;
 
 use axum::Router;
@@ -29,6 +31,16 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/admin/agents/{id}", axum::routing::put(admin::update_agent))
         .route("/v1/admin/identity", get(admin::identity_secret))
         .with_state(auth);
+    let install = install::InstallState {
+        tenants: widget.tenants.clone(),
+        own_origins: widget.own_origins.clone(),
+        fetcher: page_check::PageFetcher::new(),
+    };
+    let install_routes = Router::new()
+        .route("/v1/admin/origins", get(install::get_origins).put(install::put_origins))
+        .route("/v1/admin/install", get(install::info))
+        .route("/v1/admin/install/check", post(install::check_page))
+        .with_state(install);
     let widget_routes =
         Router::new().route("/v1/widget/{tenant}/config", get(widget_config::config)).with_state(widget);
     let health_routes = Router::new()
@@ -37,6 +49,7 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .with_state(registry);
     Router::new()
         .merge(auth_routes)
+        .merge(install_routes)
         .merge(widget_routes)
         .merge(health_routes)
         .route("/v1/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))

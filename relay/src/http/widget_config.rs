@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use natter_protocol::{PublicWidgetConfig, TenantId};
+use natter_protocol::{EmbedSurface, PublicWidgetConfig, TenantId};
 
 use super::ApiError;
 use crate::origin::origin_allowed;
@@ -47,6 +47,7 @@ async fn answer(
         && !origin_allowed(&state.own_origins, origin)
         && !origin_allowed(&record.allowed_origins, origin)
     {
+        state.tenants.registry().refused().record(&id, Some(origin), EmbedSurface::Config, crate::time::now());
         return Err(ApiError::origin_not_allowed());
     }
     let handle = state.tenants.get(&id).await?.ok_or_else(ApiError::unknown_tenant)?;

@@ -239,6 +239,7 @@ async fn frame(
         && *origin != relay
         && **origin != *state.public_origin
     {
+        state.registry.refused().record(&id, Some(origin), natter_protocol::EmbedSurface::Frame, crate::time::now());
         let body = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not allowed</title>\
                     <p>This page may not embed this chat.</p></html>\n";
         return html(StatusCode::FORBIDDEN, Some("default-src 'none'".into()), body.into());
@@ -251,7 +252,12 @@ async fn frame(
         connect_self(&headers),
         ancestors.join(" ")
     );
-    let mut r = html(StatusCode::OK, Some(csp), text_of(f));
+    // The body is the same for every tenant, so it goes out pre-compressed; only the
+    // headers (this tenant's frame-ancestors) are made per request, 304s included.
+    let mut r = serve(f, &headers, REVALIDATE);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     r.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin"));
     r
 }

@@ -28,8 +28,12 @@ pub(super) async fn upgrade(
 ) -> Result<Response, ApiError> {
     let tenant_id = TenantId::parse(query.tenant).map_err(|_| ApiError::unknown_tenant())?;
     let record = sockets.tenants.registry().tenant(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
-    let origin = super::origin(&headers).ok_or_else(ApiError::origin_not_allowed)?;
-    if !origin_allowed(&sockets.own_origins, origin) && !origin_allowed(&record.allowed_origins, origin) {
+    let origin = super::origin(&headers);
+    let allowed =
+        origin.is_some_and(|o| origin_allowed(&sockets.own_origins, o) || origin_allowed(&record.allowed_origins, o));
+    if !allowed {
+        let refused = sockets.tenants.registry().refused();
+        refused.record(&tenant_id, origin, natter_protocol::EmbedSurface::Socket, crate::time::now());
         return Err(ApiError::origin_not_allowed());
     }
     let tenant = sockets.tenants.get(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
