@@ -6,7 +6,9 @@
    the relay only when needed: on click (preconnecting on hover/focus), when the visitor
    has a conversation going (first-party hint in this origin's localStorage, set by the
    frame), or after the tenant's auto-open delay. Talks to the frame by postMessage,
-   checking origin and source both ways. No dependencies.
+   checking origin and source both ways, and keeps the visitor's token, unsent messages
+   and read position in this origin's localStorage for the frame (PROTOCOL.md, "Embed
+   API"), handing them and the fetched config back when the frame starts. No dependencies.
    Host API: Natter.open(), .close(), .identify({id, name, email, hash}),
    .setLocale(tag), .on('unread', fn). Unknown tenant or refused origin: nothing is
    drawn and one console warning explains why. */
@@ -19,6 +21,9 @@
   if (!tenant) { warn('the script tag needs data-tenant="<tenant id>"; nothing is shown.'); return; }
   var relay = new URL(script.src, location.href).origin;
   var key = 'natter:' + tenant + ':';
+  // What the frame asks us to keep for the visitor in this (first-party) origin's
+  // storage: a cross-site frame's own storage is blocked or wiped by browsers.
+  var KEPT = ['token', 'pending', 'seen'];
   var T = {
     en: ['Open chat', 'Close chat', ' unread', 'Chat'],
     th: ['เปิดแชท', 'ปิดแชท', ' ข้อความใหม่', 'แชท']
@@ -100,8 +105,13 @@
     if (!d || d.natter !== 1) return;
     if (d.type === 'ready') {
       ready = true;
-      post({ type: 'init', page_url: location.href, referrer: document.referrer, locale: locale, open: isOpen });
+      post({
+        type: 'init', page_url: location.href, referrer: document.referrer, locale: locale, open: isOpen, config: cfg,
+        stored: { token: stored('token'), pending: stored('pending'), seen: stored('seen') }
+      });
       if (identity) post(Object.assign({ type: 'identify' }, identity));
+    } else if (d.type === 'store') {
+      if (KEPT.indexOf(d.key) >= 0 && (d.value === null || typeof d.value === 'string')) store(d.key, d.value);
     } else if (d.type === 'unread') {
       setUnread(+d.count || 0);
     } else if (d.type === 'active') {

@@ -130,3 +130,23 @@ async fn storefronts_and_console_are_served() {
 
     assert_eq!(get(&relay, "/examples/nope.html", &[]).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_frame_goes_out_precompressed_with_its_tenants_csp_even_on_a_revalidation() {
+    let relay = TestRelay::start().await;
+    let file = web::file("frame.html").expect("dist/ holds frame.html");
+    let path = format!("/t/acme/frame?origin={SHOP_ORIGIN}");
+    let r = get(&relay, &path, &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let h = r.headers().clone();
+    assert_eq!(header(&h, "content-encoding"), "br");
+    assert_eq!(header(&h, "content-type"), "text/html; charset=utf-8");
+    assert!(header(&h, "content-security-policy").contains(&format!("frame-ancestors 'self' {SHOP_ORIGIN}")));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), file.brotli);
+
+    let etag = header(&h, "etag").to_owned();
+    let again = get(&relay, &path, &[("accept-encoding", "br"), ("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let csp = header(again.headers(), "content-security-policy");
+    assert!(csp.contains(&format!("frame-ancestors 'self' {SHOP_ORIGIN}")), "the 304 refreshes the policy: {csp}");
+}

@@ -1,4 +1,4 @@
-//! The root component: owns the store, boots it from localStorage, starts the
+//! The root component: owns the store, boots it from storage, starts the
 //! bridge to the loader, the config fetch and the one-second clock, and lays out
 //! the panel: header, status banner, then the screen the store asks for.
 
@@ -14,11 +14,12 @@ use super::prechat_form::PrechatForm;
 use super::status_banner::StatusBanner;
 use crate::i18n::Locale;
 use crate::state::{Action, Screen, Store};
-use crate::web::{bridge, config, dom, runtime, storage};
+use crate::web::{bridge, dom, runtime, storage};
 
 fn boot() -> Action {
     let tenant = dom::tenant();
     Action::Boot {
+        await_host: bridge::has_host(),
         token: tenant.as_ref().and_then(storage::load_token),
         pending: tenant.as_ref().map(storage::load_pending).unwrap_or_default(),
         seen: tenant.as_ref().and_then(storage::load_seen),
@@ -54,17 +55,10 @@ pub fn App() -> Html {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |_| {
             runtime::install(Callback::from(move |a| dispatcher.dispatch(a)));
-            let action = boot();
-            let tenant = match &action {
-                Action::Boot { tenant, .. } => tenant.clone(),
-                _ => None,
-            };
-            runtime::dispatch(action);
+            runtime::dispatch(boot());
+            // Also fetches the config, unless the loader hands it over.
             bridge::install();
             install_listeners();
-            if let Some(t) = tenant {
-                wasm_bindgen_futures::spawn_local(config::load(t));
-            }
         });
     }
     let s = store.locale().strings();

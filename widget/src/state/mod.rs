@@ -88,6 +88,8 @@ pub enum Screen {
 pub struct QueueSpot {
     pub position: u32,
     pub estimated_wait_secs: Option<u32>,
+    /// False when no agent is online: the widget offers to leave a message.
+    pub agents_online: bool,
 }
 
 /// The offline form's round trip.
@@ -154,10 +156,23 @@ pub enum Effect {
     Lang(Locale),
 }
 
+/// What the loader keeps for this visitor in the shop page's own (first-party)
+/// storage and hands to the frame at start. A cross-site frame's own storage is
+/// blocked or partitioned by browsers, so this copy is the one that survives a
+/// reload; `None` means the loader had nothing (or storage is off).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HostStored {
+    pub token: Option<String>,
+    pub pending: Option<Vec<Pending>>,
+    pub seen: Option<(ConversationId, Seq)>,
+}
+
 /// Everything that can happen to the widget.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Start: what was stored, what the browser says. Opens the socket.
+    /// Start: what the frame's own storage had, what the browser says. Opens the
+    /// socket, unless `await_host`: then the socket waits for the loader's
+    /// [`Action::HostInit`] (or [`Action::HostSilent`]), whose stored state wins.
     Boot {
         tenant: Option<TenantId>,
         token: Option<String>,
@@ -165,16 +180,22 @@ pub enum Action {
         seen: Option<(ConversationId, Seq)>,
         browser_locale: Option<Locale>,
         tz_min: i32,
+        await_host: bool,
     },
     Config(PublicWidgetConfig),
-    /// From the loader: the host page's URL and referrer, forced language, and
-    /// whether the panel is open.
+    /// From the loader: the host page's URL and referrer, forced language, whether
+    /// the panel is open, what it stored for this visitor, and the widget config
+    /// it already fetched (so the frame need not fetch it again).
     HostInit {
         page_url: Option<String>,
         referrer: Option<String>,
         locale: Option<String>,
         open: bool,
+        stored: Option<HostStored>,
     },
+    /// The loader did not answer `ready` in time (a page framing the widget
+    /// without it): start with the frame's own storage.
+    HostSilent,
     /// The loader showed or hid the panel.
     HostOpen(bool),
     HostIdentify(Identity),
@@ -201,6 +222,8 @@ pub enum Action {
     },
     /// After an ended chat: back to the greeting.
     NewChat,
+    /// While nobody is online: open (or close) the leave-a-message form.
+    LeaveMessage(bool),
     Send {
         client_id: ClientMsgId,
         text: String,
@@ -258,6 +281,8 @@ pub struct Store {
     pub agent_typing: Option<AgentTyping>,
     pub queue: Option<QueueSpot>,
     pub offline_form: OfflineForm,
+    /// The visitor chose to leave a message while waiting with no agent online.
+    pub leaving_message: bool,
     /// Whether the host shows the panel.
     pub open: bool,
     /// Highest seq of the current conversation the visitor has seen with the panel open.
@@ -277,6 +302,8 @@ pub struct Store {
     retry_sends_at: Option<UnixMillis>,
     /// The stored token was refused at hello: reconnect at once without it.
     reconnect_fast: bool,
+    /// Booted inside the loader's frame: the socket waits for its stored state.
+    awaiting_host: bool,
 }
 
 impl Store {
@@ -321,12 +348,25 @@ impl Store {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    /// The agent holding the conversation, if names are shown.
+    /// The agent holding the open conversation, if names are shown. Nobody once
+    /// it has ended: the visitor is no longer chatting with them.
     pub fn agent_name(&self) -> Option<&str> {
         if !self.show_agent_names() {
             return None;
         }
-        self.conversation.as_ref()?.agent.as_ref().map(|a| a.name.as_str())
+        self.conversation
+            .as_ref()
+            .filter(|c| c.status != ConversationStatus::Closed)?
+            .agent
+            .as_ref()
+            .map(|a| a.name.as_str())
+    }
+
+    /// Waiting in the queue while no agent is online, and no message left yet:
+    /// the widget says so and offers the leave-a-message form.
+    pub fn nobody_online(&self) -> bool {
+        let waiting = self.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Waiting);
+        waiting && self.queue.is_some_and(|q| !q.agents_online) && self.offline_form != OfflineForm::Sent
     }
 
     pub fn show_agent_names(&self) -> bool {
@@ -379,7 +419,7 @@ impl Store {
         let before = (self.unread(), self.conversation_open() || !self.outbox.is_empty(), self.locale());
         let mut fx = Vec::new();
         match action {
-            Action::Boot { tenant, token, pending, seen, browser_locale, tz_min } => {
+            Action::Boot { tenant, token, pending, seen, browser_locale, tz_min, await_host } => {
                 self.browser_locale = browser_locale;
                 self.tz_min = tz_min;
                 // Sent with the page details so agents see the visitor's local time.
@@ -392,7 +432,10 @@ impl Store {
                     Some(t) => {
                         self.tenant = Some(t);
                         self.conn = Conn::Connecting { attempt: 0 };
-                        fx.push(Effect::Connect { delay_ms: 0 });
+                        self.awaiting_host = await_host;
+                        if !await_host {
+                            fx.push(Effect::Connect { delay_ms: 0 });
+                        }
                     }
                     None => self.conn = Conn::Stopped(ErrorCode::UnknownTenant),
                 }
@@ -405,14 +448,16 @@ impl Store {
                 });
                 self.config = Some(config);
             }
-            Action::HostInit { page_url, referrer, locale, open } => {
+            Action::HostInit { page_url, referrer, locale, open, stored } => {
                 self.page.page_url = page_url.filter(|s| !s.is_empty());
                 self.page.referrer = referrer.filter(|s| !s.is_empty());
                 if let Some(l) = locale.as_deref().and_then(Locale::parse) {
                     self.host_locale = Some(l);
                 }
                 self.set_open(open, &mut fx);
+                self.start_after_host(stored.unwrap_or_default(), &mut fx);
             }
+            Action::HostSilent => self.start_after_host(HostStored::default(), &mut fx),
             Action::HostOpen(open) => self.set_open(open, &mut fx),
             Action::HostIdentify(identity) => {
                 let same = self.identity.as_ref().is_some_and(|(i, _)| *i == identity);
@@ -459,8 +504,17 @@ impl Store {
                 self.conversation = None;
                 self.seen = Seq(0);
                 self.notice = None;
+                // A message left earlier belongs to the ended chat, not the next one.
+                self.offline_form = OfflineForm::Editing;
+                self.leaving_message = false;
                 fx.push(Effect::SaveSeen(None));
                 fx.push(Effect::Focus(Focus::Start));
+            }
+            Action::LeaveMessage(on) => {
+                self.leaving_message = on && self.nobody_online();
+                if self.leaving_message {
+                    fx.push(Effect::Focus(Focus::Start));
+                }
             }
             Action::Send { client_id, text, now } => self.send(client_id, text, now, &mut fx),
             Action::SendOffline { client_id, name, email, text } => {
@@ -472,7 +526,16 @@ impl Store {
                     return fx;
                 }
                 let name = Some(name.trim().to_owned()).filter(|s| !s.is_empty());
-                let frame = VisitorFrame::Offline { client_id, name, email: email.trim().to_owned(), text };
+                // The page details, as `start` carries them: agents see where the visitor was.
+                let frame = VisitorFrame::Offline {
+                    client_id,
+                    name,
+                    email: email.trim().to_owned(),
+                    text,
+                    page_url: self.page.page_url.clone(),
+                    referrer: self.page.referrer.clone(),
+                    utc_offset_min: self.page.utc_offset_min,
+                };
                 if self.online() {
                     fx.push(Effect::Send(frame.clone()));
                 }
@@ -509,6 +572,30 @@ impl Store {
             fx.push(Effect::Lang(after.2));
         }
         fx
+    }
+
+    /// The loader's stored state arrived (or never will): adopt it over the frame's
+    /// own and open the socket. Only the first call counts.
+    fn start_after_host(&mut self, stored: HostStored, fx: &mut Vec<Effect>) {
+        if !std::mem::take(&mut self.awaiting_host) {
+            return;
+        }
+        if stored.token.is_some() {
+            self.token = stored.token;
+        }
+        if let Some(pending) = stored.pending {
+            // Stored first (older), then anything typed while waiting; ids dedupe.
+            let typed = std::mem::take(&mut self.outbox).items().to_vec();
+            let typed_any = !typed.is_empty();
+            self.outbox = Outbox::restore(pending.into_iter().chain(typed).collect());
+            if typed_any {
+                fx.push(Effect::SavePending(self.outbox.items().to_vec()));
+            }
+        }
+        if stored.seen.is_some() {
+            self.seen_hint = stored.seen;
+        }
+        fx.push(Effect::Connect { delay_ms: 0 });
     }
 
     fn set_open(&mut self, open: bool, fx: &mut Vec<Effect>) {
@@ -649,6 +736,7 @@ impl Store {
             ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
                 if self.offline_id() == Some(&client_id) {
                     self.offline_form = OfflineForm::Sent;
+                    self.leaving_message = false;
                     return;
                 }
                 if let Some(p) = self.outbox.remove(&client_id) {
@@ -672,9 +760,11 @@ impl Store {
                     c.agent_read_seq = c.agent_read_seq.max(seq);
                 }
             }
-            ServerFrame::Queue { conversation_id, position, estimated_wait_secs, .. } => {
+            ServerFrame::Queue { conversation_id, position, estimated_wait_secs, agents_online, .. } => {
                 if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
-                    self.queue = Some(QueueSpot { position, estimated_wait_secs });
+                    self.queue = Some(QueueSpot { position, estimated_wait_secs, agents_online });
+                    // An agent came back: the live chat goes on, no form needed.
+                    self.leaving_message &= !agents_online;
                 }
             }
             ServerFrame::Error { code, client_id, fatal, .. } => self.error(now, code, client_id, fatal, fx),

@@ -73,6 +73,7 @@ fn boot_with(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>)
         seen: None,
         browser_locale: None,
         tz_min: 0,
+        await_host: false,
     });
     (s, fx)
 }
@@ -123,6 +124,77 @@ fn boot_connects_and_hello_carries_the_stored_token() {
     assert_eq!(s.screen(), Screen::Chat, "no pre-chat form configured: straight to the composer");
 }
 
+fn boot_in_frame(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
+    let mut s = Store::default();
+    let fx = s.apply(Action::Boot {
+        tenant: Some(TenantId::parse("demo").unwrap()),
+        token: token.map(str::to_owned),
+        pending,
+        seen: None,
+        browser_locale: None,
+        tz_min: 0,
+        await_host: true,
+    });
+    (s, fx)
+}
+
+fn host_init(stored: Option<HostStored>) -> Action {
+    Action::HostInit { page_url: None, referrer: None, locale: None, open: false, stored }
+}
+
+fn pending(id: &str, text: &str) -> Pending {
+    Pending { client_id: cid(id), text: text.into(), at: T0, failed: None }
+}
+
+#[test]
+fn in_the_loaders_frame_the_socket_waits_for_the_hosts_stored_token() {
+    // The frame's own storage is blocked cross-site: it has nothing.
+    let (mut s, fx) = boot_in_frame(vec![], None);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Connect { .. })), "no socket before the loader answers");
+    let stored = HostStored {
+        token: Some("first-party".into()),
+        pending: Some(vec![pending("p1", "still unsent")]),
+        seen: Some((ConversationId(3), Seq(5))),
+    };
+    let fx = s.apply(host_init(Some(stored)));
+    assert!(fx.contains(&Effect::Connect { delay_ms: 0 }));
+    let fx = s.apply(Action::SocketOpened);
+    assert_eq!(
+        sends(&fx)[0],
+        VisitorFrame::Hello { v: 1, token: Some("first-party".into()), conversation_id: None, last_seq: None }
+    );
+    assert_eq!(s.outbox.items(), &[pending("p1", "still unsent")]);
+    // A second init (never sent by the loader, but harmless) changes nothing.
+    assert!(!s.apply(host_init(None)).iter().any(|e| matches!(e, Effect::Connect { .. })));
+}
+
+#[test]
+fn the_hosts_pending_messages_merge_with_ones_typed_while_waiting() {
+    let (mut s, _) = boot_in_frame(vec![], None);
+    send(&mut s, "typed", "typed before init");
+    let stored = HostStored { token: None, pending: Some(vec![pending("old", "from last page")]), seen: None };
+    let fx = s.apply(host_init(Some(stored)));
+    let ids: Vec<_> = s.outbox.items().iter().map(|p| p.client_id.as_str().to_owned()).collect();
+    assert_eq!(ids, ["old", "typed"], "stored (older) first, then typed; nothing lost");
+    assert!(fx.contains(&Effect::SavePending(s.outbox.items().to_vec())), "the merged list is stored back");
+}
+
+#[test]
+fn without_host_storage_the_frames_own_storage_is_used() {
+    let (mut s, _) = boot_in_frame(vec![pending("f1", "frame copy")], Some("frame-token"));
+    let fx = s.apply(host_init(Some(HostStored::default())));
+    assert!(fx.contains(&Effect::Connect { delay_ms: 0 }));
+    assert_eq!(s.token.as_deref(), Some("frame-token"));
+    assert_eq!(s.outbox.items().len(), 1);
+}
+
+#[test]
+fn a_silent_host_still_gets_a_socket() {
+    let (mut s, _) = boot_in_frame(vec![], Some("frame-token"));
+    assert!(s.apply(Action::HostSilent).contains(&Effect::Connect { delay_ms: 0 }));
+    assert!(!s.apply(Action::HostSilent).iter().any(|e| matches!(e, Effect::Connect { .. })), "only once");
+}
+
 #[test]
 fn no_tenant_means_no_socket() {
     let mut s = Store::default();
@@ -133,6 +205,7 @@ fn no_tenant_means_no_socket() {
         seen: None,
         browser_locale: None,
         tz_min: 0,
+        await_host: false,
     });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Connect { .. })));
     assert_eq!(s.conn, Conn::Stopped(ErrorCode::UnknownTenant));
@@ -345,6 +418,7 @@ fn seen_survives_a_reload_of_the_same_conversation() {
         seen: Some((ConversationId(4), Seq(2))),
         browser_locale: None,
         tz_min: 0,
+        await_host: false,
     });
     s.apply(Action::SocketOpened);
     s.apply(welcome("tok", Some(conv(4, ConversationStatus::Active))));
@@ -591,6 +665,7 @@ fn start_chat_sends_pre_chat_details_with_the_page() {
         referrer: Some(String::new()),
         locale: None,
         open: true,
+        stored: None,
     });
     let mut cfg = PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into());
     cfg.prechat = natter_protocol::PrechatForm {
@@ -641,6 +716,7 @@ fn a_first_message_without_pre_chat_carries_the_page() {
         referrer: Some("https://search.example/".into()),
         locale: None,
         open: true,
+        stored: None,
     });
     match &sends(&send(&mut s, "m1", "hello"))[..] {
         [VisitorFrame::Start { info }, VisitorFrame::Send { .. }] => {
@@ -678,6 +754,7 @@ fn locale_follows_host_then_config_then_browser() {
         seen: None,
         browser_locale: Some(Locale::Th),
         tz_min: 420,
+        await_host: false,
     });
     assert_eq!(s.locale(), Locale::Th);
     let mut cfg = PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into());
@@ -741,9 +818,10 @@ fn queue_position_shows_while_waiting() {
             position: 3,
             waiting: 5,
             estimated_wait_secs: Some(240),
+            agents_online: true,
         },
     });
-    assert_eq!(s.queue, Some(QueueSpot { position: 3, estimated_wait_secs: Some(240) }));
+    assert_eq!(s.queue, Some(QueueSpot { position: 3, estimated_wait_secs: Some(240), agents_online: true }));
     s.apply(Action::Frame {
         now: T0,
         frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
@@ -796,4 +874,82 @@ fn an_idle_clock_tick_changes_nothing() {
     let before = s.clone();
     assert!(s.apply(Action::Tick { now: UnixMillis(T0.0 + 60_000) }).is_empty());
     assert_eq!(s, before);
+}
+
+fn queue(conv: u64, agents_online: bool) -> Action {
+    Action::Frame {
+        now: T0,
+        frame: ServerFrame::Queue {
+            conversation_id: ConversationId(conv),
+            position: 1,
+            waiting: 1,
+            estimated_wait_secs: None,
+            agents_online,
+        },
+    }
+}
+
+#[test]
+fn nobody_online_offers_a_message_that_carries_the_page() {
+    let mut s = online();
+    s.apply(Action::HostInit {
+        page_url: Some("https://shop.example/p/9".into()),
+        referrer: None,
+        locale: None,
+        open: true,
+        stored: None,
+    });
+    s.apply(Action::Frame {
+        now: T0,
+        frame: ServerFrame::VisitorConversation { conversation: conv(3, ConversationStatus::Waiting) },
+    });
+    s.apply(queue(3, true));
+    assert!(!s.nobody_online(), "agents are there: the usual queue place");
+    s.apply(Action::LeaveMessage(true));
+    assert!(!s.leaving_message, "no form while someone can answer");
+    s.apply(queue(3, false));
+    assert!(s.nobody_online());
+    s.apply(Action::LeaveMessage(true));
+    assert!(s.leaving_message);
+    let fx = s.apply(Action::SendOffline {
+        client_id: cid("o9"),
+        name: String::new(),
+        email: "nok@example.com".into(),
+        text: "call me".into(),
+    });
+    match &sends(&fx)[..] {
+        [VisitorFrame::Offline { page_url, utc_offset_min, .. }] => {
+            assert_eq!(page_url.as_deref(), Some("https://shop.example/p/9"));
+            assert_eq!(*utc_offset_min, Some(0));
+        }
+        other => panic!("{other:?}"),
+    }
+    s.apply(ack(3, "o9", 2));
+    assert_eq!(s.offline_form, OfflineForm::Sent);
+    assert!(!s.leaving_message && !s.nobody_online(), "the message is left: no more offer");
+}
+
+#[test]
+fn an_agent_coming_back_closes_the_leave_a_message_form() {
+    let mut s = online();
+    s.apply(Action::Frame {
+        now: T0,
+        frame: ServerFrame::VisitorConversation { conversation: conv(3, ConversationStatus::Waiting) },
+    });
+    s.apply(queue(3, false));
+    s.apply(Action::LeaveMessage(true));
+    s.apply(queue(3, true));
+    assert!(!s.leaving_message);
+}
+
+#[test]
+fn an_ended_chat_names_no_agent() {
+    let mut s = online();
+    let mut c = conv(4, ConversationStatus::Active);
+    c.agent = Some(AgentRef { id: AgentId(1), name: "Ann".into() });
+    s.apply(Action::Frame { now: T0, frame: ServerFrame::VisitorConversation { conversation: c.clone() } });
+    assert_eq!(s.agent_name(), Some("Ann"));
+    c.status = ConversationStatus::Closed;
+    s.apply(Action::Frame { now: T0, frame: ServerFrame::VisitorConversation { conversation: c } });
+    assert_eq!(s.agent_name(), None);
 }

@@ -1,11 +1,16 @@
-//! localStorage of the frame (the relay's origin, partitioned per shop by the
-//! browser): the visitor token, unacknowledged messages, and how far the visitor
-//! has read. Keys are per tenant. Storage may be unavailable (private modes):
-//! then nothing persists and the widget still works.
+//! What persists for the visitor: the visitor token, unacknowledged messages, and
+//! how far the visitor has read. Every write goes to two places: the frame's own
+//! localStorage (the relay's origin, partitioned per shop, and blocked outright
+//! in a cross-site frame by browsers that restrict third-party storage) and,
+//! through the bridge, the loader's first-party localStorage on the shop page,
+//! the copy that survives reloads on a real shop. At start the loader hands its
+//! copy back ([`crate::state::HostStored`]); the frame's copy is the fallback.
+//! Keys are per tenant. When neither storage works, nothing persists and the
+//! widget still works for the page's lifetime.
 
 use natter_protocol::{ConversationId, Seq, TenantId};
 
-use super::{dom, json};
+use super::{bridge, dom, json};
 use crate::state::outbox::Pending;
 use crate::wire::{decode, encode};
 
@@ -22,6 +27,7 @@ fn get(tenant: &TenantId, what: &str) -> Option<String> {
 }
 
 fn set(tenant: &TenantId, what: &str, value: Option<&str>) {
+    bridge::store(what, value);
     let Some(s) = storage() else { return };
     let k = key(tenant, what);
     let _ = match value {
@@ -39,7 +45,12 @@ pub fn save_token(tenant: &TenantId, token: Option<&str>) {
 }
 
 pub fn load_pending(tenant: &TenantId) -> Vec<Pending> {
-    get(tenant, "pending").and_then(|t| json::parse(&t)).map(|v| decode::pending(&v)).unwrap_or_default()
+    get(tenant, "pending").map(|t| parse_pending(&t)).unwrap_or_default()
+}
+
+/// Stored unacknowledged messages (JSON text, as written by [`save_pending`]).
+pub fn parse_pending(text: &str) -> Vec<Pending> {
+    json::parse(text).map(|v| decode::pending(&v)).unwrap_or_default()
 }
 
 pub fn save_pending(tenant: &TenantId, pending: &[Pending]) {
@@ -51,7 +62,12 @@ pub fn save_pending(tenant: &TenantId, pending: &[Pending]) {
 }
 
 pub fn load_seen(tenant: &TenantId) -> Option<(ConversationId, Seq)> {
-    get(tenant, "seen").and_then(|t| json::parse(&t)).and_then(|v| decode::seen(&v))
+    get(tenant, "seen").and_then(|t| parse_seen(&t))
+}
+
+/// A stored read position (JSON text, as written by [`save_seen`]).
+pub fn parse_seen(text: &str) -> Option<(ConversationId, Seq)> {
+    json::parse(text).and_then(|v| decode::seen(&v))
 }
 
 pub fn save_seen(tenant: &TenantId, seen: Option<(ConversationId, Seq)>) {
