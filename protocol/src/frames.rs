@@ -53,9 +53,22 @@ pub enum VisitorFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         email: Option<String>,
     },
-    /// The offline form, sent while the shop is closed: stored as an offline
-    /// conversation that agents answer when they are back. Acknowledged like `send`.
-    Offline { client_id: ClientMsgId, name: Option<String>, email: String, text: String },
+    /// The offline form, sent while the shop is closed or while no agent is
+    /// online: stored as an offline conversation that agents answer when they are
+    /// back (a waiting conversation becomes one). Acknowledged like `send`. The
+    /// page details are those `start` carries, so agents see where the visitor was.
+    Offline {
+        client_id: ClientMsgId,
+        name: Option<String>,
+        email: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        page_url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        referrer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        utc_offset_min: Option<i16>,
+    },
 }
 
 /// Frames an agent (the console) sends on `/v1/ws/agent`.
@@ -138,12 +151,16 @@ pub enum ServerFrame {
     Read { conversation_id: ConversationId, by: Author, seq: Seq },
     /// (Visitor) where the visitor's conversation stands in the queue. Sent
     /// whenever it changes; `estimated_wait_secs` is absent when no agent is online.
+    /// `agents_online` is false when no agent is online or busy (all away or
+    /// signed out): nobody will answer soon, so the widget offers to leave a message.
     Queue {
         conversation_id: ConversationId,
         position: u32,
         waiting: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         estimated_wait_secs: Option<u32>,
+        #[serde(default = "yes")]
+        agents_online: bool,
     },
     /// (Agent) availability and load of every agent of the tenant; sent after
     /// `agent_welcome` and whenever any of it changes.
@@ -160,6 +177,11 @@ pub enum ServerFrame {
         #[serde(default)]
         fatal: bool,
     },
+}
+
+/// Older relays did not send `agents_online`: assume someone is there.
+fn yes() -> bool {
+    true
 }
 
 impl ServerFrame {
@@ -214,7 +236,15 @@ mod tests {
             VisitorFrame::Read { seq: Seq(1) },
             VisitorFrame::End,
             VisitorFrame::Identify { user_id: "u1".into(), hash: "00".into(), name: None, email: None },
-            VisitorFrame::Offline { client_id: cid.clone(), name: None, email: "a@b.c".into(), text: "x".into() },
+            VisitorFrame::Offline {
+                client_id: cid.clone(),
+                name: None,
+                email: "a@b.c".into(),
+                text: "x".into(),
+                page_url: None,
+                referrer: None,
+                utc_offset_min: None,
+            },
         ];
         let names: Vec<_> = visitor.iter().map(type_of).collect();
         assert_eq!(names, VISITOR_FRAME_TYPES);

@@ -200,6 +200,9 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
         name: Some("Nok".into()),
         email: "nok@example.com".into(),
         text: "Please call me back tomorrow".into(),
+        page_url: Some("https://shop.example/cart".into()),
+        referrer: None,
+        utc_offset_min: Some(420),
     };
     v.send(&offline).await;
     let mut promised_a_wait = false;
@@ -228,6 +231,9 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
     assert!(c.offline);
     assert_eq!(c.visitor.email.as_deref(), Some("nok@example.com"));
     assert_eq!(c.preview.as_deref(), Some("Please call me back tomorrow"));
+    // The page the visitor wrote from reaches agents, as with a live chat.
+    assert_eq!(c.visitor.page_url.as_deref(), Some("https://shop.example/cart"));
+    assert_eq!(c.visitor.utc_offset_min, Some(420));
     // Agents can answer it.
     ann.send(&AgentFrame::Claim { conversation_id }).await;
     ann.send(&AgentFrame::Send { conversation_id, client_id: cid("a1"), text: "Calling you at 10".into() }).await;

@@ -42,10 +42,15 @@ pub(super) struct Presence {
     pub released: bool,
 }
 
+/// What a waiting visitor was last told: position, waiting count, wait
+/// estimate, and whether any agent is online.
+pub(super) type QueueState = (u32, u32, Option<u32>, bool);
+
 /// The queue and presence as last pushed, to send only changes.
 #[derive(Debug, Default)]
 pub(super) struct Pushed {
-    pub queue: HashMap<ConversationId, (u32, u32, Option<u32>)>,
+    /// Position, waiting count, estimate and whether any agent is online, by conversation.
+    pub queue: HashMap<ConversationId, QueueState>,
     pub presence: Vec<AgentPresence>,
 }
 
@@ -162,6 +167,8 @@ impl State {
             })
             .collect();
         let capacity: u32 = candidates.iter().map(|c| c.max).sum();
+        // Busy agents are there and will free up; away or signed-out ones are not.
+        let agents_online = presence.iter().any(|p| matches!(p.status, AgentStatus::Online | AgentStatus::Busy));
         let rows = queries::waiting(db)?;
         let mut queue: Vec<Waiting> = rows
             .iter()
@@ -173,7 +180,7 @@ impl State {
                 queue.retain(|w| w.id != conversation);
             }
         }
-        self.push_queue(db, &rows, queue, capacity, batch)?;
+        self.push_queue(db, &rows, queue, (capacity, agents_online), batch)?;
         let presence = self.presence_snapshot(db, now)?;
         if presence != self.pushed.presence {
             batch.send(Target::Agents, &ServerFrame::Presence { agents: presence.clone() });
@@ -204,7 +211,7 @@ impl State {
         db: &Connection,
         rows: &[queries::QueueRow],
         mut queue: Vec<Waiting>,
-        capacity: u32,
+        (capacity, agents_online): (u32, bool),
         batch: &mut Batch,
     ) -> OpResult {
         routing::order_queue(&mut queue);
@@ -215,7 +222,7 @@ impl State {
         for (i, w) in queue.iter().enumerate() {
             let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let eta = routing::estimate_wait_secs(position, median, capacity);
-            let now_state = (position, waiting, eta);
+            let now_state = (position, waiting, eta, agents_online);
             let before = self.pushed.queue.get(&w.id);
             if before.map(|s| s.0) != Some(position) {
                 moved.push(w.id);
@@ -226,7 +233,13 @@ impl State {
             {
                 batch.send(
                     Target::Visitor(row.visitor.clone()),
-                    &ServerFrame::Queue { conversation_id: w.id, position, waiting, estimated_wait_secs: eta },
+                    &ServerFrame::Queue {
+                        conversation_id: w.id,
+                        position,
+                        waiting,
+                        estimated_wait_secs: eta,
+                        agents_online,
+                    },
                 );
             }
             still.insert(w.id, now_state);

@@ -283,6 +283,13 @@ pub fn update_visitor_info(conn: &Connection, id: ConversationId, info: &Visitor
     Ok(())
 }
 
+/// Marks a conversation as left through the offline form: no live wait, kept
+/// when the visitor leaves.
+pub fn mark_offline(conn: &Connection, id: ConversationId) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE conversations SET offline = 1 WHERE id = ?1")?.execute(params![id.0])?;
+    Ok(())
+}
+
 /// Gives the conversation to an agent (status `active`).
 pub fn assign(conn: &Connection, id: ConversationId, agent: &AgentRef, now: UnixMillis) -> Result<(), StoreError> {
     conn.prepare_cached(

@@ -113,8 +113,16 @@ impl State {
             VisitorFrame::Identify { user_id, hash, name, email } => {
                 self.identify(db, &me, user_id, hash, name, email, batch)
             }
-            VisitorFrame::Offline { client_id, name, email, text } => {
-                self.offline_message(db, &me, client_id, name, email, text, batch)
+            VisitorFrame::Offline { client_id, name, email, text, page_url, referrer, utc_offset_min } => {
+                let info = VisitorInfo {
+                    name,
+                    email: Some(email),
+                    page_url,
+                    referrer,
+                    utc_offset_min,
+                    ..VisitorInfo::default()
+                };
+                self.offline_message(db, &me, client_id, info, text, batch)
             }
         }
     }
@@ -144,14 +152,15 @@ impl State {
     }
 
     /// The offline form: a conversation marked offline, with the message in it.
-    #[allow(clippy::too_many_arguments)]
+    /// A visitor waiting while no agent is online leaves it in their waiting
+    /// conversation, which becomes an offline one (kept when they leave, with
+    /// their email for the answer).
     fn offline_message(
         &mut self,
         db: &Connection,
         me: &VisitorCtx,
         client_id: ClientMsgId,
-        name: Option<String>,
-        email: String,
+        info: VisitorInfo,
         text: String,
         batch: &mut Batch,
     ) -> OpResult {
@@ -161,8 +170,7 @@ impl State {
             batch.send(Target::Conn(me.conn), &ack(latest.id, client_id, seq, true));
             return Ok(());
         }
-        let info = clean_info(VisitorInfo { name, email: Some(email), ..VisitorInfo::default() })
-            .map_err(|r| r.about(Some(&client_id), None))?;
+        let info = clean_info(info).map_err(|r| r.about(Some(&client_id), None))?;
         if info.email.is_none() {
             return Err(
                 refuse(ErrorCode::InvalidInput, "the offline form needs an email").about(Some(&client_id), None)
@@ -170,7 +178,18 @@ impl State {
         }
         let text = self.check_text(text).map_err(|r| r.about(Some(&client_id), None))?;
         let c = match open_conversation(db, &me.id)? {
-            Some(c) => c,
+            Some(c) => {
+                // The page the conversation started on stays; the contact details are new.
+                let contact = VisitorInfo { name: info.name, email: info.email, ..VisitorInfo::default() };
+                queries::update_visitor_info(db, c.id, &contact)?;
+                if c.status == ConversationStatus::Waiting {
+                    queries::mark_offline(db, c.id)?;
+                    self.routing_dirty = true;
+                }
+                let c = queries::conversation(db, c.id)?.ok_or(StoreError::Stopped)?;
+                self.announce(&c, batch);
+                c
+            }
             None => self.create_conversation(db, me, &info, true, batch)?,
         };
         self.post_text(db, &c, Author::Visitor, client_id, text, me.conn, batch)

@@ -1,5 +1,6 @@
-//! The offline form, shown while the shop is closed: name (optional), email and
-//! a message, stored by the relay as an offline conversation agents answer later.
+//! The offline form, shown while the shop is closed (or, in the chat, while no
+//! agent is online): name (optional), email and a message, stored by the relay
+//! as an offline conversation agents answer later.
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -18,11 +19,16 @@ pub fn OfflineForm() -> Html {
     let text = use_node_ref();
     let bad_email = use_state(|| false);
     let bad_text = use_state(|| false);
-    let intro = store.config.as_ref().and_then(|c| c.offline_message.clone()).unwrap_or_else(|| s.offline.to_owned());
+    let intro = if store.nobody_online() {
+        // The queue notice above already says nobody is there.
+        None
+    } else {
+        Some(store.config.as_ref().and_then(|c| c.offline_message.clone()).unwrap_or_else(|| s.offline.to_owned()))
+    };
     if store.offline_form == FormState::Sent {
         return html! {
             <div class="form">
-                <p class="intro" dir="auto">{ intro }</p>
+                if let Some(i) = intro { <p class="intro" dir="auto">{ i }</p> }
                 <p class="done" role="status">{ s.offline_sent }</p>
             </div>
         };
@@ -52,7 +58,7 @@ pub fn OfflineForm() -> Html {
     html! {
         <form class="form" novalidate=true {onsubmit}>
             <h2 class="form-title">{ s.offline_title }</h2>
-            <p class="intro" dir="auto">{ intro }</p>
+            if let Some(i) = intro { <p class="intro" dir="auto">{ i }</p> }
             <div class="field">
                 <label for={START_ID}>{ s.your_name }{ " " }<span class="muted">{ s.optional }</span></label>
                 <input id={START_ID} ref={name} type="text" autocomplete="name" />

@@ -1,11 +1,13 @@
 //! While the conversation waits for an agent: "waiting — you are number N, about
-//! M minutes", as the relay reports it.
+//! M minutes", as the relay reports it. When no agent is online it says so
+//! instead and offers to leave a message (the offline form) for an email reply.
 
 use natter_protocol::ConversationStatus;
 use yew::prelude::*;
 
 use super::use_store;
 use crate::i18n::fill;
+use crate::state::Action;
 
 #[component]
 pub fn QueueNotice() -> Html {
@@ -14,6 +16,20 @@ pub fn QueueNotice() -> Html {
     let waiting = store.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Waiting);
     if !waiting || store.tenant_offline() {
         return html! {};
+    }
+    if store.nobody_online() {
+        let leave = {
+            let store = store.clone();
+            Callback::from(move |_: MouseEvent| store.dispatch(Action::LeaveMessage(true)))
+        };
+        return html! {
+            <div class="queue nobody">
+                <p role="status">{ s.nobody_online }</p>
+                if !store.leaving_message {
+                    <button type="button" class="primary" onclick={leave}>{ s.leave_message }</button>
+                }
+            </div>
+        };
     }
     let position = store.queue.map(|q| fill(s.queue_position, &[&q.position.to_string()]));
     let wait = store.queue.and_then(|q| q.estimated_wait_secs).map(|secs| {

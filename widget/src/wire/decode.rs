@@ -184,6 +184,8 @@ pub fn server_frame<J: Json>(v: &J) -> Option<ServerFrame> {
             position: uint32(v, "position")?,
             waiting: uint32(v, "waiting")?,
             estimated_wait_secs: uint32(v, "estimated_wait_secs"),
+            // Absent from older relays: assume someone is there, as serde does.
+            agents_online: flag(v, "agents_online").unwrap_or(true),
         },
         "error" => ServerFrame::Error {
             code: error_code(&text(v, "code")?),

@@ -157,12 +157,20 @@ pub fn visitor_frame(frame: &VisitorFrame) -> String {
             .str("hash", hash)
             .opt_str("name", name.as_deref())
             .opt_str("email", email.as_deref()),
-        VisitorFrame::Offline { client_id, name, email, text } => o
-            .str("type", "offline")
-            .str("client_id", client_id.as_str())
-            .opt_str("name", name.as_deref())
-            .str("email", email)
-            .str("text", text),
+        VisitorFrame::Offline { client_id, name, email, text, page_url, referrer, utc_offset_min } => {
+            let o = o
+                .str("type", "offline")
+                .str("client_id", client_id.as_str())
+                .opt_str("name", name.as_deref())
+                .str("email", email)
+                .str("text", text)
+                .opt_str("page_url", page_url.as_deref())
+                .opt_str("referrer", referrer.as_deref());
+            match utc_offset_min {
+                Some(m) => o.int("utc_offset_min", i64::from(*m)),
+                None => o,
+            }
+        }
     }
     .end()
 }

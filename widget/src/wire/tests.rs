@@ -116,12 +116,14 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         position: 2,
         waiting: 5,
         estimated_wait_secs: Some(120),
+        agents_online: true,
     });
     round_trip(ServerFrame::Queue {
         conversation_id: ConversationId(7),
         position: 1,
         waiting: 1,
         estimated_wait_secs: None,
+        agents_online: false,
     });
     round_trip(ServerFrame::Error {
         code: ErrorCode::ConversationClosed,
@@ -275,6 +277,9 @@ fn visitor_frames_encode_as_serde_would() {
             name: Some("Nok".into()),
             email: "n@x".into(),
             text: "call me".into(),
+            page_url: Some("https://shop.example/cart?x=1".into()),
+            referrer: Some("https://search.example/".into()),
+            utc_offset_min: Some(420),
         },
     ];
     for f in frames {
@@ -284,7 +289,15 @@ fn visitor_frames_encode_as_serde_would() {
         assert_eq!(text, serde_json::to_string(&f).unwrap());
     }
     // Serde writes `"name":null` here; leaving it out means the same to the relay.
-    let f = VisitorFrame::Offline { client_id: cid("o-2"), name: None, email: "n@x".into(), text: "t".into() };
+    let f = VisitorFrame::Offline {
+        client_id: cid("o-2"),
+        name: None,
+        email: "n@x".into(),
+        text: "t".into(),
+        page_url: None,
+        referrer: None,
+        utc_offset_min: None,
+    };
     assert_eq!(parse_frame(&encode::visitor_frame(&f)), f);
 }
 
@@ -300,4 +313,12 @@ fn stored_values_round_trip() {
     let v: Value = serde_json::from_str(&encode::seen(ConversationId(7), Seq(12))).unwrap();
     assert_eq!(decode::seen(&v), Some((ConversationId(7), Seq(12))));
     assert_eq!(decode::seen(&json!({"a":1})), None);
+}
+
+#[test]
+fn a_queue_frame_from_an_older_relay_means_someone_is_there() {
+    let old = json!({"type":"queue","conversation_id":7,"position":1,"waiting":1});
+    let serde_reads: ServerFrame = serde_json::from_value(old.clone()).unwrap();
+    assert_eq!(decode::server_frame(&old), Some(serde_reads));
+    assert!(matches!(decode::server_frame(&old), Some(ServerFrame::Queue { agents_online: true, .. })));
 }
