@@ -133,3 +133,68 @@ fn help_lists_commands_and_environment() {
         assert!(help.contains(needle), "--help mentions {needle}");
     }
 }
+
+#[test]
+fn allowed_origins_are_changed_in_place_and_normalised() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Pasted from the address bar: trailing slash, upper case, default port.
+    ok(&natter(d, &["tenant", "add", "acme", "--name", "Acme", "--origin", "HTTPS://Acme.example:443/"]));
+    assert_eq!(ok(&natter(d, &["tenant", "origins", "acme"])), "https://acme.example\n");
+    let secret = ok(&natter(d, &["tenant", "secret", "acme"]));
+
+    // Adding again to an existing tenant points at the command that does it.
+    let err = fails(&natter(d, &["tenant", "add", "acme", "--name", "Acme", "--origin", "http://localhost:8311"]));
+    assert!(err.contains("already exists") && err.contains("natter tenant origins acme --add"), "{err}");
+
+    let out = ok(&natter(
+        d,
+        &["tenant", "origins", "acme", "--add", "http://localhost:8311/", "--add", "https://acme.example"],
+    ));
+    assert_eq!(out, "https://acme.example\nhttp://localhost:8311\n", "added once, normalised");
+    let out = ok(&natter(d, &["tenant", "origins", "acme", "--remove", "HTTPS://acme.example/"]));
+    assert_eq!(out, "http://localhost:8311\n");
+    let err = fails(&natter(d, &["tenant", "origins", "acme", "--remove", "https://never.example"]));
+    assert!(err.contains("not among the allowed origins"), "{err}");
+    let err = fails(&natter(d, &["tenant", "origins", "acme", "--add", "https://acme.example/cart"]));
+    assert!(err.contains("https://acme.example/cart") && err.contains("path"), "{err}");
+    let out = ok(&natter(d, &["tenant", "origins", "acme", "--set", "https://a.example", "https://b.example"]));
+    assert_eq!(out, "https://a.example\nhttps://b.example\n");
+    assert!(ok(&natter(d, &["tenant", "origins", "acme", "--set"])).contains("(none"), "--set alone clears");
+    assert!(fails(&natter(d, &["tenant", "origins", "nope"])).contains("no tenant nope"));
+    // The tenant itself is untouched: same secret, same agents.
+    assert_eq!(ok(&natter(d, &["tenant", "secret", "acme"])), secret);
+}
+
+#[test]
+fn the_demo_tenant_allows_exactly_the_relays_own_origins_and_says_so() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("NATTER_PASSWORD_ITERATIONS", "1000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with("natter listening on") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let port = printed.split("http://127.0.0.1:").nth(1).and_then(|s| s.split(['/', ' ', '\n']).next()).unwrap();
+    let own = format!("http://127.0.0.1:{port} http://localhost:{port}");
+    assert!(printed.contains(&format!("tenant 'demo' allows pages on: {own}")), "{printed}");
+    assert!(printed.contains("natter tenant origins demo --add"), "{printed}");
+    let list = ok(&natter(dir.path(), &["tenant", "origins", "demo"]));
+    assert_eq!(list, format!("http://127.0.0.1:{port}\nhttp://localhost:{port}\n"), "no wildcard ports");
+}
