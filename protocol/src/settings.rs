@@ -86,6 +86,17 @@ impl WidgetSettings {
     pub fn text_color(&self) -> String {
         crate::colour::effective_text_color(&self.primary_color, &self.secondary_color, self.auto_text_color)
     }
+
+    /// The header for a visitor speaking `lang`: that language's, else the
+    /// default text; `None`: the widget's built-in one.
+    pub fn header_for(&self, lang: &str) -> Option<&str> {
+        self.texts.get(lang).and_then(|t| t.header.as_deref()).or(self.header.as_deref())
+    }
+
+    /// The greeting for a visitor speaking `lang`, with the same fallbacks.
+    pub fn greeting_for(&self, lang: &str) -> Option<&str> {
+        self.texts.get(lang).and_then(|t| t.greeting.as_deref()).or(self.greeting.as_deref())
+    }
 }
 
 /// The form shown before a conversation starts.

@@ -64,7 +64,8 @@ pub fn AdminPage() -> Html {
     let status = match (&a.status, &a.error, dirty) {
         (AdminStatus::Saving, ..) => html! { <span>{ s.adm_saving }</span> },
         (_, Some(e), _) => {
-            html! { <span class="msg error" id="admin-error">{ fill(s.adm_error, &[&e.message]) }</span> }
+            let text = a.error_text(&e.field, s).unwrap_or(&e.message);
+            html! { <span class="msg error" id="admin-error">{ fill(s.adm_error, &[text]) }</span> }
         }
         (AdminStatus::Saved, None, false) => html! { <span class="ok">{ s.adm_saved }</span> },
         (_, None, true) => html! { <span>{ s.adm_unsaved }</span> },
@@ -90,7 +91,8 @@ pub fn AdminPage() -> Html {
                         <AgentsForm />
                         <IdentitySection />
                     </div>
-                    <WidgetPreview widget={a.draft.widget.clone()} locale={store.settings.locale} />
+                    <WidgetPreview widget={a.draft.widget.clone()} locale={store.settings.locale}
+                        texts_language={a.texts_language.clone()} />
                 </div>
             </form>
         </main>

@@ -40,8 +40,8 @@ pub fn AgentsForm() -> Html {
         let id = view.agent.id;
         let draft = a.agent_drafts.get(&id).cloned().unwrap_or_default();
         let (skills_id, max_id) = (format!("a{id}-skills"), format!("a{id}-max"));
-        let skills_err = a.error_for(&format!("agents.{id}.skills"));
-        let max_err = a.error_for(&format!("agents.{id}.max_chats")).or_else(|| {
+        let skills_err = a.error_text(&format!("agents.{id}.skills"), s);
+        let max_err = a.error_text(&format!("agents.{id}.max_chats"), s).or_else(|| {
             a.error.as_ref().filter(|e| e.field == format!("agents.{id}")).map(|e| e.message.as_str())
         });
         let (sd, si) = aria(&skills_id, skills_err);

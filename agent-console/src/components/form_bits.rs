@@ -55,12 +55,23 @@ pub struct Input<'a> {
 
 /// A labelled input.
 pub fn input(i: Input<'_>, f: fn(&mut TenantSettings, &str), extra: Option<(u32, u32)>) -> Html {
+    input_with_placeholder(i, f, extra, None)
+}
+
+/// A labelled input showing `placeholder` (what applies when left blank) while empty.
+pub fn input_with_placeholder(
+    i: Input<'_>,
+    f: fn(&mut TenantSettings, &str),
+    extra: Option<(u32, u32)>,
+    placeholder: Option<&str>,
+) -> Html {
     let (described, invalid) = aria(i.id, i.error);
     let (min, max) = extra.map_or((None, None), |(lo, hi)| (Some(lo.to_string()), Some(hi.to_string())));
     html! {
         <div class="field">
             <label for={i.id.to_owned()}>{ i.label.to_owned() }</label>
             <input id={i.id.to_owned()} type={i.kind.to_owned()} value={i.value.to_owned()} {min} {max}
+                placeholder={placeholder.map(str::to_owned)}
                 aria-describedby={described} aria-invalid={invalid} oninput={on_input(f)} />
             { error_line(i.id, i.error) }
         </div>
@@ -69,11 +80,17 @@ pub fn input(i: Input<'_>, f: fn(&mut TenantSettings, &str), extra: Option<(u32,
 
 /// A labelled multi-line text.
 pub fn textarea(i: Input<'_>, f: fn(&mut TenantSettings, &str)) -> Html {
+    textarea_with_placeholder(i, f, None)
+}
+
+/// A labelled multi-line text showing `placeholder` while empty.
+pub fn textarea_with_placeholder(i: Input<'_>, f: fn(&mut TenantSettings, &str), placeholder: Option<&str>) -> Html {
     let (described, invalid) = aria(i.id, i.error);
     html! {
         <div class="field">
             <label for={i.id.to_owned()}>{ i.label.to_owned() }</label>
             <textarea id={i.id.to_owned()} rows="2" value={i.value.to_owned()}
+                placeholder={placeholder.map(str::to_owned)}
                 aria-describedby={described} aria-invalid={invalid} oninput={on_input(f)} />
             { error_line(i.id, i.error) }
         </div>

@@ -32,7 +32,7 @@ pub fn HoursForm() -> Html {
     let h = &a.draft.hours;
     let days = WEEKDAYS.iter().map(|&d| {
         let id = format!("h-{}", weekday_key(d));
-        let error = a.error_for(&format!("hours.weekly.{}", weekday_key(d)));
+        let error = a.error_text(&format!("hours.weekly.{}", weekday_key(d)), s);
         let (described, invalid) = aria(&id, error);
         let described = Some(described.map_or("h-days-hint".to_owned(), |e| format!("h-days-hint {e}")));
         let oninput = Callback::from(move |e: InputEvent| {
@@ -52,7 +52,7 @@ pub fn HoursForm() -> Html {
         let v = e.target_unchecked_into::<HtmlInputElement>().value();
         runtime::dispatch(Action::Admin(AdminAction::EditHolidays(v)));
     });
-    let holidays_err = a.error_for("hours.holidays");
+    let holidays_err = a.error_text("hours.holidays", s);
     let (hol_described, hol_invalid) = aria("h-holidays", holidays_err);
     let force = h.force;
     html! {
@@ -60,7 +60,7 @@ pub fn HoursForm() -> Html {
             <h2 id="sec-hours">{ s.sec_hours }</h2>
             { check("h-enabled", s.h_enabled, h.enabled, |d, v| d.hours.enabled = v == "true") }
             { input(Input { id: "h-timezone", label: s.h_timezone, kind: "text", value: &h.timezone,
-                error: a.error_for("hours.timezone") }, |d, v| d.hours.timezone = v.trim().to_owned(), None) }
+                error: a.error_text("hours.timezone", s) }, |d, v| d.hours.timezone = v.trim().to_owned(), None) }
             <p class="who" id="h-days-hint">{ s.h_days_hint }</p>
             <div class="grid2">{ for days }</div>
             <div class="field">

@@ -110,11 +110,11 @@ pub fn PrechatEditor() -> Html {
         <section class="card" aria-labelledby="sec-prechat">
             <h2 id="sec-prechat">{ s.sec_prechat }</h2>
             { check("p-enabled", s.p_enabled, form.enabled, |d, v| d.widget.prechat.enabled = v == "true") }
-            { error_line("p-fields", a.error_for("widget.prechat.fields").filter(|_| {
+            { error_line("p-fields", a.error_text("widget.prechat.fields", s).filter(|_| {
                 a.error.as_ref().is_some_and(|e| e.field == "widget.prechat.fields")
             })) }
             { for form.fields.iter().enumerate().map(|(i, f)| {
-                let err = |name: &str| a.error_for(&format!("widget.prechat.fields[{i}].{name}")).map(str::to_owned);
+                let err = |name: &str| a.error_text(&format!("widget.prechat.fields[{i}].{name}"), s).map(str::to_owned);
                 field_row(s, i, f, &err)
             }) }
             <button type="button" onclick={add} disabled={form.fields.len() >= 12}>{ s.p_add }</button>

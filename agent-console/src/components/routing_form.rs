@@ -41,7 +41,7 @@ pub fn RoutingForm() -> Html {
                 { for fields.iter().map(|&(name, label, value, range, f)| {
                     let id = format!("r-{name}");
                     let value = value.to_string();
-                    let error = a.error_for(&format!("routing.{name}"));
+                    let error = a.error_text(&format!("routing.{name}"), s);
                     input(Input { id: &id, label, kind: "number", value: &value, error }, f, Some(range))
                 }) }
             </div>

@@ -1,8 +1,11 @@
 //! Settings page: a live preview of the widget as the draft settings describe it
-//! — the bubble in its corner at its offsets, and the open panel with header,
-//! greeting, a sample exchange (names, avatars, read receipt and typing shown or
-//! not), the pre-chat form when enabled, or the offline form when previewing
-//! "closed". Pure markup: nothing in it is interactive but the closed toggle.
+//! — the bubble in its corner at its offsets, and the open panel drawn as the
+//! real widget draws it: the header (title in the previewed language, the
+//! agent's initial and "You are chatting with" only when names are shown), the
+//! greeting, a sample exchange (agent name inside the bubble, "Seen" and typing
+//! as configured), the pre-chat form when enabled, or the offline form when
+//! previewing "closed". Colours are the ones visitors get (the automatic text
+//! colour included). Pure markup: nothing in it is interactive but the closed toggle.
 
 use natter_protocol::{WidgetPosition, WidgetSettings};
 use web_sys::HtmlInputElement;
@@ -15,43 +18,54 @@ pub struct Props {
     pub widget: WidgetSettings,
     /// The console's language, for the preview's own labels.
     pub locale: Locale,
+    /// The language tab of the texts being edited (`""`: all languages).
+    #[prop_or_default]
+    pub texts_language: String,
 }
 
 /// Offsets are drawn at this fraction (the preview is smaller than a page).
 const SCALE: f32 = 0.5;
 
-fn sample_chat(s: &Strings, w: &WidgetSettings) -> Html {
-    let agent = s.pv_agent;
+/// The colours of the visitor's bubble, buttons and header.
+fn colours(w: &WidgetSettings) -> String {
+    format!("background:{};color:{}", w.primary_color, w.text_color())
+}
+
+fn greeting(w: &WidgetSettings, lang: Locale, fallback: &str) -> String {
+    w.greeting_for(lang.tag()).unwrap_or(fallback).to_owned()
+}
+
+fn sample_chat(s: &Strings, w: &WidgetSettings, lang: Locale) -> Html {
+    let agent = if w.show_agent_names { s.pv_agent } else { s.pv_agent_fallback };
+    let typing = if w.show_agent_names { fill(s.pv_typing, &[s.pv_agent]) } else { s.pv_someone_typing.to_owned() };
     html! {
         <div class="pv-log">
-            <div class="pv-msg agent pv-greeting">{ w.greeting.clone().unwrap_or_else(|| s.pv_default_greeting.to_owned()) }</div>
-            <div class="pv-msg visitor" style={format!("background:{};color:{}", w.primary_color, w.secondary_color)}>
+            <div class="pv-msg agent pv-greeting">{ greeting(w, lang, s.pv_default_greeting) }</div>
+            <div class="pv-msg visitor" style={colours(w)}>
                 { s.pv_visitor_text }
+                <span class="pv-time">{ "10:42" }if w.read_receipts { { " · " }{ s.seen } }</span>
             </div>
-            if w.read_receipts { <div class="pv-meta right">{ s.seen }</div> }
-            <div class="pv-row">
-                if w.show_agent_avatars { <span class="pv-avatar" aria-hidden="true">{ agent.chars().next().unwrap_or('A') }</span> }
-                <div>
-                    if w.show_agent_names { <div class="pv-meta">{ agent }</div> }
-                    <div class="pv-msg agent">{ s.pv_agent_text }</div>
-                </div>
+            <div class="pv-msg agent">
+                <span class="pv-who">{ agent }</span>
+                { s.pv_agent_text }
+                <span class="pv-time">{ "10:43" }</span>
             </div>
-            if w.typing_indicators { <div class="pv-meta">{ fill(s.pv_typing, &[agent]) }</div> }
+            if w.typing_indicators { <div class="pv-meta">{ typing }</div> }
         </div>
     }
 }
 
-fn prechat(s: &Strings, w: &WidgetSettings) -> Html {
+fn prechat(s: &Strings, w: &WidgetSettings, lang: Locale) -> Html {
     html! {
         <div class="pv-log">
-            <div class="pv-msg agent pv-greeting">{ w.greeting.clone().unwrap_or_else(|| s.pv_default_greeting.to_owned()) }</div>
+            <div class="pv-msg agent pv-greeting">{ greeting(w, lang, s.pv_prechat_intro) }</div>
             { for w.prechat.fields.iter().map(|f| html! {
                 <div class="pv-field">
                     <span>{ f.label.clone() }{ if f.required { " *" } else { "" } }</span>
                     <span class="pv-input">{ f.options.first().cloned().unwrap_or_default() }</span>
                 </div>
             }) }
-            <div class="pv-button" style={format!("background:{};color:{}", w.primary_color, w.secondary_color)}>{ s.pv_start }</div>
+            <div class="pv-button" style={colours(w)}>{ s.pv_start }</div>
         </div>
     }
 }
@@ -62,7 +76,7 @@ fn offline(s: &Strings, w: &WidgetSettings) -> Html {
             <div class="pv-offline">{ w.offline_message.clone().unwrap_or_else(|| s.pv_default_offline.to_owned()) }</div>
             <div class="pv-field"><span>{ s.email }</span><span class="pv-input"></span></div>
             <div class="pv-field"><span>{ s.reply }</span><span class="pv-input tall"></span></div>
-            <div class="pv-button" style={format!("background:{};color:{}", w.primary_color, w.secondary_color)}>{ s.pv_send_message }</div>
+            <div class="pv-button" style={colours(w)}>{ s.pv_send_message }</div>
         </div>
     }
 }
@@ -72,13 +86,22 @@ pub fn WidgetPreview(p: &Props) -> Html {
     let closed = use_state(|| false);
     let s = p.locale.strings();
     let w = &p.widget;
-    // The sample texts in the widget's own language when one is set.
-    let ws = w.locale.as_deref().map_or(s, |l| Locale::from_tag(l).strings());
+    // The sample in the language of the texts being edited, else the widget's
+    // own language when one is set, else the console's.
+    let lang = match p.texts_language.as_str() {
+        "" => w.locale.as_deref().map_or(p.locale, Locale::from_tag),
+        l => Locale::from_tag(l),
+    };
+    let ws = lang.strings();
     let side = if w.position == WidgetPosition::BottomLeft { "left" } else { "right" };
     let (x, y) = (f32::from(w.offset_x) * SCALE, f32::from(w.offset_y) * SCALE);
-    let colours = format!("background:{};color:{}", w.primary_color, w.secondary_color);
-    let bubble = format!("{colours};{side}:{x}px;bottom:{y}px");
+    let bubble = format!("{};{side}:{x}px;bottom:{y}px", colours(w));
     let panel = format!("{side}:{x}px;bottom:{}px", y + 72.0);
+    // As the widget's header: the agent's initial only with names and avatars on.
+    let chatting = !*closed && !(w.prechat.enabled && !w.prechat.fields.is_empty());
+    let avatar =
+        (chatting && w.show_agent_names && w.show_agent_avatars).then(|| ws.pv_agent.chars().next().unwrap_or('A'));
+    let subtitle = (chatting && w.show_agent_names).then(|| fill(ws.pv_with_agent, &[ws.pv_agent]));
     let on_closed = {
         let closed = closed.clone();
         Callback::from(move |e: Event| closed.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
@@ -86,9 +109,9 @@ pub fn WidgetPreview(p: &Props) -> Html {
     let body = if *closed {
         offline(ws, w)
     } else if w.prechat.enabled && !w.prechat.fields.is_empty() {
-        prechat(ws, w)
+        prechat(ws, w, lang)
     } else {
-        sample_chat(ws, w)
+        sample_chat(ws, w, lang)
     };
     html! {
         <section class="card preview" aria-labelledby="sec-preview">
@@ -97,10 +120,14 @@ pub fn WidgetPreview(p: &Props) -> Html {
                 <input id="pv-closed" type="checkbox" checked={*closed} onchange={on_closed} />
                 { s.pv_closed }
             </label>
-            <div class="pv-page" aria-hidden="true" lang={w.locale.clone().unwrap_or_else(|| p.locale.tag().to_owned())}>
+            <div class="pv-page" aria-hidden="true" lang={lang.tag()}>
                 <div class="pv-panel" id="pv-panel" style={panel}>
-                    <div class="pv-head" id="pv-head" style={colours}>
-                        { w.header.clone().unwrap_or_else(|| ws.pv_default_header.to_owned()) }
+                    <div class="pv-head" id="pv-head" style={colours(w)}>
+                        if let Some(a) = avatar { <span class="pv-avatar" style={format!("background:{};color:{}", w.text_color(), w.primary_color)}>{ a }</span> }
+                        <div class="pv-titles">
+                            <div class="pv-title">{ w.header_for(lang.tag()).unwrap_or(ws.pv_default_header).to_owned() }</div>
+                            if let Some(sub) = subtitle { <div class="pv-subtitle">{ sub }</div> }
+                        </div>
                     </div>
                     { body }
                 </div>

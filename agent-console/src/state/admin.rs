@@ -10,8 +10,10 @@
 use std::collections::BTreeMap;
 
 use natter_protocol::{
-    AgentAdminView, AgentId, AgentUpdate, FieldKind, Interval, PrechatField, TenantSettings, Weekday,
+    AgentAdminView, AgentId, AgentUpdate, FieldKind, Interval, PrechatField, TenantSettings, Weekday, WidgetTexts,
 };
+
+use crate::i18n::Strings;
 
 /// Weekdays in display order.
 pub const WEEKDAYS: [Weekday; 7] =
@@ -129,6 +131,9 @@ pub enum AdminAction {
     },
     /// Throw away the edits.
     Discard,
+    /// Which language's header and greeting the form edits (`""`: all
+    /// languages' default); the preview shows that language.
+    TextsLanguage(String),
 }
 
 /// A save for the glue to carry out: the settings, then the agents that changed.
@@ -156,6 +161,8 @@ pub struct AdminState {
     /// Counts loads (and discards): the forms are rebuilt when it changes, since
     /// a `<select>` the admin has used no longer follows its `selected` attribute.
     pub generation: u32,
+    /// See [`AdminAction::TextsLanguage`].
+    pub texts_language: String,
 }
 
 impl AdminState {
@@ -219,6 +226,12 @@ impl AdminState {
             AdminAction::Save => return self.save(),
             AdminAction::SaveFailed { field, message } => {
                 self.status = AdminStatus::Ready;
+                // Show the language tab holding the refused text, so the error is on screen.
+                match field.as_deref().map(|f| f.split('.').collect::<Vec<_>>()).as_deref() {
+                    Some(["widget", "texts", lang, ..]) => self.texts_language = (*lang).to_owned(),
+                    Some(["widget", "header" | "greeting"]) => self.texts_language.clear(),
+                    _ => {}
+                }
                 self.error = Some(FieldError { field: field.unwrap_or_default(), message });
             }
             AdminAction::Discard => {
@@ -226,6 +239,7 @@ impl AdminState {
                 self.load(settings, agents);
                 self.status = AdminStatus::Ready;
             }
+            AdminAction::TextsLanguage(lang) => self.texts_language = lang,
         }
         None
     }
@@ -261,6 +275,17 @@ impl AdminState {
         let e = self.error.as_ref()?;
         let rest = e.field.strip_prefix(field)?;
         (rest.is_empty() || rest.starts_with('[') || rest.starts_with('.')).then_some(e.message.as_str())
+    }
+
+    /// The error for a field (as [`Self::error_for`] finds it) in words for the
+    /// admin: what the rule asks for, in the console's language; the relay's own
+    /// words only for a field this console does not know.
+    pub fn error_text(&self, field: &str, s: &'static Strings) -> Option<&str> {
+        self.error_for(field)?;
+        let e = self.error.as_ref()?;
+        Some(rule_text(&e.field, s).unwrap_or_else(|| {
+            e.message.strip_prefix(e.field.as_str()).and_then(|m| m.strip_prefix(": ")).unwrap_or(&e.message)
+        }))
     }
 
     fn save(&mut self) -> Option<Save> {
@@ -346,4 +371,77 @@ pub fn optional(text: &str) -> Option<String> {
 /// the caller (the input shows the browser's own hint).
 pub fn number(text: &str) -> Option<u32> {
     text.trim().parse().ok()
+}
+
+/// A field name with its variable parts generalised: indices become `[]`, agent
+/// ids, weekdays and languages `*` (`hours.weekly.mon[1]` → `hours.weekly.*[]`).
+fn field_shape(field: &str) -> String {
+    let mut out = String::new();
+    let mut in_index = false;
+    for c in field.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    let parts: Vec<&str> = out.split('.').collect();
+    let general = match parts.as_slice() {
+        ["agents", _, rest @ ..] => ["agents", "*"].into_iter().chain(rest.iter().copied()).collect(),
+        ["widget", "texts", _, rest @ ..] => ["widget", "texts", "*"].into_iter().chain(rest.iter().copied()).collect(),
+        ["hours", "weekly", day] => vec!["hours", "weekly", if day.ends_with("[]") { "*[]" } else { "*" }],
+        _ => parts,
+    };
+    general.join(".")
+}
+
+/// What the rule behind a field the relay (or this page) refused asks for.
+pub fn rule_text(field: &str, s: &'static Strings) -> Option<&'static str> {
+    Some(match field_shape(field).as_str() {
+        "widget.primary_color" => s.fe_colour,
+        "widget.secondary_color" => s.fe_contrast,
+        "widget.offset_x" | "widget.offset_y" => s.fe_offset,
+        "widget.header" | "widget.texts.*.header" => s.fe_header,
+        "widget.greeting" | "widget.offline_message" | "widget.texts.*.greeting" => s.fe_long_text,
+        "widget.locale" | "widget.texts.*" => s.fe_language,
+        "widget.auto_open_delay_secs" => s.fe_auto_open,
+        "widget.prechat.fields" => s.fe_prechat_count,
+        "widget.prechat.fields[].key" => s.fe_prechat_key,
+        "widget.prechat.fields[].label" => s.fe_prechat_label,
+        "widget.prechat.fields[].options" | "widget.prechat.fields[].options[]" => s.fe_prechat_options,
+        "hours.timezone" => s.fe_timezone,
+        "hours.weekly.*" | "hours.weekly.*[]" => s.fe_interval,
+        "hours.holidays" | "hours.holidays[]" => s.fe_holiday,
+        "routing.default_max_chats" | "agents.*.max_chats" => s.fe_max_chats,
+        "routing.abandon_after_secs" | "routing.away_after_secs" => s.fe_day_secs,
+        "routing.inactive_close_after_secs" => s.fe_week_secs,
+        "routing.offline_grace_secs" => s.fe_grace_secs,
+        "agents.*.skills" => s.fe_skills,
+        _ => return None,
+    })
+}
+
+/// Which of a language's texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextSlot {
+    Header,
+    Greeting,
+}
+
+/// Writes a language's header or greeting as typed (blank: none, so the
+/// fallback shows); a language left with no text is dropped from the document.
+pub fn set_language_text(d: &mut TenantSettings, lang: &str, slot: TextSlot, value: &str) {
+    let texts = &mut d.widget.texts;
+    let t = texts.entry(lang.to_owned()).or_default();
+    match slot {
+        TextSlot::Header => t.header = optional(value),
+        TextSlot::Greeting => t.greeting = optional(value),
+    }
+    if *t == WidgetTexts::default() {
+        texts.remove(lang);
+    }
 }

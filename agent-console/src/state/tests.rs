@@ -1263,3 +1263,65 @@ fn settings_setters_apply_to_the_current_draft() {
     s.apply(Action::Admin(A::RemovePrechatField(0)));
     assert!(s.admin.draft.widget.prechat.fields.is_empty());
 }
+
+#[test]
+fn settings_errors_read_as_the_rule_in_the_consoles_language() {
+    use crate::i18n::{EN, TH};
+    use admin::AdminAction as A;
+    let mut s = admin_store();
+    s.apply(Action::ShowView(View::Admin));
+    s.apply(Action::Admin(A::Loaded {
+        settings: natter_protocol::TenantSettings::default(),
+        agents: vec![admin_view(ANN, &[])],
+        identity_secret: String::new(),
+    }));
+    let refuse = |s: &mut Store, field: &str, message: &str| {
+        s.apply(Action::Admin(A::SaveFailed { field: Some(field.into()), message: message.into() }));
+    };
+    refuse(&mut s, "hours.timezone", "hours.timezone: unknown IANA time zone \"Mars/Olympus\"");
+    assert_eq!(s.admin.error_text("hours.timezone", &EN), Some(EN.fe_timezone));
+    assert_eq!(s.admin.error_text("hours.timezone", &TH), Some(TH.fe_timezone));
+    assert!(!EN.fe_timezone.contains("hours."), "no field paths for people");
+    assert_eq!(s.admin.error_text("hours.weekly", &EN), None);
+    // Variable parts of field names: indices, weekdays, languages, agents.
+    for (field, shown_at, text) in [
+        ("hours.weekly.mon[1]", "hours.weekly.mon", EN.fe_interval),
+        ("widget.texts.th.header", "widget.texts.th.header", EN.fe_header),
+        ("widget.prechat.fields[2].options[0]", "widget.prechat.fields[2].options", EN.fe_prechat_options),
+        ("agents.7.skills", "agents.7.skills", EN.fe_skills),
+        ("widget.secondary_color", "widget.secondary_color", EN.fe_contrast),
+    ] {
+        refuse(&mut s, field, "x");
+        assert_eq!(s.admin.error_text(shown_at, &EN), Some(text), "{field}");
+    }
+    assert_eq!(s.admin.texts_language, "th", "the refused Thai header's tab is shown");
+    // A field this console does not know: the relay's own words, without the path.
+    refuse(&mut s, "widget.sparkles", "widget.sparkles: too shiny");
+    assert_eq!(s.admin.error_text("widget.sparkles", &EN), Some("too shiny"));
+}
+
+#[test]
+fn texts_per_language_are_edited_separately_and_blank_ones_dropped() {
+    use admin::{AdminAction as A, TextSlot, set_language_text};
+    let mut s = admin_store();
+    s.apply(Action::ShowView(View::Admin));
+    s.apply(Action::Admin(A::Loaded {
+        settings: natter_protocol::TenantSettings::default(),
+        agents: vec![],
+        identity_secret: String::new(),
+    }));
+    s.apply(Action::Admin(A::TextsLanguage("th".into())));
+    assert_eq!(s.admin.texts_language, "th");
+    let mut d = s.admin.draft.clone();
+    set_language_text(&mut d, "th", TextSlot::Header, "  แชทกับร้านเรา ");
+    set_language_text(&mut d, "th", TextSlot::Greeting, "สวัสดีค่ะ");
+    assert_eq!(d.widget.texts["th"].header.as_deref(), Some("แชทกับร้านเรา"));
+    assert_eq!(d.widget.header, None, "the default text is untouched");
+    s.apply(Action::Admin(A::Edit(Box::new(d.clone()))));
+    assert!(s.admin.dirty());
+    set_language_text(&mut d, "th", TextSlot::Header, "");
+    set_language_text(&mut d, "th", TextSlot::Greeting, " ");
+    assert!(d.widget.texts.is_empty(), "nothing left for Thai: no entry");
+    s.apply(Action::Admin(A::Edit(Box::new(d))));
+    assert!(!s.admin.dirty());
+}
