@@ -540,7 +540,7 @@ test("workspace settings: live preview, errors at their field, saved colour and 
   await a.page.getByRole("button", { name: "Save", exact: true }).click();
   const tzError = a.page.locator("#h-timezone-err");
   await tzError.waitFor();
-  assert.match(await tzError.textContent(), /hours\.timezone/);
+  assert.match(await tzError.textContent(), /Unknown time zone/);
   assert.equal(await a.page.getByLabel(/Time zone/).getAttribute("aria-invalid"), "true");
   await a.page.waitForFunction(() => document.activeElement?.id === "h-timezone");
   await a.page.screenshot({ path: `${SHOTS}settings-error.png`, fullPage: false });
