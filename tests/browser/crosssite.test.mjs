@@ -22,12 +22,16 @@ function startShop() {
       headers["content-security-policy"] =
         `default-src 'self'; script-src 'self' ${relay.url}; frame-src ${relay.url}; style-src 'self'; connect-src 'self' ${relay.url}`;
     }
+    if (path === "/favicon.ico") {
+      res.writeHead(204);
+      return res.end();
+    }
     if (!["/", "/cart", "/strict"].includes(path)) {
       res.writeHead(404, headers);
       return res.end("not found");
     }
     res.writeHead(200, headers);
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop ${path}</title><link rel="icon" href="data:,"></head>
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop ${path}</title></head>
 <body><main><h1>Shop page ${path}</h1><a id="cart" href="/cart">Cart</a></main>
 <script src="${relay.url}/embed.js" data-tenant="demo" async></script></body></html>`);
   });
