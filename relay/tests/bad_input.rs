@@ -210,3 +210,48 @@ async fn frame_floods_are_rate_limited() {
     }
     assert_eq!(v.error().await.0, ErrorCode::RateLimited);
 }
+
+/// Frames `client` receives up to and including the first one matching `last`.
+async fn frames_until(client: &mut Client, last: impl Fn(&ServerFrame) -> bool) -> Vec<ServerFrame> {
+    let mut out = Vec::new();
+    loop {
+        let f = client.recv().await;
+        let done = last(&f);
+        out.push(f);
+        if done {
+            return out;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_refused_first_send_opens_no_conversation_and_emits_nothing() {
+    let relay = TestRelay::start().await;
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let long = "x".repeat(natter_protocol::DEFAULT_MAX_TEXT_BYTES + 1);
+    for (i, bad) in ["   ".to_owned(), "\0".to_owned(), long].into_iter().enumerate() {
+        let mut v = relay.visitor("acme").await;
+        v.recv().await;
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("bad{i}")), text: bad }).await;
+        let seen = frames_until(&mut v, |f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(
+            matches!(seen.last(), Some(ServerFrame::Error { code: ErrorCode::InvalidInput, conversation_id: None, .. })),
+            "the refusal names no conversation: {seen:?}"
+        );
+        assert!(
+            !seen.iter().any(|f| matches!(f, ServerFrame::VisitorConversation { .. })),
+            "case {i}: the refused send announced a conversation: {seen:?}"
+        );
+        // The same visitor's next, valid send opens exactly one conversation; the
+        // agents hear of it once, and of nothing before it.
+        let text = format!("real question {i}");
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("ok{i}")), text: text.clone() }).await;
+        let seen = frames_until(&mut v, |f| matches!(f, ServerFrame::Ack { .. })).await;
+        let ServerFrame::Ack { conversation_id: id, .. } = seen.last().unwrap() else { panic!() };
+        let announced = seen.iter().filter(|f| matches!(f, ServerFrame::VisitorConversation { .. })).count();
+        assert_eq!(announced, 1, "{seen:?}");
+        let agent_saw = frames_until(&mut ann, |f| text_of(f) == Some(text.as_str())).await;
+        let about = |f: &&ServerFrame| matches!(f, ServerFrame::Conversation { conversation } if conversation.id == *id);
+        assert_eq!(agent_saw.iter().filter(about).count(), 1, "case {i}: agents saw a phantom: {agent_saw:?}");
+    }
+}

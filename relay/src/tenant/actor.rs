@@ -129,10 +129,14 @@ fn run_batch(db: &mut Connection, state: &mut State, commands: &mut Vec<Command>
             let conn = command_conn(&cmd);
             batch.conns.extend(conn);
             let sp = tx.savepoint()?;
+            // A refused command's frames describe rows its savepoint rolls back:
+            // none of them may leave the relay, only the refusal itself.
+            let effects_before = batch.effects.len();
             match state.apply(&sp, cmd, &mut batch) {
                 Ok(()) => sp.commit()?,
                 Err(refusal) => {
                     drop(sp); // rolls the savepoint back
+                    batch.effects.truncate(effects_before);
                     report(state, conn, refusal, &mut batch);
                 }
             }

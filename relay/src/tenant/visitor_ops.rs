@@ -176,7 +176,7 @@ impl State {
                 refuse(ErrorCode::InvalidInput, "the offline form needs an email").about(Some(&client_id), None)
             );
         }
-        let text = self.check_text(text).map_err(|r| r.about(Some(&client_id), None))?;
+        self.check_text(&text).map_err(|r| r.about(Some(&client_id), None))?;
         let c = match open_conversation(db, &me.id)? {
             Some(c) => {
                 // The page the conversation started on stays; the contact details are new.
@@ -229,6 +229,8 @@ impl State {
                     batch.send(Target::Conn(me.conn), &ack(latest.id, client_id, seq, true));
                     return Ok(());
                 }
+                // Refused text must not name the conversation it would have opened.
+                self.check_text(&text).map_err(|r| r.about(Some(&client_id), None))?;
                 self.check_open(batch)?;
                 self.create_conversation(db, me, &VisitorInfo::default(), false, batch)?
             }
@@ -316,7 +318,7 @@ impl State {
             return Err(refuse(ErrorCode::ConversationClosed, "this conversation is closed")
                 .about(Some(&client_id), Some(c.id)));
         }
-        let text = self.check_text(text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
+        self.check_text(&text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
         let body = MessageBody::Text { text, client_id: client_id.clone() };
         let message = queries::append_message(db, c.id, author, body, batch.now)?;
         batch.send(Target::Conn(conn), &ack(c.id, client_id, message.seq, false));
@@ -347,7 +349,7 @@ impl State {
         batch.send(Target::Agents, &ServerFrame::Message { conversation_id: c.id, message });
     }
 
-    fn check_text(&self, text: String) -> Result<String, Refusal> {
+    fn check_text(&self, text: &str) -> Result<(), Refusal> {
         if text.trim().is_empty() {
             return Err(refuse(ErrorCode::InvalidInput, "message text is empty"));
         }
@@ -357,7 +359,7 @@ impl State {
         if text.contains('\0') {
             return Err(refuse(ErrorCode::InvalidInput, "message text contains NUL"));
         }
-        Ok(text)
+        Ok(())
     }
 
     /// Closes a conversation with a system line saying who closed it.
