@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod install;
+pub use install::InstallStrings;
+
 /// A console language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,6 +50,8 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 /// Every user-visible string.
 #[derive(Debug)]
 pub struct Strings {
+    /// The settings page's install section.
+    pub install: &'static InstallStrings,
     pub app_name: &'static str,
     pub window_title: &'static str,
     pub skip_to_inbox: &'static str,
@@ -342,6 +347,7 @@ pub struct Strings {
 }
 
 pub static EN: Strings = Strings {
+    install: &install::EN,
     app_name: "Natter",
     window_title: "Natter console",
     skip_to_inbox: "Skip to inbox",
@@ -627,6 +633,7 @@ pub static EN: Strings = Strings {
 };
 
 pub static TH: Strings = Strings {
+    install: &install::TH,
     app_name: "Natter",
     window_title: "คอนโซล Natter",
     skip_to_inbox: "ข้ามไปที่กล่องข้อความ",

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::agents_form::AgentsForm;
 use super::hours_form::HoursForm;
 use super::identity_section::IdentitySection;
+use super::install_section::InstallSection;
 use super::prechat_editor::PrechatEditor;
 use super::routing_form::RoutingForm;
 use super::use_store;
@@ -90,6 +91,7 @@ pub fn AdminPage() -> Html {
                         <RoutingForm />
                         <AgentsForm />
                         <IdentitySection />
+                        <InstallSection />
                     </div>
                     <WidgetPreview widget={a.draft.widget.clone()} locale={store.settings.locale}
                         texts_language={a.texts_language.clone()} />

@@ -15,6 +15,7 @@ pub mod help_overlay;
 pub mod hours_form;
 pub mod identity_section;
 pub mod idle_warning;
+pub mod install_section;
 pub mod inbox;
 pub mod inbox_row;
 pub mod message_item;

@@ -1,9 +1,10 @@
 //! The relay's HTTP endpoints the console calls: sign-in, sign-out, past
-//! conversations, and the admin API behind the settings page.
+//! conversations, and the admin API behind the settings page (its install
+//! section calls the install endpoints directly, see `install_call`).
 
 use natter_protocol::{
-    AgentAdminView, AgentId, ApiErrorBody, ConversationPage, ErrorCode, IdentitySecret, LoginRequest, LoginResponse,
-    TenantSettings,
+    AgentAdminView, AgentId, AllowedOrigins, ApiErrorBody, ConversationPage, ErrorCode, IdentitySecret, InstallInfo,
+    LoginRequest, LoginResponse, PageCheck, PageCheckRequest, TenantSettings,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -146,4 +147,48 @@ pub async fn find_conversations(token: String, lookup: Lookup) -> Action {
     let path = format!("/v1/agent/conversations{query}");
     let page = admin_call::<ConversationPage>("GET", &path, None::<&()>, &token).await.map_err(|r| r.message);
     Action::Found { lookup, page }
+}
+
+/// A refusal of an install endpoint: its code, so the install section can word
+/// it per language, and the relay's own words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstallRefusal {
+    pub code: Option<ErrorCode>,
+    pub message: String,
+}
+
+async fn install_call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&impl Serialize>,
+    token: &str,
+) -> Result<T, InstallRefusal> {
+    let refusal = |message: &str| InstallRefusal { code: None, message: message.to_owned() };
+    let body = body.and_then(json::to_string);
+    let resp = request(method, path, body, Some(token)).await.map_err(|()| refusal("the relay could not be reached"))?;
+    let text = text(&resp).await.unwrap_or_default();
+    if resp.ok() {
+        return json::from_str(&text).ok_or_else(|| refusal("unreadable answer"));
+    }
+    Err(match json::from_str::<ApiErrorBody>(&text) {
+        Some(e) => InstallRefusal { code: Some(e.error.code), message: e.error.message },
+        None => refusal(&format!("HTTP {}", resp.status())),
+    })
+}
+
+/// `GET /v1/admin/install`: script tag, allowed origins, refused embeds.
+pub async fn install_info(token: String) -> Result<InstallInfo, InstallRefusal> {
+    install_call("GET", "/v1/admin/install", None::<&()>, &token).await
+}
+
+/// `PUT /v1/admin/origins`; the list as the relay stored it.
+pub async fn put_origins(token: String, origins: Vec<String>) -> Result<Vec<String>, InstallRefusal> {
+    let body = AllowedOrigins { origins };
+    let saved: AllowedOrigins = install_call("PUT", "/v1/admin/origins", Some(&body), &token).await?;
+    Ok(saved.origins)
+}
+
+/// `POST /v1/admin/install/check`: the relay fetches the page and reports.
+pub async fn check_page(token: String, url: String) -> Result<PageCheck, InstallRefusal> {
+    install_call("POST", "/v1/admin/install/check", Some(&PageCheckRequest { url }), &token).await
 }
