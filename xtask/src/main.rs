@@ -26,6 +26,7 @@ const SOURCES: &[&str] = &[
     "widget/Cargo.toml",
     "agent-console/src",
     "agent-console/index.html",
+    "agent-console/favicon.svg",
     "agent-console/Cargo.toml",
     "protocol/src",
     "protocol/Cargo.toml",
@@ -374,9 +375,18 @@ fn dist() -> Result<()> {
     names.insert("widget_wasm", wasm_name);
     names.insert("widget_css", css_name);
 
-    // The loader keeps its fixed name (the shop's script tag); served with an ETag.
-    let embed = minify_js(&root, "embed.js", &text(&root.join("embed/embed.js"))?, false)?;
+    // The loader keeps its fixed name (the shop's script tag); served with an ETag. Its
+    // frame part is a hashed asset it names, loaded only when the chat is needed.
+    let frame_part = minify_js(&root, "embed-frame.js", &text(&root.join("embed/frame.js"))?, false)?;
+    let frame_part_name = hashed_name("embed-frame", "js", frame_part.as_bytes());
+    d.add(&format!("assets/{frame_part_name}"), frame_part.as_bytes())?;
+    let loader = text(&root.join("embed/embed.js"))?;
+    if !loader.contains("{{FRAME_JS}}") {
+        return Err("embed/embed.js must name its frame part as /assets/{{FRAME_JS}}".into());
+    }
+    let embed = minify_js(&root, "embed.js", &loader.replace("{{FRAME_JS}}", &frame_part_name), false)?;
     d.add("embed.js", embed.as_bytes())?;
+    names.insert("embed_frame_js", frame_part_name);
 
     // Example storefronts.
     let mut examples = Vec::new();
@@ -397,9 +407,14 @@ fn dist() -> Result<()> {
         let js_name = hashed_name("natter_agent_console", "js", js.as_bytes());
         d.add(&format!("console/{wasm_name}"), &wasm)?;
         d.add(&format!("console/{js_name}"), js.as_bytes())?;
+        // The tab icon: without one the browser asks for /favicon.ico and gets a 404.
+        let icon = read(&root.join("agent-console/favicon.svg"))?;
+        let icon_name = hashed_name("favicon", "svg", &icon);
+        d.add(&format!("console/{icon_name}"), &icon)?;
         let index = text(&root.join("agent-console/index.html"))?
             .replace("natter_agent_console_bg.wasm", &wasm_name)
-            .replace("natter_agent_console.js", &js_name);
+            .replace("natter_agent_console.js", &js_name)
+            .replace("favicon.svg", &icon_name);
         d.add("console/index.html", index.as_bytes())?;
         names.insert("console_js", js_name);
         names.insert("console_wasm", wasm_name);

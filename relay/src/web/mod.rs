@@ -2,14 +2,17 @@
 //! `dist/files.rs` lists every file with its pre-compressed copies):
 //!
 //! - `/embed.js` — the loader shops paste; short cache and an ETag.
-//! - `/assets/…` — content-hashed widget files; immutable, pre-compressed
-//!   (brotli/gzip by `Accept-Encoding`), `application/wasm` for the module.
+//! - `/assets/…` — content-hashed widget files and the loader's frame part
+//!   (`embed-frame-*.js`, the one asset shops' pages load); immutable,
+//!   pre-compressed (brotli/gzip by `Accept-Encoding`), `application/wasm` for the module.
 //! - `/t/{tenant}/frame` — the widget frame, with the relay's own strict CSP
 //!   (`'wasm-unsafe-eval'`, no inline code) and `frame-ancestors` set to the
 //!   tenant's allowed origins.
 //! - `/` — the demo storefront; `/examples/…` — the other examples, among them the
 //!   strict-CSP storefront served under exactly the policy a strict shop would use.
 //! - `/console`, `/console/…` — the agent console, when dist/ holds it.
+//! - `/favicon.ico` — Natter's icon (the console's SVG), so pages without their
+//!   own icon do not log a 404.
 
 use std::sync::Arc;
 
@@ -68,6 +71,9 @@ pub fn router(registry: Registry, public_origin: String) -> Router {
             .route("/console", get(|| async { Redirect::permanent("/console/") }))
             .route("/console/", get(console_index))
             .route("/console/{*file}", get(console_file));
+    }
+    if favicon().is_some() {
+        router = router.route("/favicon.ico", get(|headers: HeaderMap| async move { favicon_ico(&headers) }));
     }
     router.with_state(state)
 }
@@ -206,7 +212,10 @@ async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
     match file(&format!("assets/{name}")) {
         Some(f) if !name.contains('/') => {
             let mut r = serve(f, &headers, IMMUTABLE);
-            r.headers_mut().insert("cross-origin-resource-policy", HeaderValue::from_static("same-site"));
+            // The loader's frame part runs on shops' pages (other sites); the rest
+            // only in the relay's own frame.
+            let corp = if name.starts_with("embed-") { "cross-origin" } else { "same-site" };
+            r.headers_mut().insert("cross-origin-resource-policy", HeaderValue::from_static(corp));
             r
         }
         _ => missing("No such asset."),
@@ -310,6 +319,20 @@ fn inline_script_hashes(page: &str) -> Vec<String> {
         rest = &after[body_start + close..];
     }
     out
+}
+
+/// The console's icon in dist/ (its name carries a content hash).
+fn favicon() -> Option<&'static DistFile> {
+    FILES.iter().find(|f| f.path.starts_with("console/favicon-") && f.path.ends_with(".svg"))
+}
+
+/// `/favicon.ico`, which browsers ask for on their own: the same SVG (browsers
+/// go by the content type, not the name). Not immutable: the name stays.
+fn favicon_ico(headers: &HeaderMap) -> Response {
+    match favicon() {
+        Some(f) => serve(f, headers, SHORT),
+        None => missing("No such file."),
+    }
 }
 
 async fn console_index(headers: HeaderMap) -> Response {
