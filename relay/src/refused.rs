@@ -44,15 +44,6 @@ impl RefusedEmbeds {
         map.get(tenant).cloned().unwrap_or_default()
     }
 
-    /// Forgets refusals of origins the tenant now allows (they no longer explain
-    /// anything) and keeps the rest.
-    pub fn forget_allowed(&self, tenant: &TenantId, allowed: &[String]) {
-        let mut map = self.by_tenant.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(list) = map.get_mut(tenant) {
-            list.retain(|e| e.origin.is_empty() || !crate::origin::origin_allowed(allowed, &e.origin));
-        }
-    }
-
     /// Forgets a removed tenant's refusals.
     pub fn forget_tenant(&self, tenant: &TenantId) {
         self.by_tenant.lock().unwrap_or_else(PoisonError::into_inner).remove(tenant);
@@ -105,16 +96,5 @@ mod tests {
         assert_eq!(list.len(), MAX_REFUSALS_PER_TENANT);
         assert_eq!(list[0].origin, "https://s29.example");
         assert_eq!(list[19].origin, "https://s10.example");
-    }
-
-    #[test]
-    fn origins_allowed_later_are_forgotten() {
-        let log = RefusedEmbeds::default();
-        log.record(&t("acme"), Some("https://a.example"), EmbedSurface::Config, UnixMillis(1));
-        log.record(&t("acme"), Some("https://b.example"), EmbedSurface::Config, UnixMillis(2));
-        log.forget_allowed(&t("acme"), &["https://a.example".into()]);
-        let list = log.list(&t("acme"));
-        assert_eq!(list.len(), 1);
-        assert_eq!(list[0].origin, "https://b.example");
     }
 }

@@ -92,19 +92,9 @@ impl Registry {
     /// `Ok(false)` if there is no such tenant.
     pub async fn set_origins(&self, id: &TenantId, origins: Vec<String>) -> Result<bool, StoreError> {
         let text = serde_json::to_string(&origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let key = id.clone();
-        let found = self
-            .db
-            .call(move |conn| {
-                Ok(conn
-                    .execute("UPDATE tenants SET allowed_origins = ?2 WHERE id = ?1", params![key.as_str(), text])?
-                    == 1)
-            })
-            .await?;
-        if found {
-            self.refused.forget_allowed(id, &origins);
-        }
-        Ok(found)
+        let id = id.clone();
+        let sql = "UPDATE tenants SET allowed_origins = ?2 WHERE id = ?1";
+        self.db.call(move |conn| Ok(conn.execute(sql, params![id.as_str(), text])? == 1)).await
     }
 
     /// Removes a tenant from the registry; `Ok(false)` if it did not exist.

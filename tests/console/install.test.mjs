@@ -103,6 +103,7 @@ test("install section: tag, refused origin, test my page, add the origin, the bu
   await section.getByLabel("Page address").fill(`${shopOrigin}/bare`);
   await section.getByRole("button", { name: "Test", exact: true }).click();
   await verdict.locator("li.fail", { hasText: "The chat script is not on this page" }).waitFor();
+  await section.screenshot({ path: `${SHOTS}install-refused.png` });
 
   // A pasted address with a path is explained next to the field, in words.
   const field = section.getByLabel("Add an origin");

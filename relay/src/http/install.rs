@@ -67,8 +67,8 @@ pub async fn info(State(state): State<InstallState>, headers: HeaderMap) -> Resu
     Ok(Json(InstallInfo {
         script_tag: format!(r#"<script src="{relay_origin}/embed.js" data-tenant="{}" async></script>"#, tenant.id()),
         relay_origin,
+        refused: still_refused(&state, &record),
         origins: record.allowed_origins,
-        refused: state.tenants.registry().refused().list(tenant.id()),
     }))
 }
 
@@ -90,8 +90,12 @@ pub async fn check_page(
         .filter(|tag| is_loader(&resolve(&tag.src, &origin), own))
         .map(|tag| tag.tenant)
         .collect();
-    let mut tenants_found: Vec<String> = loaders.iter().flatten().cloned().collect();
-    tenants_found.dedup();
+    let mut tenants_found: Vec<String> = Vec::new();
+    for tenant in loaders.iter().flatten() {
+        if !tenants_found.contains(tenant) {
+            tenants_found.push(tenant.clone());
+        }
+    }
     Ok(Json(PageCheck {
         origin_allowed: origin_allowed(&record.allowed_origins, &origin) || origin_allowed(own, &origin),
         origin,
@@ -100,6 +104,13 @@ pub async fn check_page(
         names_tenant: tenants_found.iter().any(|t| t == tenant.id().as_str()),
         tenants_found,
     }))
+}
+
+/// The tenant's refused embeds, less those of origins it allows now (they no
+/// longer explain anything; allowed also by `natter tenant origins` meanwhile).
+fn still_refused(state: &InstallState, record: &TenantRecord) -> Vec<natter_protocol::RefusedEmbed> {
+    let log = state.tenants.registry().refused().list(&record.id);
+    log.into_iter().filter(|r| r.origin.is_empty() || !origin_allowed(&record.allowed_origins, &r.origin)).collect()
 }
 
 /// `shop.example/cart` is taken as `https://shop.example/cart`, as a browser would.
