@@ -14,7 +14,7 @@ use super::form_bits::{
 use super::use_store;
 use crate::i18n::{Locale, Strings, fill};
 use crate::state::Action;
-use crate::state::admin::{AdminAction, AdminState, TextSlot, number, optional, set_language_text};
+use crate::state::admin::{AdminAction, AdminState, TextSlot, chosen_text_color, number, optional, set_language_text};
 
 /// A text input showing the relay's error for `field`, in words for people.
 fn text<'a>(
@@ -52,7 +52,7 @@ fn text_setters(lang: &str) -> (Write, Write) {
 /// The contrast of the text visitors will see on the main colour, with a warning
 /// below WCAG AA (4.5:1) and a refusal below 3:1.
 fn contrast_line(s: &Strings, w: &WidgetSettings) -> Html {
-    let Some(ratio) = contrast_ratio(&w.primary_color, &w.text_color()) else { return html! {} };
+    let Some(ratio) = contrast_ratio(&w.primary_color, &chosen_text_color(w)) else { return html! {} };
     // Rounded down, so 4.48 never reads as "4.5".
     let shown = format!("{:.1}", (ratio * 10.0).floor() / 10.0);
     let (class, template) = if ratio >= AA_CONTRAST {
@@ -133,17 +133,17 @@ pub fn WidgetForm() -> Html {
     html! {
         <section class="card" aria-labelledby="sec-widget">
             <h2 id="sec-widget">{ s.sec_widget }</h2>
-            <div class="grid2">
+            <div class="colour-row">
                 { input(Input { kind: "color", ..text(a, s, "w-primary", s.w_primary, &w.primary_color, "widget.primary_color") },
                     |d, v| d.widget.primary_color = v.to_owned(), None) }
-                <div class="field colours">
-                    { check("w-auto-text", s.w_auto_text, w.auto_text_color, |d, v| d.widget.auto_text_color = v == "true") }
-                    if !w.auto_text_color {
-                        { input(Input { kind: "color", ..text(a, s, "w-secondary", s.w_secondary, &w.secondary_color, "widget.secondary_color") },
-                            |d, v| d.widget.secondary_color = v.to_owned(), None) }
-                    }
-                    { contrast_line(s, w) }
-                </div>
+                if !w.auto_text_color {
+                    { input(Input { kind: "color", ..text(a, s, "w-secondary", s.w_secondary, &w.secondary_color, "widget.secondary_color") },
+                        |d, v| d.widget.secondary_color = v.to_owned(), None) }
+                }
+            </div>
+            { check("w-auto-text", s.w_auto_text, w.auto_text_color, |d, v| d.widget.auto_text_color = v == "true") }
+            { contrast_line(s, w) }
+            <div class="grid2">
                 <div class="field">
                     <label for="w-position">{ s.w_position }</label>
                     <select id="w-position" onchange={on_select(|d, v| d.widget.position =

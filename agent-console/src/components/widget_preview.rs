@@ -12,6 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Locale, Strings, fill};
+use crate::state::admin::chosen_text_color;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct Props {
@@ -28,7 +29,7 @@ const SCALE: f32 = 0.5;
 
 /// The colours of the visitor's bubble, buttons and header.
 fn colours(w: &WidgetSettings) -> String {
-    format!("background:{};color:{}", w.primary_color, w.text_color())
+    format!("background:{};color:{}", w.primary_color, chosen_text_color(w))
 }
 
 fn greeting(w: &WidgetSettings, lang: Locale, fallback: &str) -> String {
@@ -123,7 +124,7 @@ pub fn WidgetPreview(p: &Props) -> Html {
             <div class="pv-page" aria-hidden="true" lang={lang.tag()}>
                 <div class="pv-panel" id="pv-panel" style={panel}>
                     <div class="pv-head" id="pv-head" style={colours(w)}>
-                        if let Some(a) = avatar { <span class="pv-avatar" style={format!("background:{};color:{}", w.text_color(), w.primary_color)}>{ a }</span> }
+                        if let Some(a) = avatar { <span class="pv-avatar" style={format!("background:{};color:{}", chosen_text_color(w), w.primary_color)}>{ a }</span> }
                         <div class="pv-titles">
                             <div class="pv-title">{ w.header_for(lang.tag()).unwrap_or(ws.pv_default_header).to_owned() }</div>
                             if let Some(sub) = subtitle { <div class="pv-subtitle">{ sub }</div> }

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use natter_protocol::{
-    AgentAdminView, AgentId, AgentUpdate, FieldKind, Interval, PrechatField, TenantSettings, Weekday, WidgetTexts,
+    AgentAdminView, AgentId, AgentUpdate, FieldKind, Interval, PrechatField, TenantSettings, Weekday, WidgetSettings,
+    WidgetTexts,
 };
 
 use crate::i18n::Strings;
@@ -423,6 +424,17 @@ pub fn rule_text(field: &str, s: &'static Strings) -> Option<&'static str> {
         "agents.*.skills" => s.fe_skills,
         _ => return None,
     })
+}
+
+/// The text colour on the main colour as the admin chose it: black or white
+/// when automatic, else their own even when unreadable (the relay would then
+/// refuse it), so the preview and the contrast line show what was chosen.
+pub fn chosen_text_color(w: &WidgetSettings) -> String {
+    if w.auto_text_color {
+        natter_protocol::colour::readable_text_on(&w.primary_color).to_owned()
+    } else {
+        w.secondary_color.clone()
+    }
 }
 
 /// Which of a language's texts.

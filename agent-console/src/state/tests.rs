@@ -1295,6 +1295,11 @@ fn settings_errors_read_as_the_rule_in_the_consoles_language() {
         assert_eq!(s.admin.error_text(shown_at, &EN), Some(text), "{field}");
     }
     assert_eq!(s.admin.texts_language, "th", "the refused Thai header's tab is shown");
+    // The preview shows the chosen text colour, even an unreadable one.
+    let mut w = natter_protocol::WidgetSettings { primary_color: "#fde047".into(), ..Default::default() };
+    assert_eq!(admin::chosen_text_color(&w), "#000000");
+    w.auto_text_color = false;
+    assert_eq!(admin::chosen_text_color(&w), "#ffffff");
     // A field this console does not know: the relay's own words, without the path.
     refuse(&mut s, "widget.sparkles", "widget.sparkles: too shiny");
     assert_eq!(s.admin.error_text("widget.sparkles", &EN), Some("too shiny"));
