@@ -99,7 +99,8 @@ pub fn WidgetPreview(p: &Props) -> Html {
     let bubble = format!("{};{side}:{x}px;bottom:{y}px", colours(w));
     let panel = format!("{side}:{x}px;bottom:{}px", y + 72.0);
     // As the widget's header: the agent's initial only with names and avatars on.
-    let chatting = !*closed && !(w.prechat.enabled && !w.prechat.fields.is_empty());
+    let prechat_shown = w.prechat.enabled && !w.prechat.fields.is_empty();
+    let chatting = !*closed && !prechat_shown;
     let avatar =
         (chatting && w.show_agent_names && w.show_agent_avatars).then(|| ws.pv_agent.chars().next().unwrap_or('A'));
     let subtitle = (chatting && w.show_agent_names).then(|| fill(ws.pv_with_agent, &[ws.pv_agent]));
@@ -109,7 +110,7 @@ pub fn WidgetPreview(p: &Props) -> Html {
     };
     let body = if *closed {
         offline(ws, w)
-    } else if w.prechat.enabled && !w.prechat.fields.is_empty() {
+    } else if prechat_shown {
         prechat(ws, w, lang)
     } else {
         sample_chat(ws, w, lang)
