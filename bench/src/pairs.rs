@@ -145,15 +145,12 @@ async fn measure_agent(mut ws: Ws, conversation: u64, clock: Clock, w: Window) -
             break;
         }
         let Some(Ok(Message::Text(text))) = next else { continue };
-        let now = Instant::now();
-        if now < w.end {
-            result.frames += 1;
-        }
-        if let Some((conv, Some(sent))) = frames::message(&text)
+        result.frames += 1;
+        if let Some((conv, rest)) = frames::message(&text)
             && conv == conversation
-            && sent >= from_us
+            && let Some(sent) = rest.sent().filter(|&sent| sent >= from_us)
         {
-            result.delivery.record(clock.us(now).saturating_sub(sent));
+            result.delivery.record(clock.now_us().saturating_sub(sent));
         }
     }
     result
