@@ -88,3 +88,35 @@ pub struct PageCheck {
     #[serde(default)]
     pub tenants_found: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_embeds_have_the_documented_wire_names() {
+        let r = RefusedEmbed {
+            origin: "https://shop.example.net".into(),
+            surface: EmbedSurface::Config,
+            reason: RefusalReason::OriginNotAllowed,
+            first_at: UnixMillis(1),
+            last_at: UnixMillis(2),
+            count: 12,
+        };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"origin":"https://shop.example.net","surface":"config","reason":"origin_not_allowed","first_at":1,"last_at":2,"count":12}"#
+        );
+        let missing: RefusalReason = serde_json::from_str(r#""origin_missing""#).unwrap();
+        assert_eq!(missing, RefusalReason::OriginMissing);
+        let frame: EmbedSurface = serde_json::from_str(r#""frame""#).unwrap();
+        assert_eq!(frame, EmbedSurface::Frame);
+    }
+
+    #[test]
+    fn an_install_answer_without_refusals_still_decodes() {
+        let info: InstallInfo =
+            serde_json::from_str(r#"{"script_tag":"t","relay_origin":"https://c.example","origins":[]}"#).unwrap();
+        assert!(info.refused.is_empty());
+    }
+}
