@@ -419,9 +419,11 @@ mod tests {
         assert!(file("frame.html").is_some());
         assert!(file("examples/storefront.html").is_some());
         let frame = text_of(file("frame.html").unwrap());
+        let loader = text_of(file("embed.js").unwrap());
         for f in FILES.iter().filter(|f| f.path.starts_with("assets/")) {
             let name = f.path.trim_start_matches("assets/");
-            assert!(frame.contains(name) || name.ends_with(".wasm"), "{name} not referenced by frame.html");
+            let referenced = if name.starts_with("embed-") { loader.contains(name) } else { frame.contains(name) };
+            assert!(referenced || name.ends_with(".wasm"), "{name} not referenced by frame.html or embed.js");
             assert!(!f.brotli.is_empty() && !f.gzip.is_empty());
         }
         assert!(!frame.contains("<script>"), "no inline script in the frame");
