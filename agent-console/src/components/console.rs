@@ -1,9 +1,11 @@
 //! The signed-in layout: top bar, banners, inbox on the left, open conversations
-//! on the right, notices, and whichever dialog is up.
+//! on the right, notices, and whichever dialog is up. On a phone the columns
+//! show one at a time (the store's `pane`, a class here that the CSS reads).
 
 use yew::prelude::*;
 
 use super::admin_page::AdminPage;
+use super::assigned_banner::AssignedBanner;
 use super::confirm_close::ConfirmClose;
 use super::conversation::ConversationView;
 use super::help_overlay::HelpOverlay;
@@ -16,7 +18,7 @@ use super::settings_dialog::SettingsDialog;
 use super::top_bar::TopBar;
 use super::transfer_dialog::TransferDialog;
 use super::use_store;
-use crate::state::{Dialog, View};
+use crate::state::{Dialog, Pane, View};
 
 #[component]
 pub fn Console() -> Html {
@@ -36,11 +38,16 @@ pub fn Console() -> Html {
             <div>
                 <ReconnectBanner />
                 <IdleWarning />
+                if store.view == View::Inbox { <AssignedBanner /> }
             </div>
             if store.view == View::Admin {
                 <AdminPage />
             } else {
-                <div class="main">
+                <div class={classes!("main", match store.pane {
+                    Pane::Inbox => "pane-inbox",
+                    Pane::Conversation => "pane-conv",
+                    Pane::Details => "pane-details",
+                })}>
                     <Inbox />
                     <main class="work" aria-label={ s.messages }>
                         <OpenStrip />

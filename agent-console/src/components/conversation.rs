@@ -1,6 +1,7 @@
 //! One open conversation: header with actions, the message log, the visitor's
-//! typing indicator, the composer (or why the agent cannot reply), and the
-//! visitor details beside it.
+//! typing indicator, the composer (or why the agent cannot reply; a closed one
+//! shows the reply box disabled), and the visitor details beside it (on a phone,
+//! a pane of its own with a way back).
 
 use natter_protocol::{ConversationId, ConversationStatus};
 use yew::prelude::*;
@@ -12,7 +13,7 @@ use super::message_list::MessageList;
 use super::use_store;
 use crate::format;
 use crate::i18n::fill;
-use crate::state::Action;
+use crate::state::{Action, Pane};
 use crate::ua;
 use crate::web::dom;
 
@@ -66,6 +67,10 @@ pub fn ConversationView(p: &Props) -> Html {
     // A reply kept after the conversation closed stays visible, to copy.
     let kept = (!can_reply && !store.draft(id).is_empty()).then(|| store.draft(id).to_owned());
 
+    let back_to_conv = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowPane(Pane::Conversation)))
+    };
     let client = sum.user_agent.as_deref().map(ua::parse);
     let unknown = || s.unknown.to_owned();
     let link = |url: &Option<String>| match url {
@@ -94,10 +99,21 @@ pub fn ConversationView(p: &Props) -> Html {
                             <label class="sr-only" for={format!("kept-{id}")}>{ s.reply }</label>
                             <textarea id={format!("kept-{id}")} readonly=true value={text} />
                         </div>
+                    } else if sum.status == ConversationStatus::Closed {
+                        // Nothing more can be written here: the box says so by being off.
+                        <div class="composer">
+                            <label class="sr-only" for={format!("closed-{id}")}>{ s.reply }</label>
+                            <textarea id={format!("closed-{id}")} rows="2" disabled=true
+                                placeholder={ s.conversation_closed } />
+                            <button type="button" class="primary" disabled=true>{ s.send }</button>
+                        </div>
                     }
                 }
             </div>
             <aside class="details" aria-label={ s.details }>
+                <button type="button" class="back pane-only" onclick={back_to_conv}>
+                    <span aria-hidden="true">{ "← " }</span>{ s.back_conversation }
+                </button>
                 <h3>{ s.details }</h3>
                 <dl>
                     if let Some(customer) = &sum.customer_id {

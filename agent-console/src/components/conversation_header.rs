@@ -1,5 +1,6 @@
 //! The conversation's header: visitor name, status, offline-message badge, the
-//! priority picker, and the claim / transfer / close actions.
+//! priority picker, and the claim / transfer / close actions. On narrow screens
+//! also the way back to the inbox and to the visitor's details.
 
 use std::rc::Rc;
 
@@ -10,7 +11,7 @@ use yew::prelude::*;
 use crate::format;
 use crate::i18n::Locale;
 use crate::state::conv::ConvState;
-use crate::state::{Action, Dialog};
+use crate::state::{Action, Dialog, Pane};
 use crate::web::runtime;
 
 #[derive(Properties, Debug)]
@@ -70,8 +71,12 @@ pub fn ConversationHeader(p: &Props) -> Html {
     }
     let transfer = send(|id| Action::ShowDialog(Some(Dialog::Transfer(id))));
     let close = send(|id| Action::ShowDialog(Some(Dialog::ConfirmClose(id))));
+    let pane = |pane: Pane| Callback::from(move |_: MouseEvent| runtime::dispatch(Action::ShowPane(pane)));
     html! {
         <div class="conv-head">
+            <button type="button" class="back phone-only" onclick={pane(Pane::Inbox)}>
+                <span aria-hidden="true">{ "← " }</span>{ s.back_inbox }
+            </button>
             <h2 id={p.title_id.clone()}>{ format::label(s, &c.label()) }</h2>
             <span class={classes!("status", status_class)}>{ status_text }</span>
             if c.summary.offline { <span class="tag offline">{ s.offline_badge }</span> }
@@ -99,6 +104,7 @@ pub fn ConversationHeader(p: &Props) -> Html {
                     { s.close_conversation }
                 </button>
             }
+            <button type="button" class="pane-only" onclick={pane(Pane::Details)}>{ s.show_details }</button>
         </div>
     }
 }

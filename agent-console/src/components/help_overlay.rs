@@ -23,10 +23,12 @@ pub fn HelpOverlay() -> Html {
         Shortcut::Help => s.sc_help,
         Shortcut::Escape => s.sc_escape,
     };
-    let rows = LIST
-        .iter()
-        .map(|(keys, sc)| (keys.to_string(), describe(*sc)))
-        .chain([("Enter".to_owned(), s.sc_enter), ("Shift+Enter".to_owned(), s.sc_shift_enter)]);
+    let rows = LIST.iter().map(|(keys, sc)| (keys.to_string(), describe(*sc))).chain([
+        ("C".to_owned(), s.sc_claim_row),
+        ("↓ / ↑".to_owned(), s.sc_rows),
+        ("Enter".to_owned(), s.sc_enter),
+        ("Shift+Enter".to_owned(), s.sc_shift_enter),
+    ]);
     let close = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowDialog(None)))

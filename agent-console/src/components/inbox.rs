@@ -59,9 +59,11 @@ pub fn Inbox() -> Html {
         };
         // The focus target for "go to inbox" is the selected tab.
         let id = if selected { "inbox-tabs".to_owned() } else { tab_id(tab).to_owned() };
-        let hot = tab == InboxTab::Waiting && count > 0;
+        // The queue, and a conversation just given to this agent, must not go unnoticed.
+        let fresh = tab == InboxTab::Mine && store.rows(InboxTab::Mine).iter().any(|c| c.assigned_new);
+        let hot = (tab == InboxTab::Waiting && count > 0) || fresh;
         html! {
-            <button type="button" role="tab" {id} aria-selected={selected.to_string()}
+            <button type="button" role="tab" {id} class={classes!(fresh.then_some("fresh"))} aria-selected={selected.to_string()}
                 aria-controls="inbox-panel" tabindex={ if selected { "0" } else { "-1" } } {onclick}>
                 { label }
                 <span class={classes!("badge", hot.then_some("hot"))} aria-label={format!("({count})")}>{ count }</span>

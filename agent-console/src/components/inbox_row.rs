@@ -1,6 +1,8 @@
 //! One inbox row: visitor name or label, last message preview, unread count,
 //! wait time and queue position, priority, department, the offline-message
-//! badge, and who has it.
+//! badge, and who has it. A waiting row has its own Claim button (claim and open
+//! in one step); with the row focused, `C` does the same and the arrow keys move
+//! between rows. A conversation just given to this agent is marked "New".
 
 use std::rc::Rc;
 
@@ -11,7 +13,16 @@ use crate::format;
 use crate::i18n::{Locale, fill};
 use crate::state::Action;
 use crate::state::conv::ConvState;
-use crate::web::runtime;
+use crate::web::{dom, runtime};
+
+/// Moves keyboard focus to the previous or next row of the list.
+fn focus_sibling_row(from: &web_sys::Element, down: bool) {
+    let Some(li) = from.closest("li").ok().flatten() else { return };
+    let next = if down { li.next_element_sibling() } else { li.previous_element_sibling() };
+    if let Some(id) = next.and_then(|n| n.query_selector(".row").ok().flatten()).map(|r| r.id()) {
+        dom::focus_id(&id);
+    }
+}
 
 #[derive(Properties, Debug)]
 pub struct Props {
@@ -63,17 +74,41 @@ pub fn InboxRow(p: &Props) -> Html {
     };
     let preview = c.preview().map(str::to_owned).unwrap_or_else(|| s.no_messages_yet.to_owned());
     let onclick = Callback::from(move |_: MouseEvent| runtime::dispatch(Action::Open(id)));
+    let claimable = c.summary.status == ConversationStatus::Waiting;
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.alt_key() || e.ctrl_key() || e.meta_key() || e.is_composing() {
+            return;
+        }
+        match e.key().as_str() {
+            "c" | "C" if claimable => {
+                e.prevent_default();
+                runtime::dispatch(Action::ClaimNow(id));
+            }
+            key @ ("ArrowDown" | "ArrowUp") => {
+                e.prevent_default();
+                if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                    focus_sibling_row(&el, key == "ArrowDown");
+                }
+            }
+            _ => {}
+        }
+    });
+    let claim = Callback::from(move |_: MouseEvent| runtime::dispatch(Action::ClaimNow(id)));
     let priority = match c.summary.priority {
         Priority::Normal => None,
         Priority::High => Some(("high", s.pr_high)),
         Priority::Urgent => Some(("urgent", s.pr_urgent)),
     };
     let tags = priority.is_some() || c.summary.offline || c.summary.skill.is_some() || p.position.is_some();
-    html! {
-        <button type="button" class="row" aria-current={ p.current.then_some("true") } {onclick}
+    let fresh = c.assigned_new;
+    let row = html! {
+        <button type="button" id={format!("row-{id}")} class={classes!("row", fresh.then_some("fresh"))}
+            aria-current={ p.current.then_some("true") } {onclick} {onkeydown}
+            aria-keyshortcuts={ claimable.then_some("C") }
             data-conversation={id.to_string()} data-held={c.held_seq().to_string()}>
             <span class="top">
-                <span class="name">{ name }</span>
+                if fresh { <span class="tag new">{ s.new_badge }</span> }
+                <span class="name">{ name.clone() }</span>
                 if unread > 0 {
                     <span class="badge hot">
                         <span aria-hidden="true">{ unread }</span>
@@ -93,5 +128,17 @@ pub fn InboxRow(p: &Props) -> Html {
             }
             if let Some(who) = who { <span class="who">{ who }</span> }
         </button>
+    };
+    if !claimable {
+        return row;
+    }
+    html! {
+        <div class="row-line">
+            { row }
+            <button type="button" class="primary row-claim" onclick={claim} disabled={c.claiming}
+                aria-label={ fill(s.claim_row, &[&name]) }>
+                { if c.claiming { s.claiming } else { s.claim } }
+            </button>
+        </div>
     }
 }

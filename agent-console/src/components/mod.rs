@@ -4,6 +4,7 @@
 pub mod admin_page;
 pub mod agents_form;
 pub mod app;
+pub mod assigned_banner;
 pub mod composer;
 pub mod confirm_close;
 pub mod console;

@@ -1,12 +1,11 @@
-//! Notification settings (sound on/off, volume, browser notifications) and the
-//! language, all remembered in localStorage.
+//! Notification settings (sound on/off, volume, browser notifications),
+//! remembered in localStorage. (The language is the top bar's one switch.)
 
-use web_sys::{HtmlInputElement, HtmlSelectElement, NotificationPermission};
+use web_sys::{HtmlInputElement, NotificationPermission};
 use yew::prelude::*;
 
 use super::modal::Modal;
 use super::use_store;
-use crate::i18n::Locale;
 use crate::state::Action;
 use crate::web::{audio, desktop};
 
@@ -28,10 +27,6 @@ pub fn SettingsDialog() -> Html {
     let on_desktop = update(|st, e| st.notify.desktop = e.target_unchecked_into::<HtmlInputElement>().checked());
     let on_volume = update(|st, e| {
         st.notify.volume = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(st.notify.volume);
-    });
-    let on_locale = update(|st, e| {
-        st.locale =
-            if e.target_unchecked_into::<HtmlSelectElement>().value() == "th" { Locale::Th } else { Locale::En };
     });
     let ask = {
         let permission = permission.clone();
@@ -71,13 +66,6 @@ pub fn SettingsDialog() -> Html {
                     _ => html! {},
                 }
             }
-            <div class="field">
-                <label for="locale">{ s.language }</label>
-                <select id="locale" onchange={on_locale}>
-                    <option value="en" selected={settings.locale == Locale::En} lang="en">{ "English" }</option>
-                    <option value="th" selected={settings.locale == Locale::Th} lang="th">{ "ภาษาไทย" }</option>
-                </select>
-            </div>
             <div class="actions">
                 <button type="button" onclick={close}>{ s.close }</button>
             </div>

@@ -1,6 +1,7 @@
 //! The bar across the top: name, connection state, the agent's own status, who
-//! is signed in, language, workspace settings (admins), notification settings,
-//! shortcuts help and sign-out.
+//! is signed in, workspace settings (admins), the language switch, notification
+//! settings, shortcuts help and sign-out. One line on a laptop (the name gives
+//! way first); on a phone it wraps and drops what a phone does not need.
 
 use yew::prelude::*;
 
@@ -50,7 +51,8 @@ pub fn TopBar() -> Html {
             </span>
             <StatusPicker />
             <span class="spacer"></span>
-            <span>{ fill(s.signed_in_as, &[&name]) }</span>
+            // The name alone fits a laptop's bar; the full sentence is its tooltip.
+            <span class="me" title={ fill(s.signed_in_as, &[&name]) }>{ name.clone() }</span>
             if store.is_admin() {
                 <button type="button" id="view-switch" onclick={switch_view}>
                     { if admin_view { s.back_to_inbox } else { s.admin_settings } }
@@ -62,7 +64,8 @@ pub fn TopBar() -> Html {
                 { s.other_language }
             </button>
             <button type="button" onclick={show(Dialog::Settings)}>{ s.settings }</button>
-            <button type="button" onclick={show(Dialog::Help)} aria-keyshortcuts="Shift+?">{ s.shortcuts }</button>
+            <button type="button" class="keys-help" onclick={show(Dialog::Help)} aria-keyshortcuts="Shift+?"
+                aria-label={ s.shortcuts } title={ s.shortcuts }>{ "?" }</button>
             <button type="button" onclick={logout}>{ s.sign_out }</button>
         </header>
     }

@@ -35,6 +35,9 @@ pub struct ConvState {
     pub read_sent: Seq,
     /// A `claim` was sent and not yet answered.
     pub claiming: bool,
+    /// Given to this agent by someone else (transfer, auto-assignment) and not
+    /// opened yet: highlighted and listed first until the agent looks at it.
+    pub assigned_new: bool,
 }
 
 impl ConvState {
@@ -50,6 +53,7 @@ impl ConvState {
             seen_seq: Seq(0),
             read_sent: Seq(0),
             claiming: false,
+            assigned_new: false,
         }
     }
 

@@ -62,9 +62,14 @@ pub fn rows<'a>(
                 c.summary.id,
             )
         }),
-        InboxTab::Mine | InboxTab::AllActive => {
-            list.sort_by(|a, b| b.last_activity().cmp(&a.last_activity()).then(a.id().cmp(&b.id())))
-        }
+        // Newest activity first; a conversation just given to this agent and not
+        // yet opened goes above everything, so it cannot be missed.
+        InboxTab::Mine | InboxTab::AllActive => list.sort_by(|a, b| {
+            b.assigned_new
+                .cmp(&a.assigned_new)
+                .then(b.last_activity().cmp(&a.last_activity()))
+                .then(a.id().cmp(&b.id()))
+        }),
         InboxTab::Closed => list.sort_by(|a, b| {
             b.summary.closed_at.unwrap_or(b.last_activity()).cmp(&a.summary.closed_at.unwrap_or(a.last_activity()))
         }),

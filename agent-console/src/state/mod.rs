@@ -157,6 +157,16 @@ pub enum View {
     Admin,
 }
 
+/// Which pane a phone shows: the console's columns one at a time (wider screens
+/// show them side by side and ignore this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Inbox,
+    Conversation,
+    Details,
+}
+
 /// A modal or overlay on top of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialog {
@@ -305,6 +315,12 @@ pub enum Action {
         note: String,
     },
     ShowView(View),
+    /// On a phone: show this pane (the back buttons and "Details").
+    ShowPane(Pane),
+    /// One step from the inbox row: claim a waiting conversation and open it.
+    ClaimNow(ConversationId),
+    /// Hide the "new conversation assigned to you" banner.
+    DismissAssigned,
     Admin(AdminAction),
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
@@ -401,6 +417,11 @@ pub struct Store {
     /// The agent chose "away" (so being away is not idleness to undo).
     pub chose_away: bool,
     pub view: View,
+    /// The pane a phone shows.
+    pub pane: Pane,
+    /// A conversation someone else gave this agent, announced by a banner until
+    /// opened or dismissed.
+    pub assigned_banner: Option<ConversationId>,
     pub admin: AdminState,
     /// The Closed tab's search over the relay's history.
     pub closed: ClosedSearch,
@@ -550,6 +571,10 @@ impl Store {
                     if self.focused == Some(id) {
                         self.focused = self.open.get(pos).or_else(|| self.open.last()).copied();
                     }
+                    if self.focused.is_none() {
+                        // Nothing left to show: a phone goes back to the inbox.
+                        self.pane = Pane::Inbox;
+                    }
                 }
             }
             Action::Shortcut(s) => self.shortcut(s, &mut fx),
@@ -617,6 +642,17 @@ impl Store {
                 self.dialog = None;
             }
             Action::ShowView(view) => self.show_view(view, &mut fx),
+            Action::ShowPane(pane) => {
+                self.pane = if self.focused.is_none() { Pane::Inbox } else { pane };
+                if self.pane == Pane::Inbox {
+                    fx.push(Effect::Focus(FocusTarget::Inbox));
+                }
+            }
+            Action::ClaimNow(id) => {
+                self.open_conversation(id, &mut fx);
+                self.apply_into(Action::Claim(id), &mut fx);
+            }
+            Action::DismissAssigned => self.assigned_banner = None,
             Action::Admin(a) => {
                 if let (Some(save), Some(s)) = (self.admin.apply(a), &self.session) {
                     fx.push(Effect::SaveAdmin { token: s.token.clone(), save: Box::new(save) });
@@ -978,6 +1014,15 @@ impl Store {
             self.open.push(id);
         }
         self.focused = Some(id);
+        self.pane = Pane::Conversation;
+        if self.assigned_banner == Some(id) {
+            self.assigned_banner = None;
+        }
+        if self.convs.get(&id).is_some_and(|c| c.assigned_new)
+            && let Some(c) = self.conv_mut(id)
+        {
+            c.assigned_new = false;
+        }
         if self.convs.get(&id).is_some_and(|c| c.has_gap()) {
             self.request_sync(id, fx);
         }
@@ -1294,6 +1339,7 @@ impl Store {
         let me = self.my_id();
         let now = self.now;
         let mut alert = None;
+        let mut closed_draft = false;
         match self.convs.get_mut(&id) {
             Some(rc) => {
                 let c = Rc::make_mut(rc);
@@ -1304,6 +1350,7 @@ impl Store {
                 if summary.preview.is_none() {
                     summary.preview = was.preview.clone();
                 }
+                let claimed_here = c.claiming;
                 if summary.status != ConversationStatus::Waiting {
                     c.claiming = false;
                 }
@@ -1311,13 +1358,26 @@ impl Store {
                     && summary.assignee.as_ref().is_some_and(|a| a.id == me);
                 let was_mine =
                     was.status == ConversationStatus::Active && was.assignee.as_ref().is_some_and(|a| a.id == me);
-                if now_mine && !was_mine && was.status == ConversationStatus::Active {
+                if now_mine && !was_mine && claimed_here {
+                    // This agent's own claim went through: straight to the reply box.
+                    if self.focused == Some(id) {
+                        fx.push(Effect::Focus(FocusTarget::Composer(id)));
+                    }
+                } else if now_mine && !was_mine {
+                    // A colleague's transfer, or the relay's auto-assignment.
                     alert = Some(AlertKind::TransferredToMe);
                 } else if summary.status == ConversationStatus::Waiting && was.status != ConversationStatus::Waiting {
                     alert = Some(AlertKind::NewVisitor);
                 }
+                if !now_mine {
+                    c.assigned_new = false;
+                }
                 if summary.status == ConversationStatus::Closed {
                     c.visitor_typing_until = None;
+                    if was.status != ConversationStatus::Closed {
+                        // Nobody can write here any more: an unsent draft would only mislead.
+                        closed_draft = true;
+                    }
                 }
                 c.summary = summary;
                 if c.has_gap() && c.gap_seen_at.is_none() {
@@ -1346,7 +1406,16 @@ impl Store {
                 self.convs.insert(id, Rc::new(c));
             }
         }
+        if closed_draft && self.drafts.remove(&id).is_some() {
+            self.save_drafts(fx);
+        }
         if let Some(kind) = alert.filter(|_| alerts) {
+            if kind == AlertKind::TransferredToMe && self.focused != Some(id) {
+                if let Some(c) = self.conv_mut(id) {
+                    c.assigned_new = true;
+                }
+                self.assigned_banner = Some(id);
+            }
             self.alert(kind, id, fx);
         }
         if self.typing_out.contains_key(&id) && !self.can_reply(id) {

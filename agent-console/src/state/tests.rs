@@ -1330,3 +1330,79 @@ fn texts_per_language_are_edited_separately_and_blank_ones_dropped() {
     s.apply(Action::Admin(A::Edit(Box::new(d))));
     assert!(!s.admin.dirty());
 }
+
+#[test]
+fn a_conversation_given_to_me_is_flagged_first_and_bannered_until_opened() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Active, Some(ANN), 0)],
+    );
+    frame(&mut s, 100, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "newer") });
+    // Ann hands conversation 2 over: it is flagged, listed first on Mine, and announced.
+    frame(&mut s, 200, ServerFrame::Conversation { conversation: summary(2, ConversationStatus::Active, Some(ME), 0) });
+    assert!(c(&s, 2).assigned_new);
+    assert_eq!(s.assigned_banner, Some(ConversationId(2)));
+    let mine: Vec<_> = s.rows(InboxTab::Mine).iter().map(|c| c.id().0).collect();
+    assert_eq!(mine, [2, 1]);
+    // Opening it clears both.
+    s.apply(Action::Open(ConversationId(2)));
+    assert!(!c(&s, 2).assigned_new);
+    assert_eq!(s.assigned_banner, None);
+    assert_eq!(s.pane, Pane::Conversation);
+    // The relay's auto-assignment of a waiting conversation counts too; my own claim does not.
+    frame(&mut s, 300, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Waiting, None, 0) });
+    frame(&mut s, 400, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 0) });
+    assert!(c(&s, 3).assigned_new);
+    frame(&mut s, 500, ServerFrame::Conversation { conversation: summary(4, ConversationStatus::Waiting, None, 0) });
+    s.apply(Action::ClaimNow(ConversationId(4)));
+    let fx = frame(
+        &mut s,
+        600,
+        ServerFrame::Conversation { conversation: summary(4, ConversationStatus::Active, Some(ME), 0) },
+    );
+    assert!(!c(&s, 4).assigned_new);
+    assert!(
+        fx.contains(&Effect::Focus(FocusTarget::Composer(ConversationId(4)))),
+        "claimed from the row: on to the reply"
+    );
+}
+
+#[test]
+fn claim_now_opens_and_claims_in_one_step() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(7, ConversationStatus::Waiting, None, 1)]);
+    let fx = s.apply(Action::ClaimNow(ConversationId(7)));
+    assert_eq!(s.focused, Some(ConversationId(7)));
+    assert!(sent_frames(&fx).contains(&AgentFrame::Claim { conversation_id: ConversationId(7) }));
+    assert!(c(&s, 7).claiming);
+}
+
+#[test]
+fn a_closing_conversation_drops_its_unsent_draft() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
+    s.apply(Action::DraftChanged { id: ConversationId(1), text: "half a thought".into(), now: at(1) });
+    let fx = frame(
+        &mut s,
+        2,
+        ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Closed, Some(ME), 0) },
+    );
+    assert_eq!(s.draft(ConversationId(1)), "");
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveDrafts { .. })), "forgotten in storage too");
+}
+
+#[test]
+fn the_phone_panes_follow_the_agent() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Waiting, None, 0)]);
+    s.apply(Action::ShowPane(Pane::Details));
+    assert_eq!(s.pane, Pane::Inbox, "nothing open: only the inbox");
+    s.apply(Action::Open(ConversationId(1)));
+    assert_eq!(s.pane, Pane::Conversation);
+    s.apply(Action::ShowPane(Pane::Details));
+    assert_eq!(s.pane, Pane::Details);
+    s.apply(Action::ShowPane(Pane::Inbox));
+    assert_eq!(s.pane, Pane::Inbox);
+}
