@@ -85,7 +85,7 @@ async fn main() {
         Workload::Chat(args) => chat::run(&relay, args).await,
         Workload::Idle(args) => idle::run(&relay, args).await,
         Workload::Flood(args) => backpressure::flood(&relay, args).await,
-        Workload::Resume(_) => {}
+        Workload::Resume(_) => {} // ran above, on relays of its own
     }
     relay.kill().await;
 }

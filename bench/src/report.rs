@@ -66,6 +66,9 @@ impl Report {
         );
         println!("ack latency               {}", self.ack.summarise());
         println!("delivery latency          {}", self.delivery.summarise());
+        if self.delivery.len() == 0 && self.acked > 0 {
+            println!("warning: no delivery recognised; did the agent `message` frame change shape? (see frames.rs)");
+        }
         println!("frames to agents/s        {:.0}", self.agent_frames as f64 / secs);
         println!(
             "load generator CPU/msg    {:.0} µs  ({:.2} s CPU = {:.0} % of one core)",
