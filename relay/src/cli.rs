@@ -70,9 +70,15 @@ pub struct ServeArgs {
     /// Frames one socket may send in a burst. [default: 40]
     #[arg(long, env = "NATTER_FRAME_BURST", global = true)]
     pub frame_burst: Option<u32>,
-    /// Frames queued for a slow socket before it is dropped. [default: 512]
-    #[arg(long, env = "NATTER_OUTBOUND_QUEUE", global = true)]
-    pub outbound_queue: Option<usize>,
+    /// KiB queued for a socket above which a reader making no progress is dropped. [default: 256]
+    #[arg(long, env = "NATTER_OUTBOUND_SOFT_KIB", global = true)]
+    pub outbound_soft_kib: Option<usize>,
+    /// KiB queued for a socket above which it is dropped at once. [default: 4096]
+    #[arg(long, env = "NATTER_OUTBOUND_HARD_KIB", global = true)]
+    pub outbound_hard_kib: Option<usize>,
+    /// Seconds a socket over the soft limit may go without writing. [default: 10]
+    #[arg(long, env = "NATTER_OUTBOUND_STALL_SECS", global = true)]
+    pub outbound_stall_secs: Option<u64>,
     /// Minutes of inactivity that end an agent session. [default: 30]
     #[arg(long, env = "NATTER_SESSION_IDLE_MINUTES", global = true)]
     pub session_idle_minutes: Option<u64>,
@@ -198,7 +204,9 @@ pub struct FileConfig {
     pub max_text_bytes: Option<usize>,
     pub frames_per_sec: Option<u32>,
     pub frame_burst: Option<u32>,
-    pub outbound_queue: Option<usize>,
+    pub outbound_soft_kib: Option<usize>,
+    pub outbound_hard_kib: Option<usize>,
+    pub outbound_stall_secs: Option<u64>,
     pub session_idle_minutes: Option<u64>,
     pub password_iterations: Option<u32>,
     pub no_demo: Option<bool>,
@@ -250,7 +258,16 @@ impl Cli {
         l.max_text_bytes = s.max_text_bytes.or(file.max_text_bytes).unwrap_or(l.max_text_bytes);
         l.frames_per_sec = s.frames_per_sec.or(file.frames_per_sec).unwrap_or(l.frames_per_sec);
         l.frame_burst = s.frame_burst.or(file.frame_burst).unwrap_or(l.frame_burst);
-        l.outbound_queue = s.outbound_queue.or(file.outbound_queue).unwrap_or(l.outbound_queue).max(8);
+        if let Some(kib) = s.outbound_soft_kib.or(file.outbound_soft_kib) {
+            l.outbound_soft_bytes = kib.max(16) * 1024;
+        }
+        if let Some(kib) = s.outbound_hard_kib.or(file.outbound_hard_kib) {
+            l.outbound_hard_bytes = kib.max(64) * 1024;
+        }
+        l.outbound_hard_bytes = l.outbound_hard_bytes.max(l.outbound_soft_bytes);
+        if let Some(secs) = s.outbound_stall_secs.or(file.outbound_stall_secs) {
+            l.outbound_stall = Duration::from_secs(secs.max(1));
+        }
         if let Some(minutes) = s.session_idle_minutes.or(file.session_idle_minutes) {
             config.sessions.idle_timeout = Duration::from_secs(minutes.max(1) * 60);
         }

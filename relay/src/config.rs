@@ -39,8 +39,14 @@ pub struct Limits {
     pub frames_per_sec: u32,
     /// Frames a socket may send in a burst above the sustained rate.
     pub frame_burst: u32,
-    /// Frames queued for a socket before it counts as a slow consumer and is dropped.
-    pub outbound_queue: usize,
+    /// Bytes queued for a socket above which a reader that makes no progress for
+    /// `outbound_stall` is a slow consumer and is dropped.
+    pub outbound_soft_bytes: usize,
+    /// Bytes queued for a socket above which it is dropped at once. Replays are
+    /// paced and updates coalesced, so a reader that reads never gets here.
+    pub outbound_hard_bytes: usize,
+    /// How long a socket over `outbound_soft_bytes` may go without writing anything.
+    pub outbound_stall: Duration,
     /// How often the relay pings an idle socket.
     pub ping_interval: Duration,
     /// A socket silent for this long (no frame, no pong) is considered dead.
@@ -68,11 +74,24 @@ impl Default for Limits {
             max_connections: 20_000,
             frames_per_sec: 10,
             frame_burst: 40,
-            outbound_queue: 512,
+            outbound_soft_bytes: 256 * 1024,
+            outbound_hard_bytes: 4 * 1024 * 1024,
+            outbound_stall: Duration::from_secs(10),
             ping_interval: Duration::from_secs(20),
             dead_peer_timeout: Duration::from_secs(60),
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Limits {
+    /// The byte limits of one socket's outgoing queue.
+    pub fn outbox(&self) -> crate::outbox::OutboxLimits {
+        crate::outbox::OutboxLimits {
+            soft_bytes: self.outbound_soft_bytes,
+            hard_bytes: self.outbound_hard_bytes,
+            stall: self.outbound_stall,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod origin;
+pub mod outbox;
 pub mod refused;
 pub mod registry;
 pub mod store;

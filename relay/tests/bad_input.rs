@@ -235,7 +235,10 @@ async fn a_refused_first_send_opens_no_conversation_and_emits_nothing() {
         v.send(&VisitorFrame::Send { client_id: cid(&format!("bad{i}")), text: bad }).await;
         let seen = frames_until(&mut v, |f| matches!(f, ServerFrame::Error { .. })).await;
         assert!(
-            matches!(seen.last(), Some(ServerFrame::Error { code: ErrorCode::InvalidInput, conversation_id: None, .. })),
+            matches!(
+                seen.last(),
+                Some(ServerFrame::Error { code: ErrorCode::InvalidInput, conversation_id: None, .. })
+            ),
             "the refusal names no conversation: {seen:?}"
         );
         assert!(
@@ -251,7 +254,8 @@ async fn a_refused_first_send_opens_no_conversation_and_emits_nothing() {
         let announced = seen.iter().filter(|f| matches!(f, ServerFrame::VisitorConversation { .. })).count();
         assert_eq!(announced, 1, "{seen:?}");
         let agent_saw = frames_until(&mut ann, |f| text_of(f) == Some(text.as_str())).await;
-        let about = |f: &&ServerFrame| matches!(f, ServerFrame::Conversation { conversation } if conversation.id == *id);
+        let about =
+            |f: &&ServerFrame| matches!(f, ServerFrame::Conversation { conversation } if conversation.id == *id);
         assert_eq!(agent_saw.iter().filter(about).count(), 1, "case {i}: agents saw a phantom: {agent_saw:?}");
     }
 }

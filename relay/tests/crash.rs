@@ -19,7 +19,6 @@ const BURST: usize = 3000;
 async fn spawn_relay(dir: &std::path::Path) -> (Child, std::net::SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
         .args(["--listen", "127.0.0.1:0", "--no-demo", "--frames-per-sec", "1000000", "--frame-burst", "1000000"])
-        .args(["--outbound-queue", "100000"])
         .arg("--data-dir")
         .arg(dir)
         .env("NATTER_LOG", "warn")

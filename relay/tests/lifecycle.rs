@@ -77,7 +77,9 @@ async fn a_silent_peer_is_dropped() {
 #[tokio::test]
 async fn a_consumer_that_stops_reading_is_disconnected() {
     let relay = TestRelay::start_with(|c| {
-        c.limits.outbound_queue = 16;
+        c.limits.outbound_soft_bytes = 16 * 1024;
+        c.limits.outbound_hard_bytes = 256 * 1024;
+        c.limits.outbound_stall = Duration::from_millis(200);
         c.limits.frames_per_sec = 100_000;
         c.limits.frame_burst = 100_000;
     })

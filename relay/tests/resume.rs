@@ -161,7 +161,6 @@ async fn long_histories_come_in_pages() {
     let relay = TestRelay::start_with(|c| {
         c.limits.frames_per_sec = 10_000;
         c.limits.frame_burst = 10_000;
-        c.limits.outbound_queue = 4096;
     })
     .await;
     let mut v = relay.visitor("acme").await;

@@ -201,6 +201,7 @@ impl State {
             }
             Command::Visitor { conn, frame } => self.visitor_frame(db, conn, frame, batch),
             Command::Agent { conn, frame } => self.agent_frame(db, conn, frame, batch),
+            Command::ReplayPage { conn } => Ok(self.replay_page(db, conn, batch)?),
             Command::Admin(op) => self.admin(db, op, batch),
             Command::Tick => {
                 self.expire_sessions(db, batch)?;

@@ -11,8 +11,9 @@ use rusqlite::Connection;
 use super::actor::{Batch, OpResult, Refusal, State, refuse};
 use super::hub::{ConnId, ConnSink, Effect, Member, Target};
 use super::queries;
-use super::visitor_ops::{PAGE, clip};
+use super::visitor_ops::clip;
 use crate::auth::session::TokenHash;
+use crate::outbox::Audience;
 use crate::store::StoreError;
 
 /// Longest transfer note, in bytes.
@@ -69,16 +70,7 @@ impl State {
             AgentFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
             AgentFrame::Sync { conversation_id, after_seq } => {
                 let c = find(db, conversation_id)?;
-                let mut after = after_seq;
-                loop {
-                    let messages = queries::messages_after(db, c.id, after, PAGE)?;
-                    let more = messages.len() == PAGE;
-                    after = messages.last().map_or(after, |m| m.seq);
-                    batch.send(Target::Conn(conn), &ServerFrame::History { conversation_id: c.id, messages, more });
-                    if !more {
-                        return Ok(());
-                    }
-                }
+                Ok(super::replay::start(db, conn, c.id, after_seq, Audience::Agent, batch)?)
             }
             AgentFrame::Claim { conversation_id } => self.claim(db, &me, find(db, conversation_id)?, batch),
             AgentFrame::Send { conversation_id, client_id, text } => {

@@ -34,6 +34,8 @@ pub enum Command {
     Visitor { conn: ConnId, frame: VisitorFrame },
     /// A frame from a registered agent socket (never `hello`).
     Agent { conn: ConnId, frame: AgentFrame },
+    /// The socket has written what it had: send the next page of its replay.
+    ReplayPage { conn: ConnId },
     /// A request from HTTP handlers or the command line.
     Admin(AdminOp),
     /// Periodic housekeeping: end idle and expired sessions.

@@ -5,40 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use natter_protocol::{AgentId, ServerFrame, VisitorId};
-use tokio::sync::mpsc::{self, error::TrySendError};
-use tokio_util::sync::CancellationToken;
 
 use crate::auth::session::TokenHash;
+pub use crate::outbox::Frame;
+use crate::outbox::{Coalesce, Outbox, Replay};
 
 /// Identifies one socket for the lifetime of the process.
 pub type ConnId = u64;
 
-/// What the socket's writer task receives.
-#[derive(Debug, Clone)]
-pub enum Outbound {
-    /// A serialized frame to send as a text message.
-    Frame(Arc<str>),
-    /// Close the socket after the frames before this one.
-    Close,
-}
-
-/// The tenant actor's way to reach a socket: its bounded outgoing queue, and a
-/// token to cancel it when the queue overflows (a slow consumer).
-#[derive(Debug, Clone)]
-pub struct ConnSink {
-    pub queue: mpsc::Sender<Outbound>,
-    pub kicked: CancellationToken,
-}
-
-impl ConnSink {
-    /// Queues without waiting; a full queue marks the socket as a slow consumer.
-    fn push(&self, item: Outbound) {
-        match self.queue.try_send(item) {
-            Ok(()) | Err(TrySendError::Closed(_)) => {}
-            Err(TrySendError::Full(_)) => self.kicked.cancel(),
-        }
-    }
-}
+/// The tenant actor's way to reach a socket: its outgoing queue, which the actor
+/// pushes to without ever waiting (see [`crate::outbox`]).
+pub type ConnSink = Arc<Outbox>;
 
 /// Who a registered socket belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,9 +37,13 @@ pub enum Target {
 /// Effects of a batch, applied in order only after its transaction commits.
 pub enum Effect {
     Register(ConnId, ConnSink, Member),
-    Send(Target, Arc<str>),
+    Send(Target, Frame),
     /// Send a frame then close the socket.
-    Close(ConnId, Arc<str>),
+    Close(ConnId, Frame),
+    /// Start a paced replay on a socket (live frames then wait behind it).
+    StartReplay(ConnId, Replay),
+    /// One page of a replay; `None` ends it.
+    ReplayPage(ConnId, Vec<Frame>, Option<Replay>),
     /// Answer a request; the flag says whether the batch committed.
     Reply(Box<dyn FnOnce(bool) + Send>),
 }
@@ -71,17 +52,28 @@ impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Register(id, _, m) => write!(f, "Register({id}, {m:?})"),
-            Self::Send(t, s) => write!(f, "Send({t:?}, {s})"),
-            Self::Close(id, s) => write!(f, "Close({id}, {s})"),
+            Self::Send(t, s) => write!(f, "Send({t:?}, {})", s.text),
+            Self::Close(id, s) => write!(f, "Close({id}, {})", s.text),
+            Self::StartReplay(id, r) => write!(f, "StartReplay({id}, {r:?})"),
+            Self::ReplayPage(id, page, next) => write!(f, "ReplayPage({id}, {} frames, {next:?})", page.len()),
             Self::Reply(_) => f.write_str("Reply"),
         }
     }
 }
 
-/// Serializes a frame once, for however many sockets receive it.
-pub fn encode(frame: &ServerFrame) -> Arc<str> {
+/// Serializes a frame once, for however many sockets receive it, with the key
+/// on which a newer frame of the same kind replaces it in an unwritten queue.
+pub fn encode(frame: &ServerFrame) -> Frame {
     // Serializing our own types to a String cannot fail (no maps with non-string keys).
-    Arc::from(serde_json::to_string(frame).unwrap_or_default())
+    let text = Arc::from(serde_json::to_string(frame).unwrap_or_default());
+    let key = match frame {
+        ServerFrame::Conversation { conversation } => Some(Coalesce::Conversation(conversation.id)),
+        ServerFrame::VisitorConversation { conversation } => Some(Coalesce::VisitorConversation(conversation.id)),
+        ServerFrame::Queue { .. } => Some(Coalesce::Queue),
+        ServerFrame::Presence { .. } => Some(Coalesce::Presence),
+        _ => None,
+    };
+    Frame { text, key }
 }
 
 /// Registered sockets, indexed by who they belong to.
@@ -153,20 +145,30 @@ impl Hub {
                 Effect::Send(target, frame) => self.send(&target, &frame),
                 Effect::Close(conn, frame) => {
                     if let Some((sink, _)) = self.conns.get(&conn) {
-                        sink.push(Outbound::Frame(frame));
-                        sink.push(Outbound::Close);
+                        sink.push(frame);
+                        sink.close();
                     }
                     self.unregister(conn);
+                }
+                Effect::StartReplay(conn, replay) => {
+                    if let Some((sink, _)) = self.conns.get(&conn) {
+                        sink.start_replay(replay);
+                    }
+                }
+                Effect::ReplayPage(conn, page, next) => {
+                    if let Some((sink, _)) = self.conns.get(&conn) {
+                        sink.replay_page(page, next);
+                    }
                 }
                 Effect::Reply(reply) => reply(true),
             }
         }
     }
 
-    fn send(&self, target: &Target, frame: &Arc<str>) {
+    fn send(&self, target: &Target, frame: &Frame) {
         let push = |id: &ConnId| {
             if let Some((sink, _)) = self.conns.get(id) {
-                sink.push(Outbound::Frame(frame.clone()));
+                sink.push(frame.clone());
             }
         };
         match target {
@@ -190,8 +192,8 @@ impl Hub {
         ));
         for conn in conns_in_batch {
             if let Some((sink, _)) = self.conns.get(conn) {
-                sink.push(Outbound::Frame(frame.clone()));
-                sink.push(Outbound::Close);
+                sink.push(frame.clone());
+                sink.close();
             }
             self.unregister(*conn);
         }

@@ -9,6 +9,7 @@ mod hours;
 pub mod hub;
 mod presence;
 mod queries;
+mod replay;
 pub mod routing;
 mod sessions;
 mod settings_rules;

@@ -507,6 +507,15 @@ pub fn append_message(
     Ok(Message { seq: Seq(seq), at: now, author, body })
 }
 
+/// The highest seq of a conversation (0 when it has no messages or does not exist).
+pub fn last_seq(conn: &Connection, id: ConversationId) -> Result<Seq, StoreError> {
+    let seq = conn
+        .prepare_cached("SELECT last_seq FROM conversations WHERE id = ?1")?
+        .query_row([id.0], |r| r.get::<_, u64>(0))
+        .optional()?;
+    Ok(Seq(seq.unwrap_or(0)))
+}
+
 /// Up to `limit` messages after `after`, in seq order.
 pub fn messages_after(
     conn: &Connection,

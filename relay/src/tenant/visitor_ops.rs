@@ -10,11 +10,9 @@ use rusqlite::Connection;
 
 use super::actor::{Batch, OpResult, Refusal, State, refuse};
 use super::hub::{ConnId, ConnSink, Effect, Member, Target};
-use super::queries;
+use super::{queries, replay};
+use crate::outbox::Audience;
 use crate::store::StoreError;
-
-/// Messages per frame when replaying.
-pub(super) const PAGE: usize = 200;
 
 impl State {
     #[allow(clippy::too_many_arguments)]
@@ -60,9 +58,7 @@ impl State {
                 Some((id, seq)) if id == c.id => seq,
                 _ => Seq(0),
             };
-            replay(db, c.id, after, batch, |m| {
-                (Target::Conn(conn), ServerFrame::Message { conversation_id: c.id, message: for_visitor(m) })
-            })?;
+            replay::start(db, conn, c.id, after, Audience::Visitor, batch)?;
             if c.status == ConversationStatus::Waiting {
                 // Send the queue position again to whoever just connected.
                 self.pushed.queue.remove(&c.id);
@@ -400,27 +396,6 @@ struct VisitorCtx {
 
 fn open_conversation(db: &Connection, visitor: &VisitorId) -> Result<Option<ConversationSummary>, StoreError> {
     Ok(queries::latest_conversation(db, visitor)?.filter(|c| c.status != ConversationStatus::Closed))
-}
-
-/// Queues `history`-style replay frames for messages after `after`.
-pub(super) fn replay(
-    db: &Connection,
-    id: ConversationId,
-    mut after: Seq,
-    batch: &mut Batch,
-    frame_for: impl Fn(&Message) -> (Target, ServerFrame),
-) -> Result<(), StoreError> {
-    loop {
-        let page = queries::messages_after(db, id, after, PAGE)?;
-        for m in &page {
-            let (target, frame) = frame_for(m);
-            batch.send(target, &frame);
-        }
-        match page.last() {
-            Some(last) if page.len() == PAGE => after = last.seq,
-            _ => return Ok(()),
-        }
-    }
 }
 
 pub(super) fn ack(conversation_id: ConversationId, client_id: ClientMsgId, seq: Seq, duplicate: bool) -> ServerFrame {

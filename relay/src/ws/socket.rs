@@ -1,6 +1,7 @@
-//! The life of one WebSocket: a reader (this task) and a writer task joined by a
-//! bounded queue; hello, rate limiting, size limits, dead-peer detection, and a
-//! Drop guard that unregisters the socket from its tenant however it ends.
+//! The life of one WebSocket: a reader (this task) and a writer task joined by the
+//! socket's [`Outbox`] (bounded in bytes, coalescing, paced replays); hello, rate
+//! limiting, size limits, dead-peer detection, and a Drop guard that unregisters
+//! the socket from its tenant however it ends.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,11 +9,12 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt, stream::SplitSink, stream::SplitStream};
 use natter_protocol::{ErrorCode, ServerFrame};
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Limits;
-use crate::tenant::hub::{ConnId, ConnSink, Outbound, encode};
+use crate::outbox::{Next, Outbox};
+use crate::tenant::hub::{ConnId, ConnSink, encode};
 use crate::tenant::{Command, TenantHandle};
 
 use super::rate::TokenBucket;
@@ -75,13 +77,11 @@ impl Drop for Registration {
 /// Serves one upgraded socket until it closes.
 pub async fn serve(ws: WebSocket, mut endpoint: impl Endpoint, ctx: SocketCtx) {
     let (ws_tx, mut ws_rx) = ws.split();
-    let (queue, queue_rx) = mpsc::channel(ctx.limits.outbound_queue);
-    let sink = ConnSink { queue, kicked: CancellationToken::new() };
+    let sink = Outbox::new(ctx.limits.outbox());
     let reader_done = CancellationToken::new();
     let writer = tokio::spawn(write_loop(
         ws_tx,
-        queue_rx,
-        sink.kicked.clone(),
+        sink.clone(),
         ctx.shutdown.clone(),
         reader_done.clone(),
         ctx.limits.ping_interval,
@@ -153,7 +153,14 @@ async fn read_loop(
     loop {
         let msg = tokio::select! {
             msg = tokio::time::timeout(limits.dead_peer_timeout, ws_rx.next()) => msg,
-            () = sink.kicked.cancelled() => return,
+            () = sink.refill_wanted() => {
+                // The writer has caught up: the next page of the replay in progress.
+                if tenant.send(Command::ReplayPage { conn: ctx.conn }).await.is_err() {
+                    return;
+                }
+                continue;
+            }
+            () = sink.kicked().cancelled() => return,
             () = ctx.shutdown.cancelled() => return,
         };
         let text = match msg {
@@ -221,21 +228,18 @@ fn make_fatal(mut frame: ServerFrame) -> ServerFrame {
 
 /// Queues an error frame for the client.
 fn refuse(sink: &ConnSink, frame: ServerFrame) {
-    if sink.queue.try_send(Outbound::Frame(encode(&frame))).is_err() {
-        sink.kicked.cancel();
-    }
+    sink.push(encode(&frame));
 }
 
 /// Queues a fatal error frame and the close after it.
 fn fatal(sink: &ConnSink, frame: ServerFrame) {
     refuse(sink, frame);
-    let _ = sink.queue.try_send(Outbound::Close);
+    sink.close();
 }
 
 async fn write_loop(
     mut ws_tx: SplitSink<WebSocket, Message>,
-    mut queue: mpsc::Receiver<Outbound>,
-    kicked: CancellationToken,
+    outbox: ConnSink,
     shutdown: CancellationToken,
     reader_done: CancellationToken,
     ping_every: Duration,
@@ -244,39 +248,26 @@ async fn write_loop(
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ping.tick().await;
     let (code, reason): (u16, &str) = loop {
-        let first = tokio::select! {
+        // Whatever is queued goes out before one flush: a burst costs one syscall.
+        let (batch, closing) = tokio::select! {
             biased;
             () = shutdown.cancelled() => {
                 let frame = ServerFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down; reconnect shortly");
-                let _ = send(&mut ws_tx, text_message(&encode(&frame))).await;
+                let _ = send(&mut ws_tx, text_message(&encode(&frame).text)).await;
                 break (close_code::AWAY, "shutting down");
             }
-            () = kicked.cancelled() => {
+            () = outbox.kicked().cancelled() => {
                 let frame = ServerFrame::fatal(ErrorCode::SlowConsumer, "frames were not read fast enough");
-                let _ = send(&mut ws_tx, text_message(&encode(&frame))).await;
+                let _ = send(&mut ws_tx, text_message(&encode(&frame).text)).await;
                 break (close_code::POLICY, "slow consumer");
             }
-            item = queue.recv() => match item {
-                Some(Outbound::Frame(text)) => text_message(&text),
-                Some(Outbound::Close) | None => break (close_code::NORMAL, ""),
+            next = outbox.next(WRITE_BATCH) => match next {
+                Next::Frames(frames) => (frames.iter().map(|t| text_message(t)).collect(), false),
+                Next::FramesThenClose(frames) => (frames.iter().map(|t| text_message(t)).collect(), true),
             },
-            _ = ping.tick() => Message::Ping(Default::default()),
+            _ = ping.tick() => (vec![Message::Ping(Default::default())], false),
             () = reader_done.cancelled() => break (close_code::NORMAL, ""),
         };
-        // Write whatever else is already queued before one flush: a burst of
-        // frames costs one syscall, not one each.
-        let mut closing = false;
-        let mut batch = vec![first];
-        while batch.len() < WRITE_BATCH {
-            match queue.try_recv() {
-                Ok(Outbound::Frame(text)) => batch.push(text_message(&text)),
-                Ok(Outbound::Close) => {
-                    closing = true;
-                    break;
-                }
-                Err(_) => break,
-            }
-        }
         if write_all(&mut ws_tx, batch).await.is_err() {
             return;
         }
