@@ -36,6 +36,11 @@ test("nobody online: the visitor is told, leaves a message, and agents get it wi
   // The offline form takes the composer's place; its first field has focus.
   await v.frame.getByRole("heading", { name: "Leave us a message" }).waitFor();
   await v.frame.waitForFunction(() => document.activeElement?.id === "natter-start");
+  // The visitor may change their mind and keep waiting, then choose the form again.
+  await v.frame.getByRole("button", { name: "Keep waiting" }).click();
+  await v.frame.waitForFunction(() => document.activeElement?.id === "natter-composer");
+  await notice.getByRole("button", { name: "Leave a message" }).click();
+  await v.frame.waitForFunction(() => document.activeElement?.id === "natter-start");
   await v.frame.getByLabel(/name/i).fill("Nok");
   await v.frame.getByLabel(/email/i).fill("nok@example.com");
   await v.frame.getByLabel("Message", { exact: false }).last().fill("Please email me when the beans are back");

@@ -101,6 +101,7 @@ pub struct Strings {
     /// Waiting while no agent is online.
     pub nobody_online: &'static str,
     pub leave_message: &'static str,
+    pub back_to_chat: &'static str,
     pub email_invalid: &'static str,
     pub field_required: &'static str,
     pub choose: &'static str,
@@ -159,6 +160,7 @@ pub static EN: Strings = Strings {
     offline_sent: "Thank you! We will get back to you soon.",
     nobody_online: "No one is available right now — leave a message and we'll reply by email.",
     leave_message: "Leave a message",
+    back_to_chat: "Keep waiting",
     email_invalid: "Please enter a valid email address.",
     field_required: "Please fill in this field.",
     choose: "Choose…",
@@ -217,6 +219,7 @@ pub static TH: Strings = Strings {
     offline_sent: "ขอบคุณค่ะ เราจะติดต่อกลับโดยเร็ว",
     nobody_online: "ขณะนี้ไม่มีเจ้าหน้าที่ว่าง ฝากข้อความไว้ แล้วเราจะตอบกลับทางอีเมล",
     leave_message: "ฝากข้อความ",
+    back_to_chat: "รอต่อ",
     email_invalid: "กรุณากรอกอีเมลให้ถูกต้อง",
     field_required: "กรุณากรอกช่องนี้",
     choose: "เลือก…",

@@ -34,6 +34,10 @@ pub fn OfflineForm() -> Html {
         };
     }
     let sending = matches!(store.offline_form, FormState::Sending(_));
+    let keep_waiting = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::LeaveMessage(false)))
+    };
     let onsubmit = {
         let (name, email, text) = (name.clone(), email.clone(), text.clone());
         let (bad_email, bad_text) = (bad_email.clone(), bad_text.clone());
@@ -75,7 +79,13 @@ pub fn OfflineForm() -> Html {
                     aria-invalid={(*bad_text).to_string()} aria-describedby={bad_text.then_some("natter-off-text-err")} />
                 if *bad_text { <p class="field-error" id="natter-off-text-err">{ s.field_required }</p> }
             </div>
-            <button type="submit" class="primary" disabled={sending}>{ if sending { s.sending } else { s.offline_send } }</button>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled={sending}>{ if sending { s.sending } else { s.offline_send } }</button>
+                if store.leaving_message && !sending {
+                    // Chosen while nobody was online: the visitor may still prefer to wait.
+                    <button type="button" class="link" onclick={keep_waiting}>{ s.back_to_chat }</button>
+                }
+            </div>
         </form>
     }
 }

@@ -511,9 +511,13 @@ impl Store {
                 fx.push(Effect::Focus(Focus::Start));
             }
             Action::LeaveMessage(on) => {
+                let was = self.leaving_message;
                 self.leaving_message = on && self.nobody_online();
                 if self.leaving_message {
                     fx.push(Effect::Focus(Focus::Start));
+                } else if was {
+                    // Back to waiting: the composer is there again.
+                    fx.push(Effect::Focus(Focus::Composer));
                 }
             }
             Action::Send { client_id, text, now } => self.send(client_id, text, now, &mut fx),

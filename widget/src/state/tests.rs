@@ -940,6 +940,11 @@ fn an_agent_coming_back_closes_the_leave_a_message_form() {
     s.apply(Action::LeaveMessage(true));
     s.apply(queue(3, true));
     assert!(!s.leaving_message);
+    // Or the visitor chooses to keep waiting.
+    s.apply(queue(3, false));
+    s.apply(Action::LeaveMessage(true));
+    assert_eq!(s.apply(Action::LeaveMessage(false)), vec![Effect::Focus(Focus::Composer)]);
+    assert!(!s.leaving_message);
 }
 
 #[test]
