@@ -77,7 +77,7 @@ pub fn ConversationHeader(p: &Props) -> Html {
             <button type="button" class="back phone-only" onclick={pane(Pane::Inbox)}>
                 <span aria-hidden="true">{ "← " }</span>{ s.back_inbox }
             </button>
-            <h2 id={p.title_id.clone()}>{ format::label(s, &c.label()) }</h2>
+            <h2 id={p.title_id.clone()} title={ format::label(s, &c.label()) }>{ format::label(s, &c.label()) }</h2>
             <span class={classes!("status", status_class)}>{ status_text }</span>
             if c.summary.offline { <span class="tag offline">{ s.offline_badge }</span> }
             if status != ConversationStatus::Closed {
