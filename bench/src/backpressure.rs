@@ -114,7 +114,9 @@ pub async fn flood(relay: &Relay, args: FloodArgs) {
     for _ in 0..args.agents {
         agents.push(target.agent(&token).await);
     }
-    let oldest = visitors.first().expect("at least one visitor").conversation;
+    // Visitors open concurrently: the oldest conversation is the lowest id, and
+    // only a claim of the oldest moves every other one up the queue.
+    let oldest = visitors.iter().map(|v| v.conversation).min().expect("at least one visitor");
     send(&mut agents[0], format!(r#"{{"type":"claim","conversation_id":{oldest}}}"#)).await;
     let expected = args.visitors - 1;
     let readers: Vec<JoinHandle<(usize, String)>> =
@@ -122,27 +124,40 @@ pub async fn flood(relay: &Relay, args: FloodArgs) {
     println!("flood: {} waiting conversations, {} agent sockets; one claim of the oldest", args.visitors, args.agents);
     for (i, reader) in readers.into_iter().enumerate() {
         let (updates, ended) = reader.await.expect("reader task");
-        println!("agent socket {}: {updates} conversation updates of {expected} expected, then {ended}", i + 1);
+        println!("agent socket {}: latest queue positions of {updates} of {expected} waiting conversations, then {ended}", i + 1);
     }
     drop(visitors);
 }
 
-/// Reads an agent socket after the claim: `conversation` frames until every
-/// waiting conversation's update arrived, the relay dropped it, or `PATIENCE` ran out.
+/// Reads an agent socket after the claim until every waiting conversation's
+/// latest state shows its new place (positions 1..=`expected`, one per
+/// conversation), the relay dropped it, or `PATIENCE` ran out. Updates of one
+/// conversation may be coalesced by the relay, so it counts states, not frames.
 async fn count_updates(mut ws: Ws, expected: usize) -> (usize, String) {
-    let mut updates = 0;
-    while updates < expected {
+    let mut positions: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+    let settled = |p: &std::collections::HashMap<u64, u64>| {
+        let mut seen: Vec<u64> = p.values().copied().collect();
+        seen.sort_unstable();
+        seen.len() == expected && seen.iter().copied().eq(1..=expected as u64)
+    };
+    while !settled(&positions) {
         let Ok(next) = tokio::time::timeout(PATIENCE, ws.next()).await else {
-            return (updates, format!("nothing more within {PATIENCE:?}"));
+            return (positions.len(), format!("nothing more within {PATIENCE:?}"));
         };
         if let Some(why) = ended_by(next.as_ref()) {
-            return (updates, format!("dropped: {why}"));
+            return (positions.len(), format!("dropped: {why}"));
         }
         if let Some(Ok(Message::Text(t))) = next
             && t.starts_with(r#"{"type":"conversation","#)
+            && let Ok(frame) = serde_json::from_str::<serde_json::Value>(&t)
         {
-            updates += 1;
+            let c = &frame["conversation"];
+            let id = c["id"].as_u64().unwrap_or_default();
+            match c["queue_position"].as_u64() {
+                Some(position) if c["status"] == "waiting" => positions.insert(id, position),
+                _ => positions.remove(&id),
+            };
         }
     }
-    (updates, "all arrived".to_owned())
+    (positions.len(), "all arrived".to_owned())
 }

@@ -32,7 +32,7 @@ struct Cli {
     /// The relay binary to run.
     #[arg(long, env = "NATTER_BIN", default_value = "target/release/natter")]
     natter: PathBuf,
-    /// An extra flag for `natter serve` (repeat; e.g. --relay-arg=--outbound-queue=4096).
+    /// An extra flag for `natter serve` (repeat; e.g. --relay-arg=--outbound-soft-kib=1024).
     #[arg(long = "relay-arg", allow_hyphen_values = true)]
     relay_args: Vec<String>,
     #[command(subcommand)]
