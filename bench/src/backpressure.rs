@@ -124,7 +124,10 @@ pub async fn flood(relay: &Relay, args: FloodArgs) {
     println!("flood: {} waiting conversations, {} agent sockets; one claim of the oldest", args.visitors, args.agents);
     for (i, reader) in readers.into_iter().enumerate() {
         let (updates, ended) = reader.await.expect("reader task");
-        println!("agent socket {}: latest queue positions of {updates} of {expected} waiting conversations, then {ended}", i + 1);
+        println!(
+            "agent socket {}: latest queue positions of {updates} of {expected} waiting conversations, then {ended}",
+            i + 1
+        );
     }
     drop(visitors);
 }

@@ -23,10 +23,10 @@ pub use frames::{AGENT_FRAME_TYPES, AgentFrame, ServerFrame, VISITOR_FRAME_TYPES
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
 };
+pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
 pub use install::{
     AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
 };
-pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
 pub use model::{
     AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, AutoCloseReason, ConversationEvent, ConversationStatus,
     ConversationSummary, Message, MessageBody, Priority, Role, VisitorConversation, VisitorInfo,

@@ -165,7 +165,8 @@ async fn install_call<T: DeserializeOwned>(
 ) -> Result<T, InstallRefusal> {
     let refusal = |message: &str| InstallRefusal { code: None, message: message.to_owned() };
     let body = body.and_then(json::to_string);
-    let resp = request(method, path, body, Some(token)).await.map_err(|()| refusal("the relay could not be reached"))?;
+    let resp =
+        request(method, path, body, Some(token)).await.map_err(|()| refusal("the relay could not be reached"))?;
     let text = text(&resp).await.unwrap_or_default();
     if resp.ok() {
         return json::from_str(&text).ok_or_else(|| refusal("unreadable answer"));

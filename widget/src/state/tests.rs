@@ -777,7 +777,9 @@ fn header_and_greeting_follow_the_visitors_language_then_the_shop_default_then_b
     cfg.header = Some("Chat with Demo".into());
     cfg.texts.insert(
         "th".into(),
-        natter_protocol::WidgetTexts { header: Some("แชทกับเดโม".into()), greeting: Some("สวัสดีค่ะ".into()) },
+        natter_protocol::WidgetTexts {
+            header: Some("แชทกับเดโม".into()), greeting: Some("สวัสดีค่ะ".into())
+        },
     );
     s.apply(Action::Config(cfg));
     assert_eq!(s.header_text(), "แชทกับเดโม");
