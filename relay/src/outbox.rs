@@ -7,9 +7,12 @@
 //!   reader that does not read: more than `soft_bytes` queued and no progress for
 //!   `stall`, or more than `hard_bytes` queued at all. One batch producing many
 //!   small frames is not a reason to disconnect.
-//! - **Coalescing.** A frame with a [`Coalesce`] key replaces the unwritten frame
-//!   with the same key in place: the latest state of a conversation, the queue
-//!   position or the presence list wins, so repeated updates cost nothing.
+//! - **Coalescing.** A frame with a [`Coalesce`] key drops the unwritten frame
+//!   with the same key and goes to the end of the queue: the latest state of a
+//!   conversation, the queue position or the presence list wins, repeated
+//!   updates cost nothing, and the order of a state against other frames is
+//!   still the order in which they happened (an `ack` never overtakes the state
+//!   that followed it).
 //! - **Paced replays.** A replay (history after a seq) is not queued at once: the
 //!   outbox keeps a cursor and asks for the next page ([`Outbox::refill_wanted`])
 //!   only when the writer has caught up. Live frames that arrive meanwhile wait
@@ -83,61 +86,84 @@ pub enum Next {
 enum Item {
     Frame(Frame),
     Close,
+    /// A frame superseded by a newer one with the same key.
+    Dropped,
 }
 
 impl Item {
     fn bytes(&self) -> usize {
         match self {
             Item::Frame(f) => f.text.len(),
-            Item::Close => 0,
+            Item::Close | Item::Dropped => 0,
         }
     }
 }
 
-/// An ordered run of items with in-place coalescing.
+/// An ordered run of items with coalescing.
 #[derive(Debug, Default)]
 struct Lane {
     items: VecDeque<Item>,
-    /// Absolute position of `items[0]`; positions never repeat.
+    /// Absolute position of `items[0]`.
     first: u64,
-    /// The unwritten item per coalescing key, by absolute position.
+    /// The unwritten frame per coalescing key, by absolute position.
     latest: HashMap<Coalesce, u64>,
     bytes: usize,
+    /// `Dropped` items still in `items`; compacted away when they dominate.
+    dropped: usize,
 }
 
 impl Lane {
-    /// Appends, or replaces the unwritten frame with the same key. Returns the byte change.
-    fn push(&mut self, item: Item) -> isize {
-        let added = item.bytes() as isize;
+    /// Appends; a keyed frame first drops the unwritten frame with its key.
+    fn push(&mut self, item: Item) {
         if let Item::Frame(Frame { key: Some(key), .. }) = &item {
-            if let Some(&pos) = self.latest.get(key) {
+            let end = self.first + self.items.len() as u64;
+            if let Some(pos) = self.latest.insert(*key, end) {
                 let slot = &mut self.items[(pos - self.first) as usize];
-                let removed = slot.bytes() as isize;
-                *slot = item;
-                self.bytes = (self.bytes as isize + added - removed) as usize;
-                return added - removed;
+                self.bytes -= slot.bytes();
+                *slot = Item::Dropped;
+                self.dropped += 1;
             }
-            self.latest.insert(*key, self.first + self.items.len() as u64);
         }
+        self.bytes += item.bytes();
         self.items.push_back(item);
-        self.bytes += added as usize;
-        added
+        if self.dropped > 64 && self.dropped * 2 > self.items.len() {
+            self.compact();
+        }
     }
 
+    /// The next item to write (superseded ones are skipped).
     fn pop(&mut self) -> Option<Item> {
-        let item = self.items.pop_front()?;
-        if let Item::Frame(Frame { key: Some(key), .. }) = &item
-            && self.latest.get(key) == Some(&self.first)
-        {
-            self.latest.remove(key);
+        loop {
+            let item = self.items.pop_front()?;
+            if let Item::Frame(Frame { key: Some(key), .. }) = &item
+                && self.latest.get(key) == Some(&self.first)
+            {
+                self.latest.remove(key);
+            }
+            self.first += 1;
+            self.bytes -= item.bytes();
+            match item {
+                Item::Dropped => self.dropped -= 1,
+                item => return Some(item),
+            }
         }
-        self.first += 1;
-        self.bytes -= item.bytes();
-        Some(item)
+    }
+
+    /// Removes superseded items, renumbering what is left: memory stays
+    /// proportional to what is still to be written, however many updates came.
+    fn compact(&mut self) {
+        self.items.retain(|i| !matches!(i, Item::Dropped));
+        self.dropped = 0;
+        self.latest.clear();
+        for (i, item) in self.items.iter().enumerate() {
+            if let Item::Frame(Frame { key: Some(key), .. }) = item {
+                self.latest.insert(*key, self.first + i as u64);
+            }
+        }
     }
 
     fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.len() == self.dropped
     }
 }
 
@@ -321,7 +347,8 @@ impl Outbox {
                     close = true;
                     break;
                 }
-                None => break,
+                // `pop` never returns a superseded item.
+                Some(Item::Dropped) | None => break,
             }
         }
         if frames.is_empty() && !close {
@@ -390,13 +417,13 @@ mod tests {
     }
 
     #[test]
-    fn frames_come_out_in_order_and_a_coalesced_update_keeps_its_place() {
+    fn frames_come_out_in_order_and_a_newer_state_replaces_the_unwritten_one() {
         let out = Outbox::new(LIMITS);
         let conv = Some(Coalesce::Conversation(ConversationId(7)));
         out.push(frame("c7 v1", conv));
         out.push(frame("msg", None));
         out.push(frame("c7 v2", conv));
-        assert_eq!(texts(out.take(10)), ["c7 v2", "msg"]);
+        assert_eq!(texts(out.take(10)), ["msg", "c7 v2"], "the state stays after what happened before it");
         // Once written, a new update queues again.
         out.push(frame("c7 v3", conv));
         assert_eq!(texts(out.take(10)), ["c7 v3"]);
@@ -413,6 +440,10 @@ mod tests {
         }
         assert!(!out.kicked().is_cancelled(), "20 bytes held, however many updates");
         assert_eq!(out.queued_bytes(), 20);
+        let q = out.lock();
+        assert!(q.ready.items.len() <= 5 + 2 * 64 + 1, "superseded entries are compacted: {}", q.ready.items.len());
+        drop(q);
+        assert_eq!(texts(out.take(10)), ["0999"; 5], "one frame per conversation, the newest");
     }
 
     #[test]
