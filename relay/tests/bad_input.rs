@@ -8,7 +8,7 @@ use common::*;
 use natter_protocol::{AgentFrame, ConversationId, ErrorCode, PROTOCOL_VERSION, Seq, ServerFrame, VisitorFrame};
 use natter_relay::auth::visitor_token::{VisitorTokens, new_visitor_id};
 
-async fn visitor_with_message(relay: &TestRelay) -> (Client, natter_protocol::ConversationId) {
+async fn visitor_with_message(relay: &TestRelay) -> (Client, ConversationId) {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("keep"), text: "keep me".into() }).await;
@@ -192,7 +192,7 @@ async fn logout_and_idle_timeout_end_sessions_everywhere() {
     // Idle: a frame after the idle timeout ends the session.
     let (mut ws, _) = relay.agent("acme", "bob@x.test").await;
     tokio::time::sleep(Duration::from_millis(1700)).await;
-    ws.send(&AgentFrame::Typing { conversation_id: natter_protocol::ConversationId(1), on: true }).await;
+    ws.send(&AgentFrame::Typing { conversation_id: ConversationId(1), on: true }).await;
     assert_eq!(ws.error().await.0, ErrorCode::SessionExpired);
 }
 
