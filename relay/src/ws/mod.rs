@@ -69,12 +69,14 @@ impl Sockets {
 
     /// Applies the relay's buffer and message-size limits to an upgrade.
     /// axum's defaults (128 KiB read buffer, 64 MiB messages) would cost ~137 KB
-    /// per idle socket and let one client make us buffer 64 MiB.
+    /// per idle socket and let one client make us buffer 64 MiB. Client frames are
+    /// small: a 1 KiB read buffer costs ~9 KB per idle visitor socket in all,
+    /// against ~12.3 KB at 4 KiB (`natter-bench idle`, BENCHMARKS.md).
     fn configure(&self, ws: WebSocketUpgrade) -> WebSocketUpgrade {
         // Frames between max_frame_bytes and this hard cap get a typed
         // `frame_too_large` error; above it the socket closes with 1009.
         let hard_cap = self.limits.max_frame_bytes.saturating_mul(4).max(1024);
-        ws.read_buffer_size(4096)
+        ws.read_buffer_size(1024)
             .write_buffer_size(0)
             .max_write_buffer_size(1 << 20)
             .max_message_size(hard_cap)
