@@ -652,6 +652,8 @@ test("Thai strings, and the idle warning that activity cancels, then sign-out ke
   await row(page, "Idle test").click();
   await page.locator(".conv-head").getByRole("button", { name: "Claim" }).click();
   await page.getByLabel("Reply").fill("a reply in progress");
+  // The relay has made it ours (the claim is not lost to the reload below).
+  await page.locator(".conv-head .status", { hasText: "Active" }).waitFor();
   // Drafts survive a reload too.
   await page.reload();
   await page.getByRole("tab", { name: /Mine/ }).click();
