@@ -267,6 +267,8 @@ test("keyboard first: C on a focused waiting row claims it and puts the cursor i
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.evaluate(() => document.activeElement.textContent.includes("Dao Keyboard")), true, "the arrow moves to the next row");
   await page.keyboard.press("ArrowUp");
+  // Back on the first row before the shortcut (the inbox may re-render meanwhile).
+  await page.waitForFunction(() => document.activeElement?.textContent.includes("Chai Keyboard"));
   await page.keyboard.press("c");
   await page.locator(".conv-head .status", { hasText: "Active" }).waitFor();
   await page.locator(".conv-head h2", { hasText: "Chai Keyboard" }).waitFor();

@@ -160,7 +160,8 @@ test("contrast: a yellow main colour warns, white text on it is refused, automat
     const box = v.frame.getByLabel("Message", { exact: true });
     await box.fill("Is the yellow one in stock?");
     await box.press("Enter");
-    const mine = v.frame.locator(".msg.visitor .bubble", { hasText: "Is the yellow one in stock?" });
+    // The acknowledged bubble: the "Sending…" one is replaced when the ack comes.
+    const mine = v.frame.locator(".msg.visitor:not(.pending) .bubble", { hasText: "Is the yellow one in stock?" });
     await mine.waitFor();
     const parts = {
       "visitor bubble": await colours(mine),
