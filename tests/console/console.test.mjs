@@ -6,24 +6,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { RELAY, CONSOLE, DEMO, ANN, SHOTS, launch, signIn, row, log } from "./lib.mjs";
 import { AxeBuilder } from "@axe-core/playwright";
-
-const RELAY = process.env.RELAY_URL;
-const CONSOLE = process.env.CONSOLE_URL;
-const DEMO = { email: process.env.NATTER_DEMO_EMAIL, password: process.env.NATTER_DEMO_PASSWORD };
-const ANN = { email: process.env.ANN_EMAIL, password: process.env.ANN_PASSWORD };
-const SHOTS = new URL("./out/", import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
 
 let browser;
 before(async () => {
-  assert.ok(RELAY && CONSOLE, "run through run.sh (RELAY_URL and CONSOLE_URL)");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
@@ -51,20 +39,6 @@ async function agentPage() {
   };
   link.cut = () => link.current?.close({ code: 4001, reason: "test: dropped" });
   return { context, page, link };
-}
-
-async function signIn(page, who) {
-  await page.goto(CONSOLE);
-  await page.getByLabel("Workspace").fill("demo");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  const started = Date.now();
-  const login = page.waitForResponse((r) => r.url().endsWith("/v1/agent/login"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await login;
-  const loggedIn = Date.now() - started;
-  await page.locator("#conn-state", { hasText: "Connected" }).waitFor();
-  return { total: Date.now() - started, login: loggedIn };
 }
 
 /** A visitor: a page on an allowed origin with a raw visitor socket. */
@@ -156,9 +130,6 @@ async function axe(page, name) {
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
 }
-
-const row = (page, name) => page.locator("#inbox-rows .row", { hasText: name });
-const log = (page) => page.getByRole("log");
 
 test("sign-in refuses a wrong password without saying whether the email exists", async () => {
   const { page, context } = await agentPage();

@@ -7,25 +7,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { RELAY, DEMO, SHOTS, launch, signIn } from "./lib.mjs";
 import { AxeBuilder } from "@axe-core/playwright";
-
-const RELAY = process.env.RELAY_URL;
-const CONSOLE = process.env.CONSOLE_URL;
-const DEMO = { email: process.env.NATTER_DEMO_EMAIL, password: process.env.NATTER_DEMO_PASSWORD };
-const SHOTS = new URL("./out/", import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
 
 let browser;
 let shop;
 let shopOrigin;
 before(async () => {
-  assert.ok(RELAY && CONSOLE, "run through run.sh (RELAY_URL and CONSOLE_URL)");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
   // The shop: one page with the tag the install section shows, one without it.
   shop = createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -46,12 +35,7 @@ async function installSection() {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: RELAY });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("console page error:", e));
-  await page.goto(CONSOLE);
-  await page.getByLabel("Workspace").fill("demo");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator("#conn-state", { hasText: "Connected" }).waitFor();
+  await signIn(page, DEMO);
   await page.getByRole("button", { name: "Workspace settings" }).click();
   const section = page.locator("section#install");
   await section.getByLabel("Script tag").waitFor();

@@ -7,25 +7,14 @@
 // Run through run.sh, which sets RELAY_URL, CONSOLE_URL and the agents' credentials.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { RELAY, DEMO, ANN, SHOTS, launch, signIn, row, log } from "./lib.mjs";
 
-const RELAY = process.env.RELAY_URL;
-const CONSOLE = process.env.CONSOLE_URL;
-const DEMO = { email: process.env.NATTER_DEMO_EMAIL, password: process.env.NATTER_DEMO_PASSWORD };
-const ANN = { email: process.env.ANN_EMAIL, password: process.env.ANN_PASSWORD };
-const SHOTS = new URL("./out/", import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
 const LAPTOP = { width: 1024, height: 700 };
 const PHONE = { width: 390, height: 844 };
 
 let browser;
 before(async () => {
-  assert.ok(RELAY && CONSOLE, "run through run.sh (RELAY_URL and CONSOLE_URL)");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
@@ -44,12 +33,7 @@ async function agentPage(viewport, who) {
   page.on("pageerror", (e) => console.error("console page error:", e));
   const missing = [];
   page.on("response", (r) => r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`));
-  await page.goto(CONSOLE);
-  await page.getByLabel("Workspace").fill("demo");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator("#conn-state", { hasText: "Connected" }).waitFor();
+  await signIn(page, who);
   return { context, page, missing };
 }
 
@@ -76,9 +60,6 @@ async function visitor(name, text, pageUrl = `https://shop.example/products/${en
     end: () => page.evaluate(() => window.ws_.send(JSON.stringify({ type: "end" }))),
   };
 }
-
-const row = (page, name) => page.locator("#inbox-rows .row", { hasText: name });
-const log = (page) => page.getByRole("log");
 
 /** No sideways scrolling: the page is no wider than the window. */
 async function noSidewaysScroll(page, where) {

@@ -6,22 +6,11 @@
 // run through run.sh, which sets RELAY_URL, CONSOLE_URL and the credentials.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const RELAY = process.env.RELAY_URL;
-const CONSOLE = process.env.CONSOLE_URL;
-const DEMO = { email: process.env.NATTER_DEMO_EMAIL, password: process.env.NATTER_DEMO_PASSWORD };
-const SHOTS = new URL("./out/", import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
+import { RELAY, DEMO, SHOTS, launch, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => {
-  assert.ok(RELAY && CONSOLE, "run through run.sh (RELAY_URL and CONSOLE_URL)");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
@@ -30,12 +19,7 @@ async function settingsPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("console page error:", e));
-  await page.goto(CONSOLE);
-  await page.getByLabel("Workspace").fill("demo");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator("#conn-state", { hasText: "Connected" }).waitFor();
+  await signIn(page, DEMO);
   await page.getByRole("button", { name: "Workspace settings" }).click();
   await page.getByLabel("Main colour", { exact: true }).waitFor();
   return { context, page };

@@ -65,6 +65,11 @@ fn ack(conv: u64, client: &str, seq: u64) -> Action {
 }
 
 fn boot_with(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
+    boot(pending, token, false)
+}
+
+/// Boots with what the frame's own storage had; `await_host` as in the loader's frame.
+fn boot(pending: Vec<Pending>, token: Option<&str>, await_host: bool) -> (Store, Vec<Effect>) {
     let mut s = Store::default();
     let fx = s.apply(Action::Boot {
         tenant: Some(TenantId::parse("demo").unwrap()),
@@ -73,7 +78,7 @@ fn boot_with(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>)
         seen: None,
         browser_locale: None,
         tz_min: 0,
-        await_host: false,
+        await_host,
     });
     (s, fx)
 }
@@ -125,17 +130,7 @@ fn boot_connects_and_hello_carries_the_stored_token() {
 }
 
 fn boot_in_frame(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
-    let mut s = Store::default();
-    let fx = s.apply(Action::Boot {
-        tenant: Some(TenantId::parse("demo").unwrap()),
-        token: token.map(str::to_owned),
-        pending,
-        seen: None,
-        browser_locale: None,
-        tz_min: 0,
-        await_host: true,
-    });
-    (s, fx)
+    boot(pending, token, true)
 }
 
 fn host_init(stored: Option<HostStored>) -> Action {
