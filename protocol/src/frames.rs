@@ -1,14 +1,11 @@
-//! WebSocket frames: what visitors and agents send, and what the relay sends back.
-//! Each is a JSON text message tagged by `type`.
+//! WebSocket frames clients send: one enum per audience (visitor, agent). Each
+//! is a JSON text message tagged by `type`. What the relay sends back is in
+//! `server.rs`.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ErrorCode;
-use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, VisitorId};
-use crate::model::{
-    AgentInfo, AgentPresence, AgentStatus, Author, ConversationSummary, Message, Priority, VisitorConversation,
-    VisitorInfo,
-};
+use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq};
+use crate::model::{AgentStatus, Priority, VisitorInfo};
 
 /// Frames a visitor (the widget) sends on `/v1/ws/visitor`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,9 +75,13 @@ pub enum AgentFrame {
     /// Must be the first frame. `token` is the session token from
     /// `POST /v1/agent/login` (never put it in the URL).
     Hello { v: u32, token: String },
-    /// Asks for a conversation's messages after `after_seq` (0 = all). Answered
-    /// by one or more `history` frames.
+    /// Asks for a conversation's messages after `after_seq` (0 = all), and
+    /// watches it: this socket then gets its live `message`, `typing` and `read`
+    /// frames until `unwatch`. Answered by one or more `history` frames.
     Sync { conversation_id: ConversationId, after_seq: Seq },
+    /// Stops watching a conversation this socket synced. Conversations assigned
+    /// to the agent stay followed whatever their sockets watch.
+    Unwatch { conversation_id: ConversationId },
     /// Takes a waiting conversation.
     Claim { conversation_id: ConversationId },
     /// Sends a message to a conversation the agent holds.
@@ -113,89 +114,6 @@ pub enum AgentFrame {
     Activity,
 }
 
-/// Frames the relay sends, to visitors and agents.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-// Frames are built, serialized and dropped at once; boxing the summary would
-// only complicate every constructor.
-#[allow(clippy::large_enum_variant)]
-pub enum ServerFrame {
-    /// Answer to a visitor's `hello`. `token` is the (renewed) visitor token to
-    /// keep; `conversation` is the open conversation, if any. Replayed messages
-    /// follow this frame.
-    Welcome {
-        v: u32,
-        visitor_id: VisitorId,
-        token: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        conversation: Option<VisitorConversation>,
-    },
-    /// Answer to an agent's `hello`: who they are, their colleagues, and every
-    /// waiting or active conversation of the tenant.
-    AgentWelcome { v: u32, agent: AgentInfo, agents: Vec<AgentInfo>, conversations: Vec<ConversationSummary> },
-    /// (Visitor) the visitor's conversation changed: opened, claimed, closed...
-    VisitorConversation { conversation: VisitorConversation },
-    /// (Agent) a conversation was created or changed.
-    Conversation { conversation: ConversationSummary },
-    /// A message, live or replayed.
-    Message { conversation_id: ConversationId, message: Message },
-    /// The message with `client_id` is durably stored as `seq`. `duplicate` is true
-    /// when this answers a resend of a message already stored.
-    Ack { conversation_id: ConversationId, client_id: ClientMsgId, seq: Seq, duplicate: bool },
-    /// Answer to `sync`: messages in seq order. `more` means another `history`
-    /// frame for the same conversation follows.
-    History { conversation_id: ConversationId, messages: Vec<Message>, more: bool },
-    /// Someone started or stopped typing.
-    Typing { conversation_id: ConversationId, who: Author, on: bool },
-    /// Someone has read up to `seq`.
-    Read { conversation_id: ConversationId, by: Author, seq: Seq },
-    /// (Visitor) where the visitor's conversation stands in the queue. Sent
-    /// whenever it changes; `estimated_wait_secs` is absent when no agent is online.
-    /// `agents_online` is false when no agent is online or busy (all away or
-    /// signed out): nobody will answer soon, so the widget offers to leave a message.
-    Queue {
-        conversation_id: ConversationId,
-        position: u32,
-        waiting: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        estimated_wait_secs: Option<u32>,
-        #[serde(default = "yes")]
-        agents_online: bool,
-    },
-    /// (Agent) availability and load of every agent of the tenant; sent after
-    /// `agent_welcome` and whenever any of it changes.
-    Presence { agents: Vec<AgentPresence> },
-    /// Something went wrong with a frame or the connection. When `fatal` is true
-    /// the relay closes the socket after sending it.
-    Error {
-        code: ErrorCode,
-        message: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        client_id: Option<ClientMsgId>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        conversation_id: Option<ConversationId>,
-        #[serde(default)]
-        fatal: bool,
-    },
-}
-
-/// Older relays did not send `agents_online`: assume someone is there.
-fn yes() -> bool {
-    true
-}
-
-impl ServerFrame {
-    /// An error frame not tied to a message or conversation.
-    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::Error { code, message: message.into(), client_id: None, conversation_id: None, fatal: false }
-    }
-
-    /// An error frame after which the relay closes the socket.
-    pub fn fatal(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::Error { code, message: message.into(), client_id: None, conversation_id: None, fatal: true }
-    }
-}
-
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
 /// "known frame with bad fields".
 pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify", "offline"];
@@ -204,6 +122,7 @@ pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "
 pub const AGENT_FRAME_TYPES: &[&str] = &[
     "hello",
     "sync",
+    "unwatch",
     "claim",
     "send",
     "typing",
@@ -253,6 +172,7 @@ mod tests {
         let agent = [
             AgentFrame::Hello { v: 1, token: "t".into() },
             AgentFrame::Sync { conversation_id: c, after_seq: Seq(0) },
+            AgentFrame::Unwatch { conversation_id: c },
             AgentFrame::Claim { conversation_id: c },
             AgentFrame::Send { conversation_id: c, client_id: cid, text: "x".into() },
             AgentFrame::Typing { conversation_id: c, on: false },
@@ -274,8 +194,6 @@ mod tests {
         assert_eq!(f, VisitorFrame::Send { client_id: ClientMsgId::parse("m-1").unwrap(), text: "hello".into() });
         let f: VisitorFrame = serde_json::from_str(r#"{"type":"hello","v":1}"#).unwrap();
         assert_eq!(f, VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None });
-        let s = serde_json::to_string(&ServerFrame::error(ErrorCode::RateLimited, "slow down")).unwrap();
-        assert_eq!(s, r#"{"type":"error","code":"rate_limited","message":"slow down","fatal":false}"#);
     }
 
     #[test]

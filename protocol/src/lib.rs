@@ -15,11 +15,12 @@ mod ids;
 mod install;
 mod model;
 pub mod origin;
+mod server;
 mod settings;
 mod widget;
 
 pub use error::ErrorCode;
-pub use frames::{AGENT_FRAME_TYPES, AgentFrame, ServerFrame, VISITOR_FRAME_TYPES, VisitorFrame};
+pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
 };
@@ -31,6 +32,7 @@ pub use model::{
     AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, AutoCloseReason, ConversationEvent, ConversationStatus,
     ConversationSummary, Message, MessageBody, Priority, Role, VisitorConversation, VisitorInfo,
 };
+pub use server::{ErrorFrame, ToAgent, ToVisitor};
 pub use settings::{
     AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, PrechatField, PrechatForm,
     RoutingSettings, TenantSettings, Weekday, WidgetSettings,
