@@ -63,8 +63,12 @@ impl Target {
 
     /// Signs in the tenant's benchmark owner; returns the session token.
     pub async fn login(&self, tenant: &str) -> String {
-        let body =
-            serde_json::json!({"tenant": tenant, "email": agent_email(tenant), "password": PASSWORD}).to_string();
+        self.login_as(tenant, &agent_email(tenant)).await
+    }
+
+    /// Signs one agent account in; returns its session token.
+    pub async fn login_as(&self, tenant: &str, email: &str) -> String {
+        let body = serde_json::json!({"tenant": tenant, "email": email, "password": PASSWORD}).to_string();
         let answer = self.post("/v1/agent/login", &body).await;
         let json: serde_json::Value = serde_json::from_str(&answer).expect("login answers JSON");
         json["token"].as_str().unwrap_or_else(|| panic!("login refused: {answer}")).to_owned()

@@ -62,6 +62,15 @@ impl Workload {
         }
     }
 
+    /// Agent accounts per tenant, one per visitor/agent pair.
+    fn pairs(&self) -> usize {
+        match self {
+            Workload::Burst(a) => a.pairs,
+            Workload::Chat(a) => a.pairs,
+            Workload::Idle(_) | Workload::Resume(_) | Workload::Flood(_) => 0,
+        }
+    }
+
     fn lifts_frame_limits(&self) -> bool {
         matches!(self, Workload::Burst(_) | Workload::Chat(_))
     }
@@ -70,7 +79,7 @@ impl Workload {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let cli = Cli::parse();
-    let dir = DataDir::prepare(&cli.natter, cli.workload.tenants());
+    let dir = DataDir::prepare(&cli.natter, cli.workload.tenants(), cli.workload.pairs());
     let lifted: Vec<String> = LIFTED.iter().map(|s| (*s).to_owned()).chain(cli.relay_args.iter().cloned()).collect();
     let flags = if cli.workload.lifts_frame_limits() { lifted.clone() } else { cli.relay_args.clone() };
     let on_relay = match cli.workload {

@@ -1,8 +1,7 @@
 //! Visitor/agent pairs, the population of the burst and chat workloads: in
-//! each tenant, N visitors each open a conversation and N agent sockets (of the
-//! tenant's one owner account, signed in once) each claim one of them. Agent
-//! sockets are read from the moment they open — every agent socket receives
-//! the tenant's traffic — and measure delivery once the window is known.
+//! each tenant, N visitors each open a conversation and N agents (one account
+//! each, as a real team) each claim one of them. Agent sockets are read from the
+//! moment they open and measure delivery once the window is known.
 
 use std::time::{Duration, Instant};
 
@@ -84,12 +83,12 @@ async fn open_tenant(
     clock: Clock,
     window: watch::Receiver<Option<Window>>,
 ) -> (Vec<Visitor>, Vec<JoinHandle<AgentResult>>) {
-    let token = target.login(&tenant).await;
     let mut visitors = join_all((0..n).map(|i| open_visitor(target, &tenant, i))).await;
     let mut agents = Vec::with_capacity(n);
     // Newest first: claiming the last of the queue moves nobody's position, so
     // set-up does not flood the agent sockets with queue updates.
-    for v in visitors.iter().rev() {
+    for (i, v) in visitors.iter().enumerate().rev() {
+        let token = target.login_as(&tenant, &crate::relay::pair_agent_email(&tenant, i)).await;
         let mut agent = target.agent(&token).await;
         send(&mut agent, format!(r#"{{"type":"claim","conversation_id":{}}}"#, v.conversation)).await;
         agents.push(tokio::spawn(agent_socket(agent, v.conversation, clock, window.clone())));

@@ -1,6 +1,7 @@
 //! The relay under test: a fresh data directory prepared with the `natter`
-//! command line (tenants `t1`…`tN`, one owner account each), then `natter serve`
-//! as a child process on a free loopback port.
+//! command line (tenants `t1`…`tN`, one owner account each, plus one agent
+//! account per visitor/agent pair), then `natter serve` as a child process on a
+//! free loopback port.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,8 +24,9 @@ pub struct DataDir {
 }
 
 impl DataDir {
-    /// Creates `tenants` tenants, each with one owner (`bench@<tenant>.test`).
-    pub fn prepare(bin: &Path, tenants: usize) -> Self {
+    /// Creates `tenants` tenants, each with one owner (`bench@<tenant>.test`)
+    /// and `agents` agents (`bench-<i>@<tenant>.test`).
+    pub fn prepare(bin: &Path, tenants: usize, agents: usize) -> Self {
         let path = std::env::temp_dir().join(format!("natter-bench-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         let dir = DataDir { path, bin: bin.to_owned() };
@@ -40,6 +42,14 @@ impl DataDir {
                 ]
                 .concat(),
             );
+            if agents > 0 {
+                let csv = dir.path.join(format!("{tenant}-agents.csv"));
+                let rows: String =
+                    (0..agents).map(|i| format!("{},Bench {i},agent\n", pair_agent_email(&tenant, i))).collect();
+                std::fs::write(&csv, rows).expect("agent list written");
+                let file = csv.to_string_lossy().into_owned();
+                dir.cli(&[&["agent", "import", "--tenant", &tenant, "--file", &file][..], &password].concat());
+            }
         }
         dir
     }
@@ -49,6 +59,8 @@ impl DataDir {
             .args(args)
             .arg("--data-dir")
             .arg(&self.path)
+            // Sign-in cost is not what is measured: cheap hashes make set-up fast.
+            .args(["--password-iterations", "1000"])
             .env("NATTER_BENCH_PASSWORD", PASSWORD)
             .output()
             .unwrap_or_else(|e| {
@@ -72,6 +84,11 @@ pub fn tenant_id(t: usize) -> String {
 /// The owner account of a benchmark tenant.
 pub fn agent_email(tenant: &str) -> String {
     format!("bench@{tenant}.test")
+}
+
+/// The agent account of the i-th visitor/agent pair of a tenant.
+pub fn pair_agent_email(tenant: &str, i: usize) -> String {
+    format!("bench-{i}@{tenant}.test")
 }
 
 /// A running relay.

@@ -154,6 +154,17 @@ pub enum AgentCommand {
         #[command(flatten)]
         password: PasswordArgs,
     },
+    /// Add the agents listed in a CSV file (`email,name,role` per line, an
+    /// optional header), all with the same password; stops at the first bad row.
+    Import {
+        #[arg(long)]
+        tenant: TenantId,
+        /// The CSV file.
+        #[arg(long)]
+        file: PathBuf,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
     /// List a tenant's agents.
     List {
         #[arg(long)]
@@ -360,9 +371,27 @@ async fn agent_command(
                 writeln!(out, "password: {password}")?;
             }
         }
+        AgentCommand::Import { tenant, file, password } => {
+            let t = handle(storage, &tenant).await?;
+            let (password, generated) = read_password(&password)?;
+            let rows = agent_rows(&std::fs::read_to_string(&file)?)?;
+            for (email, name, role) in rows {
+                let password_hash = hash_off_runtime(password.clone(), iterations).await?;
+                let added = t
+                    .admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, reply })
+                    .await?;
+                if added.is_none() {
+                    return Err(CliError::Invalid(format!("an agent with email {email} already exists")));
+                }
+                writeln!(out, "added agent <{email}> ({}) to {tenant}", role.as_str())?;
+            }
+            if generated {
+                writeln!(out, "password: {password}")?;
+            }
+        }
         AgentCommand::List { tenant } => {
             let t = handle(storage, &tenant).await?;
-            for a in t.admin(|reply| AdminOp::ListAgents { reply }).await? {
+            for a in t.reader().agents().await? {
                 writeln!(out, "{}\t{}\t{}\t{}", a.id, a.email, a.name, a.role.as_str())?;
             }
         }
@@ -388,6 +417,29 @@ async fn agent_command(
         }
     }
     Ok(())
+}
+
+/// Parses `email,name,role` lines (an optional `email,...` header, blank lines
+/// skipped); the error names the line.
+fn agent_rows(csv: &str) -> Result<Vec<(String, String, Role)>, CliError> {
+    let mut rows = Vec::new();
+    for (i, line) in csv.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || (i == 0 && line.starts_with("email,")) {
+            continue;
+        }
+        let bad = |why: &str| CliError::Invalid(format!("line {}: {why}", i + 1));
+        let mut cols = line.split(',').map(str::trim);
+        let (Some(email), Some(name)) = (cols.next(), cols.next()) else {
+            return Err(bad("expected email,name,role"));
+        };
+        let role = parse_role(cols.next().unwrap_or("agent")).map_err(|e| bad(&e))?;
+        if !email.contains('@') || name.is_empty() {
+            return Err(bad("expected an email and a name"));
+        }
+        rows.push((email.to_owned(), name.to_owned(), role));
+    }
+    Ok(rows)
 }
 
 /// Normalises origins given on the command line; the error names the bad one.
@@ -455,4 +507,20 @@ async fn hash_off_runtime(password: String, iterations: u32) -> Result<String, C
     tokio::task::spawn_blocking(move || password::hash(&password, iterations))
         .await
         .map_err(|e| CliError::Invalid(format!("hashing failed: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_csv_rows_parse_and_name_the_bad_line() {
+        let rows = agent_rows("email,name,role\nann@x.test, Ann ,owner\n\nbob@x.test,Bob\n").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], ("ann@x.test".into(), "Ann".into(), Role::Owner));
+        assert_eq!(rows[1].2, Role::Agent);
+        let err = agent_rows("ann@x.test,Ann,boss\n").unwrap_err().to_string();
+        assert!(err.starts_with("line 1:"), "{err}");
+        assert!(agent_rows("no-at-sign,Ann\n").is_err());
+    }
 }

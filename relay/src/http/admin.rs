@@ -39,8 +39,8 @@ fn with_etag(body: impl IntoResponse, version: u64) -> Response {
 
 pub async fn get_settings(State(state): State<AuthState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let tenant = admin(&state, &headers).await?;
-    let (settings, version) = tenant.admin(|reply| AdminOp::GetSettings { reply }).await?;
-    Ok(with_etag(Json(settings), version))
+    let current = tenant.settings();
+    Ok(with_etag(Json(current.settings.clone()), current.version))
 }
 
 pub async fn put_settings(
@@ -65,7 +65,7 @@ pub async fn list_agents(
     headers: HeaderMap,
 ) -> Result<Json<Vec<AgentAdminView>>, ApiError> {
     let tenant = admin(&state, &headers).await?;
-    Ok(Json(tenant.admin(|reply| AdminOp::AgentsAdmin { reply }).await?))
+    Ok(Json(tenant.reader().agents_admin().await?))
 }
 
 pub async fn update_agent(

@@ -50,7 +50,7 @@ pub async fn login(
     let found = match &tenant {
         Some(t) => {
             let email = req.email.clone();
-            t.admin(|reply| AdminOp::LoginLookup { email, reply }).await?
+            t.reader().login_lookup(email).await?
         }
         None => None,
     };

@@ -9,7 +9,6 @@ use natter_protocol::{ConversationPage, ConversationQuery};
 
 use super::ApiError;
 use super::agent_auth::{AuthState, signed_in};
-use crate::tenant::AdminOp;
 
 /// Refuses limits and texts outside the documented bounds; a blank text means none.
 fn validated(mut query: ConversationQuery) -> Result<ConversationQuery, ApiError> {
@@ -36,5 +35,5 @@ pub async fn find(
     let (tenant, _) = signed_in(&state.tenants, &headers).await?;
     let Query(query) = query.map_err(|e| ApiError::invalid_input(e.body_text()))?;
     let query = validated(query)?;
-    Ok(Json(tenant.admin(|reply| AdminOp::FindConversations { query, reply }).await?))
+    Ok(Json(tenant.reader().find_conversations(query).await?))
 }

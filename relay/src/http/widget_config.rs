@@ -12,7 +12,7 @@ use natter_protocol::{EmbedSurface, PublicWidgetConfig, TenantId};
 
 use super::ApiError;
 use crate::origin::origin_allowed;
-use crate::tenant::{AdminOp, Tenants};
+use crate::tenant::Tenants;
 
 /// State of the public widget endpoints.
 #[derive(Debug, Clone)]
@@ -51,7 +51,8 @@ async fn answer(
         return Err(ApiError::origin_not_allowed());
     }
     let handle = state.tenants.get(&id).await?.ok_or_else(ApiError::unknown_tenant)?;
-    let (settings, version, online) = handle.admin(|reply| AdminOp::PublicSettings { reply }).await?;
+    let (current, online) = handle.public_settings();
+    let (settings, version) = (current.settings.clone(), current.version);
     let etag = format!("\"v{version}-{}\"", if online { "open" } else { "closed" });
     let fresh = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);
     let mut response = if fresh {

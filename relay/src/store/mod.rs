@@ -25,6 +25,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the storage thread has stopped")]
     Stopped,
+    /// The request ran, but the transaction holding it failed to commit.
+    #[error("the transaction holding this request did not commit")]
+    NotCommitted,
+    /// A row read back inside the same transaction that wrote it was not there.
+    #[error("{0} vanished inside its own transaction")]
+    Vanished(String),
 }
 
 /// Opens (creating if needed) a database file in WAL mode with `synchronous=FULL`,

@@ -1,122 +1,107 @@
-//! Requests from HTTP handlers and the command line: sign-in lookups, sessions,
-//! agent accounts, the identity secret.
+//! Writes asked by HTTP handlers and the command line: sessions, agent accounts,
+//! the identity secret, settings. Reads that need no write go to the tenant's
+//! read connection instead ([`super::reads`]).
 
-use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, ConversationPage, ConversationQuery, Role};
+use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, Role};
 use rusqlite::Connection;
 
-use super::actor::{Batch, OpResult, State, reply_after_commit};
+use super::agents::Agents;
+use super::batch::{Batch, OpResult};
 use super::command::{AdminOp, Removal};
+use super::conversations::Conversations;
+use super::hub::Hub;
 use super::queries::{self, SessionRow};
-use super::{hours, settings_rules};
+use super::sessions::Sessions;
+use super::settings::Settings;
+use super::{reads, settings_rules};
 use crate::store::StoreError;
 
-impl State {
-    pub(super) fn admin(&mut self, db: &Connection, op: AdminOp, batch: &mut Batch) -> OpResult {
+/// What admin requests may touch.
+pub struct Admin<'a> {
+    pub hub: &'a Hub,
+    pub convs: &'a mut Conversations,
+    pub agents: &'a mut Agents,
+    pub sessions: &'a mut Sessions,
+    pub settings: &'a mut Settings,
+}
+
+impl Admin<'_> {
+    pub fn apply(&mut self, db: &Connection, op: AdminOp, batch: &mut Batch) -> OpResult {
         let now = batch.now;
         match op {
-            AdminOp::LoginLookup { email, reply } => {
-                reply_after_commit(batch, reply, queries::agent_for_login(db, email.trim()))
-            }
             AdminOp::CreateSession { agent, hash, reply } => {
-                let expires_at = self.session_expiry(now);
+                let expires_at = self.sessions.expiry(now);
                 let row = SessionRow { agent, last_seen_at: now, expires_at };
                 let result = queries::insert_session(db, &hash, row, now).map(|()| expires_at);
-                reply_after_commit(batch, reply, result)
+                batch.reply_after_commit(reply, result);
             }
             AdminOp::ResolveSession { hash, reply } => {
-                let result = self.resolve_session(db, &hash, now);
-                reply_after_commit(batch, reply, result)
+                let result = self.sessions.resolve(db, &hash, now).map(|r| r.map(|(agent, _)| agent));
+                batch.reply_after_commit(reply, result);
             }
             AdminOp::RevokeSession { hash, reply } => {
                 let result = queries::delete_session(db, &hash);
-                self.end_session_sockets(&hash, batch);
-                reply_after_commit(batch, reply, result)
+                self.sessions.end(&hash, self.hub, batch);
+                batch.reply_after_commit(reply, result);
             }
             AdminOp::AddAgent { email, name, role, password_hash, reply } => {
                 let result = queries::insert_agent(db, email.trim(), name.trim(), role, &password_hash, now);
-                reply_after_commit(batch, reply, result)
-            }
-            AdminOp::ListAgents { reply } => reply_after_commit(batch, reply, queries::agents(db)),
-            AdminOp::FindConversations { query, reply } => {
-                let result = self.find_conversations(db, &query);
-                reply_after_commit(batch, reply, result)
+                batch.reply_after_commit(reply, result);
             }
             AdminOp::SetPassword { email, password_hash, reply } => {
                 let Some((agent, _)) = queries::agent_for_login(db, &email)? else {
-                    return reply_after_commit(batch, reply, Ok(false));
+                    batch.reply_after_commit(reply, Ok(false));
+                    return Ok(());
                 };
                 queries::set_password(db, agent.id, &password_hash)?;
                 self.end_agent_sessions(db, agent.id, batch)?;
-                reply_after_commit(batch, reply, Ok(true))
+                batch.reply_after_commit(reply, Ok(true));
             }
             AdminOp::RemoveAgent { email, reply } => {
-                let Some((agent, _)) = queries::agent_for_login(db, &email)? else {
-                    return reply_after_commit(batch, reply, Ok(Removal::NoSuchAgent));
-                };
-                if agent.role == Role::Owner
-                    && queries::agents(db)?.iter().filter(|a| a.role == Role::Owner).count() == 1
-                {
-                    return reply_after_commit(batch, reply, Ok(Removal::LastOwner));
-                }
-                for c in queries::active_conversations_of(db, agent.id)? {
-                    queries::requeue(db, c.id, None)?;
-                    self.routing_dirty = true;
-                    if let Some(c) = queries::conversation(db, c.id)? {
-                        self.announce(&c, batch);
-                    }
-                }
-                self.end_agent_sessions(db, agent.id, batch)?;
-                queries::delete_agent(db, agent.id)?;
-                reply_after_commit(batch, reply, Ok(Removal::Removed))
+                let removal = self.remove_agent(db, &email, batch)?;
+                batch.reply_after_commit(reply, Ok(removal));
             }
             AdminOp::IdentitySecret { reply } => {
-                let result = self.identity_secret(db);
-                reply_after_commit(batch, reply, result)
-            }
-            AdminOp::GetSettings { reply } => {
-                reply_after_commit(batch, reply, Ok((self.settings.clone(), self.settings_version)))
+                batch.reply_after_commit(reply, super::visitor_frames::identity_secret(db));
             }
             AdminOp::PutSettings { settings, reply } => {
                 if let Err(problem) = settings_rules::validate(&settings) {
-                    return reply_after_commit(batch, reply, Ok(Err(problem)));
+                    batch.reply_after_commit(reply, Ok(Err(problem)));
+                    return Ok(());
                 }
-                let version = self.settings_version + 1;
-                queries::store_settings(db, &settings, version)?;
-                self.settings = *settings;
-                self.settings_version = version;
+                let version = self.settings.change(*settings);
+                queries::store_settings(db, self.settings.get(), version)?;
                 // Limits, auto-assign or hours may have changed: route again.
-                self.routing_dirty = true;
-                self.pushed.queue.clear();
-                reply_after_commit(batch, reply, Ok(Ok(version)))
-            }
-            AdminOp::PublicSettings { reply } => {
-                let open = hours::is_open(&self.settings.hours, now);
-                reply_after_commit(batch, reply, Ok((self.settings.clone(), self.settings_version, open)))
-            }
-            AdminOp::AgentsAdmin { reply } => {
-                let result = self.agents_admin(db);
-                reply_after_commit(batch, reply, result)
+                self.convs.retell_queue();
+                self.agents.invalidate();
+                batch.reply_after_commit(reply, Ok(Ok(version)));
             }
             AdminOp::UpdateAgent { id, update, reply } => {
                 let result = self.update_agent(db, id, update);
-                reply_after_commit(batch, reply, result)
+                batch.reply_after_commit(reply, result);
             }
         }
+        Ok(())
     }
 
-    fn agents_admin(&self, db: &Connection) -> Result<Vec<AgentAdminView>, StoreError> {
-        let routing = queries::agent_routing(db)?;
-        Ok(queries::agents(db)?
-            .into_iter()
-            .map(|agent| {
-                let (skills, max_chats) = routing
-                    .iter()
-                    .find(|r| r.id == agent.id)
-                    .map(|r| (r.skills.clone(), r.max_chats))
-                    .unwrap_or_default();
-                AgentAdminView { agent, skills, max_chats }
-            })
-            .collect())
+    fn remove_agent(
+        &mut self,
+        db: &Connection,
+        email: &str,
+        batch: &mut Batch,
+    ) -> Result<Removal, super::batch::Refusal> {
+        let Some((agent, _)) = queries::agent_for_login(db, email)? else {
+            return Ok(Removal::NoSuchAgent);
+        };
+        if agent.role == Role::Owner && queries::agents(db)?.iter().filter(|a| a.role == Role::Owner).count() == 1 {
+            return Ok(Removal::LastOwner);
+        }
+        for c in queries::active_conversations_of(db, agent.id)? {
+            self.convs.requeue(db, &c, None, None, None, batch)?;
+        }
+        self.end_agent_sessions(db, agent.id, batch)?;
+        queries::delete_agent(db, agent.id)?;
+        Ok(Removal::Removed)
     }
 
     fn update_agent(
@@ -125,7 +110,7 @@ impl State {
         id: AgentId,
         update: AgentUpdate,
     ) -> Result<Result<Option<AgentAdminView>, (String, String)>, StoreError> {
-        let Some(current) = self.agents_admin(db)?.into_iter().find(|a| a.agent.id == id) else {
+        let Some(current) = reads::agents_admin(db)?.into_iter().find(|a| a.agent.id == id) else {
             return Ok(Ok(None));
         };
         let skills = update.skills.unwrap_or(current.skills);
@@ -142,27 +127,12 @@ impl State {
             return Ok(Err(("max_chats".into(), "must be 1 to 50".into())));
         }
         queries::set_agent_routing(db, id, &skills, max_chats)?;
-        self.routing_dirty = true;
-        Ok(Ok(self.agents_admin(db)?.into_iter().find(|a| a.agent.id == id)))
+        self.agents.invalidate();
+        Ok(Ok(reads::agents_admin(db)?.into_iter().find(|a| a.agent.id == id)))
     }
 
-    fn end_agent_sessions(&mut self, db: &Connection, agent: AgentId, batch: &mut Batch) -> OpResult {
-        let live: Vec<_> = self.sessions.iter().filter(|(_, s)| s.row.agent == agent).map(|(h, _)| *h).collect();
-        for hash in live {
-            self.end_session_sockets(&hash, batch);
-        }
-        queries::delete_sessions_of(db, agent)?;
-        Ok(())
-    }
-}
-
-impl State {
-    fn find_conversations(&self, db: &Connection, query: &ConversationQuery) -> Result<ConversationPage, StoreError> {
-        let limit = query.limit.unwrap_or(ConversationQuery::DEFAULT_LIMIT);
-        let mut found =
-            queries::find_conversations(db, query.visitor.as_ref(), query.q.as_deref(), query.before, limit + 1)?;
-        let more = found.len() > limit as usize;
-        found.truncate(limit as usize);
-        Ok(ConversationPage { conversations: found.into_iter().map(|c| self.for_agents(c)).collect(), more })
+    fn end_agent_sessions(&mut self, db: &Connection, agent: AgentId, batch: &mut Batch) -> Result<(), StoreError> {
+        self.sessions.end_agent(agent, self.hub, batch);
+        queries::delete_sessions_of(db, agent)
     }
 }

@@ -1,8 +1,8 @@
 //! What async code can ask of a tenant actor.
 
 use natter_protocol::{
-    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ConversationPage, ConversationQuery,
-    ErrorCode, Role, Seq, TenantSettings, UnixMillis, VisitorFrame, VisitorId,
+    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, Role, Seq, TenantSettings,
+    UnixMillis, VisitorFrame, VisitorId,
 };
 use tokio::sync::oneshot;
 
@@ -38,90 +38,34 @@ pub enum Command {
     ReplayPage { conn: ConnId },
     /// A request from HTTP handlers or the command line.
     Admin(AdminOp),
-    /// Periodic housekeeping: end idle and expired sessions.
+    /// Inbox previews are due (an alarm the actor set itself).
+    Previews,
+    /// Periodic housekeeping: end idle and expired sessions, timeouts.
     Tick,
 }
 
 /// Requests that are not socket frames.
 #[derive(Debug)]
 pub enum AdminOp {
-    /// The agent with this email and their password hash, for sign-in.
-    LoginLookup {
-        email: String,
-        reply: Reply<Option<(AgentInfo, String)>>,
-    },
     /// Stores a new session; answers its absolute expiry.
-    CreateSession {
-        agent: AgentId,
-        hash: TokenHash,
-        reply: Reply<UnixMillis>,
-    },
+    CreateSession { agent: AgentId, hash: TokenHash, reply: Reply<UnixMillis> },
     /// The agent behind a session token, if the session is live (and marks activity).
-    ResolveSession {
-        hash: TokenHash,
-        reply: Reply<Result<AgentInfo, ErrorCode>>,
-    },
+    ResolveSession { hash: TokenHash, reply: Reply<Result<AgentInfo, ErrorCode>> },
     /// Ends a session and closes its sockets; answers whether it existed.
-    RevokeSession {
-        hash: TokenHash,
-        reply: Reply<bool>,
-    },
+    RevokeSession { hash: TokenHash, reply: Reply<bool> },
     /// Adds an agent; `None` if the email is taken.
-    AddAgent {
-        email: String,
-        name: String,
-        role: Role,
-        password_hash: String,
-        reply: Reply<Option<AgentInfo>>,
-    },
-    ListAgents {
-        reply: Reply<Vec<AgentInfo>>,
-    },
+    AddAgent { email: String, name: String, role: Role, password_hash: String, reply: Reply<Option<AgentInfo>> },
     /// Replaces a password and ends the agent's sessions; answers whether the agent exists.
-    SetPassword {
-        email: String,
-        password_hash: String,
-        reply: Reply<bool>,
-    },
+    SetPassword { email: String, password_hash: String, reply: Reply<bool> },
     /// Deletes an agent, returning their conversations to the queue.
-    RemoveAgent {
-        email: String,
-        reply: Reply<Removal>,
-    },
+    RemoveAgent { email: String, reply: Reply<Removal> },
     /// The tenant's identity-verification secret (created on first use), hex.
-    IdentitySecret {
-        reply: Reply<String>,
-    },
-    /// The settings and their version.
-    GetSettings {
-        reply: Reply<(TenantSettings, u64)>,
-    },
+    IdentitySecret { reply: Reply<String> },
     /// Validates and stores new settings; answers the new version, or the
     /// offending field and why (nothing is stored then).
-    PutSettings {
-        settings: Box<TenantSettings>,
-        reply: Reply<Result<u64, (String, String)>>,
-    },
-    /// Settings, version, and whether the shop is open now (for the public config).
-    PublicSettings {
-        reply: Reply<(TenantSettings, u64, bool)>,
-    },
-    /// Every agent with skills and chat limit.
-    AgentsAdmin {
-        reply: Reply<Vec<AgentAdminView>>,
-    },
+    PutSettings { settings: Box<TenantSettings>, reply: Reply<Result<u64, (String, String)>> },
     /// Changes an agent's skills or limit; `Ok(None)`: no such agent.
-    UpdateAgent {
-        id: AgentId,
-        update: AgentUpdate,
-        reply: Reply<Result<Option<AgentAdminView>, (String, String)>>,
-    },
-    /// Past conversations (closed ones matching a text, or one visitor's); the
-    /// query's limit and text are already validated.
-    FindConversations {
-        query: ConversationQuery,
-        reply: Reply<ConversationPage>,
-    },
+    UpdateAgent { id: AgentId, update: AgentUpdate, reply: Reply<Result<Option<AgentAdminView>, (String, String)>> },
 }
 
 /// Outcome of [`AdminOp::RemoveAgent`].

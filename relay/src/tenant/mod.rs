@@ -1,19 +1,28 @@
 //! Tenants at run time: one actor thread per tenant, started on first use, that
-//! alone owns the tenant's SQLite file (`<data-dir>/tenants/<id>.db`).
+//! alone writes the tenant's SQLite file (`<data-dir>/tenants/<id>.db`), plus a
+//! read connection for reads that must not wait behind its writes.
 
 mod actor;
 mod admin_ops;
-mod agent_ops;
+mod agent_frames;
+mod agents;
+pub mod batch;
 mod command;
+mod conversations;
+mod core;
+mod encode;
 mod hours;
+mod housekeeping;
 pub mod hub;
-mod presence;
 mod queries;
+mod queue;
+mod reads;
 mod replay;
 pub mod routing;
 mod sessions;
+mod settings;
 mod settings_rules;
-mod visitor_ops;
+mod visitor_frames;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +34,10 @@ use natter_protocol::TenantId;
 use tokio::sync::{mpsc, oneshot};
 
 pub use command::{AdminOp, Command, Removal, Reply};
-pub(crate) use visitor_ops::clip;
+pub(crate) use encode::error as encode_error;
+pub use reads::Reader;
+pub use settings::{SettingsView, Versioned};
+pub(crate) use visitor_frames::clip;
 
 use crate::auth::visitor_token::VisitorTokens;
 use crate::config::SessionPolicy;
@@ -46,16 +58,36 @@ pub struct ActorSettings {
     pub clock: crate::time::Clock,
 }
 
-/// Handle to one tenant's actor.
+/// Handle to one tenant's actor, its read connection and its published settings.
 #[derive(Debug, Clone)]
 pub struct TenantHandle {
     id: TenantId,
     tx: mpsc::Sender<Command>,
+    reader: Reader,
+    settings: SettingsView,
+    clock: crate::time::Clock,
 }
 
 impl TenantHandle {
     pub fn id(&self) -> &TenantId {
         &self.id
+    }
+
+    /// Reads that do not wait behind the actor's writes.
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    /// The settings as of the last commit that changed them.
+    pub fn settings(&self) -> Arc<Versioned> {
+        self.settings.current()
+    }
+
+    /// The settings, and whether the shop is open now by their business hours.
+    pub fn public_settings(&self) -> (Arc<Versioned>, bool) {
+        let current = self.settings.current();
+        let open = hours::is_open(&current.settings.hours, self.clock.now());
+        (current, open)
     }
 
     /// Queues a command (waiting if the actor is saturated).
@@ -93,6 +125,7 @@ struct Inner {
     dir: PathBuf,
     settings: ActorSettings,
     actors: Mutex<HashMap<TenantId, TenantHandle>>,
+    starting: tokio::sync::Mutex<()>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -106,6 +139,7 @@ impl Tenants {
                 dir,
                 settings,
                 actors: Mutex::new(HashMap::new()),
+                starting: tokio::sync::Mutex::new(()),
                 threads: Mutex::new(Vec::new()),
             }),
         })
@@ -133,26 +167,26 @@ impl Tenants {
     }
 
     async fn start(&self, id: &TenantId) -> Result<TenantHandle, StoreError> {
-        let (handle, opened) = {
-            let mut actors = self.inner.actors.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(h) = actors.get(id).filter(|h| !h.tx.is_closed()) {
-                return Ok(h.clone());
-            }
-            let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
-            let handle = TenantHandle { id: id.clone(), tx };
-            let opened = self.spawn_actor(id.clone(), rx)?;
-            actors.insert(id.clone(), handle.clone());
-            (handle, opened)
+        // One start at a time, so two first requests never spawn two actors.
+        let _starting = self.inner.starting.lock().await;
+        if let Some(handle) = self.running(id) {
+            return Ok(handle);
+        }
+        let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+        let opened = self.spawn_actor(id.clone(), &tx, rx)?;
+        let started = async {
+            let settings = opened.await.map_err(|_| StoreError::Stopped)??;
+            let reader = Reader::open(id, &self.db_path(id)).await?;
+            let clock = self.inner.settings.clock.clone();
+            Ok::<_, StoreError>(TenantHandle { id: id.clone(), tx, reader, settings, clock })
         };
-        match opened.await.map_err(|_| StoreError::Stopped)? {
-            Ok(()) => {
+        match started.await {
+            Ok(handle) => {
+                self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), handle.clone());
                 spawn_ticker(&handle, self.inner.settings.housekeeping_every);
                 Ok(handle)
             }
-            Err(e) => {
-                self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
-                Err(e)
-            }
+            Err(e) => Err(e),
         }
     }
 
@@ -161,28 +195,25 @@ impl Tenants {
     fn spawn_actor(
         &self,
         tenant: TenantId,
+        tx: &mpsc::Sender<Command>,
         rx: mpsc::Receiver<Command>,
-    ) -> Result<oneshot::Receiver<Result<(), StoreError>>, StoreError> {
+    ) -> Result<oneshot::Receiver<Result<SettingsView, StoreError>>, StoreError> {
         let (opened_tx, opened_rx) = oneshot::channel();
         let path = self.db_path(&tenant);
         let settings = self.inner.settings.clone();
+        let alarm = actor::Alarm::new(tokio::runtime::Handle::current(), tx.downgrade());
         let thread = std::thread::Builder::new().name(format!("tenant-{tenant}")).spawn(move || {
-            let db = match store::open(&path, schema::TENANT) {
-                Ok(db) => db,
+            let opened = store::open(&path, schema::TENANT)
+                .and_then(|db| core::Tenant::load(&db, tenant, &settings).map(|state| (db, state)));
+            match opened {
+                Ok((db, state)) => {
+                    let _ = opened_tx.send(Ok(state.settings_view()));
+                    actor::run(db, state, settings.clock, alarm, rx);
+                }
                 Err(e) => {
                     let _ = opened_tx.send(Err(e));
-                    return;
                 }
-            };
-            let state = match actor::State::load(&db, tenant, settings) {
-                Ok(state) => state,
-                Err(e) => {
-                    let _ = opened_tx.send(Err(e));
-                    return;
-                }
-            };
-            let _ = opened_tx.send(Ok(()));
-            actor::run(db, state, rx);
+            }
         })?;
         self.inner.threads.lock().unwrap_or_else(|e| e.into_inner()).push(thread);
         Ok(opened_rx)

@@ -6,21 +6,21 @@
 //!
 //! [`Command::ReplayPage`]: super::Command::ReplayPage
 
-use natter_protocol::{ConversationId, Message, Seq, ServerFrame};
+use natter_protocol::{ConversationId, Message, Seq, ToAgent, ToVisitor};
 use rusqlite::Connection;
 
-use super::actor::{Batch, State};
-use super::hub::{ConnId, Effect, Frame, encode};
-use super::queries;
-use super::visitor_ops::for_visitor;
-use crate::outbox::{Audience, Replay};
+use super::batch::{Batch, Effect};
+use super::conversations::for_visitor;
+use super::hub::{ConnId, Hub};
+use super::{encode, queries};
+use crate::outbox::{Audience, Frame, Replay};
 use crate::store::StoreError;
 
 /// Messages per page: a visitor gets this many `message` frames, an agent one `history` frame.
-pub(super) const PAGE: usize = 200;
+pub const PAGE: usize = 200;
 
 /// Starts replaying `conversation` after `after` on `conn`, up to its last seq now.
-pub(super) fn start(
+pub fn start(
     db: &Connection,
     conn: ConnId,
     conversation: ConversationId,
@@ -29,26 +29,22 @@ pub(super) fn start(
     batch: &mut Batch,
 ) -> Result<(), StoreError> {
     let upto = queries::last_seq(db, conversation)?;
-    batch.effects.push(Effect::StartReplay(conn, Replay { conversation, after, upto, audience }));
+    batch.push(Effect::StartReplay(conn, Replay { conversation, after, upto, audience }));
     Ok(())
 }
 
-impl State {
-    /// Reads and delivers the next page of the replay in progress on `conn`.
-    pub(super) fn replay_page(&self, db: &Connection, conn: ConnId, batch: &mut Batch) -> Result<(), StoreError> {
-        let Some(replay) = self.hub.sink(conn).and_then(|s| s.current_replay()) else { return Ok(()) };
-        let mut messages = queries::messages_after(db, replay.conversation, replay.after, PAGE)?;
-        messages.retain(|m| m.seq <= replay.upto);
-        let next = match messages.last() {
-            Some(last) if last.seq < replay.upto && messages.len() == PAGE => {
-                Some(Replay { after: last.seq, ..replay })
-            }
-            _ => None,
-        };
-        let frames = frames_for(replay, messages, next.is_some());
-        batch.effects.push(Effect::ReplayPage(conn, frames, next));
-        Ok(())
-    }
+/// Reads and delivers the next page of the replay in progress on `conn`.
+pub fn next_page(db: &Connection, hub: &Hub, conn: ConnId, batch: &mut Batch) -> Result<(), StoreError> {
+    let Some(replay) = hub.sink(conn).and_then(|s| s.current_replay()) else { return Ok(()) };
+    let mut messages = queries::messages_after(db, replay.conversation, replay.after, PAGE)?;
+    messages.retain(|m| m.seq <= replay.upto);
+    let next = match messages.last() {
+        Some(last) if last.seq < replay.upto && messages.len() == PAGE => Some(Replay { after: last.seq, ..replay }),
+        _ => None,
+    };
+    let frames = frames_for(replay, messages, next.is_some());
+    batch.push(Effect::ReplayPage(conn, frames, next));
+    Ok(())
 }
 
 fn frames_for(replay: Replay, messages: Vec<Message>, more: bool) -> Vec<Frame> {
@@ -56,9 +52,9 @@ fn frames_for(replay: Replay, messages: Vec<Message>, more: bool) -> Vec<Frame> 
     match replay.audience {
         Audience::Visitor => messages
             .iter()
-            .map(|m| encode(&ServerFrame::Message { conversation_id, message: for_visitor(m) }))
+            .map(|m| encode::visitor(&ToVisitor::Message { conversation_id, message: for_visitor(m) }))
             .collect(),
         // Always one frame, even empty: `more: false` tells the console the sync is complete.
-        Audience::Agent => vec![encode(&ServerFrame::History { conversation_id, messages, more })],
+        Audience::Agent => vec![encode::agent(&ToAgent::History { conversation_id, messages, more })],
     }
 }

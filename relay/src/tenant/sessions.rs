@@ -1,13 +1,17 @@
-//! Agent sessions inside the actor: validity rules, activity tracking for
-//! connected agents, and the periodic sweep that ends idle or expired sessions.
+//! Agent sessions inside the actor: validity rules, activity of connected agents
+//! (kept in memory, written at most once a minute), and the periodic sweep that
+//! ends idle or expired sessions and closes their sockets.
 
-use natter_protocol::{AgentInfo, ErrorCode, ServerFrame, UnixMillis};
+use std::collections::HashMap;
+
+use natter_protocol::{AgentId, AgentInfo, ErrorCode, ErrorFrame, UnixMillis};
 use rusqlite::Connection;
 
-use super::actor::{Batch, OpResult, State};
-use super::hub::{ConnId, Effect, encode};
+use super::batch::{Batch, Refusal};
+use super::hub::Hub;
 use super::queries::{self, SessionRow};
 use crate::auth::session::TokenHash;
+use crate::config::SessionPolicy;
 use crate::store::StoreError;
 
 /// Write `last_seen_at` to disk at most this often per session (activity is
@@ -16,38 +20,48 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// A session with at least one socket open.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct LiveSession {
-    pub row: SessionRow,
+struct LiveSession {
+    row: SessionRow,
     /// `last_seen_at` as last written to disk.
-    pub persisted_seen: UnixMillis,
+    persisted_seen: UnixMillis,
 }
 
-impl State {
+/// The sessions of connected agents, and the rules every session follows.
+#[derive(Debug)]
+pub struct Sessions {
+    policy: SessionPolicy,
+    live: HashMap<TokenHash, LiveSession>,
+}
+
+impl Sessions {
+    pub fn new(policy: SessionPolicy) -> Self {
+        Self { policy, live: HashMap::new() }
+    }
+
     fn idle_ms(&self) -> i64 {
         i64::try_from(self.policy.idle_timeout.as_millis()).unwrap_or(i64::MAX)
     }
 
-    /// Whether a session is still usable at `now`.
-    pub(super) fn session_alive(&self, row: &SessionRow, now: UnixMillis) -> bool {
+    fn alive(&self, row: &SessionRow, now: UnixMillis) -> bool {
         now < row.expires_at && now.0 - row.last_seen_at.0 < self.idle_ms()
     }
 
     /// Absolute expiry for a session created at `now`.
-    pub(super) fn session_expiry(&self, now: UnixMillis) -> UnixMillis {
+    pub fn expiry(&self, now: UnixMillis) -> UnixMillis {
         UnixMillis(now.0 + i64::try_from(self.policy.absolute_timeout.as_millis()).unwrap_or(i64::MAX / 2))
     }
 
     /// Looks a session up and, if live, records activity. `Err(code)` says why not.
-    pub(super) fn resolve_session(
-        &mut self,
+    pub fn resolve(
+        &self,
         db: &Connection,
         hash: &TokenHash,
         now: UnixMillis,
-    ) -> Result<Result<AgentInfo, ErrorCode>, StoreError> {
+    ) -> Result<Result<(AgentInfo, SessionRow), ErrorCode>, StoreError> {
         let Some(row) = queries::session(db, hash)? else {
             return Ok(Err(ErrorCode::SessionExpired));
         };
-        if !self.session_alive(&row, now) {
+        if !self.alive(&row, now) {
             queries::delete_session(db, hash)?;
             return Ok(Err(ErrorCode::SessionExpired));
         }
@@ -55,18 +69,30 @@ impl State {
             return Ok(Err(ErrorCode::SessionExpired));
         };
         queries::touch_session(db, hash, now)?;
-        Ok(Ok(agent))
+        Ok(Ok((agent, SessionRow { last_seen_at: now, ..row })))
+    }
+
+    /// Remembers the session of a socket that just attached.
+    pub fn attach(&mut self, hash: TokenHash, row: SessionRow) {
+        self.live.entry(hash).or_insert(LiveSession { row, persisted_seen: row.last_seen_at });
+    }
+
+    /// Forgets a session whose last socket closed.
+    pub fn detach(&mut self, hash: &TokenHash, hub: &Hub) {
+        if hub.conns_of_session(hash).is_empty() {
+            self.live.remove(hash);
+        }
     }
 
     /// Records activity of a connected agent's session; `Err` closes the socket
     /// when the session has ended.
-    pub(super) fn touch_live_session(&mut self, db: &Connection, hash: &TokenHash, now: UnixMillis) -> OpResult {
+    pub fn touch(&mut self, db: &Connection, hash: &TokenHash, now: UnixMillis) -> Result<(), Refusal> {
         let idle_ms = self.idle_ms();
-        let Some(live) = self.sessions.get_mut(hash) else {
-            return Err(session_ended());
+        let Some(live) = self.live.get_mut(hash) else {
+            return Err(Refusal::Fatal(ended()));
         };
         if now >= live.row.expires_at || now.0 - live.row.last_seen_at.0 >= idle_ms {
-            return Err(session_ended());
+            return Err(Refusal::Fatal(ended()));
         }
         live.row.last_seen_at = now;
         if now.0 - live.persisted_seen.0 >= TOUCH_EVERY_MS {
@@ -76,46 +102,46 @@ impl State {
         Ok(())
     }
 
-    /// The periodic sweep: deletes stale sessions and closes their sockets.
-    pub(super) fn expire_sessions(&mut self, db: &Connection, batch: &mut Batch) -> OpResult {
-        let now = batch.now;
-        // Flush in-memory activity first so a busy agent's row is not swept.
-        let live: Vec<(TokenHash, LiveSession)> = self.sessions.iter().map(|(h, l)| (*h, *l)).collect();
-        for (hash, session) in live {
-            if self.session_alive(&session.row, now) {
+    /// The periodic sweep: writes in-memory activity, deletes stale sessions
+    /// and closes their sockets.
+    pub fn expire(&mut self, db: &Connection, hub: &Hub, batch: &mut Batch) -> Result<(), StoreError> {
+        let (now, idle_ms) = (batch.now, self.idle_ms());
+        let mut ended_sessions = Vec::new();
+        for (hash, session) in &mut self.live {
+            // Flush activity first so a busy agent's row is not swept.
+            if now < session.row.expires_at && now.0 - session.row.last_seen_at.0 < idle_ms {
                 if session.row.last_seen_at > session.persisted_seen {
-                    queries::touch_session(db, &hash, session.row.last_seen_at)?;
-                    if let Some(l) = self.sessions.get_mut(&hash) {
-                        l.persisted_seen = session.row.last_seen_at;
-                    }
+                    queries::touch_session(db, hash, session.row.last_seen_at)?;
+                    session.persisted_seen = session.row.last_seen_at;
                 }
             } else {
-                self.end_session_sockets(&hash, batch);
+                ended_sessions.push(*hash);
             }
+        }
+        for hash in ended_sessions {
+            self.end(&hash, hub, batch);
         }
         queries::delete_stale_sessions(db, now, self.idle_ms())?;
         Ok(())
     }
 
     /// Closes every socket of a session with `session_expired`.
-    pub(super) fn end_session_sockets(&mut self, hash: &TokenHash, batch: &mut Batch) {
-        let frame = encode(&session_ended_frame());
-        for conn in self.hub.conns_of_session(hash) {
-            batch.effects.push(Effect::Close(conn, frame.clone()));
+    pub fn end(&mut self, hash: &TokenHash, hub: &Hub, batch: &mut Batch) {
+        for conn in hub.conns_of_session(hash) {
+            batch.close(conn, &ended());
         }
-        self.sessions.remove(hash);
+        self.live.remove(hash);
     }
 
-    /// Remembers a connected agent's session.
-    pub(super) fn track_session(&mut self, hash: TokenHash, row: SessionRow, _conn: ConnId) {
-        self.sessions.entry(hash).or_insert(LiveSession { row, persisted_seen: row.last_seen_at });
+    /// Ends every connected session of an agent (password changed, removed).
+    pub fn end_agent(&mut self, agent: AgentId, hub: &Hub, batch: &mut Batch) {
+        let theirs: Vec<TokenHash> = self.live.iter().filter(|(_, s)| s.row.agent == agent).map(|(h, _)| *h).collect();
+        for hash in theirs {
+            self.end(&hash, hub, batch);
+        }
     }
 }
 
-fn session_ended_frame() -> ServerFrame {
-    ServerFrame::fatal(ErrorCode::SessionExpired, "your session has ended; sign in again")
-}
-
-fn session_ended() -> super::actor::Refusal {
-    super::actor::Refusal::Fatal(Box::new(session_ended_frame()))
+fn ended() -> ErrorFrame {
+    ErrorFrame::fatal(ErrorCode::SessionExpired, "your session has ended; sign in again")
 }

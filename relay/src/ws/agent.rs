@@ -4,7 +4,7 @@
 use axum::extract::{State, ws::WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use natter_protocol::{AGENT_FRAME_TYPES, AgentFrame, ErrorCode, ServerFrame};
+use natter_protocol::{AGENT_FRAME_TYPES, AgentFrame, ErrorCode, ErrorFrame};
 
 use super::socket::{self, Endpoint};
 use super::visitor::check_version;
@@ -35,15 +35,15 @@ struct AgentEndpoint {
     tenants: Tenants,
 }
 
-fn unauthorized() -> ServerFrame {
-    ServerFrame::error(ErrorCode::Unauthorized, "a valid session token is required; sign in")
+fn unauthorized() -> ErrorFrame {
+    ErrorFrame::new(ErrorCode::Unauthorized, "a valid session token is required; sign in")
 }
 
 impl Endpoint for AgentEndpoint {
-    async fn hello(&mut self, text: &str, conn: ConnId, sink: ConnSink) -> Result<TenantHandle, ServerFrame> {
+    async fn hello(&mut self, text: &str, conn: ConnId, sink: ConnSink) -> Result<TenantHandle, ErrorFrame> {
         let frame: AgentFrame = decode(text, AGENT_FRAME_TYPES)?;
         let AgentFrame::Hello { v, token } = frame else {
-            return Err(ServerFrame::error(ErrorCode::HelloRequired, "the first frame must be hello"));
+            return Err(ErrorFrame::new(ErrorCode::HelloRequired, "the first frame must be hello"));
         };
         check_version(v)?;
         let (tenant_id, session) = parse_token(&token).ok_or_else(unauthorized)?;
@@ -52,20 +52,20 @@ impl Endpoint for AgentEndpoint {
             Ok(None) => return Err(unauthorized()),
             Err(e) => {
                 tracing::error!(error = %e, "tenant lookup failed");
-                return Err(ServerFrame::error(ErrorCode::Internal, "the relay could not check this session"));
+                return Err(ErrorFrame::new(ErrorCode::Internal, "the relay could not check this session"));
             }
         };
         match tenant.ask(|reply| Command::AttachAgent { conn, sink, session, reply }).await {
             Ok(Ok(_agent)) => Ok(tenant),
-            Ok(Err(code)) => Err(ServerFrame::error(code, "your session has ended; sign in again")),
+            Ok(Err(code)) => Err(ErrorFrame::new(code, "your session has ended; sign in again")),
             Err(e) => {
                 tracing::error!(error = %e, "agent attach failed");
-                Err(ServerFrame::error(ErrorCode::Internal, "the relay could not check this session"))
+                Err(ErrorFrame::new(ErrorCode::Internal, "the relay could not check this session"))
             }
         }
     }
 
-    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ServerFrame> {
+    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ErrorFrame> {
         let frame: AgentFrame = decode(text, AGENT_FRAME_TYPES)?;
         Ok(Command::Agent { conn, frame })
     }

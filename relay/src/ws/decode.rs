@@ -1,30 +1,28 @@
 //! Decoding client frames into protocol types, with errors a client can act on:
 //! malformed JSON, an unknown `type`, or a known type with a bad field.
 
-use natter_protocol::{ErrorCode, ServerFrame};
+use natter_protocol::{ErrorCode, ErrorFrame};
 use serde::de::DeserializeOwned;
 
 /// Decodes one text frame; `known_types` tells "unknown frame" from "bad field".
-pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T, ServerFrame> {
+pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T, ErrorFrame> {
     let err = match serde_json::from_str::<T>(text) {
         Ok(frame) => return Ok(frame),
         Err(e) => e,
     };
     if err.is_syntax() || err.is_eof() {
-        return Err(ServerFrame::error(ErrorCode::BadJson, format!("not valid JSON: {err}")));
+        return Err(ErrorFrame::new(ErrorCode::BadJson, format!("not valid JSON: {err}")));
     }
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(e) => return Err(ServerFrame::error(ErrorCode::BadJson, format!("not valid JSON: {e}"))),
+        Err(e) => return Err(ErrorFrame::new(ErrorCode::BadJson, format!("not valid JSON: {e}"))),
     };
     match value.get("type").and_then(|t| t.as_str()) {
-        None => {
-            Err(ServerFrame::error(ErrorCode::InvalidInput, "a frame must be a JSON object with a string \"type\""))
-        }
+        None => Err(ErrorFrame::new(ErrorCode::InvalidInput, "a frame must be a JSON object with a string \"type\"")),
         Some(t) if !known_types.contains(&t) => {
-            Err(ServerFrame::error(ErrorCode::UnknownFrame, format!("unknown frame type {:?}", clip(t))))
+            Err(ErrorFrame::new(ErrorCode::UnknownFrame, format!("unknown frame type {:?}", clip(t))))
         }
-        Some(t) => Err(ServerFrame::error(ErrorCode::InvalidInput, format!("bad {t:?} frame: {err}"))),
+        Some(t) => Err(ErrorFrame::new(ErrorCode::InvalidInput, format!("bad {t:?} frame: {err}"))),
     }
 }
 
@@ -43,9 +41,9 @@ mod tests {
 
     use super::*;
 
-    fn code_of(r: Result<VisitorFrame, ServerFrame>) -> ErrorCode {
+    fn code_of(r: Result<VisitorFrame, ErrorFrame>) -> ErrorCode {
         match r {
-            Err(ServerFrame::Error { code, .. }) => code,
+            Err(ErrorFrame { code, .. }) => code,
             other => panic!("expected an error, got {other:?}"),
         }
     }
@@ -88,8 +86,7 @@ mod tests {
             let text = format!(r#"{{"type":"{ty}","{key}":{val},"v":1,"client_id":"a","text":"t","conversation_id":1}}"#);
             match decode::<AgentFrame>(&text, AGENT_FRAME_TYPES) {
                 Ok(_) => {}
-                Err(ServerFrame::Error { code, .. }) => prop_assert!(matches!(code, ErrorCode::UnknownFrame | ErrorCode::InvalidInput)),
-                Err(other) => prop_assert!(false, "unexpected {other:?}"),
+                Err(ErrorFrame { code, .. }) => prop_assert!(matches!(code, ErrorCode::UnknownFrame | ErrorCode::InvalidInput)),
             }
         }
     }

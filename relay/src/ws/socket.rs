@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt, stream::SplitSink, stream::SplitStream};
-use natter_protocol::{ErrorCode, ServerFrame};
+use natter_protocol::{ErrorCode, ErrorFrame};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Limits;
 use crate::outbox::{Next, Outbox};
-use crate::tenant::hub::{ConnId, ConnSink, encode};
+use crate::tenant::encode_error;
+use crate::tenant::hub::{ConnId, ConnSink};
 use crate::tenant::{Command, TenantHandle};
 
 use super::rate::TokenBucket;
@@ -38,10 +39,10 @@ pub trait Endpoint: Send + 'static {
         text: &str,
         conn: ConnId,
         sink: ConnSink,
-    ) -> impl Future<Output = Result<TenantHandle, ServerFrame>> + Send;
+    ) -> impl Future<Output = Result<TenantHandle, ErrorFrame>> + Send;
 
     /// Turns a later frame into a command for the tenant actor.
-    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ServerFrame>;
+    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ErrorFrame>;
 }
 
 /// Everything a socket needs besides its endpoint.
@@ -116,13 +117,13 @@ async fn first_frame(
         let text = match msg {
             Ok(Some(Ok(Message::Text(text)))) => text,
             Ok(Some(Ok(Message::Binary(_)))) => {
-                fatal(sink, ServerFrame::fatal(ErrorCode::InvalidInput, "frames must be JSON text"));
+                fatal(sink, ErrorFrame::fatal(ErrorCode::InvalidInput, "frames must be JSON text"));
                 return None;
             }
             Ok(Some(Ok(_))) => continue, // ping/pong before hello
             Ok(Some(Err(_)) | None) => return None,
             Err(_) => {
-                fatal(sink, ServerFrame::fatal(ErrorCode::HelloRequired, "no hello within 15 s"));
+                fatal(sink, ErrorFrame::fatal(ErrorCode::HelloRequired, "no hello within 15 s"));
                 return None;
             }
         };
@@ -166,7 +167,7 @@ async fn read_loop(
         let text = match msg {
             Ok(Some(Ok(Message::Text(text)))) => text,
             Ok(Some(Ok(Message::Binary(_)))) => {
-                refuse(sink, ServerFrame::error(ErrorCode::InvalidInput, "frames must be JSON text"));
+                refuse(sink, ErrorFrame::new(ErrorCode::InvalidInput, "frames must be JSON text"));
                 continue;
             }
             Ok(Some(Ok(Message::Close(_)))) | Ok(None) => return,
@@ -181,14 +182,14 @@ async fn read_loop(
             }
         };
         let refusal = if !bucket.take(tokio::time::Instant::now()) {
-            Some(ServerFrame::error(ErrorCode::RateLimited, "too many frames; slow down"))
+            Some(ErrorFrame::new(ErrorCode::RateLimited, "too many frames; slow down"))
         } else if text.len() > limits.max_frame_bytes {
             Some(too_large(limits.max_frame_bytes, false))
         } else {
             match endpoint.frame(text.as_str(), ctx.conn) {
                 Ok(cmd) => {
                     if tenant.send(cmd).await.is_err() {
-                        fatal(sink, ServerFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down"));
+                        fatal(sink, ErrorFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down"));
                         return;
                     }
                     None
@@ -201,7 +202,7 @@ async fn read_loop(
             Some(frame) => {
                 refusals_in_a_row += 1;
                 if refusals_in_a_row >= MAX_REFUSALS_IN_A_ROW {
-                    fatal(sink, ServerFrame::fatal(ErrorCode::RateLimited, "too many refused frames"));
+                    fatal(sink, ErrorFrame::fatal(ErrorCode::RateLimited, "too many refused frames"));
                     return;
                 }
                 refuse(sink, frame);
@@ -210,29 +211,26 @@ async fn read_loop(
     }
 }
 
-fn too_large(max: usize, fatal: bool) -> ServerFrame {
+fn too_large(max: usize, fatal: bool) -> ErrorFrame {
     let message = format!("frame is over the {max}-byte limit");
     if fatal {
-        ServerFrame::fatal(ErrorCode::FrameTooLarge, message)
+        ErrorFrame::fatal(ErrorCode::FrameTooLarge, message)
     } else {
-        ServerFrame::error(ErrorCode::FrameTooLarge, message)
+        ErrorFrame::new(ErrorCode::FrameTooLarge, message)
     }
 }
 
-fn make_fatal(mut frame: ServerFrame) -> ServerFrame {
-    if let ServerFrame::Error { fatal, .. } = &mut frame {
-        *fatal = true;
-    }
-    frame
+fn make_fatal(frame: ErrorFrame) -> ErrorFrame {
+    ErrorFrame { fatal: true, ..frame }
 }
 
 /// Queues an error frame for the client.
-fn refuse(sink: &ConnSink, frame: ServerFrame) {
-    sink.push(encode(&frame));
+fn refuse(sink: &ConnSink, frame: ErrorFrame) {
+    sink.push(encode_error(&frame));
 }
 
 /// Queues a fatal error frame and the close after it.
-fn fatal(sink: &ConnSink, frame: ServerFrame) {
+fn fatal(sink: &ConnSink, frame: ErrorFrame) {
     refuse(sink, frame);
     sink.close();
 }
@@ -252,13 +250,13 @@ async fn write_loop(
         let (batch, closing) = tokio::select! {
             biased;
             () = shutdown.cancelled() => {
-                let frame = ServerFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down; reconnect shortly");
-                let _ = send(&mut ws_tx, text_message(&encode(&frame).text)).await;
+                let frame = ErrorFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down; reconnect shortly");
+                let _ = send(&mut ws_tx, text_message(&encode_error(&frame).text)).await;
                 break (close_code::AWAY, "shutting down");
             }
             () = outbox.kicked().cancelled() => {
-                let frame = ServerFrame::fatal(ErrorCode::SlowConsumer, "frames were not read fast enough");
-                let _ = send(&mut ws_tx, text_message(&encode(&frame).text)).await;
+                let frame = ErrorFrame::fatal(ErrorCode::SlowConsumer, "frames were not read fast enough");
+                let _ = send(&mut ws_tx, text_message(&encode_error(&frame).text)).await;
                 break (close_code::POLICY, "slow consumer");
             }
             next = outbox.next(WRITE_BATCH) => match next {

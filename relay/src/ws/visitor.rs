@@ -3,7 +3,7 @@
 use axum::extract::{Query, State, ws::WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use natter_protocol::{ErrorCode, PROTOCOL_VERSION, ServerFrame, TenantId, VISITOR_FRAME_TYPES, VisitorFrame};
+use natter_protocol::{ErrorCode, ErrorFrame, PROTOCOL_VERSION, TenantId, VISITOR_FRAME_TYPES, VisitorFrame};
 use serde::Deserialize;
 
 use super::socket::{self, Endpoint};
@@ -50,20 +50,20 @@ struct VisitorEndpoint {
 }
 
 impl Endpoint for VisitorEndpoint {
-    async fn hello(&mut self, text: &str, conn: ConnId, sink: ConnSink) -> Result<TenantHandle, ServerFrame> {
+    async fn hello(&mut self, text: &str, conn: ConnId, sink: ConnSink) -> Result<TenantHandle, ErrorFrame> {
         let frame: VisitorFrame = decode(text, VISITOR_FRAME_TYPES)?;
         let VisitorFrame::Hello { v, token, conversation_id, last_seq } = frame else {
-            return Err(ServerFrame::error(ErrorCode::HelloRequired, "the first frame must be hello"));
+            return Err(ErrorFrame::new(ErrorCode::HelloRequired, "the first frame must be hello"));
         };
         check_version(v)?;
         let visitor = match token {
             None => new_visitor_id(),
             Some(token) => self.tokens.verify(self.tenant.id(), &token, crate::time::now()).map_err(|e| match e {
                 TokenError::Invalid => {
-                    ServerFrame::error(ErrorCode::TokenInvalid, "visitor token is invalid; reconnect without it")
+                    ErrorFrame::new(ErrorCode::TokenInvalid, "visitor token is invalid; reconnect without it")
                 }
                 TokenError::Expired => {
-                    ServerFrame::error(ErrorCode::TokenExpired, "visitor token has expired; reconnect without it")
+                    ErrorFrame::new(ErrorCode::TokenExpired, "visitor token has expired; reconnect without it")
                 }
             })?,
         };
@@ -75,22 +75,22 @@ impl Endpoint for VisitorEndpoint {
             Ok(()) => Ok(self.tenant.clone()),
             Err(e) => {
                 tracing::error!(error = %e, "visitor attach failed");
-                Err(ServerFrame::error(ErrorCode::Internal, "the relay could not open this conversation"))
+                Err(ErrorFrame::new(ErrorCode::Internal, "the relay could not open this conversation"))
             }
         }
     }
 
-    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ServerFrame> {
+    fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ErrorFrame> {
         let frame: VisitorFrame = decode(text, VISITOR_FRAME_TYPES)?;
         Ok(Command::Visitor { conn, frame })
     }
 }
 
-pub(super) fn check_version(v: u32) -> Result<(), ServerFrame> {
+pub(super) fn check_version(v: u32) -> Result<(), ErrorFrame> {
     if v == PROTOCOL_VERSION {
         Ok(())
     } else {
-        Err(ServerFrame::error(
+        Err(ErrorFrame::new(
             ErrorCode::UnsupportedVersion,
             format!("protocol version {v} is not supported; this relay speaks {PROTOCOL_VERSION}"),
         ))

@@ -1,17 +1,21 @@
-//! What agents can do: attach (welcome), sync history, claim, send, type, read,
-//! transfer, close. Every conversation id is looked up in this tenant's own
-//! database, so another tenant's conversations are simply not found.
+//! What an agent socket can do: attach (welcome), sync and watch, claim, send,
+//! type, read, transfer, close, set status and priority. Every conversation id is
+//! looked up in this tenant's own database, so another tenant's conversations are
+//! simply not found.
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentRef, AgentStatus, Author, ConversationEvent, ConversationId,
-    ConversationStatus, ConversationSummary, ErrorCode, PROTOCOL_VERSION, ServerFrame,
+    AgentFrame, AgentId, AgentInfo, AgentRef, AgentStatus, Author, ConversationStatus, ConversationSummary, ErrorCode,
+    ErrorFrame, PROTOCOL_VERSION, TenantSettings, ToAgent, ToVisitor,
 };
 use rusqlite::Connection;
 
-use super::actor::{Batch, OpResult, Refusal, State, refuse};
-use super::hub::{ConnId, ConnSink, Effect, Member, Target};
+use super::agents::Agents;
+use super::batch::{AgentTarget, Batch, Effect, OpResult, Refusal, VisitorTarget, refuse};
+use super::conversations::{self, AckTo, Assignment, Conversations, followers};
+use super::hub::{ConnId, ConnSink, Hub, Member};
 use super::queries;
-use super::visitor_ops::clip;
+use super::sessions::Sessions;
+use super::visitor_frames::clip;
 use crate::auth::session::TokenHash;
 use crate::outbox::Audience;
 use crate::store::StoreError;
@@ -19,92 +23,112 @@ use crate::store::StoreError;
 /// Longest transfer note, in bytes.
 const MAX_NOTE_BYTES: usize = 1000;
 
-impl State {
-    pub(super) fn attach_agent(
+/// What agent frames may touch.
+pub struct AgentDesk<'a> {
+    pub hub: &'a Hub,
+    pub convs: &'a mut Conversations,
+    pub agents: &'a mut Agents,
+    pub sessions: &'a mut Sessions,
+    pub settings: &'a TenantSettings,
+}
+
+/// The agent socket a frame came from.
+struct Me {
+    conn: ConnId,
+    agent: AgentRef,
+    admin: bool,
+}
+
+impl Me {
+    fn author(&self) -> Author {
+        Author::Agent { id: self.agent.id, name: self.agent.name.clone() }
+    }
+}
+
+impl AgentDesk<'_> {
+    /// Checks the session of a socket that sent `hello`, registers it and sends
+    /// `agent_welcome`. `Ok(Err(code))`: the session is not valid.
+    pub fn attach(
         &mut self,
         db: &Connection,
-        conn: ConnId,
-        sink: ConnSink,
+        (conn, sink): (ConnId, ConnSink),
         session: TokenHash,
         batch: &mut Batch,
     ) -> Result<Result<AgentInfo, ErrorCode>, StoreError> {
-        let agent = match self.resolve_session(db, &session, batch.now)? {
-            Ok(agent) => agent,
+        let (agent, row) = match self.sessions.resolve(db, &session, batch.now)? {
+            Ok(found) => found,
             Err(code) => return Ok(Err(code)),
         };
-        let Some(row) = queries::session(db, &session)? else {
-            return Ok(Err(ErrorCode::SessionExpired));
-        };
-        self.track_session(session, row, conn);
-        self.agent_connected(agent.id, batch.now);
+        self.sessions.attach(session, row);
         // Everyone (the newcomer included) gets a fresh presence snapshot.
-        self.pushed.presence.clear();
-        let welcome = ServerFrame::AgentWelcome {
+        self.agents.socket_opened(agent.id, batch.now);
+        let welcome = ToAgent::AgentWelcome {
             v: PROTOCOL_VERSION,
             agent: agent.clone(),
             agents: queries::agents(db)?,
-            conversations: queries::open_conversations(db)?.into_iter().map(|c| self.for_agents(c)).collect(),
+            conversations: queries::open_conversations(db)?.into_iter().map(|c| self.convs.for_agents(c)).collect(),
         };
-        batch.effects.push(Effect::Register(conn, sink, Member::Agent { id: agent.id, session }));
-        batch.send(Target::Conn(conn), &welcome);
+        batch.push(Effect::Register(conn, sink, Member::Agent { id: agent.id, session }));
+        batch.to_agents(AgentTarget::Conn(conn), &welcome);
         Ok(Ok(agent))
     }
 
-    pub(super) fn agent_frame(
-        &mut self,
-        db: &Connection,
-        conn: ConnId,
-        frame: AgentFrame,
-        batch: &mut Batch,
-    ) -> OpResult {
+    pub fn frame(&mut self, db: &Connection, conn: ConnId, frame: AgentFrame, batch: &mut Batch) -> OpResult {
         let Some(Member::Agent { id, session }) = self.hub.member(conn).cloned() else {
             return Err(refuse(ErrorCode::HelloRequired, "send hello first"));
         };
-        self.touch_live_session(db, &session, batch.now)?;
-        self.agent_active(id, batch.now);
+        self.sessions.touch(db, &session, batch.now)?;
+        self.agents.active(id, self.settings.routing.away_after_secs, batch.now);
         let me = queries::agent(db, id)?.ok_or_else(|| {
-            Refusal::Fatal(Box::new(ServerFrame::fatal(ErrorCode::SessionExpired, "this agent account was removed")))
+            Refusal::Fatal(ErrorFrame::fatal(ErrorCode::SessionExpired, "this agent account was removed"))
         })?;
-        let me = AgentCtx { conn, agent: AgentRef { id: me.id, name: me.name }, admin: me.role.is_admin() };
+        let me = Me { conn, agent: AgentRef { id: me.id, name: me.name }, admin: me.role.is_admin() };
         match frame {
             AgentFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
             AgentFrame::Sync { conversation_id, after_seq } => {
                 let c = find(db, conversation_id)?;
+                batch.push(Effect::Watch(conn, c.id));
                 Ok(super::replay::start(db, conn, c.id, after_seq, Audience::Agent, batch)?)
+            }
+            AgentFrame::Unwatch { conversation_id } => {
+                batch.push(Effect::Unwatch(conn, conversation_id));
+                Ok(())
             }
             AgentFrame::Claim { conversation_id } => self.claim(db, &me, find(db, conversation_id)?, batch),
             AgentFrame::Send { conversation_id, client_id, text } => {
                 let c = find(db, conversation_id)?;
                 if c.status != ConversationStatus::Closed && !holds(&c, me.agent.id) {
                     // A resend of something already stored is still acknowledged.
-                    if let Some(seq) = queries::seq_of_client_id(db, c.id, &format!("a{}", me.agent.id), &client_id)? {
-                        batch.send(Target::Conn(conn), &super::visitor_ops::ack(c.id, client_id, seq, true));
+                    let sender = queries::sender_key(&me.author());
+                    if let Some(seq) = queries::seq_of_client_id(db, c.id, &sender, &client_id)? {
+                        conversations::ack_duplicate(AckTo::Agent(conn), c.id, client_id, seq, batch);
                         return Ok(());
                     }
                     return Err(refuse(ErrorCode::Forbidden, not_yours(&c)).about(Some(&client_id), Some(c.id)));
                 }
-                let author = Author::Agent { id: me.agent.id, name: me.agent.name.clone() };
-                self.post_text(db, &c, author, client_id, text, conn, batch)
+                self.convs.post_text(db, &c, me.author(), client_id, text, AckTo::Agent(conn), batch)
             }
             AgentFrame::Typing { conversation_id, on } => {
                 let c = find(db, conversation_id)?;
                 if c.status != ConversationStatus::Closed {
-                    let frame = ServerFrame::Typing { conversation_id: c.id, who: me.author(), on };
+                    let (conversation_id, who) = (c.id, me.author());
                     if self.settings.widget.typing_indicators {
-                        batch.send(Target::Visitor(c.visitor_id.clone()), &frame);
+                        let to_visitor = ToVisitor::Typing { conversation_id, who: who.clone(), on };
+                        batch.to_visitor(VisitorTarget::Visitor(c.visitor_id.clone()), &to_visitor);
                     }
-                    batch.send(Target::Agents, &frame);
+                    batch.to_agents(followers(&c), &ToAgent::Typing { conversation_id, who, on });
                 }
                 Ok(())
             }
             AgentFrame::Read { conversation_id, seq } => {
                 let c = find(db, conversation_id)?;
                 let seq = queries::mark_read(db, c.id, false, seq)?;
-                let frame = ServerFrame::Read { conversation_id: c.id, by: me.author(), seq };
+                let (conversation_id, by) = (c.id, me.author());
                 if self.settings.widget.read_receipts {
-                    batch.send(Target::Visitor(c.visitor_id.clone()), &frame);
+                    let to_visitor = ToVisitor::Read { conversation_id, by: by.clone(), seq };
+                    batch.to_visitor(VisitorTarget::Visitor(c.visitor_id.clone()), &to_visitor);
                 }
-                batch.send(Target::Agents, &frame);
+                batch.to_agents(followers(&c), &ToAgent::Read { conversation_id, by, seq });
                 Ok(())
             }
             AgentFrame::Transfer { conversation_id, to, note } => {
@@ -117,11 +141,11 @@ impl State {
                     ConversationStatus::Active if !holds(&c, me.agent.id) && !me.admin => {
                         Err(refuse(ErrorCode::Forbidden, not_yours(&c)).about(None, Some(c.id)))
                     }
-                    _ => self.close(db, &c, me.author(), batch),
+                    _ => self.convs.close(db, &c, me.author(), batch),
                 }
             }
             AgentFrame::SetStatus { status } => {
-                self.set_chosen_status(me.agent.id, status, batch.now);
+                self.agents.choose(me.agent.id, status, batch.now);
                 Ok(())
             }
             AgentFrame::SetPriority { conversation_id, priority } => {
@@ -129,10 +153,7 @@ impl State {
                 if c.status == ConversationStatus::Closed {
                     return Err(closed(&c));
                 }
-                queries::set_priority(db, c.id, priority)?;
-                self.announce(&reload(db, c.id)?, batch);
-                self.routing_dirty = true;
-                Ok(())
+                self.convs.set_priority(db, &c, priority, batch)
             }
             AgentFrame::TransferToSkill { conversation_id, skill, note } => {
                 self.transfer_to_skill(db, &me, find(db, conversation_id)?, skill, note, batch)
@@ -141,11 +162,11 @@ impl State {
         }
     }
 
-    fn claim(&mut self, db: &Connection, me: &AgentCtx, c: ConversationSummary, batch: &mut Batch) -> OpResult {
+    fn claim(&mut self, db: &Connection, me: &Me, c: ConversationSummary, batch: &mut Batch) -> OpResult {
         match c.status {
             ConversationStatus::Closed => Err(closed(&c)),
             ConversationStatus::Active if holds(&c, me.agent.id) => {
-                batch.send(Target::Conn(me.conn), &ServerFrame::Conversation { conversation: c });
+                batch.to_agents(AgentTarget::Conn(me.conn), &ToAgent::Conversation { conversation: c });
                 Ok(())
             }
             ConversationStatus::Active => {
@@ -153,24 +174,8 @@ impl State {
                 Err(refuse(ErrorCode::AlreadyClaimed, format!("already claimed by {who}")).about(None, Some(c.id)))
             }
             ConversationStatus::Waiting => {
-                queries::assign(db, c.id, &me.agent, batch.now)?;
-                queries::log_assignment(
-                    db,
-                    c.id,
-                    "claimed",
-                    Some(me.agent.id),
-                    Some(me.agent.id),
-                    None,
-                    None,
-                    batch.now,
-                )?;
-                if let Some(p) = self.presence.get_mut(&me.agent.id) {
-                    p.idle_since = batch.now;
-                }
-                self.routing_dirty = true;
-                self.post_event(db, &c, ConversationEvent::Claimed { agent: me.agent.clone() }, batch)?;
-                self.announce(&reload(db, c.id)?, batch);
-                Ok(())
+                self.agents.got_conversation(me.agent.id, batch.now);
+                self.convs.assign(db, &c, me.agent.clone(), Assignment::Claimed, batch)
             }
         }
     }
@@ -178,7 +183,7 @@ impl State {
     fn transfer(
         &mut self,
         db: &Connection,
-        me: &AgentCtx,
+        me: &Me,
         c: ConversationSummary,
         to: AgentId,
         note: Option<String>,
@@ -198,34 +203,20 @@ impl State {
                 refuse(ErrorCode::InvalidInput, "the conversation is already with that agent").about(None, Some(c.id))
             );
         }
-        if self.effective_status(target.id, 0, u32::MAX, batch.now) == AgentStatus::Offline {
+        let r = &self.settings.routing;
+        if self.agents.status(target.id, 0, u32::MAX, r, batch.now) == AgentStatus::Offline {
             return Err(refuse(ErrorCode::InvalidInput, format!("{} is offline", target.name)).about(None, Some(c.id)));
         }
         let note = note.map(|n| clip(n.trim(), MAX_NOTE_BYTES)).filter(|n| !n.is_empty());
         let to = AgentRef { id: target.id, name: target.name };
-        queries::assign(db, c.id, &to, batch.now)?;
-        queries::log_assignment(
-            db,
-            c.id,
-            "transferred",
-            Some(to.id),
-            Some(me.agent.id),
-            None,
-            note.as_deref(),
-            batch.now,
-        )?;
-        self.routing_dirty = true;
-        self.post_event(db, &c, ConversationEvent::Transferred { from, to, note }, batch)?;
-        self.announce(&reload(db, c.id)?, batch);
-        Ok(())
+        let how = Assignment::Transferred { from, by: me.agent.id, note };
+        self.convs.assign(db, &c, to, how, batch)
     }
-}
 
-impl State {
     fn transfer_to_skill(
         &mut self,
         db: &Connection,
-        me: &AgentCtx,
+        me: &Me,
         c: ConversationSummary,
         skill: String,
         note: Option<String>,
@@ -243,45 +234,13 @@ impl State {
             return Err(refuse(ErrorCode::Forbidden, not_yours(&c)).about(None, Some(c.id)));
         }
         let note = note.map(|n| clip(n.trim(), MAX_NOTE_BYTES)).filter(|n| !n.is_empty());
-        queries::set_skill(db, c.id, Some(&skill))?;
-        queries::requeue(db, c.id, None)?;
-        queries::log_assignment(
-            db,
-            c.id,
-            "to_skill",
-            None,
-            Some(me.agent.id),
-            Some(&skill),
-            note.as_deref(),
-            batch.now,
-        )?;
-        self.post_event(db, &c, ConversationEvent::Requeued { skill: Some(skill), note }, batch)?;
-        self.announce(&reload(db, c.id)?, batch);
-        self.routing_dirty = true;
-        Ok(())
+        self.convs.requeue(db, &c, Some(skill), note, Some(me.agent.id), batch)
     }
 }
 
-/// The agent socket a frame came from.
-struct AgentCtx {
-    conn: ConnId,
-    agent: AgentRef,
-    admin: bool,
-}
-
-impl AgentCtx {
-    fn author(&self) -> Author {
-        Author::Agent { id: self.agent.id, name: self.agent.name.clone() }
-    }
-}
-
-fn find(db: &Connection, id: ConversationId) -> Result<ConversationSummary, Refusal> {
+fn find(db: &Connection, id: natter_protocol::ConversationId) -> Result<ConversationSummary, Refusal> {
     queries::conversation(db, id)?
         .ok_or_else(|| refuse(ErrorCode::NotFound, format!("no conversation {id}")).about(None, Some(id)))
-}
-
-fn reload(db: &Connection, id: ConversationId) -> Result<ConversationSummary, StoreError> {
-    queries::conversation(db, id)?.ok_or_else(|| StoreError::Corrupt(format!("conversation {id} vanished")))
 }
 
 fn holds(c: &ConversationSummary, agent: AgentId) -> bool {

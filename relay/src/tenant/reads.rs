@@ -1,0 +1,76 @@
+//! Reads that need no write: sign-in lookup, history search, agent lists. They
+//! run on the tenant's read connection, its own thread, so they never queue
+//! behind the actor's batches and fsyncs (WAL lets a reader see the last commit
+//! while a write is in progress).
+
+use std::path::Path;
+
+use natter_protocol::{AgentAdminView, AgentInfo, ConversationPage, ConversationQuery};
+use rusqlite::{Connection, OpenFlags};
+
+use super::queries;
+use crate::store::{DbThread, StoreError};
+
+/// The tenant's read connection. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    thread: DbThread,
+}
+
+impl Reader {
+    /// Opens a read-only connection to a database the actor has already
+    /// created and migrated.
+    pub async fn open(tenant: &natter_protocol::TenantId, path: &Path) -> Result<Self, StoreError> {
+        let path = path.to_owned();
+        let thread = DbThread::spawn(&format!("read-{tenant}"), move || {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let db = Connection::open_with_flags(&path, flags)?;
+            db.busy_timeout(std::time::Duration::from_secs(5))?;
+            Ok(db)
+        })
+        .await?;
+        Ok(Self { thread })
+    }
+
+    /// The agent with this email and their password hash, for sign-in.
+    pub async fn login_lookup(&self, email: String) -> Result<Option<(AgentInfo, String)>, StoreError> {
+        self.thread.call(move |db| queries::agent_for_login(db, email.trim())).await
+    }
+
+    /// Past conversations (closed ones matching a text, or one visitor's); the
+    /// query's limit and text are already validated.
+    pub async fn find_conversations(&self, query: ConversationQuery) -> Result<ConversationPage, StoreError> {
+        self.thread.call(move |db| find_conversations(db, &query)).await
+    }
+
+    pub async fn agents(&self) -> Result<Vec<AgentInfo>, StoreError> {
+        self.thread.call(|db| queries::agents(db)).await
+    }
+
+    /// Every agent with skills and chat limit.
+    pub async fn agents_admin(&self) -> Result<Vec<AgentAdminView>, StoreError> {
+        self.thread.call(|db| agents_admin(db)).await
+    }
+}
+
+fn find_conversations(db: &Connection, query: &ConversationQuery) -> Result<ConversationPage, StoreError> {
+    let limit = query.limit.unwrap_or(ConversationQuery::DEFAULT_LIMIT);
+    let mut found =
+        queries::find_conversations(db, query.visitor.as_ref(), query.q.as_deref(), query.before, limit + 1)?;
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+    Ok(ConversationPage { conversations: found, more })
+}
+
+/// Every agent with skills and chat limit.
+pub fn agents_admin(db: &Connection) -> Result<Vec<AgentAdminView>, StoreError> {
+    let routing = queries::agent_routing(db)?;
+    Ok(queries::agents(db)?
+        .into_iter()
+        .map(|agent| {
+            let (skills, max_chats) =
+                routing.iter().find(|r| r.id == agent.id).map(|r| (r.skills.clone(), r.max_chats)).unwrap_or_default();
+            AgentAdminView { agent, skills, max_chats }
+        })
+        .collect())
+}
