@@ -21,8 +21,8 @@ use std::rc::Rc;
 
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId, ConversationPage,
-    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, LoginResponse, Message, MessageBody,
-    PROTOCOL_VERSION, Priority, Seq, ServerFrame, TenantId, UnixMillis, VisitorId,
+    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame, LoginResponse, Message,
+    MessageBody, PROTOCOL_VERSION, Priority, Seq, TenantId, ToAgent, UnixMillis, VisitorId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -274,7 +274,7 @@ pub enum Action {
     },
     Frame {
         now: UnixMillis,
-        frame: ServerFrame,
+        frame: ToAgent,
     },
     SelectTab(InboxTab),
     Search(String),
@@ -1205,14 +1205,14 @@ impl Store {
         self.save_drafts(fx);
     }
 
-    fn frame(&mut self, frame: ServerFrame, fx: &mut Vec<Effect>) {
+    fn frame(&mut self, frame: ToAgent, fx: &mut Vec<Effect>) {
         match frame {
-            ServerFrame::AgentWelcome { agent, agents, conversations, .. } => {
+            ToAgent::AgentWelcome { agent, agents, conversations, .. } => {
                 self.welcome(agent, agents, conversations, fx);
             }
-            ServerFrame::Conversation { conversation } => self.upsert(conversation, true, fx),
-            ServerFrame::Message { conversation_id, message } => self.message(conversation_id, message, true, fx),
-            ServerFrame::History { conversation_id, messages, more } => {
+            ToAgent::Conversation { conversation } => self.upsert(conversation, true, fx),
+            ToAgent::Message { conversation_id, message } => self.message(conversation_id, message, true, fx),
+            ToAgent::History { conversation_id, messages, more } => {
                 for m in messages {
                     self.message(conversation_id, m, false, fx);
                 }
@@ -1227,7 +1227,7 @@ impl Store {
                 self.mark_seen(conversation_id, fx);
                 self.pump_syncs(fx);
             }
-            ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
+            ToAgent::Ack { conversation_id, client_id, seq, .. } => {
                 if let Some(p) = self.outbox.take(&client_id) {
                     let now = self.now;
                     let me = self.me().cloned();
@@ -1246,14 +1246,14 @@ impl Store {
                     self.mark_seen(conversation_id, fx);
                 }
             }
-            ServerFrame::Typing { conversation_id, who, on } => {
+            ToAgent::Typing { conversation_id, who, on } => {
                 // Colleagues' typing is not shown; only the visitor's.
                 let until = on.then(|| UnixMillis(self.now.0 + TYPING_TTL_MS));
                 if let Some(c) = self.conv_mut(conversation_id).filter(|_| who == Author::Visitor) {
                     c.visitor_typing_until = until;
                 }
             }
-            ServerFrame::Read { conversation_id, by, seq } => {
+            ToAgent::Read { conversation_id, by, seq } => {
                 if let Some(c) = self.conv_mut(conversation_id) {
                     match by {
                         Author::Visitor => c.summary.visitor_read_seq = c.summary.visitor_read_seq.max(seq),
@@ -1262,18 +1262,12 @@ impl Store {
                     }
                 }
             }
-            ServerFrame::Error { code, message, client_id, conversation_id, fatal } => {
+            ToAgent::Error(ErrorFrame { code, message, client_id, conversation_id, fatal }) => {
                 self.error(code, message, client_id, conversation_id, fatal, fx);
             }
-            ServerFrame::Presence { agents } => {
+            ToAgent::Presence { agents } => {
                 self.presence = agents.into_iter().map(|p| (p.id, p)).collect();
             }
-            // Visitor-only frames never reach an agent socket.
-            ServerFrame::Welcome { .. } | ServerFrame::VisitorConversation { .. } | ServerFrame::Queue { .. } => {}
-            // Frames this console does not use (yet): ignored, so a newer relay
-            // never breaks it.
-            #[allow(unreachable_patterns)]
-            _ => {}
         }
     }
 
