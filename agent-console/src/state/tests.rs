@@ -129,6 +129,23 @@ fn syncs(fx: &[Effect]) -> Vec<(u64, u64)> {
         .collect()
 }
 
+fn unwatches(fx: &[Effect]) -> Vec<u64> {
+    sent_frames(fx)
+        .into_iter()
+        .filter_map(|f| match f {
+            AgentFrame::Unwatch { conversation_id } => Some(conversation_id.0),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A live `conversation` frame moving a conversation to `last_seq`, with the
+/// relay's preview of its newest text.
+fn moved(s: &mut Store, ms: i64, mut sum: ConversationSummary, preview: &str) -> Vec<Effect> {
+    sum.preview = Some(preview.into());
+    frame(s, ms, ToAgent::Conversation { conversation: sum })
+}
+
 fn history(s: &mut Store, ms: i64, id: u64, messages: Vec<Message>) -> Vec<Effect> {
     frame(s, ms, ToAgent::History { conversation_id: ConversationId(id), messages, more: false })
 }
@@ -138,7 +155,7 @@ fn c(s: &Store, id: u64) -> &ConvState {
 }
 
 #[test]
-fn welcome_fills_the_inbox_and_fetches_histories() {
+fn welcome_fills_the_inbox_and_fetches_only_the_agents_own_histories() {
     let mut s = signed_in();
     let fx = welcome(
         &mut s,
@@ -147,15 +164,18 @@ fn welcome_fills_the_inbox_and_fetches_histories() {
             summary(1, ConversationStatus::Waiting, None, 2),
             summary(2, ConversationStatus::Active, Some(ME), 0),
             summary(3, ConversationStatus::Active, Some(ANN), 5),
+            summary(4, ConversationStatus::Active, Some(ME), 3),
         ],
     );
     assert_eq!(s.conn, Conn::Online);
     assert_eq!(s.metrics.inbox_ready_at, Some(at(10)));
-    // Conversation 2 has no messages: nothing to fetch.
-    assert_eq!(syncs(&fx), vec![(1, 0), (3, 0)]);
+    // Conversation 2 has no messages: nothing to fetch. The queue's and Ann's
+    // rows live on their summaries: syncing them would watch them.
+    assert_eq!(syncs(&fx), vec![(4, 0)]);
     assert_eq!(s.tab_count(InboxTab::Waiting), 1);
-    assert_eq!(s.tab_count(InboxTab::Mine), 1);
-    assert_eq!(s.tab_count(InboxTab::AllActive), 2);
+    assert_eq!(s.tab_count(InboxTab::Mine), 2);
+    assert_eq!(s.tab_count(InboxTab::AllActive), 3);
+    assert_eq!((c(&s, 1).unread(), c(&s, 1).preview()), (2, None));
     // No sound for the initial list.
     assert!(!fx.iter().any(|e| matches!(e, Effect::Alert(_))));
 }
@@ -321,7 +341,8 @@ fn unread_counts_only_visitor_messages_after_what_was_seen() {
     // Looking at a waiting conversation does not send a read receipt to its visitor.
     frame(&mut s, 95, ToAgent::Message { conversation_id: ConversationId(2), message: visitor_msg(2, "again") });
     let fx = s.apply(Action::Open(ConversationId(2)));
-    assert!(sent_frames(&fx).is_empty());
+    assert!(!sent_frames(&fx).iter().any(|f| matches!(f, AgentFrame::Read { .. })));
+    assert_eq!(syncs(&fx), vec![(2, 2)], "followed from now on");
     assert_eq!(c(&s, 2).unread(), 0);
 }
 
@@ -932,11 +953,11 @@ fn system_events_are_kept_in_order() {
 #[test]
 fn syncs_are_paced_under_the_relay_rate_limit_and_retried_when_dropped() {
     let mut s = signed_in();
-    let many: Vec<_> = (1..=50).map(|i| summary(i, ConversationStatus::Waiting, None, 2)).collect();
+    let many: Vec<_> = (1..=50).map(|i| summary(i, ConversationStatus::Active, Some(ME), 2)).collect();
     let fx = welcome(&mut s, 0, many);
     let first = syncs(&fx);
     assert_eq!(first.len(), SYNC_BURST as usize);
-    // Oldest of the queue first.
+    // Oldest first.
     assert_eq!(first[0], (1, 0));
     // Each answered sync lets the next one go within the budget left (none here).
     assert!(syncs(&history(&mut s, 10, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")])).is_empty());
@@ -1384,4 +1405,158 @@ fn the_phone_panes_follow_the_agent() {
     assert_eq!(s.pane, Pane::Details);
     s.apply(Action::ShowPane(Pane::Inbox));
     assert_eq!(s.pane, Pane::Inbox);
+}
+
+// ----- following: sync only what the agent looks at or holds -----
+
+#[test]
+fn a_gap_in_a_conversation_nobody_here_looks_at_is_not_synced() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Waiting, None, 1), summary(2, ConversationStatus::Active, Some(ANN), 1)],
+    );
+    moved(&mut s, 100, summary(1, ConversationStatus::Waiting, None, 3), "third");
+    moved(&mut s, 200, summary(2, ConversationStatus::Active, Some(ANN), 4), "fourth");
+    for t in 1..=40 {
+        let fx = s.apply(Action::Tick { now: at(t * 1_000) });
+        assert!(syncs(&fx).is_empty(), "second {t}: {fx:?}");
+    }
+    assert!(s.needs_sync().is_empty());
+    assert!(s.watched.is_empty());
+}
+
+#[test]
+fn rows_of_conversations_not_followed_live_on_their_summaries() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Waiting, None, 2)]);
+    assert_eq!(c(&s, 1).unread(), 2, "nothing fetched: the summary counts");
+    // Looked at once, then put away: what was fetched is kept but grows stale.
+    s.apply(Action::Open(ConversationId(1)));
+    history(&mut s, 10, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")]);
+    s.apply(Action::CloseView(ConversationId(1)));
+    assert_eq!((c(&s, 1).unread(), c(&s, 1).preview()), (0, Some("b")));
+    moved(&mut s, 5_000, summary(1, ConversationStatus::Waiting, None, 4), "d");
+    let row = c(&s, 1);
+    assert_eq!((row.unread(), row.preview()), (2, Some("d")));
+    assert_eq!(row.last_activity(), at(5_000), "when the relay said so, not the last message held");
+    assert_eq!(s.title_count(), 2);
+    // A colleague's conversation: who wrote last is not known, so not "waiting for reply".
+    s.apply(Action::Open(ConversationId(1)));
+    history(&mut s, 5_100, 1, vec![visitor_msg(3, "c"), visitor_msg(4, "d")]);
+    s.apply(Action::CloseView(ConversationId(1)));
+    frame(&mut s, 5_200, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 4) });
+    assert!(c(&s, 1).awaits_reply(), "the visitor wrote last");
+    moved(&mut s, 6_000, summary(1, ConversationStatus::Active, Some(ANN), 5), "Ann's answer");
+    assert!(!c(&s, 1).awaits_reply());
+    assert_eq!(c(&s, 1).preview(), Some("Ann's answer"));
+}
+
+#[test]
+fn opening_a_conversation_follows_it_and_closing_its_view_unwatches_it() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Waiting, None, 0), summary(2, ConversationStatus::Active, Some(ME), 0)],
+    );
+    // Nothing to fetch, but without a sync the relay would not send its messages.
+    let fx = s.apply(Action::Open(ConversationId(1)));
+    assert_eq!(syncs(&fx), vec![(1, 0)]);
+    history(&mut s, 10, 1, vec![]);
+    assert!(s.followed(c(&s, 1)));
+    let fx = s.apply(Action::CloseView(ConversationId(1)));
+    assert_eq!(unwatches(&fx), vec![1]);
+    assert!(!s.followed(c(&s, 1)));
+    // Unwatched once: no repeats, and its gaps are left alone again.
+    moved(&mut s, 100, summary(1, ConversationStatus::Waiting, None, 2), "b");
+    let fx = s.apply(Action::Tick { now: at(5_000) });
+    assert!(syncs(&fx).is_empty() && unwatches(&fx).is_empty());
+    // Opening it again fetches what it missed.
+    assert_eq!(syncs(&s.apply(Action::Open(ConversationId(1)))), vec![(1, 0)]);
+    // The agent's own conversation is followed anyway: no sync to open it, no
+    // unwatch to close it.
+    let fx = s.apply(Action::Open(ConversationId(2)));
+    assert!(syncs(&fx).is_empty());
+    assert!(unwatches(&s.apply(Action::CloseView(ConversationId(2)))).is_empty());
+}
+
+#[test]
+fn the_strip_pushing_a_conversation_out_unwatches_it() {
+    let mut s = signed_in();
+    let n = MAX_OPEN as u64 + 1;
+    welcome(&mut s, 0, (1..=n).map(|i| summary(i, ConversationStatus::Waiting, None, 0)).collect());
+    for i in 1..n {
+        s.apply(Action::Open(ConversationId(i)));
+    }
+    let fx = s.apply(Action::Open(ConversationId(n)));
+    assert_eq!(syncs(&fx), vec![(n, 0)]);
+    assert_eq!(unwatches(&fx), vec![1]);
+}
+
+#[test]
+fn a_conversation_transferred_away_is_unwatched_unless_it_is_open() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Waiting, None, 1), summary(2, ConversationStatus::Active, Some(ME), 0)],
+    );
+    // The agent's own: followed without a sync.
+    frame(&mut s, 1, ToAgent::Message { conversation_id: ConversationId(2), message: visitor_msg(1, "a") });
+    // Claimed from its row, then its view closed: it is the agent's, still followed.
+    s.apply(Action::ClaimNow(ConversationId(1)));
+    history(&mut s, 10, 1, vec![visitor_msg(1, "x")]);
+    frame(&mut s, 20, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) });
+    assert!(unwatches(&s.apply(Action::CloseView(ConversationId(1)))).is_empty());
+    // Handed to Ann: no longer the agent's, nor on screen.
+    let fx =
+        frame(&mut s, 30, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 3) });
+    assert_eq!(unwatches(&fx), vec![1]);
+    // Conversation 2 is open when Ann takes it: followed now by a sync of its own.
+    s.apply(Action::Open(ConversationId(2)));
+    let fx =
+        frame(&mut s, 40, ToAgent::Conversation { conversation: summary(2, ConversationStatus::Active, Some(ANN), 2) });
+    assert_eq!(syncs(&fx), vec![(2, 1)]);
+    assert!(unwatches(&fx).is_empty());
+    history(&mut s, 50, 2, vec![agent_msg(2, ANN, "a2")]);
+    assert_eq!(unwatches(&s.apply(Action::CloseView(ConversationId(2)))), vec![2]);
+}
+
+#[test]
+fn a_conversation_given_to_me_with_a_gap_is_synced() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(3, ConversationStatus::Active, Some(ANN), 4)]);
+    let fx =
+        frame(&mut s, 100, ToAgent::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 4) });
+    assert!(syncs(&fx).is_empty(), "within the grace period");
+    assert_eq!(syncs(&s.apply(Action::Tick { now: at(2_000) })), vec![(3, 0)]);
+}
+
+#[test]
+fn a_reconnect_follows_the_open_conversations_again() {
+    let mut s = signed_in();
+    let list = || {
+        vec![
+            summary(1, ConversationStatus::Waiting, None, 1),
+            summary(2, ConversationStatus::Active, Some(ANN), 1),
+            summary(3, ConversationStatus::Active, Some(ME), 0),
+        ]
+    };
+    welcome(&mut s, 0, list());
+    s.apply(Action::Open(ConversationId(1)));
+    history(&mut s, 10, 1, vec![visitor_msg(1, "a")]);
+    s.apply(Action::SocketClosed { now: at(20), jitter: 0 });
+    assert!(s.watched.is_empty(), "watches end with their socket");
+    s.apply(Action::SocketOpened);
+    // Nothing missed, yet the open one is synced: a new socket watches nothing.
+    let mut again = list();
+    again[1].last_seq = Seq(5);
+    let fx = welcome(&mut s, 1_000, again);
+    assert_eq!(syncs(&fx), vec![(1, 1)]);
+    assert!(unwatches(&fx).is_empty());
+    // A dropped watch (no answer) is asked again; the colleague's gap stays a summary.
+    let fx = s.apply(Action::Tick { now: at(1_000 + SYNC_TIMEOUT_MS) });
+    assert_eq!(syncs(&fx), vec![(1, 1)]);
 }
