@@ -15,10 +15,12 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-/** An agent's page whose console socket the test can pause (hold the relay's frames) or cut. */
+/** An agent's page whose console socket the test can pause (hold the relay's frames) or cut;
+ * `link.sent` records the frames the console sent, `link.nextSent(type)` resolves with the
+ * next one of a type. */
 async function agentPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  const link = { down: false, paused: false, held: [], current: null };
+  const link = { down: false, paused: false, held: [], current: null, sent: [], waiters: [] };
   await context.routeWebSocket(/\/v1\/ws\/agent$/, (ws) => {
     if (link.down) {
       ws.close({ code: 4000, reason: "test: network down" });
@@ -27,7 +29,12 @@ async function agentPage() {
     const server = ws.connectToServer();
     link.current = ws;
     server.onMessage((m) => (link.paused ? link.held.push([ws, m]) : ws.send(m)));
-    ws.onMessage((m) => server.send(m));
+    ws.onMessage((m) => {
+      link.sent.push(m);
+      const f = JSON.parse(m);
+      link.waiters = link.waiters.filter((w) => (w.type === f.type ? (w.ok(f), false) : true));
+      server.send(m);
+    });
     ws.onClose(() => server.close());
     server.onClose(() => ws.close());
   });
@@ -37,6 +44,7 @@ async function agentPage() {
     link.paused = false;
     for (const [ws, m] of link.held.splice(0)) ws.send(m);
   };
+  link.nextSent = (type) => new Promise((ok) => link.waiters.push({ type, ok }));
   link.cut = () => link.current?.close({ code: 4001, reason: "test: dropped" });
   return { context, page, link };
 }
@@ -724,15 +732,30 @@ test("benchmark: sign-in to a usable inbox with 50 waiting visitors", async () =
   await agent.page.getByRole("button", { name: "Sign in" }).click();
   await agent.page.waitForFunction(() => document.querySelectorAll("#inbox-rows .row").length >= 50, null, { timeout: 20_000 });
   const usable = Date.now() - t0;
-  // Every conversation's history fetched (data-held = highest seq held without a gap),
-  // paced under the relay's frame rate, with no refusal shown.
+  // Every row complete from its summary alone (newest text, two unread), with no
+  // history fetched: the console syncs (and so follows) only what the agent opens
+  // or holds, and no refusal is shown.
   await agent.page.waitForFunction(
-    () => [...document.querySelectorAll("#inbox-rows .row")].filter((r) => r.textContent.includes("Crowd") && r.dataset.held === "2").length >= 50,
+    () => [...document.querySelectorAll("#inbox-rows .row")].filter((r) =>
+      r.textContent.includes("Crowd")
+      && r.querySelector(".prev")?.textContent.startsWith("second message of visitor")
+      && r.querySelector(".badge [aria-hidden]")?.textContent === "2").length >= 50,
     null,
     { timeout: 30_000 },
   );
+  const syncs = () => agent.link.sent.filter((m) => JSON.parse(m).type === "sync");
+  assert.equal(syncs().length, 0, "no history fetched for rows nobody opened");
   assert.equal(await agent.page.locator(".notice").count(), 0);
-  console.log(`# 50 waiting visitors: sign-in click to rows shown ${usable} ms, to all histories fetched ${Date.now() - t0} ms`);
+  console.log(`# 50 waiting visitors: sign-in click to rows shown ${usable} ms, to all rows complete ${Date.now() - t0} ms`);
+  // Opening one follows it (a sync); closing its view stops that (an unwatch).
+  const seven = row(agent.page, "Crowd 7").first();
+  const id = Number(await seven.getAttribute("data-conversation"));
+  await seven.click();
+  await log(agent.page).getByText("second message of visitor 7").waitFor();
+  assert.deepEqual(syncs().map((m) => JSON.parse(m)), [{ type: "sync", conversation_id: id, after_seq: 0 }]);
+  const unwatch = agent.link.nextSent("unwatch");
+  await agent.page.locator(".strip .x").click();
+  assert.equal((await unwatch).conversation_id, id);
   await agent.page.screenshot({ path: `${SHOTS}inbox-50.png` });
   await agent.context.close();
   await context.close();

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use natter_protocol::{AgentId, Author, ConversationStatus, Priority, UnixMillis};
+use natter_protocol::{AgentId, ConversationStatus, Priority, UnixMillis};
 use yew::prelude::*;
 
 use crate::format;
@@ -54,16 +54,7 @@ pub fn InboxRow(p: &Props) -> Html {
     let id = c.id();
     let name = format::label(s, &c.label());
     let unread = c.unread();
-    // "Waiting" means the visitor's last word is unanswered (or nobody took it yet).
-    let last_is_visitor = c
-        .messages
-        .iter()
-        .rev()
-        .find(|m| !matches!(m.author, Author::System))
-        .is_some_and(|m| matches!(m.author, Author::Visitor));
-    let waiting = c.summary.status == ConversationStatus::Waiting
-        || (c.summary.status == ConversationStatus::Active && last_is_visitor);
-    let time = if waiting {
+    let time = if c.awaits_reply() {
         fill(s.waiting_for, &[&format::duration(s, p.now.0 - c.waiting_since().0)])
     } else {
         format::duration(s, p.now.0 - c.last_activity().0)

@@ -1,6 +1,8 @@
 //! One conversation as the console holds it: its summary, the messages received so
 //! far (deduplicated by seq), and the bookkeeping that decides unread counts and
-//! whether a `sync` is needed to close a gap.
+//! whether a `sync` is needed to close a gap. The console only fetches messages of
+//! conversations it follows, so what a row shows (preview, unread count, last
+//! activity) falls back on the summary for messages it does not hold.
 
 use natter_protocol::{
     AgentId, Author, ConversationId, ConversationStatus, ConversationSummary, Message, MessageBody, Seq, UnixMillis,
@@ -38,6 +40,9 @@ pub struct ConvState {
     /// Given to this agent by someone else (transfer, auto-assignment) and not
     /// opened yet: highlighted and listed first until the agent looks at it.
     pub assigned_new: bool,
+    /// When a summary last announced messages beyond those held (this console's
+    /// clock): the activity time of a conversation whose messages are not fetched.
+    pub announced_at: Option<UnixMillis>,
 }
 
 impl ConvState {
@@ -54,6 +59,7 @@ impl ConvState {
             read_sent: Seq(0),
             claiming: false,
             assigned_new: false,
+            announced_at: None,
         }
     }
 
@@ -109,36 +115,60 @@ impl ConvState {
         self.summary.last_seq > self.held_seq() || self.max_seq() > self.held_seq()
     }
 
+    /// The summary announces messages after the newest one held (not fetched:
+    /// the conversation is not followed, or its messages are on their way).
+    pub fn behind(&self) -> bool {
+        self.summary.last_seq > self.max_seq()
+    }
+
     /// Visitor messages this agent has not seen yet.
     pub fn unread(&self) -> usize {
         let read = self.read_mark();
-        if self.messages.is_empty() {
-            // Nothing fetched yet: every seq after the read mark counts (an upper bound
-            // that a sync corrects within a round trip).
-            return usize::try_from(self.summary.last_seq.0.saturating_sub(read.0)).unwrap_or(usize::MAX);
-        }
-        self.messages.iter().filter(|m| m.seq > read && matches!(m.author, Author::Visitor)).count()
+        let held = self.messages.iter().filter(|m| m.seq > read && matches!(m.author, Author::Visitor)).count();
+        // Not fetched: every seq after the read mark counts (an upper bound, as some
+        // may be agents' replies or events, that a sync corrects).
+        let beyond = self.summary.last_seq.0.saturating_sub(self.max_seq().0.max(read.0));
+        held.saturating_add(usize::try_from(beyond).unwrap_or(usize::MAX))
     }
 
     fn read_mark(&self) -> Seq {
         self.summary.agent_read_seq.max(self.seen_seq)
     }
 
-    /// The text for the inbox row: newest text message, else the relay's preview.
+    /// The text for the inbox row: newest text message held, else the relay's
+    /// preview; the relay's first when it announces messages not held.
     pub fn preview(&self) -> Option<&str> {
-        self.messages
-            .iter()
-            .rev()
-            .find_map(|m| match &m.body {
-                MessageBody::Text { text, .. } => Some(text.as_str()),
-                MessageBody::Event { .. } => None,
-            })
-            .or(self.summary.preview.as_deref())
+        let held = self.messages.iter().rev().find_map(|m| match &m.body {
+            MessageBody::Text { text, .. } => Some(text.as_str()),
+            MessageBody::Event { .. } => None,
+        });
+        let relays = self.summary.preview.as_deref();
+        if self.behind() { relays.or(held) } else { held.or(relays) }
     }
 
-    /// Time of the newest message, else when the conversation was created.
+    /// Time of the newest message, else when the conversation was created; when
+    /// the summary announces messages not held, when it did.
     pub fn last_activity(&self) -> UnixMillis {
-        self.messages.last().map_or(self.summary.created_at, |m| m.at)
+        let held = self.messages.last().map_or(self.summary.created_at, |m| m.at);
+        match self.announced_at {
+            Some(t) if self.behind() => held.max(t),
+            _ => held,
+        }
+    }
+
+    /// Whether the visitor waits for an answer: still in the queue, or their last
+    /// word is unanswered. Unknown (no) while the summary announces messages not held.
+    pub fn awaits_reply(&self) -> bool {
+        match self.summary.status {
+            ConversationStatus::Waiting => true,
+            ConversationStatus::Active if !self.behind() => self
+                .messages
+                .iter()
+                .rev()
+                .find(|m| !matches!(m.author, Author::System))
+                .is_some_and(|m| matches!(m.author, Author::Visitor)),
+            _ => false,
+        }
     }
 
     /// When the visitor's newest message went unanswered (for "waiting for reply").

@@ -7,6 +7,7 @@
 pub mod admin;
 pub use natter_browser::backoff;
 pub mod conv;
+mod follow;
 pub mod idle;
 pub mod inbox;
 pub mod notify;
@@ -21,14 +22,14 @@ use std::rc::Rc;
 
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId, ConversationPage,
-    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, LoginResponse, Message, MessageBody,
-    PROTOCOL_VERSION, Priority, Seq, ServerFrame, TenantId, UnixMillis, VisitorId,
+    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame, LoginResponse, Message,
+    MessageBody, PROTOCOL_VERSION, Priority, Seq, TenantId, ToAgent, UnixMillis, VisitorId,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use admin::{AdminAction, AdminState};
-use conv::{ConvState, GAP_GRACE_MS, Label, TYPING_TTL_MS};
+use conv::{ConvState, Label, TYPING_TTL_MS};
 use idle::IdleStatus;
 use inbox::InboxTab;
 use notify::{Alert, AlertKind, Notifier, NotifySettings};
@@ -274,7 +275,7 @@ pub enum Action {
     },
     Frame {
         now: UnixMillis,
-        frame: ServerFrame,
+        frame: ToAgent,
     },
     SelectTab(InboxTab),
     Search(String),
@@ -410,6 +411,9 @@ pub struct Store {
     pub metrics: Metrics,
     /// How many syncs may be sent now (refilled by the tick, reset on welcome).
     pub sync_tokens: u32,
+    /// Conversations this socket sent `sync` for and has not unwatched since: the
+    /// relay sends it their live frames (see `follow.rs`). Empty on a new socket.
+    pub watched: BTreeSet<ConversationId>,
     /// Every agent's availability and load, as the relay last said.
     pub presence: BTreeMap<AgentId, AgentPresence>,
     /// When the last `activity` frame went out.
@@ -665,6 +669,7 @@ impl Store {
                 fx.push(Effect::SaveSettings(s));
             }
         }
+        self.follow(&mut fx);
         fx
     }
 
@@ -758,13 +763,6 @@ impl Store {
         self.convs.get(&id).is_some_and(|c| c.assigned_to(self.my_id()))
     }
 
-    /// Conversations whose history must be fetched: `(id, after_seq)`. This is the
-    /// resume bookkeeping: after a reconnect, everything the relay has beyond what
-    /// the console holds without a gap.
-    pub fn needs_sync(&self) -> Vec<(ConversationId, Seq)> {
-        self.convs.values().filter(|c| !c.syncing && c.has_gap()).map(|c| (c.id(), c.held_seq())).collect()
-    }
-
     // ----- internals -----
 
     fn show_view(&mut self, view: View, fx: &mut Vec<Effect>) {
@@ -833,6 +831,7 @@ impl Store {
         self.conn = Conn::Offline;
         self.dialog = None;
         self.typing_out.clear();
+        self.watched.clear();
         self.outbox.requeue();
         for c in self.convs.values_mut() {
             let c = Rc::make_mut(c);
@@ -868,6 +867,8 @@ impl Store {
                     let c = Rc::make_mut(c);
                     c.syncing = false;
                     c.sync_wanted = true;
+                    // Perhaps dropped unread, so perhaps not watched: asked again if still wanted.
+                    self.watched.remove(&c.id());
                 }
             }
             self.pump_syncs(fx);
@@ -879,6 +880,8 @@ impl Store {
     fn socket_closed(&mut self, now: UnixMillis, jitter: u16, fx: &mut Vec<Effect>) {
         self.outbox.requeue();
         self.typing_out.clear();
+        // Watches are the socket's: the next one starts with none.
+        self.watched.clear();
         for c in self.convs.values_mut() {
             if c.syncing || c.claiming || c.visitor_typing_until.is_some() {
                 let c = Rc::make_mut(c);
@@ -898,64 +901,6 @@ impl Store {
         let delay = backoff::delay_ms(attempt, jitter);
         self.conn = Conn::Retrying { attempt, at: UnixMillis(now.0 + i64::from(delay)) };
         fx.push(Effect::Connect { delay_ms: delay });
-    }
-
-    /// Asks for the history of `id` after what is held, now if the pacing budget
-    /// allows, else as soon as it does.
-    fn request_sync(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
-        if self.conn != Conn::Online {
-            return;
-        }
-        let (now, has_token) = (self.now, self.sync_tokens > 0);
-        let Some(c) = self.conv_mut(id) else { return };
-        if c.syncing {
-            return;
-        }
-        if !has_token {
-            c.sync_wanted = true;
-            return;
-        }
-        c.syncing = true;
-        c.sync_wanted = false;
-        c.gap_seen_at = None;
-        c.sync_started_at = Some(now);
-        fx.push(Effect::Send(AgentFrame::Sync { conversation_id: id, after_seq: c.held_seq() }));
-        self.sync_tokens -= 1;
-    }
-
-    /// Sends the syncs that are due, most useful first (the conversation on screen,
-    /// the other open ones, the agent's own, the queue oldest first, the rest),
-    /// within the pacing budget.
-    fn pump_syncs(&mut self, fx: &mut Vec<Effect>) {
-        if self.conn != Conn::Online || self.sync_tokens == 0 {
-            return;
-        }
-        let now = self.now;
-        let me = self.my_id();
-        let rank = |c: &ConvState| {
-            if self.focused == Some(c.id()) {
-                0
-            } else if self.open.contains(&c.id()) {
-                1
-            } else if c.assigned_to(me) {
-                2
-            } else if c.summary.status == ConversationStatus::Waiting {
-                3
-            } else {
-                4
-            }
-        };
-        let mut due: Vec<(u8, UnixMillis, ConversationId)> = self
-            .convs
-            .values()
-            .filter(|c| !c.syncing && c.has_gap())
-            .filter(|c| c.sync_wanted || c.gap_seen_at.is_some_and(|t| now.0 - t.0 >= GAP_GRACE_MS))
-            .map(|c| (rank(c), c.summary.created_at, c.id()))
-            .collect();
-        due.sort();
-        for (_, _, id) in due.into_iter().take(self.sync_tokens as usize) {
-            self.request_sync(id, fx);
-        }
     }
 
     fn flush_outbox(&mut self, fx: &mut Vec<Effect>) {
@@ -1205,14 +1150,14 @@ impl Store {
         self.save_drafts(fx);
     }
 
-    fn frame(&mut self, frame: ServerFrame, fx: &mut Vec<Effect>) {
+    fn frame(&mut self, frame: ToAgent, fx: &mut Vec<Effect>) {
         match frame {
-            ServerFrame::AgentWelcome { agent, agents, conversations, .. } => {
+            ToAgent::AgentWelcome { agent, agents, conversations, .. } => {
                 self.welcome(agent, agents, conversations, fx);
             }
-            ServerFrame::Conversation { conversation } => self.upsert(conversation, true, fx),
-            ServerFrame::Message { conversation_id, message } => self.message(conversation_id, message, true, fx),
-            ServerFrame::History { conversation_id, messages, more } => {
+            ToAgent::Conversation { conversation } => self.upsert(conversation, true, fx),
+            ToAgent::Message { conversation_id, message } => self.message(conversation_id, message, true, fx),
+            ToAgent::History { conversation_id, messages, more } => {
                 for m in messages {
                     self.message(conversation_id, m, false, fx);
                 }
@@ -1227,7 +1172,7 @@ impl Store {
                 self.mark_seen(conversation_id, fx);
                 self.pump_syncs(fx);
             }
-            ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
+            ToAgent::Ack { conversation_id, client_id, seq, .. } => {
                 if let Some(p) = self.outbox.take(&client_id) {
                     let now = self.now;
                     let me = self.me().cloned();
@@ -1246,14 +1191,14 @@ impl Store {
                     self.mark_seen(conversation_id, fx);
                 }
             }
-            ServerFrame::Typing { conversation_id, who, on } => {
+            ToAgent::Typing { conversation_id, who, on } => {
                 // Colleagues' typing is not shown; only the visitor's.
                 let until = on.then(|| UnixMillis(self.now.0 + TYPING_TTL_MS));
                 if let Some(c) = self.conv_mut(conversation_id).filter(|_| who == Author::Visitor) {
                     c.visitor_typing_until = until;
                 }
             }
-            ServerFrame::Read { conversation_id, by, seq } => {
+            ToAgent::Read { conversation_id, by, seq } => {
                 if let Some(c) = self.conv_mut(conversation_id) {
                     match by {
                         Author::Visitor => c.summary.visitor_read_seq = c.summary.visitor_read_seq.max(seq),
@@ -1262,18 +1207,12 @@ impl Store {
                     }
                 }
             }
-            ServerFrame::Error { code, message, client_id, conversation_id, fatal } => {
+            ToAgent::Error(ErrorFrame { code, message, client_id, conversation_id, fatal }) => {
                 self.error(code, message, client_id, conversation_id, fatal, fx);
             }
-            ServerFrame::Presence { agents } => {
+            ToAgent::Presence { agents } => {
                 self.presence = agents.into_iter().map(|p| (p.id, p)).collect();
             }
-            // Visitor-only frames never reach an agent socket.
-            ServerFrame::Welcome { .. } | ServerFrame::VisitorConversation { .. } | ServerFrame::Queue { .. } => {}
-            // Frames this console does not use (yet): ignored, so a newer relay
-            // never breaks it.
-            #[allow(unreachable_patterns)]
-            _ => {}
         }
     }
 
@@ -1287,6 +1226,8 @@ impl Store {
         let resume = self.welcomed;
         self.welcomed = true;
         self.conn = Conn::Online;
+        // A new socket watches nothing: what is open is synced again below.
+        self.watched.clear();
         if let Some(s) = &mut self.session
             && s.agent != agent
         {
@@ -1314,8 +1255,9 @@ impl Store {
                 }
             }
         }
-        // Resume: everything beyond what is held, paced (a fresh socket has a fresh
-        // budget at the relay too).
+        // Resume: everything beyond what is held of what the agent looks at or
+        // holds, and a sync of every open conversation to follow it again; paced (a
+        // fresh socket has a fresh budget at the relay too).
         self.sync_tokens = SYNC_BURST;
         for (id, _) in self.needs_sync() {
             if let Some(c) = self.conv_mut(id) {
@@ -1345,6 +1287,9 @@ impl Store {
                 let c = Rc::make_mut(rc);
                 let was = c.summary.clone();
                 summary.last_seq = summary.last_seq.max(c.max_seq());
+                if summary.last_seq > was.last_seq && summary.last_seq > c.max_seq() {
+                    c.announced_at = Some(now);
+                }
                 summary.agent_read_seq = summary.agent_read_seq.max(was.agent_read_seq);
                 summary.visitor_read_seq = summary.visitor_read_seq.max(was.visitor_read_seq);
                 if summary.preview.is_none() {

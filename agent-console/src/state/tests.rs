@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, ClientMsgId, ConversationEvent,
-    ConversationId, ConversationStatus, ConversationSummary, ErrorCode, LoginResponse, Message, MessageBody, Priority,
-    Role, Seq, ServerFrame, TenantId, UnixMillis,
+    ConversationId, ConversationStatus, ConversationSummary, ErrorCode, ErrorFrame, LoginResponse, Message,
+    MessageBody, Priority, Role, Seq, TenantId, ToAgent, UnixMillis,
 };
 
 use super::backoff;
@@ -93,7 +93,7 @@ fn signed_in() -> Store {
     s
 }
 
-fn frame(s: &mut Store, ms: i64, frame: ServerFrame) -> Vec<Effect> {
+fn frame(s: &mut Store, ms: i64, frame: ToAgent) -> Vec<Effect> {
     s.apply(Action::Frame { now: at(ms), frame })
 }
 
@@ -101,7 +101,7 @@ fn welcome(s: &mut Store, ms: i64, conversations: Vec<ConversationSummary>) -> V
     frame(
         s,
         ms,
-        ServerFrame::AgentWelcome {
+        ToAgent::AgentWelcome {
             v: 1,
             agent: agent(ME, "Me"),
             agents: vec![agent(ME, "Me"), agent(ANN, "Ann")],
@@ -129,8 +129,25 @@ fn syncs(fx: &[Effect]) -> Vec<(u64, u64)> {
         .collect()
 }
 
+fn unwatches(fx: &[Effect]) -> Vec<u64> {
+    sent_frames(fx)
+        .into_iter()
+        .filter_map(|f| match f {
+            AgentFrame::Unwatch { conversation_id } => Some(conversation_id.0),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A live `conversation` frame moving a conversation to `last_seq`, with the
+/// relay's preview of its newest text.
+fn moved(s: &mut Store, ms: i64, mut sum: ConversationSummary, preview: &str) -> Vec<Effect> {
+    sum.preview = Some(preview.into());
+    frame(s, ms, ToAgent::Conversation { conversation: sum })
+}
+
 fn history(s: &mut Store, ms: i64, id: u64, messages: Vec<Message>) -> Vec<Effect> {
-    frame(s, ms, ServerFrame::History { conversation_id: ConversationId(id), messages, more: false })
+    frame(s, ms, ToAgent::History { conversation_id: ConversationId(id), messages, more: false })
 }
 
 fn c(s: &Store, id: u64) -> &ConvState {
@@ -138,7 +155,7 @@ fn c(s: &Store, id: u64) -> &ConvState {
 }
 
 #[test]
-fn welcome_fills_the_inbox_and_fetches_histories() {
+fn welcome_fills_the_inbox_and_fetches_only_the_agents_own_histories() {
     let mut s = signed_in();
     let fx = welcome(
         &mut s,
@@ -147,15 +164,18 @@ fn welcome_fills_the_inbox_and_fetches_histories() {
             summary(1, ConversationStatus::Waiting, None, 2),
             summary(2, ConversationStatus::Active, Some(ME), 0),
             summary(3, ConversationStatus::Active, Some(ANN), 5),
+            summary(4, ConversationStatus::Active, Some(ME), 3),
         ],
     );
     assert_eq!(s.conn, Conn::Online);
     assert_eq!(s.metrics.inbox_ready_at, Some(at(10)));
-    // Conversation 2 has no messages: nothing to fetch.
-    assert_eq!(syncs(&fx), vec![(1, 0), (3, 0)]);
+    // Conversation 2 has no messages: nothing to fetch. The queue's and Ann's
+    // rows live on their summaries: syncing them would watch them.
+    assert_eq!(syncs(&fx), vec![(4, 0)]);
     assert_eq!(s.tab_count(InboxTab::Waiting), 1);
-    assert_eq!(s.tab_count(InboxTab::Mine), 1);
-    assert_eq!(s.tab_count(InboxTab::AllActive), 2);
+    assert_eq!(s.tab_count(InboxTab::Mine), 2);
+    assert_eq!(s.tab_count(InboxTab::AllActive), 3);
+    assert_eq!((c(&s, 1).unread(), c(&s, 1).preview()), (2, None));
     // No sound for the initial list.
     assert!(!fx.iter().any(|e| matches!(e, Effect::Alert(_))));
 }
@@ -189,7 +209,7 @@ fn resume_syncs_exactly_the_conversations_with_missed_messages() {
     frame(
         &mut s,
         2_100,
-        ServerFrame::History {
+        ToAgent::History {
             conversation_id: ConversationId(1),
             messages: vec![visitor_msg(2, "b"), visitor_msg(3, "d")],
             more: true,
@@ -202,7 +222,7 @@ fn resume_syncs_exactly_the_conversations_with_missed_messages() {
     assert!(!c(&s, 1).syncing);
     assert!(s.needs_sync().is_empty());
     // A live copy of a message already fetched is ignored too.
-    frame(&mut s, 2_300, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(4, "e") });
+    frame(&mut s, 2_300, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(4, "e") });
     assert_eq!(c(&s, 1).messages.len(), 4);
 }
 
@@ -223,13 +243,13 @@ fn a_conversation_missing_from_the_resume_welcome_was_closed() {
     frame(
         &mut s,
         1_100,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::NotFound,
             message: "gone".into(),
             client_id: None,
             conversation_id: Some(ConversationId(1)),
             fatal: false,
-        },
+        }),
     );
     assert!(s.needs_sync().is_empty());
 }
@@ -239,8 +259,7 @@ fn a_live_gap_triggers_a_sync_from_the_last_contiguous_seq() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
     history(&mut s, 1, 1, vec![visitor_msg(1, "a")]);
-    let fx =
-        frame(&mut s, 10, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(3, "c") });
+    let fx = frame(&mut s, 10, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(3, "c") });
     assert_eq!(syncs(&fx), vec![(1, 1)]);
     assert_eq!(c(&s, 1).held_seq(), Seq(1));
 }
@@ -249,21 +268,14 @@ fn a_live_gap_triggers_a_sync_from_the_last_contiguous_seq() {
 fn a_summary_ahead_of_us_syncs_only_after_a_grace_period() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
-    let fx = frame(
-        &mut s,
-        100,
-        ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 1) },
-    );
+    let fx =
+        frame(&mut s, 100, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 1) });
     assert!(syncs(&fx).is_empty(), "the message frame is probably right behind");
     // It comes: no sync needed at all.
-    frame(&mut s, 150, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
+    frame(&mut s, 150, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
     assert!(syncs(&s.apply(Action::Tick { now: at(5_000) })).is_empty());
     // This time it does not come.
-    frame(
-        &mut s,
-        6_000,
-        ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) },
-    );
+    frame(&mut s, 6_000, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) });
     assert!(syncs(&s.apply(Action::Tick { now: at(6_500) })).is_empty());
     assert_eq!(syncs(&s.apply(Action::Tick { now: at(7_600) })), vec![(1, 1)]);
 }
@@ -272,8 +284,8 @@ fn a_summary_ahead_of_us_syncs_only_after_a_grace_period() {
 fn messages_for_an_unknown_conversation_wait_for_its_summary() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![]);
-    frame(&mut s, 10, ServerFrame::Message { conversation_id: ConversationId(9), message: visitor_msg(1, "first") });
-    frame(&mut s, 20, ServerFrame::Conversation { conversation: summary(9, ConversationStatus::Waiting, None, 1) });
+    frame(&mut s, 10, ToAgent::Message { conversation_id: ConversationId(9), message: visitor_msg(1, "first") });
+    frame(&mut s, 20, ToAgent::Conversation { conversation: summary(9, ConversationStatus::Waiting, None, 1) });
     assert_eq!(c(&s, 9).messages.len(), 1);
     assert_eq!(c(&s, 9).preview(), Some("first"));
     assert!(s.needs_sync().is_empty());
@@ -291,11 +303,11 @@ fn unread_counts_only_visitor_messages_after_what_was_seen() {
         frame(
             &mut s,
             seq * 10,
-            ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(seq as u64, "x") },
+            ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(seq as u64, "x") },
         );
     }
-    frame(&mut s, 40, ServerFrame::Message { conversation_id: ConversationId(1), message: agent_msg(4, ANN, "a4") });
-    frame(&mut s, 50, ServerFrame::Message { conversation_id: ConversationId(2), message: visitor_msg(1, "y") });
+    frame(&mut s, 40, ToAgent::Message { conversation_id: ConversationId(1), message: agent_msg(4, ANN, "a4") });
+    frame(&mut s, 50, ToAgent::Message { conversation_id: ConversationId(2), message: visitor_msg(1, "y") });
     assert_eq!(c(&s, 1).unread(), 3);
     assert_eq!(c(&s, 2).unread(), 1);
     assert_eq!(s.title_count(), 4);
@@ -308,7 +320,7 @@ fn unread_counts_only_visitor_messages_after_what_was_seen() {
 
     // With the window in the background a new message stays unread…
     s.apply(Action::WindowFocus { focused: false, now: at(60) });
-    frame(&mut s, 70, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(5, "z") });
+    frame(&mut s, 70, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(5, "z") });
     assert_eq!(c(&s, 1).unread(), 1);
     // …until the agent comes back.
     let fx = s.apply(Action::WindowFocus { focused: true, now: at(80) });
@@ -319,7 +331,7 @@ fn unread_counts_only_visitor_messages_after_what_was_seen() {
     frame(
         &mut s,
         90,
-        ServerFrame::Read {
+        ToAgent::Read {
             conversation_id: ConversationId(2),
             by: Author::Agent { id: ANN, name: "Ann".into() },
             seq: Seq(1),
@@ -327,9 +339,10 @@ fn unread_counts_only_visitor_messages_after_what_was_seen() {
     );
     assert_eq!(c(&s, 2).unread(), 0);
     // Looking at a waiting conversation does not send a read receipt to its visitor.
-    frame(&mut s, 95, ServerFrame::Message { conversation_id: ConversationId(2), message: visitor_msg(2, "again") });
+    frame(&mut s, 95, ToAgent::Message { conversation_id: ConversationId(2), message: visitor_msg(2, "again") });
     let fx = s.apply(Action::Open(ConversationId(2)));
-    assert!(sent_frames(&fx).is_empty());
+    assert!(!sent_frames(&fx).iter().any(|f| matches!(f, AgentFrame::Read { .. })));
+    assert_eq!(syncs(&fx), vec![(2, 2)], "followed from now on");
     assert_eq!(c(&s, 2).unread(), 0);
 }
 
@@ -374,7 +387,7 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
     frame(
         &mut s,
         1_100,
-        ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m1"), seq: Seq(1), duplicate: true },
+        ToAgent::Ack { conversation_id: ConversationId(1), client_id: cid("m1"), seq: Seq(1), duplicate: true },
     );
     assert!(s.outbox.is_empty());
     history(&mut s, 1_200, 1, vec![agent_msg(1, ME, "m1")]);
@@ -403,12 +416,12 @@ fn an_echo_before_the_ack_clears_the_pending_copy() {
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "hi".into(), now: at(1) });
     s.apply(Action::Send { id: ConversationId(1), client_id: cid("m3"), now: at(2) });
-    frame(&mut s, 3, ServerFrame::Message { conversation_id: ConversationId(1), message: agent_msg(1, ME, "m3") });
+    frame(&mut s, 3, ToAgent::Message { conversation_id: ConversationId(1), message: agent_msg(1, ME, "m3") });
     assert!(s.outbox.is_empty());
     frame(
         &mut s,
         4,
-        ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m3"), seq: Seq(1), duplicate: false },
+        ToAgent::Ack { conversation_id: ConversationId(1), client_id: cid("m3"), seq: Seq(1), duplicate: false },
     );
     assert_eq!(c(&s, 1).messages.len(), 1);
 }
@@ -423,13 +436,13 @@ fn sending_into_a_just_closed_conversation_keeps_the_text() {
     frame(
         &mut s,
         4,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::ConversationClosed,
             message: "closed".into(),
             client_id: Some(cid("m4")),
             conversation_id: Some(ConversationId(1)),
             fatal: false,
-        },
+        }),
     );
     assert!(s.outbox.is_empty());
     assert_eq!(s.draft(ConversationId(1)), "one more thing\nand");
@@ -450,13 +463,13 @@ fn other_refusals_fail_the_message_for_retry_or_edit() {
     frame(
         &mut s,
         3,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::RateLimited,
             message: "slow".into(),
             client_id: Some(cid("m6")),
             conversation_id: None,
             fatal: false,
-        },
+        }),
     );
     assert_eq!(s.outbox.items[0].state, PendingState::Failed(ErrorCode::RateLimited));
     let fx = s.apply(Action::Retry(cid("m6")));
@@ -464,13 +477,13 @@ fn other_refusals_fail_the_message_for_retry_or_edit() {
     frame(
         &mut s,
         4,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::RateLimited,
             message: "slow".into(),
             client_id: Some(cid("m6")),
             conversation_id: None,
             fatal: false,
-        },
+        }),
     );
     s.apply(Action::EditFailed(cid("m6")));
     assert!(s.outbox.is_empty());
@@ -485,13 +498,13 @@ fn an_expired_session_returns_to_sign_in_and_keeps_drafts() {
     let fx = frame(
         &mut s,
         2,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::SessionExpired,
             message: "expired".into(),
             client_id: None,
             conversation_id: None,
             fatal: true,
-        },
+        }),
     );
     assert!(s.session.is_none());
     assert_eq!(s.signed_out, Some(SignedOut::Expired));
@@ -516,13 +529,13 @@ fn an_expired_session_returns_to_sign_in_and_keeps_drafts() {
     // A different agent on this browser does not see them.
     s.apply(Action::Frame {
         now: at(11),
-        frame: ServerFrame::Error {
+        frame: ToAgent::Error(ErrorFrame {
             code: ErrorCode::SessionExpired,
             message: String::new(),
             client_id: None,
             conversation_id: None,
             fatal: true,
-        },
+        }),
     });
     let mut other = login();
     other.agent = agent(ANN, "Ann");
@@ -619,17 +632,17 @@ fn losing_a_claim_race_says_who_won() {
     assert!(c(&s, 1).claiming);
     // Double click: one claim only.
     assert!(s.apply(Action::Claim(ConversationId(1))).is_empty());
-    frame(&mut s, 5, ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 0) });
+    frame(&mut s, 5, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 0) });
     frame(
         &mut s,
         6,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::AlreadyClaimed,
             message: "Ann already has this conversation".into(),
             client_id: None,
             conversation_id: Some(ConversationId(1)),
             fatal: false,
-        },
+        }),
     );
     assert!(!c(&s, 1).claiming);
     assert!(s.notices.iter().any(|n| matches!(&n.kind, NoticeKind::AlreadyClaimed { by: Some(b), .. } if b == "Ann")));
@@ -660,11 +673,8 @@ fn new_visitors_and_messages_alert_and_bursts_coalesce() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::WindowFocus { focused: false, now: at(1) });
-    let fx = frame(
-        &mut s,
-        1_000,
-        ServerFrame::Conversation { conversation: summary(2, ConversationStatus::Waiting, None, 0) },
-    );
+    let fx =
+        frame(&mut s, 1_000, ToAgent::Conversation { conversation: summary(2, ConversationStatus::Waiting, None, 0) });
     let alerts: Vec<_> =
         fx.iter().filter_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).collect();
     assert_eq!(alerts.len(), 1);
@@ -673,27 +683,23 @@ fn new_visitors_and_messages_alert_and_bursts_coalesce() {
     assert!(matches!(s.announce, Some((_, Announce::NewVisitor(_)))));
     // A burst of messages right after: no more sounds, one notification counting up.
     let fx =
-        frame(&mut s, 2_000, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
+        frame(&mut s, 2_000, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "a") });
     let fx2 =
-        frame(&mut s, 2_500, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "b") });
+        frame(&mut s, 2_500, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "b") });
     for (fx, count) in [(fx, 2), (fx2, 3)] {
         let a = fx.iter().find_map(|e| if let Effect::Alert(a) = e { Some(a.clone()) } else { None }).expect("alert");
         assert_eq!((a.sound, a.desktop, a.count), (None, true, count));
     }
     // Messages in someone else's conversation do not ring.
-    frame(
-        &mut s,
-        9_000,
-        ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ANN), 0) },
-    );
+    frame(&mut s, 9_000, ToAgent::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ANN), 0) });
     let fx =
-        frame(&mut s, 9_100, ServerFrame::Message { conversation_id: ConversationId(3), message: visitor_msg(1, "a") });
+        frame(&mut s, 9_100, ToAgent::Message { conversation_id: ConversationId(3), message: visitor_msg(1, "a") });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Alert(_))));
     // A transfer to me does.
     let fx = frame(
         &mut s,
         20_000,
-        ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 1) },
+        ToAgent::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 1) },
     );
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Alert(a) if a.kind == AlertKind::TransferredToMe && a.sound.is_some()))
@@ -755,10 +761,10 @@ fn agent_typing_frames_start_repeat_and_stop() {
 fn visitor_typing_shows_until_off_or_timeout_or_message() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
-    frame(&mut s, 100, ServerFrame::Typing { conversation_id: ConversationId(1), who: Author::Visitor, on: true });
+    frame(&mut s, 100, ToAgent::Typing { conversation_id: ConversationId(1), who: Author::Visitor, on: true });
     assert!(c(&s, 1).visitor_typing(at(200)));
     assert!(!c(&s, 1).visitor_typing(at(100 + TYPING_TTL_MS)));
-    frame(&mut s, 300, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "x") });
+    frame(&mut s, 300, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "x") });
     assert!(!c(&s, 1).visitor_typing(at(400)));
 }
 
@@ -766,8 +772,8 @@ fn visitor_typing_shows_until_off_or_timeout_or_message() {
 fn read_receipts_from_the_visitor_are_kept() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
-    frame(&mut s, 1, ServerFrame::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(3) });
-    frame(&mut s, 2, ServerFrame::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(2) });
+    frame(&mut s, 1, ToAgent::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(3) });
+    frame(&mut s, 2, ToAgent::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(2) });
     assert_eq!(c(&s, 1).summary.visitor_read_seq, Seq(3));
 }
 
@@ -868,7 +874,7 @@ fn opening_a_conversation_lists_the_visitors_earlier_ones_once() {
     assert!(lookups(&fx).is_empty());
     assert_eq!(syncs(&fx), vec![(11, 0)]);
     // The visitor comes back with a new conversation: the list is asked for afresh.
-    frame(&mut s, 10, ServerFrame::Conversation { conversation: summary(30, ConversationStatus::Waiting, None, 0) });
+    frame(&mut s, 10, ToAgent::Conversation { conversation: summary(30, ConversationStatus::Waiting, None, 0) });
     let visitor = c(&s, 30).summary.visitor_id.clone();
     assert_eq!(lookups(&s.apply(Action::Open(ConversationId(30)))), [Lookup::Visitor(visitor)]);
 }
@@ -937,8 +943,8 @@ fn system_events_are_kept_in_order() {
             event: ConversationEvent::Claimed { agent: AgentRef { id: ME, name: "Me".into() } },
         },
     };
-    frame(&mut s, 1, ServerFrame::Message { conversation_id: ConversationId(1), message: ev });
-    frame(&mut s, 2, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "thanks") });
+    frame(&mut s, 1, ToAgent::Message { conversation_id: ConversationId(1), message: ev });
+    frame(&mut s, 2, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(2, "thanks") });
     assert_eq!(c(&s, 1).preview(), Some("thanks"));
     // Not open on screen: the visitor's line is unread, the system line never is.
     assert_eq!(c(&s, 1).unread(), 1);
@@ -947,11 +953,11 @@ fn system_events_are_kept_in_order() {
 #[test]
 fn syncs_are_paced_under_the_relay_rate_limit_and_retried_when_dropped() {
     let mut s = signed_in();
-    let many: Vec<_> = (1..=50).map(|i| summary(i, ConversationStatus::Waiting, None, 2)).collect();
+    let many: Vec<_> = (1..=50).map(|i| summary(i, ConversationStatus::Active, Some(ME), 2)).collect();
     let fx = welcome(&mut s, 0, many);
     let first = syncs(&fx);
     assert_eq!(first.len(), SYNC_BURST as usize);
-    // Oldest of the queue first.
+    // Oldest first.
     assert_eq!(first[0], (1, 0));
     // Each answered sync lets the next one go within the budget left (none here).
     assert!(syncs(&history(&mut s, 10, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")])).is_empty());
@@ -962,13 +968,13 @@ fn syncs_are_paced_under_the_relay_rate_limit_and_retried_when_dropped() {
     let fx = frame(
         &mut s,
         1_100,
-        ServerFrame::Error {
+        ToAgent::Error(ErrorFrame {
             code: ErrorCode::RateLimited,
             message: "slow down".into(),
             client_id: None,
             conversation_id: None,
             fatal: false,
-        },
+        }),
     );
     assert!(fx.is_empty() && s.notices.is_empty(), "nothing for the agent to do");
     let mut asked = 0;
@@ -1000,7 +1006,7 @@ fn an_unacknowledged_message_is_written_again_with_the_same_id() {
     frame(
         &mut s,
         10_100,
-        ServerFrame::Ack { conversation_id: ConversationId(1), client_id: cid("m9"), seq: Seq(1), duplicate: true },
+        ToAgent::Ack { conversation_id: ConversationId(1), client_id: cid("m9"), seq: Seq(1), duplicate: true },
     );
     assert!(s.outbox.is_empty());
     assert_eq!(sends(&s.apply(Action::Tick { now: at(30_000) })), 0);
@@ -1025,7 +1031,7 @@ fn presence_frames_give_my_status_and_the_team_load() {
     let mut s = signed_in();
     welcome(&mut s, 10, vec![]);
     assert_eq!(s.my_status(), AgentStatus::Online);
-    frame(&mut s, 20, ServerFrame::Presence { agents: vec![presence(ME, "busy", 5), presence(ANN, "away", 1)] });
+    frame(&mut s, 20, ToAgent::Presence { agents: vec![presence(ME, "busy", 5), presence(ANN, "away", 1)] });
     assert_eq!(s.my_status(), AgentStatus::Busy);
     let team: Vec<_> = s.team().iter().map(|(a, p)| (a.name.clone(), p.map(|p| (p.status, p.active_chats)))).collect();
     assert_eq!(team, vec![("Ann".into(), Some((AgentStatus::Away, 1))), ("Me".into(), Some((AgentStatus::Busy, 5)))]);
@@ -1053,7 +1059,7 @@ fn activity_frames_are_paced_but_undo_idle_away_at_once() {
     assert!(activity(&mut s, 6_000).is_empty(), "within the minute");
     assert_eq!(activity(&mut s, 61_000), vec![AgentFrame::Activity]);
     // The relay made us away for idleness: the next move tells it we are back.
-    frame(&mut s, 62_000, ServerFrame::Presence { agents: vec![presence(ME, "away", 0)] });
+    frame(&mut s, 62_000, ToAgent::Presence { agents: vec![presence(ME, "away", 0)] });
     assert_eq!(activity(&mut s, 63_000), vec![AgentFrame::Activity]);
     // Chosen away is not undone by moving the mouse.
     s.apply(Action::SetStatus(AgentStatus::Away));
@@ -1081,7 +1087,7 @@ fn the_waiting_tab_follows_priority_then_arrival_and_counts_positions() {
     // The relay's own position wins when it sends one.
     let mut moved = summary(4, ConversationStatus::Waiting, None, 0);
     moved.queue_position = Some(1);
-    frame(&mut s, 20, ServerFrame::Conversation { conversation: moved });
+    frame(&mut s, 20, ToAgent::Conversation { conversation: moved });
     assert_eq!(s.queue_position(ConversationId(4)), Some(1));
     assert_eq!(s.rows(InboxTab::Waiting)[0].id().0, 4);
 }
@@ -1339,9 +1345,9 @@ fn a_conversation_given_to_me_is_flagged_first_and_bannered_until_opened() {
         0,
         vec![summary(1, ConversationStatus::Active, Some(ME), 0), summary(2, ConversationStatus::Active, Some(ANN), 0)],
     );
-    frame(&mut s, 100, ServerFrame::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "newer") });
+    frame(&mut s, 100, ToAgent::Message { conversation_id: ConversationId(1), message: visitor_msg(1, "newer") });
     // Ann hands conversation 2 over: it is flagged, listed first on Mine, and announced.
-    frame(&mut s, 200, ServerFrame::Conversation { conversation: summary(2, ConversationStatus::Active, Some(ME), 0) });
+    frame(&mut s, 200, ToAgent::Conversation { conversation: summary(2, ConversationStatus::Active, Some(ME), 0) });
     assert!(c(&s, 2).assigned_new);
     assert_eq!(s.assigned_banner, Some(ConversationId(2)));
     let mine: Vec<_> = s.rows(InboxTab::Mine).iter().map(|c| c.id().0).collect();
@@ -1352,16 +1358,13 @@ fn a_conversation_given_to_me_is_flagged_first_and_bannered_until_opened() {
     assert_eq!(s.assigned_banner, None);
     assert_eq!(s.pane, Pane::Conversation);
     // The relay's auto-assignment of a waiting conversation counts too; my own claim does not.
-    frame(&mut s, 300, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Waiting, None, 0) });
-    frame(&mut s, 400, ServerFrame::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 0) });
+    frame(&mut s, 300, ToAgent::Conversation { conversation: summary(3, ConversationStatus::Waiting, None, 0) });
+    frame(&mut s, 400, ToAgent::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 0) });
     assert!(c(&s, 3).assigned_new);
-    frame(&mut s, 500, ServerFrame::Conversation { conversation: summary(4, ConversationStatus::Waiting, None, 0) });
+    frame(&mut s, 500, ToAgent::Conversation { conversation: summary(4, ConversationStatus::Waiting, None, 0) });
     s.apply(Action::ClaimNow(ConversationId(4)));
-    let fx = frame(
-        &mut s,
-        600,
-        ServerFrame::Conversation { conversation: summary(4, ConversationStatus::Active, Some(ME), 0) },
-    );
+    let fx =
+        frame(&mut s, 600, ToAgent::Conversation { conversation: summary(4, ConversationStatus::Active, Some(ME), 0) });
     assert!(!c(&s, 4).assigned_new);
     assert!(
         fx.contains(&Effect::Focus(FocusTarget::Composer(ConversationId(4)))),
@@ -1384,11 +1387,8 @@ fn a_closing_conversation_drops_its_unsent_draft() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 0)]);
     s.apply(Action::DraftChanged { id: ConversationId(1), text: "half a thought".into(), now: at(1) });
-    let fx = frame(
-        &mut s,
-        2,
-        ServerFrame::Conversation { conversation: summary(1, ConversationStatus::Closed, Some(ME), 0) },
-    );
+    let fx =
+        frame(&mut s, 2, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Closed, Some(ME), 0) });
     assert_eq!(s.draft(ConversationId(1)), "");
     assert!(fx.iter().any(|e| matches!(e, Effect::SaveDrafts { .. })), "forgotten in storage too");
 }
@@ -1405,4 +1405,158 @@ fn the_phone_panes_follow_the_agent() {
     assert_eq!(s.pane, Pane::Details);
     s.apply(Action::ShowPane(Pane::Inbox));
     assert_eq!(s.pane, Pane::Inbox);
+}
+
+// ----- following: sync only what the agent looks at or holds -----
+
+#[test]
+fn a_gap_in_a_conversation_nobody_here_looks_at_is_not_synced() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Waiting, None, 1), summary(2, ConversationStatus::Active, Some(ANN), 1)],
+    );
+    moved(&mut s, 100, summary(1, ConversationStatus::Waiting, None, 3), "third");
+    moved(&mut s, 200, summary(2, ConversationStatus::Active, Some(ANN), 4), "fourth");
+    for t in 1..=40 {
+        let fx = s.apply(Action::Tick { now: at(t * 1_000) });
+        assert!(syncs(&fx).is_empty(), "second {t}: {fx:?}");
+    }
+    assert!(s.needs_sync().is_empty());
+    assert!(s.watched.is_empty());
+}
+
+#[test]
+fn rows_of_conversations_not_followed_live_on_their_summaries() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(1, ConversationStatus::Waiting, None, 2)]);
+    assert_eq!(c(&s, 1).unread(), 2, "nothing fetched: the summary counts");
+    // Looked at once, then put away: what was fetched is kept but grows stale.
+    s.apply(Action::Open(ConversationId(1)));
+    history(&mut s, 10, 1, vec![visitor_msg(1, "a"), visitor_msg(2, "b")]);
+    s.apply(Action::CloseView(ConversationId(1)));
+    assert_eq!((c(&s, 1).unread(), c(&s, 1).preview()), (0, Some("b")));
+    moved(&mut s, 5_000, summary(1, ConversationStatus::Waiting, None, 4), "d");
+    let row = c(&s, 1);
+    assert_eq!((row.unread(), row.preview()), (2, Some("d")));
+    assert_eq!(row.last_activity(), at(5_000), "when the relay said so, not the last message held");
+    assert_eq!(s.title_count(), 2);
+    // A colleague's conversation: who wrote last is not known, so not "waiting for reply".
+    s.apply(Action::Open(ConversationId(1)));
+    history(&mut s, 5_100, 1, vec![visitor_msg(3, "c"), visitor_msg(4, "d")]);
+    s.apply(Action::CloseView(ConversationId(1)));
+    frame(&mut s, 5_200, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 4) });
+    assert!(c(&s, 1).awaits_reply(), "the visitor wrote last");
+    moved(&mut s, 6_000, summary(1, ConversationStatus::Active, Some(ANN), 5), "Ann's answer");
+    assert!(!c(&s, 1).awaits_reply());
+    assert_eq!(c(&s, 1).preview(), Some("Ann's answer"));
+}
+
+#[test]
+fn opening_a_conversation_follows_it_and_closing_its_view_unwatches_it() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Waiting, None, 0), summary(2, ConversationStatus::Active, Some(ME), 0)],
+    );
+    // Nothing to fetch, but without a sync the relay would not send its messages.
+    let fx = s.apply(Action::Open(ConversationId(1)));
+    assert_eq!(syncs(&fx), vec![(1, 0)]);
+    history(&mut s, 10, 1, vec![]);
+    assert!(s.followed(c(&s, 1)));
+    let fx = s.apply(Action::CloseView(ConversationId(1)));
+    assert_eq!(unwatches(&fx), vec![1]);
+    assert!(!s.followed(c(&s, 1)));
+    // Unwatched once: no repeats, and its gaps are left alone again.
+    moved(&mut s, 100, summary(1, ConversationStatus::Waiting, None, 2), "b");
+    let fx = s.apply(Action::Tick { now: at(5_000) });
+    assert!(syncs(&fx).is_empty() && unwatches(&fx).is_empty());
+    // Opening it again fetches what it missed.
+    assert_eq!(syncs(&s.apply(Action::Open(ConversationId(1)))), vec![(1, 0)]);
+    // The agent's own conversation is followed anyway: no sync to open it, no
+    // unwatch to close it.
+    let fx = s.apply(Action::Open(ConversationId(2)));
+    assert!(syncs(&fx).is_empty());
+    assert!(unwatches(&s.apply(Action::CloseView(ConversationId(2)))).is_empty());
+}
+
+#[test]
+fn the_strip_pushing_a_conversation_out_unwatches_it() {
+    let mut s = signed_in();
+    let n = MAX_OPEN as u64 + 1;
+    welcome(&mut s, 0, (1..=n).map(|i| summary(i, ConversationStatus::Waiting, None, 0)).collect());
+    for i in 1..n {
+        s.apply(Action::Open(ConversationId(i)));
+    }
+    let fx = s.apply(Action::Open(ConversationId(n)));
+    assert_eq!(syncs(&fx), vec![(n, 0)]);
+    assert_eq!(unwatches(&fx), vec![1]);
+}
+
+#[test]
+fn a_conversation_transferred_away_is_unwatched_unless_it_is_open() {
+    let mut s = signed_in();
+    welcome(
+        &mut s,
+        0,
+        vec![summary(1, ConversationStatus::Waiting, None, 1), summary(2, ConversationStatus::Active, Some(ME), 0)],
+    );
+    // The agent's own: followed without a sync.
+    frame(&mut s, 1, ToAgent::Message { conversation_id: ConversationId(2), message: visitor_msg(1, "a") });
+    // Claimed from its row, then its view closed: it is the agent's, still followed.
+    s.apply(Action::ClaimNow(ConversationId(1)));
+    history(&mut s, 10, 1, vec![visitor_msg(1, "x")]);
+    frame(&mut s, 20, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 2) });
+    assert!(unwatches(&s.apply(Action::CloseView(ConversationId(1)))).is_empty());
+    // Handed to Ann: no longer the agent's, nor on screen.
+    let fx =
+        frame(&mut s, 30, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ANN), 3) });
+    assert_eq!(unwatches(&fx), vec![1]);
+    // Conversation 2 is open when Ann takes it: followed now by a sync of its own.
+    s.apply(Action::Open(ConversationId(2)));
+    let fx =
+        frame(&mut s, 40, ToAgent::Conversation { conversation: summary(2, ConversationStatus::Active, Some(ANN), 2) });
+    assert_eq!(syncs(&fx), vec![(2, 1)]);
+    assert!(unwatches(&fx).is_empty());
+    history(&mut s, 50, 2, vec![agent_msg(2, ANN, "a2")]);
+    assert_eq!(unwatches(&s.apply(Action::CloseView(ConversationId(2)))), vec![2]);
+}
+
+#[test]
+fn a_conversation_given_to_me_with_a_gap_is_synced() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![summary(3, ConversationStatus::Active, Some(ANN), 4)]);
+    let fx =
+        frame(&mut s, 100, ToAgent::Conversation { conversation: summary(3, ConversationStatus::Active, Some(ME), 4) });
+    assert!(syncs(&fx).is_empty(), "within the grace period");
+    assert_eq!(syncs(&s.apply(Action::Tick { now: at(2_000) })), vec![(3, 0)]);
+}
+
+#[test]
+fn a_reconnect_follows_the_open_conversations_again() {
+    let mut s = signed_in();
+    let list = || {
+        vec![
+            summary(1, ConversationStatus::Waiting, None, 1),
+            summary(2, ConversationStatus::Active, Some(ANN), 1),
+            summary(3, ConversationStatus::Active, Some(ME), 0),
+        ]
+    };
+    welcome(&mut s, 0, list());
+    s.apply(Action::Open(ConversationId(1)));
+    history(&mut s, 10, 1, vec![visitor_msg(1, "a")]);
+    s.apply(Action::SocketClosed { now: at(20), jitter: 0 });
+    assert!(s.watched.is_empty(), "watches end with their socket");
+    s.apply(Action::SocketOpened);
+    // Nothing missed, yet the open one is synced: a new socket watches nothing.
+    let mut again = list();
+    again[1].last_seq = Seq(5);
+    let fx = welcome(&mut s, 1_000, again);
+    assert_eq!(syncs(&fx), vec![(1, 1)]);
+    assert!(unwatches(&fx).is_empty());
+    // A dropped watch (no answer) is asked again; the colleague's gap stays a summary.
+    let fx = s.apply(Action::Tick { now: at(1_000 + SYNC_TIMEOUT_MS) });
+    assert_eq!(syncs(&fx), vec![(1, 1)]);
 }

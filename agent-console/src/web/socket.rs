@@ -2,7 +2,7 @@
 //! and out as JSON through serde.
 
 use natter_browser::socket::{self, Events};
-use natter_protocol::{AgentFrame, ServerFrame};
+use natter_protocol::{AgentFrame, ToAgent};
 
 use super::{dom, json, runtime};
 use crate::state::Action;
@@ -18,7 +18,7 @@ impl Events for Agent {
     }
 
     fn text(&self, text: String) {
-        match json::from_str::<ServerFrame>(&text) {
+        match json::from_str::<ToAgent>(&text) {
             Some(frame) => runtime::dispatch(Action::Frame { now: dom::now(), frame }),
             None => web_sys::console::warn_1(&format!("natter: unreadable frame {text:.200}").into()),
         }

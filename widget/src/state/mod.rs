@@ -12,7 +12,7 @@ mod tests;
 
 use natter_protocol::{
     Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, DEFAULT_MAX_TEXT_BYTES, ErrorCode,
-    Message, MessageBody, PROTOCOL_VERSION, PublicWidgetConfig, Seq, ServerFrame, TenantId, UnixMillis,
+    ErrorFrame, Message, MessageBody, PROTOCOL_VERSION, PublicWidgetConfig, Seq, TenantId, ToVisitor, UnixMillis,
     VisitorConversation, VisitorFrame, VisitorInfo,
 };
 
@@ -207,7 +207,7 @@ pub enum Action {
     },
     Frame {
         now: UnixMillis,
-        frame: ServerFrame,
+        frame: ToVisitor,
     },
     /// The visitor submitted the pre-chat form (answers by field key).
     StartChat {
@@ -682,9 +682,9 @@ impl Store {
         fx.push(Effect::Connect { delay_ms: delay });
     }
 
-    fn frame(&mut self, now: UnixMillis, frame: ServerFrame, fx: &mut Vec<Effect>) {
+    fn frame(&mut self, now: UnixMillis, frame: ToVisitor, fx: &mut Vec<Effect>) {
         match frame {
-            ServerFrame::Welcome { token, conversation, .. } => {
+            ToVisitor::Welcome { token, conversation, .. } => {
                 self.conn = Conn::Online;
                 self.read_sent = Seq(0);
                 fx.push(Effect::SaveToken(Some(token.clone())));
@@ -716,7 +716,7 @@ impl Store {
                     _ => self.flush(fx),
                 }
             }
-            ServerFrame::VisitorConversation { conversation } => {
+            ToVisitor::VisitorConversation { conversation } => {
                 let newer = self.conversation.as_ref().is_none_or(|c| conversation.id > c.id);
                 let same = self.conversation.as_ref().is_some_and(|c| c.id == conversation.id);
                 if newer {
@@ -736,8 +736,8 @@ impl Store {
                     self.conversation = Some(conversation);
                 }
             }
-            ServerFrame::Message { conversation_id, message } => self.message(conversation_id, message, fx),
-            ServerFrame::Ack { conversation_id, client_id, seq, .. } => {
+            ToVisitor::Message { conversation_id, message } => self.message(conversation_id, message, fx),
+            ToVisitor::Ack { conversation_id, client_id, seq, .. } => {
                 if self.offline_id() == Some(&client_id) {
                     self.offline_form = OfflineForm::Sent;
                     self.leaving_message = false;
@@ -752,32 +752,28 @@ impl Store {
                     }
                 }
             }
-            ServerFrame::Typing { who: Author::Agent { name, .. }, on, .. } => {
+            ToVisitor::Typing { who: Author::Agent { name, .. }, on, .. } => {
                 let shown = self.config.as_ref().is_none_or(|c| c.typing_indicators);
                 self.agent_typing =
                     (on && shown).then(|| AgentTyping { name, until: UnixMillis(now.0 + AGENT_TYPING_TTL_MS) });
             }
-            ServerFrame::Read { conversation_id, by: Author::Agent { .. }, seq } => {
+            ToVisitor::Read { conversation_id, by: Author::Agent { .. }, seq } => {
                 if let Some(c) = &mut self.conversation
                     && c.id == conversation_id
                 {
                     c.agent_read_seq = c.agent_read_seq.max(seq);
                 }
             }
-            ServerFrame::Queue { conversation_id, position, estimated_wait_secs, agents_online, .. } => {
+            ToVisitor::Queue { conversation_id, position, estimated_wait_secs, agents_online, .. } => {
                 if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
                     self.queue = Some(QueueSpot { position, estimated_wait_secs, agents_online });
                     // An agent came back: the live chat goes on, no form needed.
                     self.leaving_message &= !agents_online;
                 }
             }
-            ServerFrame::Error { code, client_id, fatal, .. } => self.error(now, code, client_id, fatal, fx),
-            ServerFrame::Presence { .. }
-            | ServerFrame::Typing { .. }
-            | ServerFrame::Read { .. }
-            | ServerFrame::AgentWelcome { .. }
-            | ServerFrame::Conversation { .. }
-            | ServerFrame::History { .. } => {}
+            ToVisitor::Error(ErrorFrame { code, client_id, fatal, .. }) => self.error(now, code, client_id, fatal, fx),
+            // Typing and reads by the visitor (their own reads come back): nothing to show.
+            ToVisitor::Typing { .. } | ToVisitor::Read { .. } => {}
         }
     }
 

@@ -3,7 +3,7 @@
 
 use natter_protocol::{
     AgentId, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, ErrorCode, Message,
-    MessageBody, PublicWidgetConfig, Seq, ServerFrame, TenantId, UnixMillis, VisitorConversation, VisitorFrame,
+    MessageBody, PublicWidgetConfig, Seq, TenantId, ToVisitor, UnixMillis, VisitorConversation, VisitorFrame,
     VisitorId,
 };
 
@@ -24,7 +24,7 @@ fn conv(id: u64, status: ConversationStatus) -> VisitorConversation {
 fn welcome(token: &str, c: Option<VisitorConversation>) -> Action {
     Action::Frame {
         now: T0,
-        frame: ServerFrame::Welcome {
+        frame: ToVisitor::Welcome {
             v: 1,
             visitor_id: VisitorId::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
             token: token.into(),
@@ -40,7 +40,7 @@ fn ann() -> Author {
 fn msg(conv: u64, seq: u64, author: Author, text: &str, client: &str) -> Action {
     Action::Frame {
         now: T0,
-        frame: ServerFrame::Message {
+        frame: ToVisitor::Message {
             conversation_id: ConversationId(conv),
             message: Message {
                 seq: Seq(seq),
@@ -55,7 +55,7 @@ fn msg(conv: u64, seq: u64, author: Author, text: &str, client: &str) -> Action 
 fn ack(conv: u64, client: &str, seq: u64) -> Action {
     Action::Frame {
         now: T0,
-        frame: ServerFrame::Ack {
+        frame: ToVisitor::Ack {
             conversation_id: ConversationId(conv),
             client_id: cid(client),
             seq: Seq(seq),
@@ -225,7 +225,7 @@ fn messages_typed_offline_are_sent_once_in_order_after_reconnect() {
 
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
     });
     let fx = s.apply(ack(1, "m1", 1));
     assert!(
@@ -292,7 +292,7 @@ fn reconnect_resumes_from_the_last_seq_held() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(7, ConversationStatus::Active) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(7, ConversationStatus::Active) },
     });
     s.apply(msg(7, 1, Author::Visitor, "hi", "m1"));
     s.apply(msg(7, 2, ann(), "hello!", "a1"));
@@ -352,7 +352,7 @@ fn a_refused_token_is_dropped_and_the_widget_reconnects_at_once() {
     s.apply(Action::SocketOpened);
     let fx = s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::fatal(ErrorCode::TokenInvalid, "visitor token is invalid"),
+        frame: ToVisitor::Error(ErrorFrame::fatal(ErrorCode::TokenInvalid, "visitor token is invalid")),
     });
     assert!(fx.contains(&Effect::SaveToken(None)));
     let fx = s.apply(Action::SocketClosed { now: T0, jitter: 900 });
@@ -365,7 +365,10 @@ fn a_refused_token_is_dropped_and_the_widget_reconnects_at_once() {
 fn an_unknown_tenant_stops_the_widget() {
     let (mut s, _) = boot_with(vec![], None);
     s.apply(Action::SocketOpened);
-    s.apply(Action::Frame { now: T0, frame: ServerFrame::fatal(ErrorCode::UnknownTenant, "no such tenant") });
+    s.apply(Action::Frame {
+        now: T0,
+        frame: ToVisitor::Error(ErrorFrame::fatal(ErrorCode::UnknownTenant, "no such tenant")),
+    });
     let fx = s.apply(Action::SocketClosed { now: T0, jitter: 0 });
     assert!(fx.is_empty());
     assert_eq!(s.conn, Conn::Stopped(ErrorCode::UnknownTenant));
@@ -374,7 +377,7 @@ fn an_unknown_tenant_stops_the_widget() {
 #[test]
 fn the_relay_shutting_down_means_reconnect() {
     let mut s = online();
-    s.apply(Action::Frame { now: T0, frame: ServerFrame::fatal(ErrorCode::ShuttingDown, "bye") });
+    s.apply(Action::Frame { now: T0, frame: ToVisitor::Error(ErrorFrame::fatal(ErrorCode::ShuttingDown, "bye")) });
     assert!(s.notice.is_none());
     let fx = s.apply(Action::SocketClosed { now: T0, jitter: 0 });
     assert!(matches!(fx[..], [Effect::Connect { .. }]));
@@ -385,7 +388,7 @@ fn unread_counts_agent_messages_until_the_panel_opens() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
     });
     let fx = s.apply(msg(1, 1, ann(), "hello", "a1"));
     assert!(fx.contains(&Effect::ToHost(ToHost::Unread(1))));
@@ -429,12 +432,12 @@ fn active_flag_follows_the_conversation() {
     let mut s = online();
     let fx = s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
     });
     assert!(fx.contains(&Effect::ToHost(ToHost::Active(true))));
     let fx = s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Closed) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Closed) },
     });
     assert!(fx.contains(&Effect::ToHost(ToHost::Active(false))));
     assert!(s.conversation_closed());
@@ -448,12 +451,10 @@ fn agent_typing_shows_until_a_message_or_timeout() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
     });
-    let typing = |on| Action::Frame {
-        now: T0,
-        frame: ServerFrame::Typing { conversation_id: ConversationId(1), who: ann(), on },
-    };
+    let typing =
+        |on| Action::Frame { now: T0, frame: ToVisitor::Typing { conversation_id: ConversationId(1), who: ann(), on } };
     s.apply(typing(true));
     assert_eq!(s.agent_typing.as_ref().map(|t| t.name.as_str()), Some("Ann"));
     s.apply(msg(1, 1, ann(), "hi", "a1"));
@@ -473,7 +474,7 @@ fn visitor_typing_is_throttled_and_stops_when_idle() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
     });
     let at = |ms| UnixMillis(T0.0 + ms);
     assert_eq!(sends(&s.apply(Action::Input { empty: false, now: at(0) })), vec![VisitorFrame::Typing { on: true }]);
@@ -526,7 +527,7 @@ fn a_refused_identity_leaves_a_guest() {
     send(&mut s, "m1", "hi");
     let fx = s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::error(ErrorCode::TokenInvalid, "identity hash does not match user_id"),
+        frame: ToVisitor::Error(ErrorFrame::new(ErrorCode::TokenInvalid, "identity hash does not match user_id")),
     });
     assert_eq!(s.notice, Some(Notice::IdentityRefused));
     assert_eq!(sent_ids(&fx), vec!["m1"]);
@@ -539,13 +540,13 @@ fn a_refused_message_is_marked_and_never_resent() {
     send(&mut s, "m1", "hi");
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Error {
+        frame: ToVisitor::Error(ErrorFrame {
             code: ErrorCode::InvalidInput,
             message: "bad".into(),
             client_id: Some(cid("m1")),
             conversation_id: None,
             fatal: false,
-        },
+        }),
     });
     assert_eq!(s.outbox.get(&cid("m1")).and_then(|p| p.failed), Some(ErrorCode::InvalidInput));
     s.apply(Action::SocketClosed { now: T0, jitter: 0 });
@@ -561,13 +562,13 @@ fn rate_limited_messages_are_retried() {
     send(&mut s, "m1", "hi");
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Error {
+        frame: ToVisitor::Error(ErrorFrame {
             code: ErrorCode::RateLimited,
             message: "slow".into(),
             client_id: Some(cid("m1")),
             conversation_id: None,
             fatal: false,
-        },
+        }),
     });
     assert!(sent_ids(&s.apply(Action::Tick { now: UnixMillis(T0.0 + 1000) })).is_empty());
     assert_eq!(sent_ids(&s.apply(Action::Tick { now: UnixMillis(T0.0 + RATE_RETRY_MS) })), vec!["m1"]);
@@ -578,14 +579,14 @@ fn sending_after_an_ended_chat_starts_afresh() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Closed) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Closed) },
     });
     s.apply(msg(1, 1, Author::Visitor, "old", "o1"));
     send(&mut s, "m1", "new question");
     assert!(s.messages.is_empty());
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(2, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(2, ConversationStatus::Waiting) },
     });
     s.apply(ack(2, "m1", 1));
     assert_eq!(s.messages.len(), 1);
@@ -600,13 +601,13 @@ fn claim_and_read_receipts() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
     });
     s.apply(msg(1, 1, Author::Visitor, "hi", "v1"));
     s.apply(msg(1, 2, Author::Visitor, "anyone?", "v2"));
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Message {
+        frame: ToVisitor::Message {
             conversation_id: ConversationId(1),
             message: Message {
                 seq: Seq(3),
@@ -622,18 +623,18 @@ fn claim_and_read_receipts() {
     assert_eq!(s.seen_mark(), None);
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Read { conversation_id: ConversationId(1), by: ann(), seq: Seq(1) },
+        frame: ToVisitor::Read { conversation_id: ConversationId(1), by: ann(), seq: Seq(1) },
     });
     assert_eq!(s.seen_mark(), Some(Seq(1)));
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Read { conversation_id: ConversationId(1), by: ann(), seq: Seq(3) },
+        frame: ToVisitor::Read { conversation_id: ConversationId(1), by: ann(), seq: Seq(3) },
     });
     assert_eq!(s.seen_mark(), Some(Seq(2)));
     // The visitor's own read echo changes nothing.
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(3) },
+        frame: ToVisitor::Read { conversation_id: ConversationId(1), by: Author::Visitor, seq: Seq(3) },
     });
     assert_eq!(s.seen_mark(), Some(Seq(2)));
 }
@@ -724,7 +725,7 @@ fn a_first_message_without_pre_chat_carries_the_page() {
     // Once the relay has opened the conversation, messages go alone.
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
     });
     s.apply(ack(1, "m1", 1));
     assert!(matches!(&sends(&send(&mut s, "m2", "again"))[..], [VisitorFrame::Send { .. }]));
@@ -796,7 +797,7 @@ fn end_chat_only_with_an_open_conversation() {
     assert!(s.apply(Action::EndChat).is_empty());
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
     });
     assert_eq!(sends(&s.apply(Action::EndChat)), vec![VisitorFrame::End]);
 }
@@ -806,11 +807,11 @@ fn queue_position_shows_while_waiting() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Waiting) },
     });
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::Queue {
+        frame: ToVisitor::Queue {
             conversation_id: ConversationId(1),
             position: 3,
             waiting: 5,
@@ -821,7 +822,7 @@ fn queue_position_shows_while_waiting() {
     assert_eq!(s.queue, Some(QueueSpot { position: 3, estimated_wait_secs: Some(240), agents_online: true }));
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
     });
     assert_eq!(s.queue, None);
 }
@@ -849,7 +850,7 @@ fn offline_form_is_sent_once_and_acknowledged() {
     // As the relay answers: the offline conversation opens (waiting), then the ack.
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(5, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(5, ConversationStatus::Waiting) },
     });
     s.apply(ack(5, "o1", 1));
     assert_eq!(s.offline_form, OfflineForm::Sent);
@@ -876,7 +877,7 @@ fn an_idle_clock_tick_changes_nothing() {
 fn queue(conv: u64, agents_online: bool) -> Action {
     Action::Frame {
         now: T0,
-        frame: ServerFrame::Queue {
+        frame: ToVisitor::Queue {
             conversation_id: ConversationId(conv),
             position: 1,
             waiting: 1,
@@ -898,7 +899,7 @@ fn nobody_online_offers_a_message_that_carries_the_page() {
     });
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(3, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(3, ConversationStatus::Waiting) },
     });
     s.apply(queue(3, true));
     assert!(!s.nobody_online(), "agents are there: the usual queue place");
@@ -931,7 +932,7 @@ fn an_agent_coming_back_closes_the_leave_a_message_form() {
     let mut s = online();
     s.apply(Action::Frame {
         now: T0,
-        frame: ServerFrame::VisitorConversation { conversation: conv(3, ConversationStatus::Waiting) },
+        frame: ToVisitor::VisitorConversation { conversation: conv(3, ConversationStatus::Waiting) },
     });
     s.apply(queue(3, false));
     s.apply(Action::LeaveMessage(true));
@@ -949,9 +950,9 @@ fn an_ended_chat_names_no_agent() {
     let mut s = online();
     let mut c = conv(4, ConversationStatus::Active);
     c.agent = Some(AgentRef { id: AgentId(1), name: "Ann".into() });
-    s.apply(Action::Frame { now: T0, frame: ServerFrame::VisitorConversation { conversation: c.clone() } });
+    s.apply(Action::Frame { now: T0, frame: ToVisitor::VisitorConversation { conversation: c.clone() } });
     assert_eq!(s.agent_name(), Some("Ann"));
     c.status = ConversationStatus::Closed;
-    s.apply(Action::Frame { now: T0, frame: ServerFrame::VisitorConversation { conversation: c } });
+    s.apply(Action::Frame { now: T0, frame: ToVisitor::VisitorConversation { conversation: c } });
     assert_eq!(s.agent_name(), None);
 }

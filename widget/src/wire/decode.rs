@@ -1,12 +1,12 @@
 //! Decoding what the relay sends the widget: the visitor's server frames, the
 //! public widget config, and the widget's own stored values. A frame with a
 //! missing or malformed required field is `None` (dropped, as serde would refuse
-//! it); frames only agents get are `None` too. Unknown fields are ignored.
+//! it); so is any `type` that is not a [`ToVisitor`] frame. Unknown fields are ignored.
 
 use natter_protocol::{
     AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ErrorCode, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq, ServerFrame,
-    TenantId, UnixMillis, VisitorConversation, VisitorId, WidgetPosition, WidgetTexts,
+    ErrorCode, ErrorFrame, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq,
+    TenantId, ToVisitor, UnixMillis, VisitorConversation, VisitorId, WidgetPosition, WidgetTexts,
 };
 
 use std::collections::BTreeMap;
@@ -146,9 +146,9 @@ fn visitor_conversation<J: Json>(v: &J) -> Option<VisitorConversation> {
 }
 
 /// A frame the relay sends on the visitor socket; `None` for anything else.
-pub fn server_frame<J: Json>(v: &J) -> Option<ServerFrame> {
+pub fn server_frame<J: Json>(v: &J) -> Option<ToVisitor> {
     Some(match text(v, "type")?.as_str() {
-        "welcome" => ServerFrame::Welcome {
+        "welcome" => ToVisitor::Welcome {
             v: uint32(v, "v")?,
             visitor_id: VisitorId::parse(text(v, "visitor_id")?).ok()?,
             token: text(v, "token")?,
@@ -158,28 +158,24 @@ pub fn server_frame<J: Json>(v: &J) -> Option<ServerFrame> {
             },
         },
         "visitor_conversation" => {
-            ServerFrame::VisitorConversation { conversation: visitor_conversation(&v.get("conversation")?)? }
+            ToVisitor::VisitorConversation { conversation: visitor_conversation(&v.get("conversation")?)? }
         }
-        "message" => {
-            ServerFrame::Message { conversation_id: conversation_id(v)?, message: message(&v.get("message")?)? }
-        }
-        "ack" => ServerFrame::Ack {
+        "message" => ToVisitor::Message { conversation_id: conversation_id(v)?, message: message(&v.get("message")?)? },
+        "ack" => ToVisitor::Ack {
             conversation_id: conversation_id(v)?,
             client_id: client_id(v, "client_id")?,
             seq: Seq(uint(v, "seq")?),
             duplicate: flag(v, "duplicate").unwrap_or(false),
         },
-        "typing" => ServerFrame::Typing {
-            conversation_id: conversation_id(v)?,
-            who: author(&v.get("who")?)?,
-            on: flag(v, "on")?,
-        },
-        "read" => ServerFrame::Read {
+        "typing" => {
+            ToVisitor::Typing { conversation_id: conversation_id(v)?, who: author(&v.get("who")?)?, on: flag(v, "on")? }
+        }
+        "read" => ToVisitor::Read {
             conversation_id: conversation_id(v)?,
             by: author(&v.get("by")?)?,
             seq: Seq(uint(v, "seq")?),
         },
-        "queue" => ServerFrame::Queue {
+        "queue" => ToVisitor::Queue {
             conversation_id: conversation_id(v)?,
             position: uint32(v, "position")?,
             waiting: uint32(v, "waiting")?,
@@ -187,13 +183,13 @@ pub fn server_frame<J: Json>(v: &J) -> Option<ServerFrame> {
             // Absent from older relays: assume someone is there, as serde does.
             agents_online: flag(v, "agents_online").unwrap_or(true),
         },
-        "error" => ServerFrame::Error {
+        "error" => ToVisitor::Error(ErrorFrame {
             code: error_code(&text(v, "code")?),
             message: text(v, "message").unwrap_or_default(),
             client_id: client_id(v, "client_id"),
             conversation_id: conversation_id(v),
             fatal: flag(v, "fatal").unwrap_or(false),
-        },
+        }),
         _ => return None,
     })
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use natter_protocol::{
     AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ErrorCode, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq, ServerFrame,
-    TenantId, UnixMillis, VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition, WidgetTexts,
+    ErrorCode, ErrorFrame, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq,
+    TenantId, ToVisitor, UnixMillis, VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition,
+    WidgetTexts,
 };
 use serde_json::{Value, json};
 
@@ -40,13 +41,13 @@ fn ann() -> AgentRef {
     AgentRef { id: AgentId(1), name: "Ann".into() }
 }
 
-fn round_trip(frame: ServerFrame) {
+fn round_trip(frame: ToVisitor) {
     let v = serde_json::to_value(&frame).unwrap();
     assert_eq!(decode::server_frame(&v), Some(frame), "{v}");
 }
 
-fn msg(seq: u64, author: Author, body: MessageBody) -> ServerFrame {
-    ServerFrame::Message {
+fn msg(seq: u64, author: Author, body: MessageBody) -> ToVisitor {
+    ToVisitor::Message {
         conversation_id: ConversationId(7),
         message: Message { seq: Seq(seq), at: UnixMillis(1_763_800_000_123), author, body },
     }
@@ -61,19 +62,19 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         last_seq: Seq(14),
         agent_read_seq: Seq(12),
     };
-    round_trip(ServerFrame::Welcome {
+    round_trip(ToVisitor::Welcome {
         v: 1,
         visitor_id: VisitorId::parse("Qm9vYmFyYmF6cXV4cXV1eA").unwrap(),
         token: "v1.x.y".into(),
         conversation: Some(conv.clone()),
     });
-    round_trip(ServerFrame::Welcome {
+    round_trip(ToVisitor::Welcome {
         v: 1,
         visitor_id: VisitorId::parse("Qm9vYmFyYmF6cXV4cXV1eA").unwrap(),
         token: "t".into(),
         conversation: None,
     });
-    round_trip(ServerFrame::VisitorConversation {
+    round_trip(ToVisitor::VisitorConversation {
         conversation: VisitorConversation { status: ConversationStatus::Waiting, agent: None, ..conv.clone() },
     });
     round_trip(msg(3, Author::Visitor, MessageBody::Text { text: "héllo \"q\"\n<b>".into(), client_id: cid("m-1") }));
@@ -95,51 +96,58 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
     for event in events {
         round_trip(msg(5, Author::System, MessageBody::Event { event }));
     }
-    round_trip(ServerFrame::Ack {
+    round_trip(ToVisitor::Ack {
         conversation_id: ConversationId(7),
         client_id: cid("m-1"),
         seq: Seq(15),
         duplicate: true,
     });
-    round_trip(ServerFrame::Typing {
+    round_trip(ToVisitor::Typing {
         conversation_id: ConversationId(7),
         who: Author::Agent { id: AgentId(1), name: "Ann".into() },
         on: true,
     });
-    round_trip(ServerFrame::Read {
+    round_trip(ToVisitor::Read {
         conversation_id: ConversationId(7),
         by: Author::Agent { id: AgentId(1), name: "Ann".into() },
         seq: Seq(15),
     });
-    round_trip(ServerFrame::Queue {
+    round_trip(ToVisitor::Queue {
         conversation_id: ConversationId(7),
         position: 2,
         waiting: 5,
         estimated_wait_secs: Some(120),
         agents_online: true,
     });
-    round_trip(ServerFrame::Queue {
+    round_trip(ToVisitor::Queue {
         conversation_id: ConversationId(7),
         position: 1,
         waiting: 1,
         estimated_wait_secs: None,
         agents_online: false,
     });
-    round_trip(ServerFrame::Error {
+    round_trip(ToVisitor::Error(ErrorFrame {
         code: ErrorCode::ConversationClosed,
         message: "this conversation is closed".into(),
         client_id: Some(cid("a-2")),
         conversation_id: Some(ConversationId(7)),
         fatal: false,
-    });
-    round_trip(ServerFrame::fatal(ErrorCode::ShuttingDown, "bye"));
+    }));
+    round_trip(ToVisitor::Error(ErrorFrame::fatal(ErrorCode::ShuttingDown, "bye")));
 }
 
 #[test]
 fn unknown_codes_agent_frames_and_malformed_frames_are_handled() {
     let v = json!({"type":"error","code":"brand_new_code","message":"?"});
-    assert!(matches!(decode::server_frame(&v), Some(ServerFrame::Error { code: ErrorCode::Unknown, .. })));
-    assert_eq!(decode::server_frame(&json!({"type":"presence","agents":[]})), None);
+    assert!(matches!(decode::server_frame(&v), Some(ToVisitor::Error(ErrorFrame { code: ErrorCode::Unknown, .. }))));
+    for agent_only in [
+        json!({"type":"presence","agents":[]}),
+        json!({"type":"history","conversation_id":7,"messages":[],"more":false}),
+        json!({"type":"unwatch","conversation_id":7}),
+    ] {
+        assert_eq!(decode::server_frame(&agent_only), None, "{agent_only}");
+        assert!(serde_json::from_value::<ToVisitor>(agent_only).is_err());
+    }
     assert_eq!(decode::server_frame(&json!({"type":"ack","conversation_id":7,"client_id":"bad id!","seq":1})), None);
     assert_eq!(decode::server_frame(&json!({"type":"ack","conversation_id":-7,"client_id":"m","seq":1})), None);
     assert_eq!(decode::server_frame(&json!({"type":"ack","conversation_id":1.5,"client_id":"m","seq":1})), None);
@@ -318,7 +326,7 @@ fn stored_values_round_trip() {
 #[test]
 fn a_queue_frame_from_an_older_relay_means_someone_is_there() {
     let old = json!({"type":"queue","conversation_id":7,"position":1,"waiting":1});
-    let serde_reads: ServerFrame = serde_json::from_value(old.clone()).unwrap();
+    let serde_reads: ToVisitor = serde_json::from_value(old.clone()).unwrap();
     assert_eq!(decode::server_frame(&old), Some(serde_reads));
-    assert!(matches!(decode::server_frame(&old), Some(ServerFrame::Queue { agents_online: true, .. })));
+    assert!(matches!(decode::server_frame(&old), Some(ToVisitor::Queue { agents_online: true, .. })));
 }
