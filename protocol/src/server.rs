@@ -25,15 +25,33 @@ pub enum ToVisitor {
         conversation: Option<VisitorConversation>,
     },
     /// The visitor's conversation changed: opened, claimed, closed...
-    VisitorConversation { conversation: VisitorConversation },
+    VisitorConversation {
+        conversation: VisitorConversation,
+    },
     /// A message, live or replayed, as the visitor may see it.
-    Message { conversation_id: ConversationId, message: Message },
+    Message {
+        conversation_id: ConversationId,
+        message: Message,
+    },
     /// The message with `client_id` is durably stored as `seq`.
-    Ack { conversation_id: ConversationId, client_id: ClientMsgId, seq: Seq, duplicate: bool },
+    Ack {
+        conversation_id: ConversationId,
+        client_id: ClientMsgId,
+        seq: Seq,
+        duplicate: bool,
+    },
     /// An agent started or stopped typing.
-    Typing { conversation_id: ConversationId, who: Author, on: bool },
+    Typing {
+        conversation_id: ConversationId,
+        who: Author,
+        on: bool,
+    },
     /// An agent has read up to `seq` (also sent back for the visitor's own reads).
-    Read { conversation_id: ConversationId, by: Author, seq: Seq },
+    Read {
+        conversation_id: ConversationId,
+        by: Author,
+        seq: Seq,
+    },
     /// Where the visitor's conversation stands in the queue. Sent whenever it
     /// changes; `estimated_wait_secs` is absent when no agent is online.
     /// `agents_online` is false when no agent is online or busy (all away or
@@ -59,25 +77,54 @@ pub enum ToVisitor {
 pub enum ToAgent {
     /// Answer to `hello`: who they are, their colleagues, and every waiting or
     /// active conversation of the tenant.
-    AgentWelcome { v: u32, agent: AgentInfo, agents: Vec<AgentInfo>, conversations: Vec<ConversationSummary> },
+    AgentWelcome {
+        v: u32,
+        agent: AgentInfo,
+        agents: Vec<AgentInfo>,
+        conversations: Vec<ConversationSummary>,
+    },
     /// A conversation was created or changed. Every agent socket gets it: at
     /// once for a change of status, assignee, priority or details; at most once
     /// a second per conversation for new messages (its `last_seq` and `preview`).
-    Conversation { conversation: ConversationSummary },
+    Conversation {
+        conversation: ConversationSummary,
+    },
     /// A message of a conversation this socket follows (see `sync`).
-    Message { conversation_id: ConversationId, message: Message },
+    Message {
+        conversation_id: ConversationId,
+        message: Message,
+    },
     /// The message with `client_id` is durably stored as `seq`.
-    Ack { conversation_id: ConversationId, client_id: ClientMsgId, seq: Seq, duplicate: bool },
+    Ack {
+        conversation_id: ConversationId,
+        client_id: ClientMsgId,
+        seq: Seq,
+        duplicate: bool,
+    },
     /// Answer to `sync`: messages in seq order. `more` means another `history`
     /// frame for the same conversation follows.
-    History { conversation_id: ConversationId, messages: Vec<Message>, more: bool },
+    History {
+        conversation_id: ConversationId,
+        messages: Vec<Message>,
+        more: bool,
+    },
     /// Someone typing in a conversation this socket follows.
-    Typing { conversation_id: ConversationId, who: Author, on: bool },
+    Typing {
+        conversation_id: ConversationId,
+        who: Author,
+        on: bool,
+    },
     /// Someone has read up to `seq`, in a conversation this socket follows.
-    Read { conversation_id: ConversationId, by: Author, seq: Seq },
+    Read {
+        conversation_id: ConversationId,
+        by: Author,
+        seq: Seq,
+    },
     /// Availability and load of every agent of the tenant; sent after
     /// `agent_welcome` and whenever any of it changes.
-    Presence { agents: Vec<AgentPresence> },
+    Presence {
+        agents: Vec<AgentPresence>,
+    },
     Error(ErrorFrame),
 }
 
