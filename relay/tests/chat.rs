@@ -5,14 +5,15 @@ mod common;
 
 use common::*;
 use natter_protocol::{
-    AgentFrame, Author, ConversationEvent, ConversationStatus, MessageBody, Seq, ServerFrame, VisitorFrame, VisitorInfo,
+    AgentFrame, Author, ConversationEvent, ConversationStatus, MessageBody, Seq, ToAgent, ToVisitor, VisitorFrame,
+    VisitorInfo,
 };
 
 #[tokio::test]
 async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     let relay = TestRelay::start().await;
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
-    let ServerFrame::AgentWelcome { conversations, agents, .. } = welcome else { unreachable!() };
+    let ToAgent::AgentWelcome { conversations, agents, .. } = welcome else { unreachable!() };
     assert!(conversations.is_empty());
     assert_eq!(agents.len(), 2);
 
@@ -28,8 +29,7 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     v.send(&VisitorFrame::Start { info }).await;
 
     // The agent sees the waiting visitor appear live, with the pre-chat details.
-    let ServerFrame::Conversation { conversation: c } =
-        ann.until(|f| matches!(f, ServerFrame::Conversation { .. })).await
+    let ToAgent::Conversation { conversation: c } = ann.until(|f| matches!(f, ToAgent::Conversation { .. })).await
     else {
         unreachable!()
     };
@@ -38,49 +38,51 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     assert_eq!(c.visitor.utc_offset_min, Some(420), "agents see the visitor's local time");
     assert!(c.user_agent.as_deref().unwrap().contains("NatterTest"));
 
+    // She opens it (before claiming it): her console follows it from then on.
+    assert!(ann.follow(c.id).await.is_empty());
     v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "Do you ship to Chiang Mai?".into() }).await;
-    let ack = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
-    assert_eq!(ack, ServerFrame::Ack { conversation_id: c.id, client_id: cid("v1"), seq: Seq(1), duplicate: false });
-    let m = ann.until(|f| matches!(f, ServerFrame::Message { .. })).await;
+    let ack = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
+    assert_eq!(ack, ToVisitor::Ack { conversation_id: c.id, client_id: cid("v1"), seq: Seq(1), duplicate: false });
+    let m = ann.until(|f| matches!(f, ToAgent::Message { .. })).await;
     assert_eq!(text_of(&m), Some("Do you ship to Chiang Mai?"));
 
     ann.send(&AgentFrame::Claim { conversation_id: c.id }).await;
-    let claimed = v.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await;
-    let ServerFrame::VisitorConversation { conversation } = claimed else { unreachable!() };
+    let claimed = v.until(|f| matches!(f, ToVisitor::VisitorConversation { .. })).await;
+    let ToVisitor::VisitorConversation { conversation } = claimed else { unreachable!() };
     assert_eq!(conversation.status, ConversationStatus::Active);
     assert_eq!(conversation.agent.as_ref().unwrap().name, "Ann");
 
     // Typing both ways.
     ann.send(&AgentFrame::Typing { conversation_id: c.id, on: true }).await;
-    let t = v.until(|f| matches!(f, ServerFrame::Typing { .. })).await;
-    assert!(matches!(t, ServerFrame::Typing { who: Author::Agent { ref name, .. }, on: true, .. } if name == "Ann"));
+    let t = v.until(|f| matches!(f, ToVisitor::Typing { .. })).await;
+    assert!(matches!(t, ToVisitor::Typing { who: Author::Agent { ref name, .. }, on: true, .. } if name == "Ann"));
     v.send(&VisitorFrame::Typing { on: true }).await;
-    let t = ann.until(|f| matches!(f, ServerFrame::Typing { who: Author::Visitor, .. })).await;
-    assert!(matches!(t, ServerFrame::Typing { on: true, .. }));
+    let t = ann.until(|f| matches!(f, ToAgent::Typing { who: Author::Visitor, .. })).await;
+    assert!(matches!(t, ToAgent::Typing { on: true, .. }));
 
     ann.send(&AgentFrame::Send { conversation_id: c.id, client_id: cid("a1"), text: "Yes, in 2 days.".into() }).await;
-    let ack = ann.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
-    assert!(matches!(ack, ServerFrame::Ack { seq: Seq(3), duplicate: false, .. }), "{ack:?}"); // 2 is the claim line
+    let ack = ann.until(|f| matches!(f, ToAgent::Ack { .. })).await;
+    assert!(matches!(ack, ToAgent::Ack { seq: Seq(3), duplicate: false, .. }), "{ack:?}"); // 2 is the claim line
     let m = v.until(|f| text_of(f).is_some()).await;
     assert_eq!(text_of(&m), Some("Yes, in 2 days."));
-    let ServerFrame::Message { message, .. } = m else { unreachable!() };
+    let ToVisitor::Message { message, .. } = m else { unreachable!() };
     assert!(matches!(message.author, Author::Agent { ref name, .. } if name == "Ann"));
 
     // Read receipts both ways.
     v.send(&VisitorFrame::Read { seq: Seq(3) }).await;
-    let r = ann.until(|f| matches!(f, ServerFrame::Read { .. })).await;
-    assert_eq!(r, ServerFrame::Read { conversation_id: c.id, by: Author::Visitor, seq: Seq(3) });
+    let r = ann.until(|f| matches!(f, ToAgent::Read { .. })).await;
+    assert_eq!(r, ToAgent::Read { conversation_id: c.id, by: Author::Visitor, seq: Seq(3) });
     ann.send(&AgentFrame::Read { conversation_id: c.id, seq: Seq(99) }).await;
-    let r = v.until(|f| matches!(f, ServerFrame::Read { .. })).await;
-    assert!(matches!(r, ServerFrame::Read { seq: Seq(3), .. }), "read marks never pass the last message: {r:?}");
+    let r = v.until(|f| matches!(f, ToVisitor::Read { .. })).await;
+    assert!(matches!(r, ToVisitor::Read { seq: Seq(3), .. }), "read marks never pass the last message: {r:?}");
 
     // Closing: the visitor sees the end.
     ann.send(&AgentFrame::Close { conversation_id: c.id }).await;
-    let end = v.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { .. }) && message.seq == Seq(4))).await;
-    let ServerFrame::Message { message, .. } = end else { unreachable!() };
+    let end = v.until(|f| matches!(f, ToVisitor::Message { message, .. } if matches!(message.body, MessageBody::Event { .. }) && message.seq == Seq(4))).await;
+    let ToVisitor::Message { message, .. } = end else { unreachable!() };
     assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Closed { .. } }));
-    let ServerFrame::VisitorConversation { conversation } =
-        v.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await
+    let ToVisitor::VisitorConversation { conversation } =
+        v.until(|f| matches!(f, ToVisitor::VisitorConversation { .. })).await
     else {
         unreachable!()
     };
@@ -94,7 +96,7 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
 
     // A visitor message after the end opens a new conversation.
     v.send(&VisitorFrame::Send { client_id: cid("v2"), text: "Another question".into() }).await;
-    let ServerFrame::Ack { conversation_id, seq, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id, seq, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
     assert_ne!(conversation_id, c.id);
@@ -106,17 +108,20 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     let relay = TestRelay::start().await;
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     let (mut bob, welcome) = relay.agent("acme", "bob@x.test").await;
-    let ServerFrame::AgentWelcome { agent: bob_info, .. } = welcome else { unreachable!() };
+    let ToAgent::AgentWelcome { agent: bob_info, .. } = welcome else { unreachable!() };
 
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
 
     ann.send(&AgentFrame::Claim { conversation_id: id }).await;
-    ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Active)).await;
+    ann.until(
+        |f| matches!(f, ToAgent::Conversation { conversation } if conversation.status == ConversationStatus::Active),
+    )
+    .await;
 
     // Bob loses the race for the claim and is told who has it.
     bob.send(&AgentFrame::Claim { conversation_id: id }).await;
@@ -130,27 +135,24 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     ann.send(&AgentFrame::Transfer { conversation_id: id, to: bob_info.id, note: Some("VIP, wants express".into()) })
         .await;
     // The system line comes first, then the updated conversation.
-    let agent_copy = bob.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
-    let ServerFrame::Message { message, .. } = agent_copy else { unreachable!() };
+    let agent_copy = bob.until(|f| matches!(f, ToAgent::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
+    let ToAgent::Message { message, .. } = agent_copy else { unreachable!() };
     assert!(
         matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: Some(ref n), .. } } if n == "VIP, wants express")
     );
-    let ServerFrame::Conversation { conversation } =
-        bob.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.assignee.as_ref().is_some_and(|a| a.name == "Bob"))).await
+    let ToAgent::Conversation { conversation } =
+        bob.until(|f| matches!(f, ToAgent::Conversation { conversation } if conversation.assignee.as_ref().is_some_and(|a| a.name == "Bob"))).await
     else {
         unreachable!()
     };
     assert_eq!(conversation.status, ConversationStatus::Active);
-    let visitor_copy = v.until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
-    let ServerFrame::Message { message, .. } = visitor_copy else { unreachable!() };
+    let visitor_copy = v.until(|f| matches!(f, ToVisitor::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { .. } }))).await;
+    let ToVisitor::Message { message, .. } = visitor_copy else { unreachable!() };
     assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: None, .. } }));
 
     // Now Bob can answer, and Ann (plain agent rights aside, she is owner) sees it live.
     bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b2"), text: "Bob here".into() }).await;
-    assert!(matches!(
-        bob.until(|f| matches!(f, ServerFrame::Ack { .. })).await,
-        ServerFrame::Ack { duplicate: false, .. }
-    ));
+    assert!(matches!(bob.until(|f| matches!(f, ToAgent::Ack { .. })).await, ToAgent::Ack { duplicate: false, .. }));
     let m = v.until(|f| text_of(f).is_some()).await;
     assert_eq!(text_of(&m), Some("Bob here"));
 }
@@ -162,10 +164,10 @@ async fn visitor_can_end_the_conversation() {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hi".into() }).await;
-    v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     v.send(&VisitorFrame::End).await;
-    let ServerFrame::Conversation { conversation } =
-        ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Closed)).await
+    let ToAgent::Conversation { conversation } =
+        ann.until(|f| matches!(f, ToAgent::Conversation { conversation } if conversation.status == ConversationStatus::Closed)).await
     else {
         unreachable!()
     };

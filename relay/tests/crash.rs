@@ -10,7 +10,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
-use natter_protocol::{AgentFrame, ConversationId, MessageBody, PROTOCOL_VERSION, Seq, ServerFrame, VisitorFrame};
+use natter_protocol::{
+    AgentFrame, ConversationId, MessageBody, PROTOCOL_VERSION, Seq, ToAgent, ToVisitor, VisitorFrame,
+};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -48,7 +50,7 @@ async fn acknowledged_messages_survive_kill_9() {
     let (token, _, _) = welcome_parts(&v.recv().await);
     // Open the conversation first so every message of the burst lands in it.
     v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "m0".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
 
@@ -65,7 +67,7 @@ async fn acknowledged_messages_survive_kill_9() {
     let mut acked: BTreeMap<String, Seq> = BTreeMap::from([("m0".to_owned(), Seq(1))]);
     let mut killed = false;
     while let Some(frame) = rx.next_frame().await {
-        if let ServerFrame::Ack { client_id, seq, conversation_id, .. } = frame {
+        if let ToVisitor::Ack { client_id, seq, conversation_id, .. } = frame {
             assert_eq!(conversation_id, id);
             acked.insert(client_id.to_string(), seq);
             if !killed && acked.len() >= 400 {
@@ -105,7 +107,7 @@ async fn acknowledged_messages_survive_kill_9() {
     });
     let (mut acks, mut duplicates) = (0, 0);
     while acks < BURST {
-        if let ServerFrame::Ack { duplicate, .. } = rx.next_frame().await.expect("an ack for every resend") {
+        if let ToVisitor::Ack { duplicate, .. } = rx.next_frame().await.expect("an ack for every resend") {
             acks += 1;
             duplicates += usize::from(duplicate);
         }
@@ -127,13 +129,13 @@ async fn history(addr: std::net::SocketAddr, id: ConversationId) -> Vec<(String,
         .await
         .unwrap();
     let login: natter_protocol::LoginResponse = res.json().await.unwrap();
-    let mut ann = Client::connect(addr, "/v1/ws/agent", &format!("http://127.0.0.1:{}", addr.port())).await.unwrap();
+    let mut ann =
+        AgentClient::connect(addr, "/v1/ws/agent", &format!("http://127.0.0.1:{}", addr.port())).await.unwrap();
     ann.send(&AgentFrame::Hello { v: PROTOCOL_VERSION, token: login.token }).await;
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
     let mut out = Vec::new();
     loop {
-        let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await
-        else {
+        let ToAgent::History { messages, more, .. } = ann.until(|f| matches!(f, ToAgent::History { .. })).await else {
             panic!()
         };
         for m in messages {

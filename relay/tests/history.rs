@@ -6,14 +6,19 @@ mod common;
 
 use common::*;
 use natter_protocol::{
-    AgentFrame, ConversationId, ConversationPage, ServerFrame, VisitorFrame, VisitorId, VisitorInfo,
+    AgentFrame, ConversationId, ConversationPage, ToAgent, ToVisitor, VisitorFrame, VisitorId, VisitorInfo,
 };
 
 /// A visitor of acme writes `text` (with a name), an agent closes the
 /// conversation; returns the visitor's id and the conversation.
-async fn closed_chat(relay: &TestRelay, agent: &mut Client, name: &str, texts: &[&str]) -> (VisitorId, ConversationId) {
+async fn closed_chat(
+    relay: &TestRelay,
+    agent: &mut AgentClient,
+    name: &str,
+    texts: &[&str],
+) -> (VisitorId, ConversationId) {
     let mut v = relay.visitor("acme").await;
-    let ServerFrame::Welcome { visitor_id, .. } = v.recv().await else { panic!("no welcome") };
+    let ToVisitor::Welcome { visitor_id, .. } = v.recv().await else { panic!("no welcome") };
     let info = VisitorInfo {
         name: Some(name.into()),
         email: Some(format!("{}@buyer.test", name.to_lowercase())),
@@ -23,7 +28,7 @@ async fn closed_chat(relay: &TestRelay, agent: &mut Client, name: &str, texts: &
     let mut id = None;
     for (i, text) in texts.iter().enumerate() {
         v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: (*text).into() }).await;
-        let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+        let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
             unreachable!()
         };
         id = Some(conversation_id);
@@ -32,7 +37,7 @@ async fn closed_chat(relay: &TestRelay, agent: &mut Client, name: &str, texts: &
     agent.send(&AgentFrame::Claim { conversation_id: id }).await;
     agent.send(&AgentFrame::Close { conversation_id: id }).await;
     agent
-        .until(|f| matches!(f, ServerFrame::Conversation { conversation: c } if c.id == id && c.closed_at.is_some()))
+        .until(|f| matches!(f, ToAgent::Conversation { conversation: c } if c.id == id && c.closed_at.is_some()))
         .await;
     (visitor_id, id)
 }
@@ -63,9 +68,9 @@ async fn agents_search_closed_conversations_and_a_visitors_history() {
     let (_, refund) = closed_chat(&relay, &mut ann, "Nok", &["I want a REFUND, 100% of it"]).await;
     // An open conversation is not in the closed list.
     let mut open = relay.visitor("acme").await;
-    let ServerFrame::Welcome { visitor_id: open_visitor, .. } = open.recv().await else { panic!("no welcome") };
+    let ToVisitor::Welcome { visitor_id: open_visitor, .. } = open.recv().await else { panic!("no welcome") };
     open.send(&VisitorFrame::Send { client_id: cid("o1"), text: "parcel question".into() }).await;
-    let ServerFrame::Ack { conversation_id: open_id, .. } = open.until(|f| matches!(f, ServerFrame::Ack { .. })).await
+    let ToVisitor::Ack { conversation_id: open_id, .. } = open.until(|f| matches!(f, ToVisitor::Ack { .. })).await
     else {
         unreachable!()
     };
@@ -90,8 +95,8 @@ async fn agents_search_closed_conversations_and_a_visitors_history() {
 
     // The messages of a closed conversation can be read.
     ann.send(&AgentFrame::Sync { conversation_id: parcel, after_seq: natter_protocol::Seq(0) }).await;
-    let ServerFrame::History { messages, .. } =
-        ann.until(|f| matches!(f, ServerFrame::History { conversation_id, .. } if *conversation_id == parcel)).await
+    let ToAgent::History { messages, .. } =
+        ann.until(|f| matches!(f, ToAgent::History { conversation_id, .. } if *conversation_id == parcel)).await
     else {
         unreachable!()
     };

@@ -4,29 +4,36 @@
 mod common;
 
 use common::*;
-use natter_protocol::{AgentFrame, ErrorCode, PROTOCOL_VERSION, Seq, ServerFrame, VisitorFrame};
+use natter_protocol::{AgentFrame, ErrorCode, PROTOCOL_VERSION, Seq, ToAgent, ToVisitor, VisitorFrame};
 
 #[tokio::test]
 async fn agents_cannot_touch_another_tenants_conversations() {
     let relay = TestRelay::start().await;
     let (mut acme_agent, _) = relay.agent("acme", "ann@x.test").await;
     let (mut globex_agent, welcome) = relay.agent("globex", "ann@x.test").await;
-    let ServerFrame::AgentWelcome { conversations, agents, .. } = welcome else { panic!() };
+    let ToAgent::AgentWelcome { conversations, agents, .. } = welcome else { panic!() };
     assert!(conversations.is_empty());
     assert!(agents.iter().all(|a| a.email.ends_with("@x.test")) && agents.len() == 2);
 
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("secret"), text: "my address is 1 Secret Rd".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
-    acme_agent.until(|f| matches!(f, ServerFrame::Message { .. })).await;
+    // acme's agents hear of it: the summary with its preview (they get its
+    // `message` frames only once they follow it).
+    acme_agent
+        .until(|f| {
+            matches!(f, ToAgent::Conversation { conversation: c }
+                if c.id == id && c.preview.as_deref() == Some("my address is 1 Secret Rd"))
+        })
+        .await;
     v.until(|f| text_of(f).is_some()).await; // the visitor's own copy
 
     // The globex agent saw nothing of it (only its own tenant's presence)...
     while let Some(f) = globex_agent.try_recv(std::time::Duration::from_millis(300)).await {
-        assert!(matches!(f, ServerFrame::Presence { .. }), "globex saw {f:?}");
+        assert!(matches!(f, ToAgent::Presence { .. }), "globex saw {f:?}");
     }
     // ...and every action on that id is "not found" for them.
     let attempts = [
@@ -46,14 +53,13 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     }
     // The acme conversation is untouched: still waiting, one message.
     acme_agent.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
-    let ServerFrame::History { messages, .. } = acme_agent.until(|f| matches!(f, ServerFrame::History { .. })).await
-    else {
+    let ToAgent::History { messages, .. } = acme_agent.until(|f| matches!(f, ToAgent::History { .. })).await else {
         panic!()
     };
     assert_eq!(messages.len(), 1);
     // The visitor got nothing from globex (only its own queue position).
     while let Some(f) = v.try_recv(std::time::Duration::from_millis(200)).await {
-        assert!(matches!(f, ServerFrame::Queue { .. }), "visitor saw {f:?}");
+        assert!(matches!(f, ToVisitor::Queue { .. }), "visitor saw {f:?}");
     }
 }
 
@@ -77,7 +83,7 @@ async fn credentials_are_scoped_to_their_tenant() {
     let forged = acme.token.replacen("nts.acme.", "nts.globex.", 1);
     let res = reqwest::Client::new().get(relay.http("/v1/agent/me")).bearer_auth(&forged).send().await.unwrap();
     assert_eq!(res.status(), 401);
-    let mut c = Client::connect(relay.addr, "/v1/ws/agent", &relay.own_origin()).await.unwrap();
+    let mut c = AgentClient::connect(relay.addr, "/v1/ws/agent", &relay.own_origin()).await.unwrap();
     c.send(&AgentFrame::Hello { v: PROTOCOL_VERSION, token: forged }).await;
     let (code, fatal, _) = c.error().await;
     assert_eq!((code, fatal), (ErrorCode::SessionExpired, true));
@@ -96,7 +102,7 @@ async fn credentials_are_scoped_to_their_tenant() {
 async fn origins_are_checked_per_tenant() {
     let relay = TestRelay::start().await;
     // acme's shop may not open globex's socket, nor read its widget config.
-    let refused = Client::connect(relay.addr, "/v1/ws/visitor?tenant=globex", SHOP_ORIGIN).await.err().unwrap();
+    let refused = VisitorClient::connect(relay.addr, "/v1/ws/visitor?tenant=globex", SHOP_ORIGIN).await.err().unwrap();
     assert_eq!(refused.0, 403);
     assert!(refused.1.contains("origin_not_allowed"), "{}", refused.1);
     let res = reqwest::Client::new()
@@ -119,6 +125,6 @@ async fn origins_are_checked_per_tenant() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["access-control-allow-origin"], SHOP_ORIGIN);
     // The agent socket only accepts the relay's own origin (the console).
-    let refused = Client::connect(relay.addr, "/v1/ws/agent", SHOP_ORIGIN).await.err().unwrap();
+    let refused = AgentClient::connect(relay.addr, "/v1/ws/agent", SHOP_ORIGIN).await.err().unwrap();
     assert_eq!(refused.0, 403);
 }

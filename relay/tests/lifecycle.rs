@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use natter_protocol::{AgentFrame, ErrorCode, PROTOCOL_VERSION, ServerFrame, VisitorFrame};
+use natter_protocol::{AgentFrame, ErrorCode, PROTOCOL_VERSION, Seq, ToAgent, ToVisitor, VisitorFrame};
 
 #[tokio::test]
 async fn shutdown_tells_clients_and_keeps_what_was_acknowledged() {
@@ -14,7 +14,7 @@ async fn shutdown_tells_clients_and_keeps_what_was_acknowledged() {
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
     v.send(&VisitorFrame::Send { client_id: cid("before"), text: "before shutdown".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     relay.stop().await;
@@ -44,14 +44,15 @@ async fn the_connection_cap_refuses_extra_sockets() {
     let relay = TestRelay::start_with(|c| c.limits.max_connections = 2).await;
     let _a = relay.visitor("acme").await;
     let _b = relay.visitor("acme").await;
-    let (status, body) = Client::connect(relay.addr, "/v1/ws/visitor?tenant=acme", SHOP_ORIGIN).await.err().unwrap();
+    let (status, body) =
+        VisitorClient::connect(relay.addr, "/v1/ws/visitor?tenant=acme", SHOP_ORIGIN).await.err().unwrap();
     assert_eq!(status, 503);
     assert!(body.contains("too_many_connections"));
     drop(_a);
     // The slot comes back once the socket is gone.
     let mut ok = false;
     for _ in 0..50 {
-        if Client::connect(relay.addr, "/v1/ws/visitor?tenant=acme", SHOP_ORIGIN).await.is_ok() {
+        if VisitorClient::connect(relay.addr, "/v1/ws/visitor?tenant=acme", SHOP_ORIGIN).await.is_ok() {
             ok = true;
             break;
         }
@@ -87,6 +88,13 @@ async fn a_consumer_that_stops_reading_is_disconnected() {
     let (mut agent, _) = relay.agent("acme", "ann@x.test").await;
     let mut v = relay.visitor("acme").await;
     v.recv().await;
+    // The agent opens the conversation, so its messages reach her socket (an
+    // agent does not follow a waiting conversation she has not synced).
+    v.send(&VisitorFrame::Send { client_id: cid("first"), text: "hello".into() }).await;
+    let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
+        panic!()
+    };
+    assert_eq!(agent.follow(conversation_id).await.len(), 1);
     // The agent stops reading while the visitor floods; its queue must not grow
     // without bound: the relay drops it.
     let text = "x".repeat(3900);
@@ -127,21 +135,20 @@ async fn identified_customers_find_their_conversation_on_another_device() {
             email: None,
         })
         .await;
-    let ServerFrame::Welcome { visitor_id, .. } = laptop.until(|f| matches!(f, ServerFrame::Welcome { .. })).await
-    else {
+    let ToVisitor::Welcome { visitor_id, .. } = laptop.until(|f| matches!(f, ToVisitor::Welcome { .. })).await else {
         panic!()
     };
     laptop.send(&VisitorFrame::Send { client_id: cid("l1"), text: "from my laptop".into() }).await;
-    laptop.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    laptop.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
 
     // Phone: a different anonymous visitor until it identifies.
     let mut phone = relay.visitor("acme").await;
-    let ServerFrame::Welcome { visitor_id: anon, conversation, .. } = phone.recv().await else { panic!() };
+    let ToVisitor::Welcome { visitor_id: anon, conversation, .. } = phone.recv().await else { panic!() };
     assert_ne!(anon, visitor_id);
     assert!(conversation.is_none());
     phone.send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash, name: None, email: None }).await;
-    let ServerFrame::Welcome { visitor_id: same, conversation, .. } =
-        phone.until(|f| matches!(f, ServerFrame::Welcome { .. })).await
+    let ToVisitor::Welcome { visitor_id: same, conversation, .. } =
+        phone.until(|f| matches!(f, ToVisitor::Welcome { .. })).await
     else {
         panic!()
     };
@@ -157,22 +164,20 @@ async fn identified_customers_find_their_conversation_on_another_device() {
         .await;
     assert_eq!(thief.error().await.0, ErrorCode::TokenInvalid);
     thief.send(&VisitorFrame::Send { client_id: cid("t1"), text: "hi".into() }).await;
-    let ServerFrame::Ack { conversation_id, .. } = thief.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id, .. } = thief.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
-    let ServerFrame::Welcome { conversation, .. } = relay.visitor("acme").await.recv().await else { panic!() };
+    let ToVisitor::Welcome { conversation, .. } = relay.visitor("acme").await.recv().await else { panic!() };
     assert!(conversation.is_none());
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
     // Agents see who is verified: the customer id and the name the shop gave.
-    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
+    let ToAgent::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
     let kai = conversations.iter().find(|c| c.visitor_id == visitor_id).expect("Kai's conversation");
     assert_eq!((kai.customer_id.as_deref(), kai.visitor.name.as_deref()), (Some("customer-42"), Some("Kai")));
     let thiefs = conversations.iter().find(|c| c.id == conversation_id).expect("the thief's conversation");
     assert_eq!((thiefs.customer_id.as_deref(), thiefs.visitor.name.as_deref()), (None, None));
-    ann.send(&AgentFrame::Sync { conversation_id, after_seq: natter_protocol::Seq(0) }).await;
-    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else {
-        panic!()
-    };
+    ann.send(&AgentFrame::Sync { conversation_id, after_seq: Seq(0) }).await;
+    let ToAgent::History { messages, .. } = ann.until(|f| matches!(f, ToAgent::History { .. })).await else { panic!() };
     assert_eq!(messages.len(), 1, "the thief's conversation is their own");
 }
 

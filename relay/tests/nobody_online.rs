@@ -6,12 +6,12 @@
 mod common;
 
 use common::*;
-use natter_protocol::{AgentFrame, AgentStatus, ServerFrame, VisitorFrame, VisitorInfo};
+use natter_protocol::{AgentFrame, AgentStatus, ToAgent, ToVisitor, VisitorFrame, VisitorInfo};
 
 /// Waits for the next queue frame and returns its `agents_online`.
-async fn next_queue(v: &mut Client) -> bool {
-    match v.until(|f| matches!(f, ServerFrame::Queue { .. })).await {
-        ServerFrame::Queue { agents_online, .. } => agents_online,
+async fn next_queue(v: &mut VisitorClient) -> bool {
+    match v.until(|f| matches!(f, ToVisitor::Queue { .. })).await {
+        ToVisitor::Queue { agents_online, .. } => agents_online,
         _ => unreachable!(),
     }
 }
@@ -53,15 +53,15 @@ async fn a_message_left_while_nobody_is_online_keeps_the_page_and_the_email() {
         utc_offset_min: Some(420),
     })
     .await;
-    let ServerFrame::Ack { conversation_id, duplicate: false, .. } =
-        v.until(|f| matches!(f, ServerFrame::Ack { .. })).await
+    let ToVisitor::Ack { conversation_id, duplicate: false, .. } =
+        v.until(|f| matches!(f, ToVisitor::Ack { .. })).await
     else {
         panic!("the message was not stored")
     };
 
     // An agent signing in finds it as an offline message, from the page the chat began on.
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
-    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
+    let ToAgent::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
     let c = conversations.iter().find(|c| c.id == conversation_id).expect("still there for agents");
     assert!(c.offline, "now an offline conversation: kept when the visitor leaves");
     assert_eq!(c.visitor.email.as_deref(), Some("nok@example.com"));
@@ -75,8 +75,8 @@ async fn a_message_left_while_nobody_is_online_keeps_the_page_and_the_email() {
     ann.send(&AgentFrame::Typing { conversation_id, on: true }).await;
     let mut promised = false;
     v.until(|f| {
-        promised |= matches!(f, ServerFrame::Queue { .. });
-        matches!(f, ServerFrame::Typing { .. })
+        promised |= matches!(f, ToVisitor::Queue { .. });
+        matches!(f, ToVisitor::Typing { .. })
     })
     .await;
     assert!(!promised, "an offline message got a queue position");

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::{Client, SHOP_ORIGIN, TestRelay};
-use natter_protocol::{AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, RefusalReason};
+use common::{Client, SHOP_ORIGIN, TestRelay, VisitorClient};
+use natter_protocol::{AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, RefusalReason, ToVisitor};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -127,7 +127,7 @@ async fn a_change_applies_at_once_to_config_frame_and_visitor_socket() {
     let socket = "/v1/ws/visitor?tenant=acme";
     assert_eq!(config_status(&relay, "acme", NEW_SHOP).await, 403);
     assert_eq!(frame(&relay, "acme", NEW_SHOP).await.status(), 403);
-    assert_eq!(Client::connect(relay.addr, socket, NEW_SHOP).await.err().unwrap().0, 403);
+    assert_eq!(VisitorClient::connect(relay.addr, socket, NEW_SHOP).await.err().unwrap().0, 403);
 
     assert_eq!(put_origins(&relay, &token, &[SHOP_ORIGIN, "https://NEW-shop.example/"]).await.0, 200);
     assert_eq!(config_status(&relay, "acme", NEW_SHOP).await, 200);
@@ -137,12 +137,12 @@ async fn a_change_applies_at_once_to_config_frame_and_visitor_socket() {
     assert!(csp.contains(&format!("frame-ancestors 'self' {SHOP_ORIGIN} {NEW_SHOP}")), "{csp}");
     let mut visitor = Client::visitor(relay.addr, "acme", NEW_SHOP, None).await;
     let welcome = visitor.recv().await;
-    assert!(matches!(welcome, natter_protocol::ServerFrame::Welcome { .. }), "{welcome:?}");
+    assert!(matches!(welcome, ToVisitor::Welcome { .. }), "{welcome:?}");
 
     // And removing it takes it away again, just as fast.
     assert_eq!(put_origins(&relay, &token, &[SHOP_ORIGIN]).await.0, 200);
     assert_eq!(config_status(&relay, "acme", NEW_SHOP).await, 403);
-    assert_eq!(Client::connect(relay.addr, socket, NEW_SHOP).await.err().unwrap().0, 403);
+    assert_eq!(VisitorClient::connect(relay.addr, socket, NEW_SHOP).await.err().unwrap().0, 403);
     let r = frame(&relay, "acme", SHOP_ORIGIN).await;
     assert!(!r.headers()["content-security-policy"].to_str().unwrap().contains(NEW_SHOP));
 }
@@ -155,7 +155,7 @@ async fn refused_embeds_are_logged_per_tenant_counted_and_shown_with_the_script_
     assert_eq!(config_status(&relay, "acme", evil).await, 403);
     assert_eq!(config_status(&relay, "acme", evil).await, 403);
     assert_eq!(frame(&relay, "acme", evil).await.status(), 403);
-    assert_eq!(Client::connect(relay.addr, "/v1/ws/visitor?tenant=acme", "").await.err().unwrap().0, 403);
+    assert_eq!(VisitorClient::connect(relay.addr, "/v1/ws/visitor?tenant=acme", "").await.err().unwrap().0, 403);
     assert_eq!(config_status(&relay, "nope", evil).await, 404, "unknown tenants are nobody's to log");
     // Allowed requests are not logged.
     assert_eq!(config_status(&relay, "acme", SHOP_ORIGIN).await, 200);

@@ -10,32 +10,32 @@ use std::time::Duration;
 use common::*;
 use natter_protocol::{
     AgentFrame, AgentStatus, AutoCloseReason, ConversationEvent, ConversationId, ConversationStatus, ErrorCode,
-    ForceState, MessageBody, ServerFrame, VisitorFrame, VisitorInfo,
+    ForceState, MessageBody, ToAgent, ToVisitor, VisitorFrame, VisitorInfo,
 };
 use natter_relay::time::Clock;
 
-async fn visitor_sends(relay: &TestRelay, text: &str) -> (Client, ConversationId) {
+async fn visitor_sends(relay: &TestRelay, text: &str) -> (VisitorClient, ConversationId) {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("first"), text: text.into() }).await;
-    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     (v, conversation_id)
 }
 
 /// Waits until the visitor is told this queue state (earlier states are skipped).
-async fn expect_queue(v: &mut Client, expected: (u32, u32, Option<u32>)) {
+async fn expect_queue(v: &mut VisitorClient, expected: (u32, u32, Option<u32>)) {
     v.until(|f| {
-        matches!(f, ServerFrame::Queue { position, waiting, estimated_wait_secs, .. }
+        matches!(f, ToVisitor::Queue { position, waiting, estimated_wait_secs, .. }
             if (*position, *waiting, *estimated_wait_secs) == expected)
     })
     .await;
 }
 
 /// Waits until the visitor is told this queue position.
-async fn expect_position(v: &mut Client, expected: u32) {
-    v.until(|f| matches!(f, ServerFrame::Queue { position, .. } if *position == expected)).await;
+async fn expect_position(v: &mut VisitorClient, expected: u32) {
+    v.until(|f| matches!(f, ToVisitor::Queue { position, .. } if *position == expected)).await;
 }
 
 #[tokio::test]
@@ -52,7 +52,7 @@ async fn waiting_visitors_see_their_position_fall_as_agents_claim() {
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
     expect_queue(&mut v3, (3, 3, Some(180))).await;
     // The agent's snapshot carries the same queue order.
-    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
+    let ToAgent::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
     let places: Vec<_> = [c1, c2, c3]
         .iter()
         .map(|id| conversations.iter().find(|c| c.id == *id).and_then(|c| c.queue_position))
@@ -63,12 +63,10 @@ async fn waiting_visitors_see_their_position_fall_as_agents_claim() {
     expect_queue(&mut v2, (1, 2, Some(60))).await;
     expect_queue(&mut v3, (2, 2, Some(120))).await;
     // Agents are told who moved up.
-    ann.until(
-        |f| matches!(f, ServerFrame::Conversation { conversation: c } if c.id == c3 && c.queue_position == Some(2)),
-    )
-    .await;
-    let ServerFrame::VisitorConversation { conversation } =
-        v1.until(|f| matches!(f, ServerFrame::VisitorConversation { .. })).await
+    ann.until(|f| matches!(f, ToAgent::Conversation { conversation: c } if c.id == c3 && c.queue_position == Some(2)))
+        .await;
+    let ToVisitor::VisitorConversation { conversation } =
+        v1.until(|f| matches!(f, ToVisitor::VisitorConversation { .. })).await
     else {
         unreachable!()
     };
@@ -92,8 +90,8 @@ async fn auto_assignment_balances_load_and_never_exceeds_limits() {
     let (mut v3, c3) = visitor_sends(&relay, "three").await;
     let mut assignees = Vec::new();
     for v in [&mut v1, &mut v2] {
-        let ServerFrame::VisitorConversation { conversation } = v
-            .until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active))
+        let ToVisitor::VisitorConversation { conversation } = v
+            .until(|f| matches!(f, ToVisitor::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active))
             .await
         else {
             unreachable!()
@@ -104,9 +102,8 @@ async fn auto_assignment_balances_load_and_never_exceeds_limits() {
     assert_eq!(assignees, ["Ann", "Bob"], "one each: nobody above max 1");
     expect_position(&mut v3, 1).await;
 
-    let ServerFrame::Presence { agents } = ann
-        .until(|f| matches!(f, ServerFrame::Presence { agents } if agents.iter().all(|a| a.active_chats == 1)))
-        .await
+    let ToAgent::Presence { agents } =
+        ann.until(|f| matches!(f, ToAgent::Presence { agents } if agents.iter().all(|a| a.active_chats == 1))).await
     else {
         unreachable!()
     };
@@ -115,8 +112,8 @@ async fn auto_assignment_balances_load_and_never_exceeds_limits() {
     // Capacity frees (Ann, an owner, closes the first chat, whoever holds it):
     // the queue drains by itself.
     ann.send(&AgentFrame::Close { conversation_id: c1 }).await;
-    let ServerFrame::VisitorConversation { conversation } = v3
-        .until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active))
+    let ToVisitor::VisitorConversation { conversation } = v3
+        .until(|f| matches!(f, ToVisitor::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active))
         .await
     else {
         unreachable!()
@@ -171,14 +168,14 @@ async fn departments_route_to_agents_with_the_skill_and_urgent_goes_first() {
     v.recv().await;
     let info = VisitorInfo { department: Some("billing".into()), ..VisitorInfo::default() };
     v.send(&VisitorFrame::Start { info }).await;
-    let ServerFrame::VisitorConversation { conversation } = v
-        .until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active))
+    let ToVisitor::VisitorConversation { conversation } = v
+        .until(|f| matches!(f, ToVisitor::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active))
         .await
     else {
         unreachable!()
     };
     assert_eq!(conversation.agent.unwrap().name, "Bob");
-    let _ = bob_ws.until(|f| matches!(f, ServerFrame::Conversation { .. })).await;
+    let _ = bob_ws.until(|f| matches!(f, ToAgent::Conversation { .. })).await;
 }
 
 #[tokio::test]
@@ -208,25 +205,25 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
     let mut promised_a_wait = false;
     let conversation_id = loop {
         match v.recv().await {
-            ServerFrame::Ack { conversation_id, .. } => break conversation_id,
-            ServerFrame::Queue { .. } => promised_a_wait = true,
+            ToVisitor::Ack { conversation_id, .. } => break conversation_id,
+            ToVisitor::Queue { .. } => promised_a_wait = true,
             _ => {}
         }
     };
     v.send(&offline).await; // a resend is recognised
     let resend = v
         .until(|f| {
-            promised_a_wait |= matches!(f, ServerFrame::Queue { .. });
-            matches!(f, ServerFrame::Ack { .. })
+            promised_a_wait |= matches!(f, ToVisitor::Queue { .. });
+            matches!(f, ToVisitor::Ack { .. })
         })
         .await;
-    assert!(matches!(resend, ServerFrame::Ack { duplicate: true, .. }));
+    assert!(matches!(resend, ToVisitor::Ack { duplicate: true, .. }));
     // A message left offline is not a live wait: no queue place is promised.
-    promised_a_wait |= !v.none_within(Duration::from_millis(300), |f| matches!(f, ServerFrame::Queue { .. })).await;
+    promised_a_wait |= !v.none_within(Duration::from_millis(300), |f| matches!(f, ToVisitor::Queue { .. })).await;
     assert!(!promised_a_wait, "an offline message got a queue position");
 
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
-    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
+    let ToAgent::AgentWelcome { conversations, .. } = welcome else { unreachable!() };
     let c = conversations.iter().find(|c| c.id == conversation_id).unwrap();
     assert!(c.offline);
     assert_eq!(c.visitor.email.as_deref(), Some("nok@example.com"));
@@ -237,10 +234,7 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
     // Agents can answer it.
     ann.send(&AgentFrame::Claim { conversation_id }).await;
     ann.send(&AgentFrame::Send { conversation_id, client_id: cid("a1"), text: "Calling you at 10".into() }).await;
-    assert!(matches!(
-        ann.until(|f| matches!(f, ServerFrame::Ack { .. })).await,
-        ServerFrame::Ack { duplicate: false, .. }
-    ));
+    assert!(matches!(ann.until(|f| matches!(f, ToAgent::Ack { .. })).await, ToAgent::Ack { duplicate: false, .. }));
 }
 
 /// Runs on a manual clock the test moves, with the tenant's real timeout
@@ -264,8 +258,8 @@ async fn auto_away_disconnect_grace_and_timeouts() {
         .await;
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     let (mut bob, _) = relay.agent("acme", "bob@x.test").await;
-    let status_of = |f: &ServerFrame, name: u64| match f {
-        ServerFrame::Presence { agents } => agents.iter().find(|a| a.id.0 == name).map(|a| a.status),
+    let status_of = |f: &ToAgent, name: u64| match f {
+        ToAgent::Presence { agents } => agents.iter().find(|a| a.id.0 == name).map(|a| a.status),
         _ => None,
     };
     let ann_id = relay.login("acme", "ann@x.test").await.agent.id.0;
@@ -288,21 +282,27 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     // nothing moves; after it, the conversation goes back to the queue.
     let (mut v, c) = visitor_sends(&relay, "hi").await;
     ann.send(&AgentFrame::Claim { conversation_id: c }).await;
-    ann.until(|f| matches!(f, ServerFrame::Conversation { conversation } if conversation.status == ConversationStatus::Active)).await;
+    ann.until(
+        |f| matches!(f, ToAgent::Conversation { conversation } if conversation.status == ConversationStatus::Active),
+    )
+    .await;
+    // Bob keeps it open on his console (a colleague's chat's event lines only
+    // reach the sockets that follow it).
+    bob.follow(c).await;
     drop(ann);
     // The relay has to notice the close before the clock moves (no frame tells).
     tokio::time::sleep(Duration::from_millis(400)).await;
     clock.advance(minutes(1));
     bob.send(&AgentFrame::Activity).await;
-    let requeue = |f: &ServerFrame| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } }));
+    let requeue = |f: &ToAgent| matches!(f, ToAgent::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } }));
     assert!(bob.none_within(Duration::from_millis(300), requeue).await, "nothing moves within the grace period");
     clock.advance(minutes(1));
     let requeued = bob
-        .until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } })))
+        .until(|f| matches!(f, ToAgent::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } })))
         .await;
-    assert!(matches!(requeued, ServerFrame::Message { conversation_id, .. } if conversation_id == c));
+    assert!(matches!(requeued, ToAgent::Message { conversation_id, .. } if conversation_id == c));
     bob.until(|f| status_of(f, ann_id) == Some(AgentStatus::Offline)).await;
-    let ServerFrame::VisitorConversation { conversation } = v.until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Waiting)).await else { unreachable!() };
+    let ToVisitor::VisitorConversation { conversation } = v.until(|f| matches!(f, ToVisitor::VisitorConversation { conversation } if conversation.status == ConversationStatus::Waiting)).await else { unreachable!() };
     assert!(conversation.agent.is_none());
 
     // The visitor leaves while waiting: abandoned after five minutes.
@@ -310,23 +310,23 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     clock.advance(minutes(5));
     let closed = bob
-        .until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Abandoned } })))
+        .until(|f| matches!(f, ToAgent::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Abandoned } })))
         .await;
-    assert!(matches!(closed, ServerFrame::Message { conversation_id, .. } if conversation_id == c));
+    assert!(matches!(closed, ToAgent::Message { conversation_id, .. } if conversation_id == c));
 
     // An active conversation nobody writes in is closed after the inactivity limit.
     let (mut v2, c2) = visitor_sends(&relay, "anyone?").await;
     bob.send(&AgentFrame::Claim { conversation_id: c2 }).await;
-    v2.until(|f| matches!(f, ServerFrame::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active)).await;
+    v2.until(|f| matches!(f, ToVisitor::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active)).await;
     clock.advance(minutes(29));
     bob.send(&AgentFrame::Activity).await;
-    let auto_closed = |f: &ServerFrame| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { .. } }));
+    let auto_closed = |f: &ToVisitor| matches!(f, ToVisitor::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { .. } }));
     assert!(v2.none_within(Duration::from_millis(300), auto_closed).await, "not closed before 30 minutes");
     clock.advance(minutes(1));
     let ended = v2
-        .until(|f| matches!(f, ServerFrame::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive } })))
+        .until(|f| matches!(f, ToVisitor::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive } })))
         .await;
-    assert!(matches!(ended, ServerFrame::Message { conversation_id, .. } if conversation_id == c2));
+    assert!(matches!(ended, ToVisitor::Message { conversation_id, .. } if conversation_id == c2));
 }
 
 #[tokio::test]

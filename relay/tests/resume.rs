@@ -4,16 +4,16 @@
 mod common;
 
 use common::*;
-use natter_protocol::{AgentFrame, PROTOCOL_VERSION, Seq, ServerFrame, VisitorFrame};
+use natter_protocol::{AgentFrame, ErrorFrame, PROTOCOL_VERSION, Seq, ToAgent, ToVisitor, VisitorFrame};
 
 /// Collects the text of agents' messages until `n` have arrived.
-async fn texts(c: &mut Client, n: usize) -> Vec<(Seq, String)> {
+async fn texts(c: &mut VisitorClient, n: usize) -> Vec<(Seq, String)> {
     let mut out = Vec::new();
     while out.len() < n {
         let f = c
-            .until(|f| matches!(f, ServerFrame::Message { message, .. } if text_of(f).is_some() && message.author != natter_protocol::Author::Visitor))
+            .until(|f| matches!(f, ToVisitor::Message { message, .. } if text_of(f).is_some() && message.author != natter_protocol::Author::Visitor))
             .await;
-        if let ServerFrame::Message { message, .. } = &f {
+        if let ToVisitor::Message { message, .. } = &f {
             out.push((message.seq, text_of(&f).unwrap().to_owned()));
         }
     }
@@ -24,9 +24,9 @@ async fn texts(c: &mut Client, n: usize) -> Vec<(Seq, String)> {
 async fn a_reload_resumes_the_same_visitor_and_conversation() {
     let relay = TestRelay::start().await;
     let mut v = relay.visitor("acme").await;
-    let ServerFrame::Welcome { visitor_id, token, .. } = v.recv().await else { panic!() };
+    let ToVisitor::Welcome { visitor_id, token, .. } = v.recv().await else { panic!() };
     v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "first".into() }).await;
-    let ServerFrame::Ack { conversation_id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     drop(v);
@@ -35,11 +35,11 @@ async fn a_reload_resumes_the_same_visitor_and_conversation() {
     let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: Some(token), conversation_id: None, last_seq: None };
     let mut v2 = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     let welcome = v2.recv().await;
-    let ServerFrame::Welcome { visitor_id: again, conversation, .. } = &welcome else { panic!() };
+    let ToVisitor::Welcome { visitor_id: again, conversation, .. } = &welcome else { panic!() };
     assert_eq!(again, &visitor_id);
     assert_eq!(conversation.as_ref().unwrap().id, conversation_id);
     let replayed = v2.until(|f| text_of(f).is_some()).await;
-    assert!(matches!(&replayed, ServerFrame::Message { message, .. } if message.seq == Seq(1)));
+    assert!(matches!(&replayed, ToVisitor::Message { message, .. } if message.seq == Seq(1)));
     assert_eq!(text_of(&replayed), Some("first"));
 }
 
@@ -50,7 +50,7 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
     v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "hi".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     ann.send(&AgentFrame::Claim { conversation_id: id }).await;
@@ -65,7 +65,7 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
             text: format!("answer {i}"),
         })
         .await;
-        ann.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        ann.until(|f| matches!(f, ToAgent::Ack { .. })).await;
     }
 
     let hello = VisitorFrame::Hello {
@@ -93,12 +93,12 @@ async fn resending_a_client_id_is_acknowledged_again_and_stored_once() {
     let (token, _, _) = welcome_parts(&v.recv().await);
     let send = VisitorFrame::Send { client_id: cid("same-id"), text: "only once".into() };
     v.send(&send).await;
-    let first = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    let first = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     v.send(&send).await;
-    let second = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+    let second = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     let (
-        ServerFrame::Ack { seq: s1, duplicate: d1, conversation_id: id, .. },
-        ServerFrame::Ack { seq: s2, duplicate: d2, .. },
+        ToVisitor::Ack { seq: s1, duplicate: d1, conversation_id: id, .. },
+        ToVisitor::Ack { seq: s2, duplicate: d2, .. },
     ) = (first, second)
     else {
         panic!()
@@ -115,12 +115,11 @@ async fn resending_a_client_id_is_acknowledged_again_and_stored_once() {
     };
     let mut v = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     v.send(&send).await;
-    let again = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
-    assert!(matches!(again, ServerFrame::Ack { seq: Seq(1), duplicate: true, .. }));
+    let again = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
+    assert!(matches!(again, ToVisitor::Ack { seq: Seq(1), duplicate: true, .. }));
 
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
-    let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await
-    else {
+    let ToAgent::History { messages, more, .. } = ann.until(|f| matches!(f, ToAgent::History { .. })).await else {
         panic!()
     };
     assert!(!more);
@@ -134,24 +133,22 @@ async fn an_agent_catches_up_with_sync_after_a_reconnect() {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "one".into() }).await;
-    let ServerFrame::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ServerFrame::Ack { .. })).await else {
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     drop(ann); // the console drops; it holds seq 1
 
     for i in 2..=3 {
         v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("msg {i}") }).await;
-        v.until(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     }
 
     let (mut ann, welcome) = relay.agent("acme", "ann@x.test").await;
-    let ServerFrame::AgentWelcome { conversations, .. } = welcome else { panic!() };
+    let ToAgent::AgentWelcome { conversations, .. } = welcome else { panic!() };
     let c = conversations.iter().find(|c| c.id == id).unwrap();
     assert_eq!(c.last_seq, Seq(3), "the inbox says what exists");
     ann.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(1) }).await;
-    let ServerFrame::History { messages, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await else {
-        panic!()
-    };
+    let ToAgent::History { messages, .. } = ann.until(|f| matches!(f, ToAgent::History { .. })).await else { panic!() };
     let seqs: Vec<_> = messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![Seq(2), Seq(3)]);
 }
@@ -170,9 +167,9 @@ async fn long_histories_come_in_pages() {
     }
     let mut id = None;
     for i in 0..450 {
-        let f = v.until(|f| matches!(f, ServerFrame::Ack { .. } | ServerFrame::Error { .. })).await;
+        let f = v.until(|f| matches!(f, ToVisitor::Ack { .. } | ToVisitor::Error(ErrorFrame { .. }))).await;
         match f {
-            ServerFrame::Ack { conversation_id, .. } => id = Some(conversation_id),
+            ToVisitor::Ack { conversation_id, .. } => id = Some(conversation_id),
             other => panic!("after {i} acks: {other:?}"),
         }
     }
@@ -180,8 +177,7 @@ async fn long_histories_come_in_pages() {
     ann.send(&AgentFrame::Sync { conversation_id: id.unwrap(), after_seq: Seq(0) }).await;
     let mut all = Vec::new();
     loop {
-        let ServerFrame::History { messages, more, .. } = ann.until(|f| matches!(f, ServerFrame::History { .. })).await
-        else {
+        let ToAgent::History { messages, more, .. } = ann.until(|f| matches!(f, ToAgent::History { .. })).await else {
             panic!()
         };
         all.extend(messages.into_iter().map(|m| m.seq.0));

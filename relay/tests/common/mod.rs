@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use natter_protocol::{
-    AgentFrame, ClientMsgId, ConversationId, ErrorCode, LoginResponse, PROTOCOL_VERSION, Role, Seq, ServerFrame,
-    TenantId, VisitorFrame,
+    AgentFrame, ClientMsgId, ConversationId, ErrorCode, ErrorFrame, LoginResponse, PROTOCOL_VERSION, Role, Seq,
+    TenantId, ToAgent, ToVisitor, VisitorFrame,
 };
 use natter_relay::registry::TenantRecord;
 use natter_relay::tenant::AdminOp;
@@ -113,7 +113,7 @@ impl TestRelay {
         }
     }
 
-    pub async fn visitor(&self, tenant: &str) -> Client {
+    pub async fn visitor(&self, tenant: &str) -> VisitorClient {
         Client::visitor(self.addr, tenant, SHOP_ORIGIN, None).await
     }
 
@@ -129,12 +129,12 @@ impl TestRelay {
     }
 
     /// Signs an agent in and opens their socket; returns after `agent_welcome`.
-    pub async fn agent(&self, tenant: &str, email: &str) -> (Client, ServerFrame) {
+    pub async fn agent(&self, tenant: &str, email: &str) -> (AgentClient, ToAgent) {
         let login = self.login(tenant, email).await;
-        let mut client = Client::connect(self.addr, "/v1/ws/agent", &self.own_origin()).await.unwrap();
+        let mut client = AgentClient::connect(self.addr, "/v1/ws/agent", &self.own_origin()).await.unwrap();
         client.send(&AgentFrame::Hello { v: PROTOCOL_VERSION, token: login.token }).await;
         let welcome = client.recv().await;
-        assert!(matches!(welcome, ServerFrame::AgentWelcome { .. }), "{welcome:?}");
+        assert!(matches!(welcome, ToAgent::AgentWelcome { .. }), "{welcome:?}");
         (client, welcome)
     }
 }
@@ -147,29 +147,60 @@ impl Drop for TestRelay {
     }
 }
 
-/// A WebSocket client speaking JSON frames.
-pub struct Client {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+/// What the relay sends one audience: [`ToVisitor`] or [`ToAgent`].
+pub trait ServerFrame: serde::de::DeserializeOwned + std::fmt::Debug {
+    fn as_error(&self) -> Option<&ErrorFrame>;
+    /// The text of a `message` frame, if it is a text message.
+    fn text(&self) -> Option<&str>;
 }
 
-impl Client {
-    /// Opens a socket; `Err` carries the HTTP status of a refused upgrade.
-    pub async fn connect(addr: SocketAddr, path: &str, origin: &str) -> Result<Self, (u16, String)> {
-        let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
-        if !origin.is_empty() {
-            req.headers_mut().insert("Origin", origin.parse().unwrap());
-        }
-        req.headers_mut().insert("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) NatterTest/1".parse().unwrap());
-        match tokio_tungstenite::connect_async(req).await {
-            Ok((ws, _)) => Ok(Self { ws }),
-            Err(tungstenite::Error::Http(res)) => {
-                let body = res.body().as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
-                Err((res.status().as_u16(), body))
-            }
-            Err(e) => panic!("connect failed: {e}"),
+fn text_body(message: &natter_protocol::Message) -> Option<&str> {
+    match &message.body {
+        natter_protocol::MessageBody::Text { text, .. } => Some(text),
+        _ => None,
+    }
+}
+
+impl ServerFrame for ToVisitor {
+    fn as_error(&self) -> Option<&ErrorFrame> {
+        match self {
+            Self::Error(e) => Some(e),
+            _ => None,
         }
     }
+    fn text(&self) -> Option<&str> {
+        match self {
+            Self::Message { message, .. } => text_body(message),
+            _ => None,
+        }
+    }
+}
 
+impl ServerFrame for ToAgent {
+    fn as_error(&self) -> Option<&ErrorFrame> {
+        match self {
+            Self::Error(e) => Some(e),
+            _ => None,
+        }
+    }
+    fn text(&self) -> Option<&str> {
+        match self {
+            Self::Message { message, .. } => text_body(message),
+            _ => None,
+        }
+    }
+}
+
+/// A WebSocket client speaking JSON frames; `F` is what its socket receives.
+pub struct Client<F = ToVisitor> {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    audience: std::marker::PhantomData<F>,
+}
+
+pub type VisitorClient = Client<ToVisitor>;
+pub type AgentClient = Client<ToAgent>;
+
+impl VisitorClient {
     /// Connects a visitor and completes `hello`; returns the client (welcome not consumed).
     pub async fn visitor(addr: SocketAddr, tenant: &str, origin: &str, hello: Option<VisitorFrame>) -> Self {
         let mut c = Self::connect(addr, &format!("/v1/ws/visitor?tenant={tenant}"), origin).await.unwrap();
@@ -182,6 +213,25 @@ impl Client {
         c.send(&hello).await;
         c
     }
+}
+
+impl<F: ServerFrame> Client<F> {
+    /// Opens a socket; `Err` carries the HTTP status of a refused upgrade.
+    pub async fn connect(addr: SocketAddr, path: &str, origin: &str) -> Result<Self, (u16, String)> {
+        let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
+        if !origin.is_empty() {
+            req.headers_mut().insert("Origin", origin.parse().unwrap());
+        }
+        req.headers_mut().insert("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) NatterTest/1".parse().unwrap());
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Self { ws, audience: std::marker::PhantomData }),
+            Err(tungstenite::Error::Http(res)) => {
+                let body = res.body().as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+                Err((res.status().as_u16(), body))
+            }
+            Err(e) => panic!("connect failed: {e}"),
+        }
+    }
 
     pub async fn send<T: serde::Serialize>(&mut self, frame: &T) {
         self.send_raw(&serde_json::to_string(frame).unwrap()).await;
@@ -192,12 +242,12 @@ impl Client {
     }
 
     /// The next frame (5 s timeout).
-    pub async fn recv(&mut self) -> ServerFrame {
+    pub async fn recv(&mut self) -> F {
         self.try_recv(Duration::from_secs(5)).await.expect("a frame within 5 s")
     }
 
     /// The next frame, or `None` on timeout or close.
-    pub async fn try_recv(&mut self, wait: Duration) -> Option<ServerFrame> {
+    pub async fn try_recv(&mut self, wait: Duration) -> Option<F> {
         loop {
             match tokio::time::timeout(wait, self.ws.next()).await {
                 Ok(Some(Ok(Message::Text(t)))) => {
@@ -210,7 +260,7 @@ impl Client {
     }
 
     /// Reads frames until one matches, failing after 5 s.
-    pub async fn until(&mut self, mut pred: impl FnMut(&ServerFrame) -> bool) -> ServerFrame {
+    pub async fn until(&mut self, mut pred: impl FnMut(&F) -> bool) -> F {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -223,7 +273,7 @@ impl Client {
     }
 
     /// Reads frames for `wait`; true when none of them matched.
-    pub async fn none_within(&mut self, wait: Duration, mut pred: impl FnMut(&ServerFrame) -> bool) -> bool {
+    pub async fn none_within(&mut self, wait: Duration, mut pred: impl FnMut(&F) -> bool) -> bool {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -237,10 +287,9 @@ impl Client {
 
     /// Reads until an error frame and returns its code and fatal flag.
     pub async fn error(&mut self) -> (ErrorCode, bool, String) {
-        match self.until(|f| matches!(f, ServerFrame::Error { .. })).await {
-            ServerFrame::Error { code, fatal, message, .. } => (code, fatal, message),
-            _ => unreachable!(),
-        }
+        let frame = self.until(|f| f.as_error().is_some()).await;
+        let e = frame.as_error().expect("an error frame");
+        (e.code, e.fatal, e.message.clone())
     }
 
     /// Whether the server closes the socket within 5 s (frames before it are skipped).
@@ -257,10 +306,29 @@ impl Client {
     }
 }
 
+impl AgentClient {
+    /// Syncs a conversation from its start, so this socket follows it (gets its
+    /// live `message`, `typing` and `read` frames); returns its messages once
+    /// the last `history` page is in, so live frames come after this returns.
+    pub async fn follow(&mut self, id: ConversationId) -> Vec<natter_protocol::Message> {
+        self.send(&AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) }).await;
+        let mut messages = Vec::new();
+        loop {
+            let page =
+                self.until(|f| matches!(f, ToAgent::History { conversation_id, .. } if *conversation_id == id)).await;
+            let ToAgent::History { messages: more_messages, more, .. } = page else { unreachable!() };
+            messages.extend(more_messages);
+            if !more {
+                return messages;
+            }
+        }
+    }
+}
+
 /// Pulls the welcome apart: (visitor token, conversation id, last seq).
-pub fn welcome_parts(f: &ServerFrame) -> (String, Option<ConversationId>, Seq) {
+pub fn welcome_parts(f: &ToVisitor) -> (String, Option<ConversationId>, Seq) {
     match f {
-        ServerFrame::Welcome { token, conversation, .. } => {
+        ToVisitor::Welcome { token, conversation, .. } => {
             (token.clone(), conversation.as_ref().map(|c| c.id), conversation.as_ref().map_or(Seq(0), |c| c.last_seq))
         }
         other => panic!("expected welcome, got {other:?}"),
@@ -268,26 +336,23 @@ pub fn welcome_parts(f: &ServerFrame) -> (String, Option<ConversationId>, Seq) {
 }
 
 /// The text of a `message` frame, if it is a text message.
-pub fn text_of(f: &ServerFrame) -> Option<&str> {
-    match f {
-        ServerFrame::Message { message, .. } => match &message.body {
-            natter_protocol::MessageBody::Text { text, .. } => Some(text),
-            _ => None,
-        },
-        _ => None,
-    }
+pub fn text_of<F: ServerFrame>(f: &F) -> Option<&str> {
+    f.text()
 }
 
 /// Sending half of a split client.
 pub struct ClientTx(futures_util::stream::SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Message>);
 /// Receiving half of a split client.
-pub struct ClientRx(futures_util::stream::SplitStream<WebSocketStream<MaybeTlsStream<TcpStream>>>);
+pub struct ClientRx<F = ToVisitor>(
+    futures_util::stream::SplitStream<WebSocketStream<MaybeTlsStream<TcpStream>>>,
+    std::marker::PhantomData<F>,
+);
 
-impl Client {
+impl<F> Client<F> {
     /// Splits the client so one task can send while another reads.
-    pub fn split(self) -> (ClientTx, ClientRx) {
+    pub fn split(self) -> (ClientTx, ClientRx<F>) {
         let (tx, rx) = self.ws.split();
-        (ClientTx(tx), ClientRx(rx))
+        (ClientTx(tx), ClientRx(rx, std::marker::PhantomData))
     }
 }
 
@@ -297,9 +362,9 @@ impl ClientTx {
     }
 }
 
-impl ClientRx {
+impl<F: ServerFrame> ClientRx<F> {
     /// The next frame; `None` once the socket is closed or broken.
-    pub async fn next_frame(&mut self) -> Option<ServerFrame> {
+    pub async fn next_frame(&mut self) -> Option<F> {
         loop {
             match tokio::time::timeout(Duration::from_secs(10), self.0.next()).await.ok()?? {
                 Ok(Message::Text(t)) => return Some(serde_json::from_str(&t).unwrap()),
