@@ -172,14 +172,21 @@ export class Agent {
     });
   }
 
-  /** The conversation in which a visitor wrote `text` (waits for that message). */
+  /**
+   * The conversation in which a visitor wrote `text`: this agent follows no
+   * conversation it has not claimed or synced, so it learns of the message from
+   * the conversation's summary (`preview`), or from a `message` once it follows.
+   */
   async conversationOf(text) {
     const f = await this.waitFor(
       (f) =>
         (f.type === "message" && f.message.body.text === text) ||
+        (f.type === "conversation" && f.conversation.preview === text) ||
         (f.type === "agent_welcome" && f.conversations.some((c) => c.preview === text)),
     );
-    return f.type === "message" ? f.conversation_id : f.conversations.find((c) => c.preview === text).id;
+    if (f.type === "message") return f.conversation_id;
+    if (f.type === "conversation") return f.conversation.id;
+    return f.conversations.find((c) => c.preview === text).id;
   }
 
   async claim(id) {

@@ -28,7 +28,7 @@ pub(super) async fn upgrade(
     let permit = sockets.take_slot()?;
     let endpoint = AgentEndpoint { tenants: sockets.tenants.clone() };
     let ctx = sockets.socket_ctx(permit);
-    Ok(sockets.configure(ws).on_upgrade(move |socket| socket::serve(socket, endpoint, ctx)))
+    Ok(sockets.configure(ws, Sockets::AGENT_READ_BUFFER).on_upgrade(move |socket| socket::spawn(socket, endpoint, ctx)))
 }
 
 struct AgentEndpoint {

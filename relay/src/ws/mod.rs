@@ -58,6 +58,11 @@ impl Sockets {
         self.slots.clone().try_acquire_owned().map_err(|_| ApiError::too_many_connections())
     }
 
+    /// Read chunk of a visitor socket.
+    const VISITOR_READ_BUFFER: usize = 512;
+    /// Read chunk of an agent socket.
+    const AGENT_READ_BUFFER: usize = 4096;
+
     fn socket_ctx(&self, permit: OwnedSemaphorePermit) -> socket::SocketCtx {
         socket::SocketCtx {
             conn: self.next_conn.fetch_add(1, Ordering::Relaxed),
@@ -69,14 +74,16 @@ impl Sockets {
 
     /// Applies the relay's buffer and message-size limits to an upgrade.
     /// axum's defaults (128 KiB read buffer, 64 MiB messages) would cost ~137 KB
-    /// per idle socket and let one client make us buffer 64 MiB. Client frames are
-    /// small: a 1 KiB read buffer costs ~9 KB per idle visitor socket in all,
-    /// against ~12.3 KB at 4 KiB (`natter-bench idle`, BENCHMARKS.md).
-    fn configure(&self, ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    /// per idle socket and let one client make us buffer 64 MiB. The read buffer
+    /// is a chunk size, not a limit: a longer frame takes more reads. Visitors
+    /// are most sockets and send small frames, so theirs is 512 B (each KiB is
+    /// ~1 KB per idle socket, `natter-bench idle`, BENCHMARKS.md); agents, few
+    /// and busier, read 4 KiB at a time.
+    fn configure(&self, ws: WebSocketUpgrade, read_buffer: usize) -> WebSocketUpgrade {
         // Frames between max_frame_bytes and this hard cap get a typed
         // `frame_too_large` error; above it the socket closes with 1009.
         let hard_cap = self.limits.max_frame_bytes.saturating_mul(4).max(1024);
-        ws.read_buffer_size(1024)
+        ws.read_buffer_size(read_buffer)
             .write_buffer_size(0)
             .max_write_buffer_size(1 << 20)
             .max_message_size(hard_cap)

@@ -30,7 +30,7 @@ const MAX_REFUSALS_IN_A_ROW: u32 = 50;
 const WRITE_BATCH: usize = 64;
 
 /// What differs between the visitor and the agent socket.
-pub trait Endpoint: Send + 'static {
+pub trait Endpoint: Send + Sync + 'static {
     /// Handles the first frame: authenticates, attaches the socket to its tenant
     /// (which queues the welcome), and returns the tenant. `Err` is sent as a
     /// fatal error.
@@ -75,9 +75,21 @@ impl Drop for Registration {
     }
 }
 
-/// Serves one upgraded socket until it closes.
-pub async fn serve(ws: WebSocket, mut endpoint: impl Endpoint, ctx: SocketCtx) {
-    let (ws_tx, mut ws_rx) = ws.split();
+/// Serves one upgraded socket until it closes, in a reader and a writer task of
+/// its own; the returned future is done at once.
+///
+/// Memory per idle socket is what this shapes: axum's upgrade task keeps room
+/// for the unsplit `WebSocket` (kilobytes) for as long as the callback's future
+/// runs, so the callback only spawns; and this is not an `async fn`, which would
+/// likewise keep its `WebSocket` argument. Only the halves reach the tasks.
+pub fn spawn(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> std::future::Ready<()> {
+    tokio::spawn(serve(ws, endpoint, ctx));
+    std::future::ready(())
+}
+
+/// Splits the socket, starts the writer task, and returns the reader.
+fn serve(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> impl Future<Output = ()> + Send {
+    let (ws_tx, ws_rx) = ws.split();
     let sink = Outbox::new(ctx.limits.outbox());
     let reader_done = CancellationToken::new();
     let writer = tokio::spawn(write_loop(
@@ -87,11 +99,26 @@ pub async fn serve(ws: WebSocket, mut endpoint: impl Endpoint, ctx: SocketCtx) {
         reader_done.clone(),
         ctx.limits.ping_interval,
     ));
+    read_side(ws_rx, endpoint, ctx, sink, (reader_done, writer))
+}
 
-    let _registration = match first_frame(&mut ws_rx, &mut endpoint, &ctx, &sink).await {
+/// The reader task: hello, then frames until the socket ends; then stops the writer.
+async fn read_side(
+    mut ws_rx: SplitStream<WebSocket>,
+    mut endpoint: impl Endpoint,
+    ctx: SocketCtx,
+    sink: ConnSink,
+    (reader_done, writer): (CancellationToken, tokio::task::JoinHandle<()>),
+) {
+    // Boxed: the hello (token check, tenant lookup, attach) is the largest state
+    // of this future, and inline it would be carried by every idle socket.
+    let hello = Box::pin(first_frame(&mut ws_rx, &mut endpoint, &ctx, &sink)).await;
+    let _registration = match hello {
         Some(tenant) => {
             let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
-            read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant).await;
+            // Boxed too: the compiler does not overlap the two states well,
+            // and an idle socket spends its life here.
+            Box::pin(read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant)).await;
             Some(registration)
         }
         None => None,

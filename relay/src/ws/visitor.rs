@@ -40,7 +40,9 @@ pub(super) async fn upgrade(
     let permit = sockets.take_slot()?;
     let endpoint = VisitorEndpoint { tenant, tokens: sockets.tokens.clone(), user_agent: super::user_agent(&headers) };
     let ctx = sockets.socket_ctx(permit);
-    Ok(sockets.configure(ws).on_upgrade(move |socket| socket::serve(socket, endpoint, ctx)))
+    Ok(sockets
+        .configure(ws, Sockets::VISITOR_READ_BUFFER)
+        .on_upgrade(move |socket| socket::spawn(socket, endpoint, ctx)))
 }
 
 struct VisitorEndpoint {
