@@ -178,7 +178,12 @@ async fn wrong_passwords_say_nothing_about_the_email_and_are_throttled() {
 
 #[tokio::test]
 async fn logout_and_idle_timeout_end_sessions_everywhere() {
-    let relay = TestRelay::start_with(|c| c.sessions.idle_timeout = Duration::from_millis(1500)).await;
+    let clock = natter_relay::time::Clock::manual();
+    let relay = TestRelay::start_with(|c| {
+        c.sessions.idle_timeout = Duration::from_millis(1500);
+        c.clock = clock.clone();
+    })
+    .await;
     let login = relay.login("acme", "ann@x.test").await;
     let mut ws = AgentClient::connect(relay.addr, "/v1/ws/agent", &relay.own_origin()).await.unwrap();
     ws.send(&AgentFrame::Hello { v: PROTOCOL_VERSION, token: login.token.clone() }).await;
@@ -193,7 +198,7 @@ async fn logout_and_idle_timeout_end_sessions_everywhere() {
 
     // Idle: a frame after the idle timeout ends the session.
     let (mut ws, _) = relay.agent("acme", "bob@x.test").await;
-    tokio::time::sleep(Duration::from_millis(1700)).await;
+    clock.advance(Duration::from_millis(1700));
     ws.send(&AgentFrame::Typing { conversation_id: ConversationId(1), on: true }).await;
     assert_eq!(ws.error().await.0, ErrorCode::SessionExpired);
 }

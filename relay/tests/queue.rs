@@ -289,9 +289,9 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     // Bob keeps it open on his console (a colleague's chat's event lines only
     // reach the sockets that follow it).
     bob.follow(c).await;
-    drop(ann);
-    // The relay has to notice the close before the clock moves (no frame tells).
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The clock moves only once the relay has run Ann's detach.
+    ann.close_and_wait().await;
+    bob.round_trip().await;
     clock.advance(minutes(1));
     bob.send(&AgentFrame::Activity).await;
     let requeue = |f: &ToAgent| matches!(f, ToAgent::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::Requeued { .. } }));
@@ -306,8 +306,8 @@ async fn auto_away_disconnect_grace_and_timeouts() {
     assert!(conversation.agent.is_none());
 
     // The visitor leaves while waiting: abandoned after five minutes.
-    drop(v);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    v.close_and_wait().await;
+    bob.round_trip().await;
     clock.advance(minutes(5));
     let closed = bob
         .until(|f| matches!(f, ToAgent::Message { message, .. } if matches!(message.body, MessageBody::Event { event: ConversationEvent::AutoClosed { reason: AutoCloseReason::Abandoned } })))

@@ -113,19 +113,18 @@ async fn read_side(
     // Boxed: the hello (token check, tenant lookup, attach) is the largest state
     // of this future, and inline it would be carried by every idle socket.
     let hello = Box::pin(first_frame(&mut ws_rx, &mut endpoint, &ctx, &sink)).await;
-    let _registration = match hello {
-        Some(tenant) => {
-            let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
-            // Boxed too: the compiler does not overlap the two states well,
-            // and an idle socket spends its life here.
-            Box::pin(read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant)).await;
-            Some(registration)
-        }
-        None => None,
-    };
+    if let Some(tenant) = hello {
+        let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
+        // Boxed too: the compiler does not overlap the two states well,
+        // and an idle socket spends its life here.
+        Box::pin(read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant)).await;
+        drop(registration);
+    }
+    // Detached and the slot freed before the writer sends the close: a client
+    // that has seen its socket close knows the relay has let go of it.
+    drop(ctx.permit);
     reader_done.cancel();
     let _ = writer.await;
-    drop(ctx.permit);
 }
 
 /// Waits for `hello` and attaches the socket; `None` ends the socket.

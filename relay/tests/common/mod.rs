@@ -292,6 +292,13 @@ impl<F: ServerFrame> Client<F> {
         (e.code, e.fatal, e.message.clone())
     }
 
+    /// Closes the socket and waits for the relay's side of the close. The relay
+    /// has then queued the socket's detach with its tenant and freed its slot.
+    pub async fn close_and_wait(mut self) {
+        let _ = self.ws.send(Message::Close(None)).await;
+        while let Some(Ok(_)) = self.ws.next().await {}
+    }
+
     /// Whether the server closes the socket within 5 s (frames before it are skipped).
     pub async fn closed(&mut self) -> bool {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -322,6 +329,17 @@ impl AgentClient {
                 return messages;
             }
         }
+    }
+}
+
+impl AgentClient {
+    /// Sends a frame the relay answers (a claim of a conversation that does not
+    /// exist) and waits for the answer: every command queued with the tenant
+    /// before it has been run by then.
+    pub async fn round_trip(&mut self) {
+        let nowhere = ConversationId(u64::MAX >> 12);
+        self.send(&AgentFrame::Claim { conversation_id: nowhere }).await;
+        self.until(|f| matches!(f, ToAgent::Error(e) if e.conversation_id == Some(nowhere))).await;
     }
 }
 
