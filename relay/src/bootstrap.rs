@@ -45,7 +45,7 @@ pub async fn ensure_demo(
     let password_hash = tokio::task::spawn_blocking(move || password::hash(&to_hash, iterations))
         .await
         .map_err(|_| StoreError::Stopped)?;
-    let tenant = tenants.get(&id).await?.ok_or(StoreError::Stopped)?;
+    let tenant = tenants.get(&id).await?.ok_or_else(|| StoreError::Vanished(format!("tenant {id}")))?;
     let name = "Demo Agent".to_owned();
     let email2 = email.clone();
     tenant.admin(|reply| AdminOp::AddAgent { email: email2, name, role: Role::Owner, password_hash, reply }).await?;

@@ -96,6 +96,19 @@ impl Batch {
         self.effects.push(Effect::Agents(target, encode::agent(frame)));
     }
 
+    /// Delivers a stored message to its visitor's sockets and to agent sockets.
+    pub fn message(
+        &mut self,
+        visitor: VisitorTarget,
+        agents: AgentTarget,
+        conversation: ConversationId,
+        message: natter_protocol::Message,
+    ) {
+        let (for_visitor, for_agents) = encode::message(conversation, message);
+        self.effects.push(Effect::Visitor(visitor, for_visitor));
+        self.effects.push(Effect::Agents(agents, for_agents));
+    }
+
     /// Sends `error` to `conn` and closes it.
     pub fn close(&mut self, conn: ConnId, error: &ErrorFrame) {
         self.effects.push(Effect::Close(conn, encode::error(error)));

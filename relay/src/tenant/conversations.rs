@@ -205,12 +205,7 @@ impl Conversations {
     /// Delivers a stored message to its visitor and the conversation's followers;
     /// other agents get a summary with the next previews.
     fn publish(&mut self, c: &ConversationSummary, message: Message, batch: &mut Batch) {
-        let conversation_id = c.id;
-        batch.to_visitor(
-            VisitorTarget::Visitor(c.visitor_id.clone()),
-            &ToVisitor::Message { conversation_id, message: for_visitor(&message) },
-        );
-        batch.to_agents(followers(c), &ToAgent::Message { conversation_id, message });
+        batch.message(VisitorTarget::Visitor(c.visitor_id.clone()), followers(c), c.id, message);
         self.previews_owed.insert(c.id);
     }
 
@@ -418,16 +413,4 @@ pub fn visitor_view(c: &ConversationSummary) -> VisitorConversation {
         last_seq: c.last_seq,
         agent_read_seq: c.agent_read_seq,
     }
-}
-
-/// A message as the visitor may see it: transfer notes are for agents only.
-pub fn for_visitor(m: &Message) -> Message {
-    let mut m = m.clone();
-    if let MessageBody::Event {
-        event: ConversationEvent::Transferred { note, .. } | ConversationEvent::Requeued { note, .. },
-    } = &mut m.body
-    {
-        *note = None;
-    }
-    m
 }

@@ -10,7 +10,6 @@ use natter_protocol::{ConversationId, Message, Seq, ToAgent, ToVisitor};
 use rusqlite::Connection;
 
 use super::batch::{Batch, Effect};
-use super::conversations::for_visitor;
 use super::hub::{ConnId, Hub};
 use super::{encode, queries};
 use crate::outbox::{Audience, Frame, Replay};
@@ -52,7 +51,7 @@ fn frames_for(replay: Replay, messages: Vec<Message>, more: bool) -> Vec<Frame> 
     match replay.audience {
         Audience::Visitor => messages
             .iter()
-            .map(|m| encode::visitor(&ToVisitor::Message { conversation_id, message: for_visitor(m) }))
+            .map(|m| encode::visitor(&ToVisitor::Message { conversation_id, message: encode::for_visitor(m) }))
             .collect(),
         // Always one frame, even empty: `more: false` tells the console the sync is complete.
         Audience::Agent => vec![encode::agent(&ToAgent::History { conversation_id, messages, more })],

@@ -25,11 +25,11 @@ pub struct Visitors<'a> {
     pub tokens: &'a VisitorTokens,
 }
 
-/// The visitor socket a frame came from.
-struct Me {
+/// The visitor socket a frame came from (borrowed from the hub: no copy per frame).
+struct Me<'h> {
     conn: ConnId,
-    id: VisitorId,
-    user_agent: Option<String>,
+    id: &'h VisitorId,
+    user_agent: Option<&'h str>,
 }
 
 impl Visitors<'_> {
@@ -81,16 +81,17 @@ impl Visitors<'_> {
     }
 
     pub fn frame(&mut self, db: &Connection, conn: ConnId, frame: VisitorFrame, batch: &mut Batch) -> OpResult {
-        let Some(Member::Visitor { id, user_agent }) = self.hub.member(conn).cloned() else {
+        let hub = self.hub;
+        let Some(Member::Visitor { id, user_agent }) = hub.member(conn) else {
             return Err(refuse(ErrorCode::HelloRequired, "send hello first"));
         };
-        let me = Me { conn, id, user_agent };
+        let me = Me { conn, id, user_agent: user_agent.as_deref() };
         match frame {
             VisitorFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
             VisitorFrame::Start { info } => self.start(db, &me, clean_info(info)?, batch),
             VisitorFrame::Send { client_id, text } => self.send(db, &me, client_id, text, batch),
             VisitorFrame::Typing { on } => {
-                if let Some(c) = open_conversation(db, &me.id)? {
+                if let Some(c) = open_conversation(db, me.id)? {
                     batch
                         .to_agents(followers(&c), &ToAgent::Typing { conversation_id: c.id, who: Author::Visitor, on });
                 }
@@ -98,7 +99,7 @@ impl Visitors<'_> {
             }
             VisitorFrame::Read { seq } => self.read(db, &me, seq, batch),
             VisitorFrame::End => {
-                let Some(c) = open_conversation(db, &me.id)? else {
+                let Some(c) = open_conversation(db, me.id)? else {
                     return Err(refuse(ErrorCode::NoConversation, "there is no open conversation to end"));
                 };
                 self.convs.close(db, &c, Author::Visitor, batch)
@@ -120,8 +121,8 @@ impl Visitors<'_> {
         }
     }
 
-    fn read(&mut self, db: &Connection, me: &Me, seq: Seq, batch: &mut Batch) -> OpResult {
-        let Some(c) = queries::latest_conversation(db, &me.id)? else {
+    fn read(&mut self, db: &Connection, me: &Me<'_>, seq: Seq, batch: &mut Batch) -> OpResult {
+        let Some(c) = queries::latest_conversation(db, me.id)? else {
             return Err(refuse(ErrorCode::NoConversation, "there is no conversation to mark read"));
         };
         let seq = queries::mark_read(db, c.id, true, seq)?;
@@ -131,14 +132,14 @@ impl Visitors<'_> {
         Ok(())
     }
 
-    fn start(&mut self, db: &Connection, me: &Me, info: VisitorInfo, batch: &mut Batch) -> OpResult {
-        match open_conversation(db, &me.id)? {
+    fn start(&mut self, db: &Connection, me: &Me<'_>, info: VisitorInfo, batch: &mut Batch) -> OpResult {
+        match open_conversation(db, me.id)? {
             Some(c) => {
                 self.convs.update_info(db, &c, &info, batch)?;
             }
             None => {
                 self.check_open(batch)?;
-                self.convs.create(db, &me.id, &info, me.user_agent.as_deref(), false, batch)?;
+                self.convs.create(db, me.id, &info, me.user_agent, false, batch)?;
             }
         }
         Ok(())
@@ -159,11 +160,11 @@ impl Visitors<'_> {
     fn acked_resend(
         &self,
         db: &Connection,
-        me: &Me,
+        me: &Me<'_>,
         client_id: &ClientMsgId,
         batch: &mut Batch,
     ) -> Result<bool, StoreError> {
-        if let Some(latest) = queries::latest_conversation(db, &me.id)?
+        if let Some(latest) = queries::latest_conversation(db, me.id)?
             && let Some(seq) = queries::seq_of_client_id(db, latest.id, "v", client_id)?
         {
             conversations::ack_duplicate(AckTo::Visitor(me.conn), latest.id, client_id.clone(), seq, batch);
@@ -172,8 +173,15 @@ impl Visitors<'_> {
         Ok(false)
     }
 
-    fn send(&mut self, db: &Connection, me: &Me, client_id: ClientMsgId, text: String, batch: &mut Batch) -> OpResult {
-        let c = match open_conversation(db, &me.id)? {
+    fn send(
+        &mut self,
+        db: &Connection,
+        me: &Me<'_>,
+        client_id: ClientMsgId,
+        text: String,
+        batch: &mut Batch,
+    ) -> OpResult {
+        let c = match open_conversation(db, me.id)? {
             Some(c) => c,
             None => {
                 if self.acked_resend(db, me, &client_id, batch)? {
@@ -182,7 +190,7 @@ impl Visitors<'_> {
                 // Refused text must not name the conversation it would have opened.
                 self.convs.check_text(&text).map_err(|r| r.about(Some(&client_id), None))?;
                 self.check_open(batch)?;
-                self.convs.create(db, &me.id, &VisitorInfo::default(), me.user_agent.as_deref(), false, batch)?
+                self.convs.create(db, me.id, &VisitorInfo::default(), me.user_agent, false, batch)?
             }
         };
         self.convs.post_text(db, &c, Author::Visitor, client_id, text, AckTo::Visitor(me.conn), batch)
@@ -195,7 +203,7 @@ impl Visitors<'_> {
     fn offline_message(
         &mut self,
         db: &Connection,
-        me: &Me,
+        me: &Me<'_>,
         client_id: ClientMsgId,
         info: VisitorInfo,
         text: String,
@@ -210,14 +218,14 @@ impl Visitors<'_> {
             return Err(about(refuse(ErrorCode::InvalidInput, "the offline form needs an email")));
         }
         self.convs.check_text(&text).map_err(about)?;
-        let c = match open_conversation(db, &me.id)? {
+        let c = match open_conversation(db, me.id)? {
             Some(c) => {
                 // The page the conversation started on stays; the contact details are new.
                 let contact = VisitorInfo { name: info.name, email: info.email, ..VisitorInfo::default() };
                 let c = self.convs.update_info(db, &c, &contact, batch)?;
                 if c.status == ConversationStatus::Waiting { self.convs.make_offline(db, &c, batch)? } else { c }
             }
-            None => self.convs.create(db, &me.id, &info, me.user_agent.as_deref(), true, batch)?,
+            None => self.convs.create(db, me.id, &info, me.user_agent, true, batch)?,
         };
         self.convs.post_text(db, &c, Author::Visitor, client_id, text, AckTo::Visitor(me.conn), batch)
     }
@@ -225,7 +233,7 @@ impl Visitors<'_> {
     fn identify(
         &mut self,
         db: &Connection,
-        me: &Me,
+        me: &Me<'_>,
         (user_id, hash): (String, String),
         name: Option<String>,
         email: Option<String>,
@@ -242,7 +250,7 @@ impl Visitors<'_> {
         let email = email.map(|e| clip(&e, 254));
         let target = match queries::visitor_by_external_id(db, &user_id)? {
             Some(existing) => existing,
-            None => match queries::visitor_external_id(db, &me.id)? {
+            None => match queries::visitor_external_id(db, me.id)? {
                 // An anonymous visitor becomes this customer.
                 None => me.id.clone(),
                 // A visitor already identified as someone else: a new visitor.
@@ -260,7 +268,7 @@ impl Visitors<'_> {
         }
         let sink =
             self.hub.sink(me.conn).cloned().ok_or_else(|| refuse(ErrorCode::HelloRequired, "send hello first"))?;
-        let member = Member::Visitor { id: target.clone(), user_agent: me.user_agent.clone() };
+        let member = Member::Visitor { id: target.clone(), user_agent: me.user_agent.map(str::to_owned) };
         batch.push(Effect::Register(me.conn, sink, member));
         Ok(self.welcome(db, me.conn, &target, None, batch)?)
     }
