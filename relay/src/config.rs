@@ -55,6 +55,9 @@ pub struct Limits {
     pub login_max_failures: u32,
     /// Length of the lock-out window.
     pub login_window: Duration,
+    /// Conversations one visitor may open per hour; more are refused with
+    /// `rate_limited` (a script opening conversations in a loop floods the queue).
+    pub conversations_per_visitor_hour: u32,
 }
 
 /// Agent session lifetimes.
@@ -81,6 +84,7 @@ impl Default for Limits {
             dead_peer_timeout: Duration::from_secs(60),
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
+            conversations_per_visitor_hour: 20,
         }
     }
 }

@@ -63,6 +63,7 @@ impl Storage {
             tokens: tokens.clone(),
             sessions: config.sessions.clone(),
             max_text_bytes: config.limits.max_text_bytes,
+            conversations_per_visitor_hour: config.limits.conversations_per_visitor_hour,
             housekeeping_every: config.housekeeping_every,
             clock: config.clock.clone(),
         };

@@ -47,6 +47,7 @@ pub enum Assignment {
 #[derive(Debug)]
 pub struct Conversations {
     max_text_bytes: usize,
+    opens_per_visitor_hour: u32,
     queue_changed: bool,
     /// Queue places last told, by conversation.
     places: HashMap<ConversationId, Place>,
@@ -56,9 +57,10 @@ pub struct Conversations {
 }
 
 impl Conversations {
-    pub fn new(max_text_bytes: usize) -> Self {
+    pub fn new(max_text_bytes: usize, opens_per_visitor_hour: u32) -> Self {
         Self {
             max_text_bytes,
+            opens_per_visitor_hour,
             // A restarted relay routes what was waiting.
             queue_changed: true,
             places: HashMap::new(),
@@ -125,6 +127,11 @@ impl Conversations {
         offline: bool,
         batch: &mut Batch,
     ) -> Result<ConversationSummary, Refusal> {
+        let hour_ago = UnixMillis(batch.now.0 - 3_600_000);
+        if queries::conversations_opened_since(db, visitor, hour_ago)? >= u64::from(self.opens_per_visitor_hour) {
+            let why = format!("at most {} new conversations an hour; try again later", self.opens_per_visitor_hour);
+            return Err(refuse(ErrorCode::RateLimited, why));
+        }
         let id = queries::create_conversation(db, visitor, info, user_agent, offline, batch.now)?;
         let c = reload(db, id)?;
         self.announce(&c, batch);

@@ -47,7 +47,7 @@ impl Tenant {
             hub: Hub::default(),
             agents: Agents::after_restart(holders, now),
             sessions: Sessions::new(actor.sessions.clone()),
-            convs: Conversations::new(actor.max_text_bytes),
+            convs: Conversations::new(actor.max_text_bytes, actor.conversations_per_visitor_hour),
             settings: Settings::new(settings, version),
         })
     }

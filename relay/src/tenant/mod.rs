@@ -53,6 +53,8 @@ pub struct ActorSettings {
     pub tokens: VisitorTokens,
     pub sessions: SessionPolicy,
     pub max_text_bytes: usize,
+    /// Conversations one visitor may open per hour.
+    pub conversations_per_visitor_hour: u32,
     /// How often each actor runs its timeouts (sessions, queue, presence).
     pub housekeeping_every: Duration,
     pub clock: crate::time::Clock,

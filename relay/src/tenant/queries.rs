@@ -800,3 +800,15 @@ mod search_tests {
         assert_eq!(found(&conn, "43"), [1], "two characters: the scan");
     }
 }
+
+/// Conversations a visitor opened at or after `since` (the per-visitor limit).
+pub fn conversations_opened_since(
+    conn: &Connection,
+    visitor: &VisitorId,
+    since: UnixMillis,
+) -> Result<u64, StoreError> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM conversations WHERE visitor_id = ?1 AND created_at >= ?2")?
+        .query_row(params![visitor.as_str(), since.0], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

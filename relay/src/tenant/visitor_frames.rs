@@ -135,7 +135,10 @@ impl Visitors<'_> {
     fn start(&mut self, db: &Connection, me: &Me<'_>, info: VisitorInfo, batch: &mut Batch) -> OpResult {
         match open_conversation(db, me.id)? {
             Some(c) => {
-                self.convs.update_info(db, &c, &info, batch)?;
+                // Answered like an opening: the visitor learns where its conversation stands.
+                let c = self.convs.update_info(db, &c, &info, batch)?;
+                let state = ToVisitor::VisitorConversation { conversation: visitor_view(&c) };
+                batch.to_visitor(VisitorTarget::Conn(me.conn), &state);
             }
             None => {
                 self.check_open(batch)?;
@@ -188,9 +191,10 @@ impl Visitors<'_> {
                     return Ok(());
                 }
                 // Refused text must not name the conversation it would have opened.
-                self.convs.check_text(&text).map_err(|r| r.about(Some(&client_id), None))?;
-                self.check_open(batch)?;
-                self.convs.create(db, me.id, &VisitorInfo::default(), me.user_agent, false, batch)?
+                let about = |r: Refusal| r.about(Some(&client_id), None);
+                self.convs.check_text(&text).map_err(about)?;
+                self.check_open(batch).map_err(about)?;
+                self.convs.create(db, me.id, &VisitorInfo::default(), me.user_agent, false, batch).map_err(about)?
             }
         };
         self.convs.post_text(db, &c, Author::Visitor, client_id, text, AckTo::Visitor(me.conn), batch)
@@ -225,7 +229,7 @@ impl Visitors<'_> {
                 let c = self.convs.update_info(db, &c, &contact, batch)?;
                 if c.status == ConversationStatus::Waiting { self.convs.make_offline(db, &c, batch)? } else { c }
             }
-            None => self.convs.create(db, me.id, &info, me.user_agent, true, batch)?,
+            None => self.convs.create(db, me.id, &info, me.user_agent, true, batch).map_err(about)?,
         };
         self.convs.post_text(db, &c, Author::Visitor, client_id, text, AckTo::Visitor(me.conn), batch)
     }
