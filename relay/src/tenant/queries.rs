@@ -751,6 +751,18 @@ pub fn store_settings(
     set_setting(conn, "settings_version", &version.to_string())
 }
 
+/// Conversations a visitor opened at or after `since` (the per-visitor limit).
+pub fn conversations_opened_since(
+    conn: &Connection,
+    visitor: &VisitorId,
+    since: UnixMillis,
+) -> Result<u64, StoreError> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM conversations WHERE visitor_id = ?1 AND created_at >= ?2")?
+        .query_row(params![visitor.as_str(), since.0], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 #[cfg(test)]
 mod search_tests {
     use super::*;
@@ -799,16 +811,4 @@ mod search_tests {
         assert!(found(&conn, "NEAR(").is_empty());
         assert_eq!(found(&conn, "43"), [1], "two characters: the scan");
     }
-}
-
-/// Conversations a visitor opened at or after `since` (the per-visitor limit).
-pub fn conversations_opened_since(
-    conn: &Connection,
-    visitor: &VisitorId,
-    since: UnixMillis,
-) -> Result<u64, StoreError> {
-    let n: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM conversations WHERE visitor_id = ?1 AND created_at >= ?2")?
-        .query_row(params![visitor.as_str(), since.0], |r| r.get(0))?;
-    Ok(u64::try_from(n).unwrap_or(0))
 }
