@@ -117,6 +117,9 @@ pub(super) fn run(mut db: Connection, mut state: State, mut rx: mpsc::Receiver<C
             }
         }
         run_batch(&mut db, &mut state, &mut batch);
+        // HOT-MERGE: deferred search indexing (indexer.rs), in its own transaction
+        // between batches: when nothing is queued, or when the backlog is long.
+        super::indexer::after_batch(&db, rx.is_empty());
     }
     tracing::debug!(tenant = %state.tenant, "tenant actor stopped");
 }

@@ -7,6 +7,7 @@ mod agent_ops;
 mod command;
 mod hours;
 pub mod hub;
+mod indexer;
 mod presence;
 mod queries;
 mod replay;
