@@ -235,4 +235,18 @@ mod tests {
         assert_eq!(in_index(&db, "filler message"), i64::try_from(MAX_ROWS + 20).unwrap());
         assert_eq!(found(&db, "order 77"), [id.0], "found once, now through the index");
     }
+
+    #[test]
+    fn a_read_only_connection_finds_queued_and_indexed_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let db = store::open(&path, schema::TENANT).unwrap();
+        let id = closed_conversation(&db, &["the blue teapot"]);
+        let reader = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        store::configure(&reader).unwrap();
+        assert_eq!(found(&reader, "blue tea"), [id.0], "queued");
+        index_pending(&db, MAX_ROWS).unwrap();
+        assert_eq!(found(&reader, "blue tea"), [id.0], "indexed");
+        assert!(reader.is_autocommit(), "the search's snapshot is closed again");
+    }
 }

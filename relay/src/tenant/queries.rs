@@ -168,6 +168,10 @@ pub fn find_conversations(
         // Three characters or more: the trigram index finds the messages, and
         // the few not indexed yet are scanned.
         None if let Some(q) = q.filter(|q| q.chars().count() >= 3) => {
+            // Index and queue read from one snapshot: on a connection of its own,
+            // the indexer could otherwise move a message from the queue into the
+            // index between the two reads, and neither would show it.
+            let _snapshot = conn.is_autocommit().then(|| conn.unchecked_transaction()).transpose()?;
             let mut ids = indexed_matches(conn, q, before, limit)?;
             ids.extend(super::indexer::unindexed_matches(conn, q, before)?);
             let mut by_person = conn.prepare_cached(
