@@ -115,4 +115,10 @@ CREATE VIRTUAL TABLE message_search USING fts5(body, content = '', tokenize = 't
 INSERT INTO message_search(rowid, body)
     SELECT (conversation_id << 24) | seq, body FROM messages WHERE kind = 'text';
 ",
+    // 5: text messages not yet in `message_search` (same key as its rowid). A
+    // message is queued here in the transaction that stores it, and the indexer
+    // moves it into the index in a later one, keeping the index off the ack path.
+    r"
+CREATE TABLE message_search_pending (id INTEGER PRIMARY KEY);
+",
 ];

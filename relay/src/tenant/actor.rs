@@ -72,6 +72,9 @@ pub fn run(mut db: Connection, mut tenant: Tenant, clock: Clock, mut alarm: Alar
         if let Some(due_in) = run_batch(&mut db, &mut tenant, &mut commands, &mut batch) {
             alarm.set(due_in);
         }
+        // Search indexing, off the ack path: in its own transaction between
+        // batches, when nothing is waiting or the backlog is long (indexer.rs).
+        super::indexer::after_batch(&db, rx.is_empty());
     }
     tracing::debug!(tenant = %tenant.id(), "tenant actor stopped");
 }

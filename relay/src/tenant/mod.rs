@@ -14,6 +14,7 @@ mod encode;
 mod hours;
 mod housekeeping;
 pub mod hub;
+mod indexer;
 mod queries;
 mod queue;
 mod reads;

@@ -1,6 +1,8 @@
 //! SQL for one tenant's database. Plain functions over a connection (usually the
 //! actor's open transaction); no policy here, only storage.
 
+use std::borrow::Cow;
+
 use natter_protocol::{
     AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
     ConversationSummary, Message, MessageBody, Priority, Role, Seq, UnixMillis, VisitorId, VisitorInfo,
@@ -57,14 +59,24 @@ pub fn set_visitor_identity(
 
 // ---- conversations ----------------------------------------------------------
 
-/// The summary's columns; name and email fall back to what a verified identity
-/// told (`visitors`), and the customer id comes from there.
-const CONVERSATION_COLUMNS: &str = "id, status, visitor_id,
+/// `SELECT <the summary's columns> FROM conversations WHERE <condition>` as one
+/// string literal, so running it builds no SQL (the statement cache is keyed on
+/// the text). Name and email fall back to what a verified identity told
+/// (`visitors`), and the customer id comes from there.
+macro_rules! select_conversations {
+    ($condition:literal) => {
+        concat!(
+            "SELECT id, status, visitor_id,
     coalesce(name, (SELECT v.name FROM visitors v WHERE v.id = visitor_id)),
     coalesce(email, (SELECT v.email FROM visitors v WHERE v.id = visitor_id)), page_url, referrer, user_agent,
     assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq,
     priority, skill, offline, phone, fields, utc_offset_min,
-    (SELECT v.external_id FROM visitors v WHERE v.id = visitor_id)";
+    (SELECT v.external_id FROM visitors v WHERE v.id = visitor_id)
+    FROM conversations WHERE ",
+            $condition
+        )
+    };
+}
 
 fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
     let status: String = r.get(1)?;
@@ -103,13 +115,13 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
     })
 }
 
+/// Runs a `select_conversations!` statement.
 fn query_conversations(
     conn: &Connection,
-    where_clause: &str,
+    sql: &'static str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<ConversationSummary>, StoreError> {
-    let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE {where_clause}");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params, |r| Ok(conversation_from_row(r)))?;
     let mut out = Vec::new();
     for row in rows {
@@ -119,17 +131,22 @@ fn query_conversations(
 }
 
 pub fn conversation(conn: &Connection, id: ConversationId) -> Result<Option<ConversationSummary>, StoreError> {
-    Ok(query_conversations(conn, "id = ?1", [id.0])?.pop())
+    Ok(query_conversations(conn, select_conversations!("id = ?1"), [id.0])?.pop())
 }
 
 /// The visitor's most recent conversation, open or closed.
 pub fn latest_conversation(conn: &Connection, visitor: &VisitorId) -> Result<Option<ConversationSummary>, StoreError> {
-    Ok(query_conversations(conn, "visitor_id = ?1 ORDER BY id DESC LIMIT 1", [visitor.as_str()])?.pop())
+    Ok(query_conversations(
+        conn,
+        select_conversations!("visitor_id = ?1 ORDER BY id DESC LIMIT 1"),
+        [visitor.as_str()],
+    )?
+    .pop())
 }
 
 /// Every waiting or active conversation, oldest first.
 pub fn open_conversations(conn: &Connection) -> Result<Vec<ConversationSummary>, StoreError> {
-    query_conversations(conn, "status <> 'closed' ORDER BY id", [])
+    query_conversations(conn, select_conversations!("status <> 'closed' ORDER BY id"), [])
 }
 
 /// Past conversations, newest first, at most `limit`: one visitor's (any
@@ -145,12 +162,18 @@ pub fn find_conversations(
     match visitor {
         Some(v) => query_conversations(
             conn,
-            "visitor_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            select_conversations!("visitor_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"),
             params![v.as_str(), before, limit],
         ),
-        // Three characters or more: the trigram index finds the messages.
+        // Three characters or more: the trigram index finds the messages, and
+        // the few not indexed yet are scanned.
         None if let Some(q) = q.filter(|q| q.chars().count() >= 3) => {
+            // Index and queue read from one snapshot: on a connection of its own,
+            // the indexer could otherwise move a message from the queue into the
+            // index between the two reads, and neither would show it.
+            let _snapshot = conn.is_autocommit().then(|| conn.unchecked_transaction()).transpose()?;
             let mut ids = indexed_matches(conn, q, before, limit)?;
+            ids.extend(super::indexer::unindexed_matches(conn, q, before)?);
             let mut by_person = conn.prepare_cached(
                 "SELECT id FROM conversations
                  WHERE status = 'closed' AND id < ?1 AND (name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
@@ -171,11 +194,13 @@ pub fn find_conversations(
         // Shorter texts cannot use trigrams: scan (they are rarely what anyone searches).
         None => query_conversations(
             conn,
-            "status = 'closed' AND id < ?1 AND (?2 IS NULL
+            select_conversations!(
+                "status = 'closed' AND id < ?1 AND (?2 IS NULL
                 OR name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'
                 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id
                            AND m.kind = 'text' AND m.body LIKE ?2 ESCAPE '\\'))
-             ORDER BY id DESC LIMIT ?3",
+             ORDER BY id DESC LIMIT ?3"
+            ),
             params![before, q.map(like_pattern), limit],
         ),
     }
@@ -438,22 +463,26 @@ pub fn log_assignment(
 /// Raises a read marker (never lowers it, never past the last message).
 /// Returns the marker's value afterwards.
 pub fn mark_read(conn: &Connection, id: ConversationId, by_visitor: bool, seq: Seq) -> Result<Seq, StoreError> {
-    let column = if by_visitor { "visitor_read_seq" } else { "agent_read_seq" };
-    let sql = format!(
-        "UPDATE conversations SET {column} = max({column}, min(?2, last_seq)) WHERE id = ?1 RETURNING {column}"
-    );
-    let seq: u64 = conn.prepare_cached(&sql)?.query_row(params![id.0, seq.0], |r| r.get(0))?;
+    let sql = if by_visitor {
+        "UPDATE conversations SET visitor_read_seq = max(visitor_read_seq, min(?2, last_seq)) WHERE id = ?1
+         RETURNING visitor_read_seq"
+    } else {
+        "UPDATE conversations SET agent_read_seq = max(agent_read_seq, min(?2, last_seq)) WHERE id = ?1
+         RETURNING agent_read_seq"
+    };
+    let seq: u64 = conn.prepare_cached(sql)?.query_row(params![id.0, seq.0], |r| r.get(0))?;
     Ok(Seq(seq))
 }
 
 // ---- messages ---------------------------------------------------------------
 
-/// The sender scope of a client message id: the visitor, or one agent.
-pub fn sender_key(author: &Author) -> String {
+/// The sender scope of a client message id: the visitor, or one agent. Only an
+/// agent's key is built (`a<id>`); the others are constants.
+pub fn sender_key(author: &Author) -> Cow<'static, str> {
     match author {
-        Author::Visitor => "v".into(),
-        Author::Agent { id, .. } => format!("a{id}"),
-        Author::System => "s".into(),
+        Author::Visitor => Cow::Borrowed("v"),
+        Author::Agent { id, .. } => Cow::Owned(format!("a{id}")),
+        Author::System => Cow::Borrowed("s"),
     }
 }
 
@@ -471,7 +500,9 @@ pub fn seq_of_client_id(
         .map(Seq))
 }
 
-/// Appends a message with the next seq of its conversation.
+/// Appends a message with the next seq of its conversation. A text message
+/// also becomes the conversation's preview and its latest activity, and is
+/// queued for the search index (`indexer.rs` adds it outside this transaction).
 pub fn append_message(
     conn: &Connection,
     id: ConversationId,
@@ -479,18 +510,23 @@ pub fn append_message(
     body: MessageBody,
     now: UnixMillis,
 ) -> Result<Message, StoreError> {
-    let seq: u64 = conn
-        .prepare_cached("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")?
-        .query_row([id.0], |r| r.get(0))?;
     let (author_kind, agent_id, agent_name) = match &author {
         Author::Visitor => ("visitor", None, None),
         Author::Agent { id, name } => ("agent", Some(id.0), Some(name.as_str())),
         Author::System => ("system", None, None),
     };
     let (kind, text, client_id) = match &body {
-        MessageBody::Text { text, client_id } => ("text", text.clone(), Some(client_id.as_str())),
-        MessageBody::Event { event } => ("event", serde_json::to_string(event).map_err(corrupt)?, None),
+        MessageBody::Text { text, client_id } => ("text", Cow::Borrowed(text.as_str()), Some(client_id.as_str())),
+        MessageBody::Event { event } => ("event", Cow::Owned(serde_json::to_string(event).map_err(corrupt)?), None),
     };
+    let preview = (kind == "text").then(|| preview_of(&text));
+    // One write of the conversation row: the next seq, and for a text its preview and activity time.
+    let seq: u64 = conn
+        .prepare_cached(
+            "UPDATE conversations SET last_seq = last_seq + 1, preview = coalesce(?2, preview),
+             last_activity_at = iif(?2 IS NULL, last_activity_at, ?3) WHERE id = ?1 RETURNING last_seq",
+        )?
+        .query_row(params![id.0, preview, now.0], |r| r.get(0))?;
     let sender = client_id.map(|_| sender_key(&author));
     conn.prepare_cached(
         "INSERT INTO messages(conversation_id, seq, at, author, agent_id, agent_name, kind, body, sender, client_id)
@@ -498,13 +534,14 @@ pub fn append_message(
     )?
     .execute(params![id.0, seq, now.0, author_kind, agent_id, agent_name, kind, text, sender, client_id])?;
     if kind == "text" {
-        let preview: String = text.chars().take(PREVIEW_CHARS).collect();
-        conn.prepare_cached("UPDATE conversations SET preview = ?2, last_activity_at = ?3 WHERE id = ?1")?
-            .execute(params![id.0, preview, now.0])?;
-        conn.prepare_cached("INSERT INTO message_search(rowid, body) VALUES ((?1 << 24) | ?2, ?3)")?
-            .execute(params![id.0, seq, text])?;
+        super::indexer::queue(conn, id, Seq(seq))?;
     }
     Ok(Message { seq: Seq(seq), at: now, author, body })
+}
+
+/// The first `PREVIEW_CHARS` characters of a text, borrowed.
+fn preview_of(text: &str) -> &str {
+    text.char_indices().nth(PREVIEW_CHARS).map_or(text, |(end, _)| &text[..end])
 }
 
 /// The highest seq of a conversation (0 when it has no messages or does not exist).
@@ -565,8 +602,7 @@ pub fn messages_after(
 
 // ---- agents -----------------------------------------------------------------
 
-const AGENT_COLUMNS: &str = "id, name, email, role";
-
+/// Reads `id, name, email, role`.
 fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<AgentInfo> {
     let role: String = r.get(3)?;
     Ok(AgentInfo {
@@ -578,14 +614,14 @@ fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<AgentInfo> {
 }
 
 pub fn agents(conn: &Connection) -> Result<Vec<AgentInfo>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY id"))?;
+    let mut stmt = conn.prepare_cached("SELECT id, name, email, role FROM agents ORDER BY id")?;
     let rows = stmt.query_map([], agent_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn agent(conn: &Connection, id: AgentId) -> Result<Option<AgentInfo>, StoreError> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = ?1"))?
+        .prepare_cached("SELECT id, name, email, role FROM agents WHERE id = ?1")?
         .query_row([id.0], agent_from_row)
         .optional()?)
 }
@@ -593,7 +629,7 @@ pub fn agent(conn: &Connection, id: AgentId) -> Result<Option<AgentInfo>, StoreE
 /// The agent with this email and their password hash.
 pub fn agent_for_login(conn: &Connection, email: &str) -> Result<Option<(AgentInfo, String)>, StoreError> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {AGENT_COLUMNS}, password_hash FROM agents WHERE email = ?1"))?
+        .prepare_cached("SELECT id, name, email, role, password_hash FROM agents WHERE email = ?1")?
         .query_row([email], |r| Ok((agent_from_row(r)?, r.get(4)?)))
         .optional()?)
 }
@@ -631,7 +667,7 @@ pub fn delete_agent(conn: &Connection, id: AgentId) -> Result<(), StoreError> {
 
 /// Conversations an agent holds that are not closed.
 pub fn active_conversations_of(conn: &Connection, agent: AgentId) -> Result<Vec<ConversationSummary>, StoreError> {
-    query_conversations(conn, "assignee_id = ?1 AND status = 'active' ORDER BY id", [agent.0])
+    query_conversations(conn, select_conversations!("assignee_id = ?1 AND status = 'active' ORDER BY id"), [agent.0])
 }
 
 // ---- sessions ---------------------------------------------------------------
@@ -810,5 +846,33 @@ mod search_tests {
         assert!(found(&conn, "parcel OR ship").is_empty(), "operators are text too");
         assert!(found(&conn, "NEAR(").is_empty());
         assert_eq!(found(&conn, "43"), [1], "two characters: the scan");
+    }
+}
+
+#[cfg(test)]
+mod statement_tests {
+    use rusqlite::StatementStatus;
+
+    use super::*;
+    use crate::store::{self, schema};
+
+    #[test]
+    fn cached_statements_are_not_compiled_again_when_their_values_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = store::open(&dir.path().join("t.db"), schema::TENANT).unwrap();
+        let visitors: Vec<VisitorId> = ["AAAAAAAAAAAAAAAAAAAAAA", "BAAAAAAAAAAAAAAAAAAAAA"]
+            .map(|v| VisitorId::parse(v.to_owned()).unwrap())
+            .into();
+        for v in &visitors {
+            ensure_visitor(&conn, v, UnixMillis(0)).unwrap();
+            create_conversation(&conn, v, &VisitorInfo::default(), None, false, UnixMillis(0)).unwrap();
+        }
+        for i in 0..6 {
+            latest_conversation(&conn, &visitors[i % 2]).unwrap();
+        }
+        // Without the planner stability guarantee, rebinding ?1 here recompiled it every time.
+        let stmt = conn.prepare_cached(select_conversations!("visitor_id = ?1 ORDER BY id DESC LIMIT 1")).unwrap();
+        assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
+        assert_eq!(stmt.get_status(StatementStatus::Run), 6);
     }
 }

@@ -26,6 +26,7 @@ impl Reader {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             let db = Connection::open_with_flags(&path, flags)?;
             db.busy_timeout(std::time::Duration::from_secs(5))?;
+            crate::store::configure(&db)?;
             Ok(db)
         })
         .await?;
