@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod data_dir;
 pub mod http;
 pub mod origin;
 pub mod outbox;
@@ -38,6 +39,8 @@ pub enum RunError {
     #[error("data directory {path}: {source}")]
     DataDir { path: std::path::PathBuf, source: std::io::Error },
     #[error(transparent)]
+    Dir(#[from] data_dir::DirError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error("serving: {0}")]
     Serve(std::io::Error),
@@ -49,13 +52,15 @@ pub enum RunError {
 pub struct Storage {
     pub tenants: Tenants,
     pub tokens: VisitorTokens,
+    /// This process's hold on the data directory.
+    _lock: Arc<data_dir::DirLock>,
 }
 
 impl Storage {
     pub async fn open(config: &Config) -> Result<Self, RunError> {
         let dir = &config.data_dir;
         let io = |source| RunError::DataDir { path: dir.clone(), source };
-        std::fs::create_dir_all(dir).map_err(io)?;
+        let lock = Arc::new(data_dir::open(dir)?);
         let secret = auth::secret::load_or_create(dir).map_err(io)?;
         let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
         let registry = Registry::open(dir).await?;
@@ -68,7 +73,7 @@ impl Storage {
             clock: config.clock.clone(),
         };
         let tenants = Tenants::new(registry, dir, settings)?;
-        Ok(Self { tenants, tokens })
+        Ok(Self { tenants, tokens, _lock: lock })
     }
 }
 

@@ -3,7 +3,7 @@
 # itself serves at /console/ (the committed dist/, embedded in the binary: this
 # script never builds wasm). Starts the relay on 127.0.0.1:0 with a temporary
 # data directory (the demo tenant and its owner are created on first start; a
-# second agent, Ann, is added with `natter agent add`), then runs
+# second agent, Ann, is added with `natter agent add` before the second), then runs
 # console.test.mjs in headless Chromium (playwright-core, /usr/bin/chromium).
 #
 #   NATTER_BIN=/path/to/natter tests/console/run.sh    # a relay binary you built
@@ -34,23 +34,32 @@ trap cleanup EXIT
 export NATTER_DEMO_EMAIL="demo@natter.local" NATTER_DEMO_PASSWORD="demo-password-123"
 export ANN_EMAIL="ann@natter.local" ANN_PASSWORD="ann-password-456"
 
+# Starts the relay in this shell (not a subshell: its pid must reach the
+# cleanup trap) and sets relay_url once it listens.
 start_relay() { # $@: extra flags
+  : > "$data/relay.log"
   "$natter" --data-dir "$data" --listen 127.0.0.1:0 "$@" > "$data/relay.log" 2>&1 &
-  pids+=($!)
+  relay_pid=$!
+  pids+=("$relay_pid")
+  relay_url=""
   for _ in $(seq 1 100); do
-    url=$(sed -n 's/^natter listening on \(http:\/\/[^ ]*\).*/\1/p' "$data/relay.log" | head -1)
-    [ -n "$url" ] && { echo "$url"; return; }
+    relay_url=$(sed -n 's/^natter listening on \(http:\/\/[^ ]*\).*/\1/p' "$data/relay.log" | head -1)
+    [ -n "$relay_url" ] && return
     sleep 0.1
   done
   echo "run.sh: relay did not start:" >&2; cat "$data/relay.log" >&2; exit 1
 }
 
+# The first start creates the demo tenant and its owner. The command line may
+# not change a data directory a relay is using, so Ann is added between two starts.
+start_relay
+kill -TERM "$relay_pid" && wait "$relay_pid" || true
+printf '%s\n' "$ANN_PASSWORD" | "$natter" --data-dir "$data" agent add --tenant demo --email "$ANN_EMAIL" --name Ann --password-stdin >/dev/null
 # A one-minute idle timeout lets the idle-warning test run in about a minute.
-relay_url=$(start_relay --session-idle-minutes 1)
+start_relay --session-idle-minutes 1
 curl -fsS -o /dev/null "$relay_url/console/" ||
   { echo "run.sh: the relay does not serve /console/ (is dist/console built and embedded?)" >&2; exit 1; }
 export RELAY_URL="$relay_url" CONSOLE_URL="$relay_url/console/"
-printf '%s\n' "$ANN_PASSWORD" | "$natter" --data-dir "$data" agent add --tenant demo --email "$ANN_EMAIL" --name Ann --password-stdin >/dev/null
 echo "relay $RELAY_URL, console $CONSOLE_URL"
 status=0
 if [ "$#" -eq 0 ]; then set -- console.test.mjs settings.test.mjs install.test.mjs layout.test.mjs; fi

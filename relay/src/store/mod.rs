@@ -35,7 +35,20 @@ pub enum StoreError {
 
 /// Opens (creating if needed) a database file in WAL mode with `synchronous=FULL`,
 /// so a committed transaction has been fsync'd, and brings its schema up to date.
+///
+/// The file is created owner-only (SQLite gives its `-wal` and `-shm` files the
+/// same mode), and one an older natter created readable by others is tightened.
 pub fn open(path: &Path, migrations: &[&str]) -> Result<Connection, StoreError> {
+    crate::data_dir::private_file_options().write(true).create(true).truncate(false).open(path)?;
+    crate::data_dir::make_private_file(path)?;
+    for side in ["-wal", "-shm"] {
+        let mut side_file = path.as_os_str().to_owned();
+        side_file.push(side);
+        let side_file = PathBuf::from(side_file);
+        if side_file.exists() {
+            crate::data_dir::make_private_file(&side_file)?;
+        }
+    }
     let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;

@@ -136,6 +136,7 @@ impl Tenants {
     pub fn new(registry: Registry, data_dir: &Path, settings: ActorSettings) -> Result<Self, StoreError> {
         let dir = data_dir.join("tenants");
         std::fs::create_dir_all(&dir)?;
+        crate::data_dir::make_private_dir(&dir)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 registry,
