@@ -26,6 +26,7 @@ pub struct TenantRecord {
 pub struct Registry {
     db: DbThread,
     refused: RefusedEmbeds,
+    data_dir: std::path::PathBuf,
 }
 
 impl Registry {
@@ -33,7 +34,7 @@ impl Registry {
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
         let path = data_dir.join("registry.db");
         let db = DbThread::spawn("natter-registry", move || store::open(&path, schema::REGISTRY)).await?;
-        Ok(Self { db, refused: RefusedEmbeds::default() })
+        Ok(Self { db, refused: RefusedEmbeds::default(), data_dir: data_dir.to_owned() })
     }
 
     /// The embeds refused since the relay started, per tenant.
@@ -104,9 +105,24 @@ impl Registry {
         self.db.call(move |conn| Ok(conn.execute("DELETE FROM tenants WHERE id = ?1", [id.as_str()])? == 1)).await
     }
 
-    /// Succeeds when the registry answers a query (readiness probe).
+    /// Succeeds when the relay can serve tenants (readiness probe): the
+    /// registry answers a query, and the data directory and its tenants
+    /// directory take a new file (a read-only or full disk fails here, not on
+    /// the next visitor's message).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.db.call(|conn| Ok(conn.query_row("SELECT count(*) FROM tenants", [], |_| Ok(()))?)).await
+        let dirs = [self.data_dir.clone(), self.data_dir.join("tenants")];
+        self.db
+            .call(move |conn| {
+                conn.query_row("SELECT count(*) FROM tenants", [], |_| Ok(()))?;
+                for dir in &dirs {
+                    let probe = dir.join(".ready-probe");
+                    let written = std::fs::write(&probe, b"ok");
+                    let _ = std::fs::remove_file(&probe);
+                    written.map_err(|source| StoreError::NotWritable { path: dir.clone(), source })?;
+                }
+                Ok(())
+            })
+            .await
     }
 }
 

@@ -1,5 +1,5 @@
 //! `GET /healthz` (the process answers) and `GET /readyz` (the tenant registry
-//! answers a query).
+//! answers a query and the data directory takes writes).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,7 +15,7 @@ pub async fn readyz(State(registry): State<Registry>) -> (StatusCode, &'static s
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "registry unavailable\n")
+            (StatusCode::SERVICE_UNAVAILABLE, "storage unavailable\n")
         }
     }
 }

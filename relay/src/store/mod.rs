@@ -28,6 +28,13 @@ pub enum StoreError {
     /// The request ran, but the transaction holding it failed to commit.
     #[error("the transaction holding this request did not commit")]
     NotCommitted,
+    /// A database file could not be opened or set up (corrupt, not a database,
+    /// unreadable): the path says which tenant.
+    #[error("{path}: {source}")]
+    File { path: PathBuf, source: rusqlite::Error },
+    /// A directory the relay must write to refuses a new file.
+    #[error("{path} is not writable: {source}")]
+    NotWritable { path: PathBuf, source: std::io::Error },
     /// A row read back inside the same transaction that wrote it was not there.
     #[error("{0} vanished inside its own transaction")]
     Vanished(String),
@@ -39,6 +46,14 @@ pub enum StoreError {
 /// The file is created owner-only (SQLite gives its `-wal` and `-shm` files the
 /// same mode), and one an older natter created readable by others is tightened.
 pub fn open(path: &Path, migrations: &[&str]) -> Result<Connection, StoreError> {
+    open_file(path, migrations).map_err(|e| match e {
+        StoreError::Sqlite(source) => StoreError::File { path: path.to_owned(), source },
+        StoreError::Io(source) => StoreError::NotWritable { path: path.to_owned(), source },
+        other => other,
+    })
+}
+
+fn open_file(path: &Path, migrations: &[&str]) -> Result<Connection, StoreError> {
     crate::data_dir::private_file_options().write(true).create(true).truncate(false).open(path)?;
     crate::data_dir::make_private_file(path)?;
     for side in ["-wal", "-shm"] {
@@ -88,4 +103,18 @@ pub fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrupt_file_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acme.db");
+        std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+        let err = open(&path, schema::TENANT).unwrap_err().to_string();
+        assert!(err.contains("acme.db") && err.contains("not a database"), "{err}");
+    }
 }
