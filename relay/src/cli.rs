@@ -1,19 +1,16 @@
-//! The `natter` command line: flags, environment (`NATTER_…`) and an optional TOML
-//! file, merged in that order of precedence into a [`Config`], and the tenant and
-//! agent management commands.
+//! The `natter` command line: the settings of `settings.rs` (flags, `NATTER_…`
+//! environment, an optional TOML file) and the tenant and agent management commands.
 
 use std::io::Read as _;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use natter_protocol::{Role, TenantId};
-use serde::Deserialize;
 
 use crate::auth::password;
 use crate::config::Config;
 use crate::registry::TenantRecord;
+use crate::settings::{InForce, Settings, SettingsError};
 use crate::tenant::{AdminOp, Removal, TenantHandle};
 use crate::{RunError, Storage};
 
@@ -25,69 +22,13 @@ use crate::{RunError, Storage};
 #[derive(Debug, Parser)]
 #[command(name = "natter", version, propagate_version = true)]
 pub struct Cli {
-    /// TOML configuration file (flags and environment override it).
+    /// TOML configuration file (flags and environment override it); natter.example.toml lists every key.
     #[arg(long, env = "NATTER_CONFIG", global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Directory of the registry, the secret key and the tenant databases.
-    /// [default: ./natter-data]
-    #[arg(long, env = "NATTER_DATA_DIR", global = true, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
     #[command(flatten)]
-    pub serve: ServeArgs,
+    pub settings: Settings,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// Options of the relay itself.
-#[derive(Debug, Args, Default)]
-pub struct ServeArgs {
-    /// Address to listen on. [default: 127.0.0.1:8080]
-    #[arg(long, env = "NATTER_LISTEN", global = true, value_name = "ADDR")]
-    pub listen: Option<SocketAddr>,
-    /// Origin the relay is reached at from browsers, e.g. https://chat.example.com
-    /// (repeat, or comma-separate in the environment). The listening address is
-    /// always included.
-    #[arg(
-        long = "public-origin",
-        env = "NATTER_PUBLIC_ORIGINS",
-        value_delimiter = ',',
-        global = true,
-        value_name = "ORIGIN"
-    )]
-    pub public_origins: Vec<String>,
-    /// Most open WebSockets across all tenants. [default: 20000]
-    #[arg(long, env = "NATTER_MAX_CONNECTIONS", global = true)]
-    pub max_connections: Option<usize>,
-    /// Largest WebSocket frame accepted, in bytes. [default: 16384]
-    #[arg(long, env = "NATTER_MAX_FRAME_BYTES", global = true)]
-    pub max_frame_bytes: Option<usize>,
-    /// Longest chat message, in bytes of UTF-8. [default: 4000]
-    #[arg(long, env = "NATTER_MAX_TEXT_BYTES", global = true)]
-    pub max_text_bytes: Option<usize>,
-    /// Sustained frames per second one socket may send. [default: 10]
-    #[arg(long, env = "NATTER_FRAMES_PER_SEC", global = true)]
-    pub frames_per_sec: Option<u32>,
-    /// Frames one socket may send in a burst. [default: 40]
-    #[arg(long, env = "NATTER_FRAME_BURST", global = true)]
-    pub frame_burst: Option<u32>,
-    /// KiB queued for a socket above which a reader making no progress is dropped. [default: 256]
-    #[arg(long, env = "NATTER_OUTBOUND_SOFT_KIB", global = true)]
-    pub outbound_soft_kib: Option<usize>,
-    /// KiB queued for a socket above which it is dropped at once. [default: 4096]
-    #[arg(long, env = "NATTER_OUTBOUND_HARD_KIB", global = true)]
-    pub outbound_hard_kib: Option<usize>,
-    /// Seconds a socket over the soft limit may go without writing. [default: 10]
-    #[arg(long, env = "NATTER_OUTBOUND_STALL_SECS", global = true)]
-    pub outbound_stall_secs: Option<u64>,
-    /// Minutes of inactivity that end an agent session. [default: 30]
-    #[arg(long, env = "NATTER_SESSION_IDLE_MINUTES", global = true)]
-    pub session_idle_minutes: Option<u64>,
-    /// PBKDF2 iterations for new password hashes. [default: 600000]
-    #[arg(long, env = "NATTER_PASSWORD_ITERATIONS", global = true, hide = true)]
-    pub password_iterations: Option<u32>,
-    /// Do not create the demo tenant on a first start.
-    #[arg(long, env = "NATTER_NO_DEMO", global = true)]
-    pub no_demo: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,31 +144,11 @@ fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("unknown role {s:?}: use owner, admin or agent"))
 }
 
-/// The optional TOML file. Unknown keys are an error, so typos do not pass silently.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub listen: Option<SocketAddr>,
-    pub data_dir: Option<PathBuf>,
-    pub public_origins: Option<Vec<String>>,
-    pub max_connections: Option<usize>,
-    pub max_frame_bytes: Option<usize>,
-    pub max_text_bytes: Option<usize>,
-    pub frames_per_sec: Option<u32>,
-    pub frame_burst: Option<u32>,
-    pub outbound_soft_kib: Option<usize>,
-    pub outbound_hard_kib: Option<usize>,
-    pub outbound_stall_secs: Option<u64>,
-    pub session_idle_minutes: Option<u64>,
-    pub password_iterations: Option<u32>,
-    pub no_demo: Option<bool>,
-}
-
 /// Errors of the command line.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error("config file {path}: {message}")]
-    ConfigFile { path: PathBuf, message: String },
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -238,61 +159,39 @@ pub enum CliError {
     Io(#[from] std::io::Error),
 }
 
-/// The merged settings of a `serve`.
-#[derive(Debug)]
-pub struct Settings {
-    pub listen: SocketAddr,
-    pub config: Config,
-    pub create_demo: bool,
-}
-
 impl Cli {
-    /// Merges flags/environment (already merged by clap) over the file over defaults.
-    pub fn settings(&self) -> Result<Settings, CliError> {
+    /// Parses the command line; the help shows every setting's default.
+    pub fn parse_with_defaults() -> Self {
+        let matches = Self::command_with_defaults().get_matches();
+        Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
+    /// The command, with `[default: …]` added to the help of every setting
+    /// from the defaults in force (so the help never restates them by hand).
+    pub fn command_with_defaults() -> clap::Command {
+        Settings::defaults_shown().into_iter().fold(Self::command(), |command, (field, default)| {
+            command.mut_arg(field, |arg| with_default(arg, &default))
+        })
+    }
+
+    /// Flags and environment (already merged by clap) over the file over the defaults.
+    pub fn in_force(&self) -> Result<InForce, CliError> {
         let file = match &self.config {
-            Some(path) => read_file_config(path)?,
-            None => FileConfig::default(),
+            Some(path) => Settings::from_file(path)?,
+            None => Settings::default(),
         };
-        let s = &self.serve;
-        let data_dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("natter-data"));
-        let mut config = Config::new(data_dir);
-        config.public_origins = if s.public_origins.is_empty() {
-            file.public_origins.unwrap_or_default()
-        } else {
-            s.public_origins.clone()
-        };
-        config.public_origins = crate::origin::normalize_patterns(&config.public_origins)
-            .map_err(|(i, e)| CliError::Invalid(format!("public origin {}: {e}", config.public_origins[i])))?;
-        let l = &mut config.limits;
-        l.max_connections = s.max_connections.or(file.max_connections).unwrap_or(l.max_connections);
-        l.max_frame_bytes = s.max_frame_bytes.or(file.max_frame_bytes).unwrap_or(l.max_frame_bytes);
-        l.max_text_bytes = s.max_text_bytes.or(file.max_text_bytes).unwrap_or(l.max_text_bytes);
-        l.frames_per_sec = s.frames_per_sec.or(file.frames_per_sec).unwrap_or(l.frames_per_sec);
-        l.frame_burst = s.frame_burst.or(file.frame_burst).unwrap_or(l.frame_burst);
-        if let Some(kib) = s.outbound_soft_kib.or(file.outbound_soft_kib) {
-            l.outbound_soft_bytes = kib.max(16) * 1024;
-        }
-        if let Some(kib) = s.outbound_hard_kib.or(file.outbound_hard_kib) {
-            l.outbound_hard_bytes = kib.max(64) * 1024;
-        }
-        l.outbound_hard_bytes = l.outbound_hard_bytes.max(l.outbound_soft_bytes);
-        if let Some(secs) = s.outbound_stall_secs.or(file.outbound_stall_secs) {
-            l.outbound_stall = Duration::from_secs(secs.max(1));
-        }
-        if let Some(minutes) = s.session_idle_minutes.or(file.session_idle_minutes) {
-            config.sessions.idle_timeout = Duration::from_secs(minutes.max(1) * 60);
-        }
-        config.password_iterations =
-            s.password_iterations.or(file.password_iterations).unwrap_or(config.password_iterations);
-        let listen = s.listen.or(file.listen).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)));
-        Ok(Settings { listen, config, create_demo: !(s.no_demo || file.no_demo.unwrap_or(false)) })
+        Ok(self.settings.clone().over(file)?.resolve()?)
     }
 }
 
-fn read_file_config(path: &Path) -> Result<FileConfig, CliError> {
-    let err = |message: String| CliError::ConfigFile { path: path.to_owned(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    toml::from_str(&text).map_err(|e| err(e.to_string()))
+fn with_default(arg: clap::Arg, default: &str) -> clap::Arg {
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let long_help = arg.get_long_help().map(ToString::to_string);
+    let arg = arg.help(format!("{help} [default: {default}]"));
+    match long_help {
+        Some(long) => arg.long_help(format!("{long}\n\n[default: {default}]")),
+        None => arg,
+    }
 }
 
 /// Runs a tenant or agent command, writing its report to `out`.

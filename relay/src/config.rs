@@ -1,6 +1,8 @@
 //! The relay's runtime configuration, after flags, environment and file have been
-//! merged (that merging lives in `cli`). Every limit is explicit here.
+//! merged (that merging lives in `settings`). Every limit is explicit here, and
+//! its default is here only.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -14,6 +16,8 @@ pub struct Config {
     /// listening address's own origins are always added.
     pub public_origins: Vec<String>,
     pub limits: Limits,
+    /// Timeouts and caps of TCP connections, before and around HTTP.
+    pub connections: ConnectionPolicy,
     pub sessions: SessionPolicy,
     /// How long a visitor token stays valid (renewed on every connection).
     pub visitor_token_ttl: Duration,
@@ -58,6 +62,40 @@ pub struct Limits {
     /// Conversations one visitor may open per hour; more are refused with
     /// `rate_limited` (a script opening conversations in a loop floods the queue).
     pub conversations_per_visitor_hour: u32,
+}
+
+/// What a TCP connection may do before it is closed. Enforced by the accept
+/// loop (`net`), below HTTP, so they hold for every route and for WebSockets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionPolicy {
+    /// A request's head (request line and headers) must arrive within this,
+    /// counted from its first byte, or from the connect for a new connection.
+    /// A client trickling a header line every few seconds is closed.
+    pub header_timeout: Duration,
+    /// An HTTP connection with no request in progress is closed after this
+    /// (keep-alive between requests).
+    pub keepalive_timeout: Duration,
+    /// After a WebSocket upgrade, the client must send its first bytes within this.
+    pub upgrade_timeout: Duration,
+    /// Open connections (HTTP and WebSocket) from one IP address; the next one
+    /// gets `503 too_many_connections` and is closed. 0: no cap.
+    pub max_per_ip: usize,
+    /// Addresses the per-IP cap does not apply to: a reverse proxy's (all its
+    /// clients arrive from it) and, by default, loopback (a proxy on the same
+    /// host, benchmarks).
+    pub per_ip_exempt: Vec<IpAddr>,
+}
+
+impl Default for ConnectionPolicy {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            keepalive_timeout: Duration::from_secs(75),
+            upgrade_timeout: Duration::from_secs(10),
+            max_per_ip: 1_000,
+            per_ip_exempt: vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()],
+        }
+    }
 }
 
 /// Agent session lifetimes.
@@ -113,6 +151,7 @@ impl Config {
             data_dir: data_dir.into(),
             public_origins: Vec::new(),
             limits: Limits::default(),
+            connections: ConnectionPolicy::default(),
             sessions: SessionPolicy::default(),
             visitor_token_ttl: Duration::from_secs(180 * 24 * 3600),
             password_iterations: crate::auth::password::DEFAULT_ITERATIONS,

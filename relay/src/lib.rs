@@ -1,6 +1,7 @@
 //! The Natter relay as a library: `run(listener, config, shutdown)` serves the
-//! visitor and agent WebSockets, the HTTP API and the web assets until `shutdown`
-//! resolves, then closes every socket, lets every tenant actor commit, and returns.
+//! visitor and agent WebSockets, the HTTP API and the web assets (through the
+//! accept loop of `net`) until `shutdown` resolves, then closes every socket,
+//! lets every tenant actor commit, and returns.
 //! `main.rs` is a thin command-line wrapper; tests call `run` on port 0.
 
 pub mod auth;
@@ -9,10 +10,13 @@ pub mod cli;
 pub mod config;
 pub mod data_dir;
 pub mod http;
+pub mod logging;
+pub mod net;
 pub mod origin;
 pub mod outbox;
 pub mod refused;
 pub mod registry;
+pub mod settings;
 pub mod store;
 pub mod tenant;
 pub mod time;
@@ -108,17 +112,16 @@ pub async fn run(
     let app = http::routes(auth, widget, storage.tenants.registry().clone())
         .merge(ws::routes(sockets))
         .merge(web::router(storage.tenants.registry().clone(), public_origin));
+    let app = http::with_request_tracing(app);
 
     tracing::info!(addr = %local, "natter relay serving");
     let stop_on_signal = stop.clone();
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: closing sockets");
-            stop_on_signal.cancel();
-        })
-        .await
-        .map_err(RunError::Serve)?;
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing sockets");
+        stop_on_signal.cancel();
+    };
+    net::serve(listener, app, &config.connections, shutdown).await;
     storage.tenants.shutdown().await;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -2,18 +2,14 @@
 //! management command. All logic lives in the `natter_relay` library.
 
 use anyhow::Context as _;
-use clap::Parser as _;
 use natter_relay::cli::{Cli, Command};
-use tracing_subscriber::EnvFilter;
+use natter_relay::settings::{InForce, Settings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("NATTER_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
-    let settings = cli.settings()?;
+    let cli = Cli::parse_with_defaults();
+    let settings = cli.in_force()?;
+    natter_relay::logging::init(&settings.log)?;
     match cli.command {
         None | Some(Command::Serve) => serve(settings).await,
         Some(command) => {
@@ -32,7 +28,11 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-async fn serve(settings: natter_relay::cli::Settings) -> anyhow::Result<()> {
+async fn serve(settings: InForce) -> anyhow::Result<()> {
+    if let Ok(in_force) = serde_json::to_string(&Settings::in_force(&settings)) {
+        tracing::info!(settings = %in_force, "settings in force");
+    }
+    natter_relay::net::fd_limit::raise_and_log(settings.config.limits.max_connections);
     let config = settings.config;
     // Bound first: the demo tenant allows the relay's own origins, port included.
     let listener =

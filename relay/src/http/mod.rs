@@ -1,5 +1,6 @@
 //! The HTTP API: sign-in, past conversations, health, public widget config, and the JSON 404 for
-//! unknown `/v1` paths. Each group of handlers gets only the state it needs.
+//! unknown `/v1` paths. Each group of handlers gets only the state it needs. Also the layers
+//! every request of the relay goes through (request id, tracing).
 
 mod admin;
 mod agent_auth;
@@ -11,7 +12,12 @@ mod page_check;
 mod widget_config;
 
 use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderName;
 use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use agent_auth::AuthState;
 pub use error::{ApiError, json_rejection};
@@ -53,4 +59,43 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .merge(widget_routes)
         .merge(health_routes)
         .route("/v1/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+}
+
+/// Longest client-sent `x-request-id` kept; a longer or odd one is replaced.
+const MAX_REQUEST_ID: usize = 64;
+
+/// The layers every request goes through: a request id (the client's or a
+/// proxy's `x-request-id` if it is short and plain, else a new UUID), returned
+/// in the response and carried by the request's log span with the method and
+/// path. Never the headers or the query: headers carry session tokens.
+/// `NATTER_LOG=info,tower_http=debug` logs a line per request and response.
+pub fn with_request_tracing(app: Router) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    app.layer(
+        ServiceBuilder::new()
+            .map_request(drop_unusable_request_id)
+            .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+            .layer(PropagateRequestIdLayer::new(x_request_id))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    // Handlers log their own failures; a 503 at a cap is not one.
+                    .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+            ),
+    )
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    tracing::info_span!("request", request_id = id, method = %request.method(), path = request.uri().path())
+}
+
+fn drop_unusable_request_id(mut request: Request) -> Request {
+    let usable = request.headers().get("x-request-id").is_none_or(|id| {
+        id.len() <= MAX_REQUEST_ID && id.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    });
+    if !usable {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
 }
