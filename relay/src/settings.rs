@@ -67,6 +67,9 @@ pub struct Settings {
     /// Longest chat message, in bytes of UTF-8.
     #[arg(long, env = "NATTER_MAX_TEXT_BYTES", global = true, value_name = "BYTES")]
     pub max_text_bytes: Option<usize>,
+    /// New conversations one visitor may open per hour.
+    #[arg(long, env = "NATTER_CONVERSATIONS_PER_VISITOR_HOUR", global = true, value_name = "N")]
+    pub conversations_per_visitor_hour: Option<u32>,
     /// Sustained frames per second one socket may send.
     #[arg(long, env = "NATTER_FRAMES_PER_SEC", global = true, value_name = "N")]
     pub frames_per_sec: Option<u32>,
@@ -179,6 +182,7 @@ impl Settings {
         set(&mut l.max_connections, self.max_connections);
         set(&mut l.max_frame_bytes, self.max_frame_bytes);
         set(&mut l.max_text_bytes, self.max_text_bytes);
+        set(&mut l.conversations_per_visitor_hour, self.conversations_per_visitor_hour);
         set(&mut l.frames_per_sec, self.frames_per_sec);
         set(&mut l.frame_burst, self.frame_burst);
         set(&mut l.outbound_soft_bytes, self.outbound_soft_kib.map(|kib| kib.max(16) * 1024));
@@ -213,6 +217,7 @@ impl Settings {
             upgrade_timeout_secs: Some(c.upgrade_timeout.as_secs()),
             max_frame_bytes: Some(l.max_frame_bytes),
             max_text_bytes: Some(l.max_text_bytes),
+            conversations_per_visitor_hour: Some(l.conversations_per_visitor_hour),
             frames_per_sec: Some(l.frames_per_sec),
             frame_burst: Some(l.frame_burst),
             outbound_soft_kib: Some(l.outbound_soft_bytes / 1024),
