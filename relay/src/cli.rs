@@ -258,6 +258,10 @@ async fn agent_command(
 ) -> Result<(), CliError> {
     match cmd {
         AgentCommand::Add { tenant, email, name, role, password } => {
+            password::check_email(email.trim()).map_err(CliError::Invalid)?;
+            if name.trim().is_empty() {
+                return Err(CliError::Invalid("an agent needs a name".into()));
+            }
             let t = handle(storage, &tenant).await?;
             let (password, generated) = read_password(&password)?;
             let password_hash = hash_off_runtime(password.clone(), iterations).await?;
@@ -333,8 +337,9 @@ fn agent_rows(csv: &str) -> Result<Vec<(String, String, Role)>, CliError> {
             return Err(bad("expected email,name,role"));
         };
         let role = parse_role(cols.next().unwrap_or("agent")).map_err(|e| bad(&e))?;
-        if !email.contains('@') || name.is_empty() {
-            return Err(bad("expected an email and a name"));
+        password::check_email(email).map_err(|e| bad(&e))?;
+        if name.is_empty() {
+            return Err(bad("expected a name"));
         }
         rows.push((email.to_owned(), name.to_owned(), role));
     }

@@ -75,6 +75,19 @@ fn tenants_and_agents_are_managed_from_the_command_line() {
             .contains("unknown role")
     );
 
+    for bad_email in ["", "not-an-email", "c @y.z"] {
+        let out = fails(&natter(d, &["agent", "add", "--tenant", "acme", "--email", bad_email, "--name", "C"]));
+        assert!(out.contains("is not an email address"), "{bad_email:?}: {out}");
+    }
+    let blank = std::process::Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(["--data-dir"])
+        .arg(d)
+        .args(["agent", "add", "--tenant", "acme", "--email", "c@y.z", "--name", "C", "--password-env", "BLANK"])
+        .env("BLANK", "          ")
+        .output()
+        .unwrap();
+    assert!(fails(&blank).contains("besides leading and trailing spaces"));
+
     let list = ok(&natter(d, &["agent", "list", "--tenant", "acme"]));
     assert_eq!(list.lines().count(), 2);
     assert!(list.contains("bob@acme.example\tBob\tagent"));

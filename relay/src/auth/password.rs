@@ -54,15 +54,40 @@ pub fn check_policy(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(format!("password must be at least {MIN_PASSWORD_LEN} characters"));
     }
+    if password.trim().chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!(
+            "password must have at least {MIN_PASSWORD_LEN} characters besides leading and trailing spaces"
+        ));
+    }
     if password.len() > 1024 {
         return Err("password must be at most 1024 bytes".into());
     }
     Ok(())
 }
 
+/// Checks an agent's sign-in email: what the relay will compare on sign-in.
+pub fn check_email(email: &str) -> Result<(), String> {
+    let ok = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'));
+    if ok { Ok(()) } else { Err(format!("{email:?} is not an email address")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_refuses_blank_passwords_and_non_emails() {
+        assert!(check_policy("          ").is_err(), "ten spaces");
+        assert!(check_policy(" a real password ").is_ok());
+        for bad in ["", "ann", "ann@", "@x.test", "ann @x.test", "ann@localhost"] {
+            assert!(check_email(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_email("ann@x.test").is_ok());
+    }
 
     #[test]
     fn verifies_the_right_password_only() {
