@@ -79,7 +79,7 @@ fn tenants_and_agents_are_managed_from_the_command_line() {
         let out = fails(&natter(d, &["agent", "add", "--tenant", "acme", "--email", bad_email, "--name", "C"]));
         assert!(out.contains("is not an email address"), "{bad_email:?}: {out}");
     }
-    let blank = std::process::Command::new(env!("CARGO_BIN_EXE_natter"))
+    let blank = Command::new(env!("CARGO_BIN_EXE_natter"))
         .args(["--data-dir"])
         .arg(d)
         .args(["agent", "add", "--tenant", "acme", "--email", "c@y.z", "--name", "C", "--password-env", "BLANK"])
