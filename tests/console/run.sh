@@ -36,9 +36,10 @@ export ANN_EMAIL="ann@natter.local" ANN_PASSWORD="ann-password-456"
 
 # Starts the relay in this shell (not a subshell: its pid must reach the
 # cleanup trap) and sets relay_url once it listens.
-start_relay() { # $@: extra flags
+start_relay() { # $1: port (0: any), then extra flags
+  local port="$1"; shift
   : > "$data/relay.log"
-  "$natter" --data-dir "$data" --listen 127.0.0.1:0 "$@" > "$data/relay.log" 2>&1 &
+  "$natter" --data-dir "$data" --listen "127.0.0.1:$port" "$@" > "$data/relay.log" 2>&1 &
   relay_pid=$!
   pids+=("$relay_pid")
   relay_url=""
@@ -50,13 +51,14 @@ start_relay() { # $@: extra flags
   echo "run.sh: relay did not start:" >&2; cat "$data/relay.log" >&2; exit 1
 }
 
-# The first start creates the demo tenant and its owner. The command line may
-# not change a data directory a relay is using, so Ann is added between two starts.
-start_relay
+# The first start creates the demo tenant and its owner, allowing the relay's
+# own origins. The command line may not change a data directory a relay is
+# using, so Ann is added between two starts, the second on the same port.
+start_relay 0
 kill -TERM "$relay_pid" && wait "$relay_pid" || true
 printf '%s\n' "$ANN_PASSWORD" | "$natter" --data-dir "$data" agent add --tenant demo --email "$ANN_EMAIL" --name Ann --password-stdin >/dev/null
 # A one-minute idle timeout lets the idle-warning test run in about a minute.
-start_relay --session-idle-minutes 1
+start_relay "${relay_url##*:}" --session-idle-minutes 1
 curl -fsS -o /dev/null "$relay_url/console/" ||
   { echo "run.sh: the relay does not serve /console/ (is dist/console built and embedded?)" >&2; exit 1; }
 export RELAY_URL="$relay_url" CONSOLE_URL="$relay_url/console/"
