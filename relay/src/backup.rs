@@ -193,7 +193,7 @@ pub fn restore(from: &Path, data_dir: &Path, force: bool) -> Result<RestoreRepor
 /// Reads and checks `manifest.json` of a backup directory.
 pub fn read_manifest(from: &Path) -> Result<Manifest, BackupError> {
     let path = from.join(MANIFEST);
-    let not_a_backup = |reason: String| BackupError::NotABackup { path: path.clone(), reason };
+    let not_a_backup = |reason: String| BackupError::NotABackup { path: from.to_owned(), reason };
     let text = match fs::read(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_a_backup(format!("no {MANIFEST}"))),
