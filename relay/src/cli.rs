@@ -41,6 +41,24 @@ pub enum Command {
     /// Manage agent accounts of a tenant.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Copy the registry, every tenant's database and the secret key into a
+    /// new directory, with a manifest. Works while the relay runs.
+    Backup {
+        /// The directory to create (it must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Restore a backup into an empty or new data directory. Refused while a
+    /// relay uses the directory.
+    Restore {
+        /// A directory written by `natter backup`.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Restore into a non-empty data directory, moving its files into
+        /// replaced-<time>/ inside it.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,6 +175,8 @@ pub enum CliError {
     Store(#[from] crate::store::StoreError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
 }
 
 impl Cli {
@@ -196,14 +216,41 @@ fn with_default(arg: clap::Arg, default: &str) -> clap::Arg {
 
 /// Runs a tenant or agent command, writing its report to `out`.
 pub async fn manage(config: &Config, command: Command, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    // Neither opens the relay's storage: a backup takes no lock, a restore its own.
+    match command {
+        Command::Backup { to } => return backup_command(config.data_dir.clone(), to, out).await,
+        Command::Restore { from, force } => return restore_command(from, config.data_dir.clone(), force, out).await,
+        _ => {}
+    }
     let storage = Storage::open(config).await?;
     let result = match command {
-        Command::Serve => Ok(()),
+        Command::Serve | Command::Backup { .. } | Command::Restore { .. } => Ok(()),
         Command::Tenant(cmd) => tenant_command(&storage, cmd, out).await,
         Command::Agent(cmd) => agent_command(&storage, config.password_iterations, cmd, out).await,
     };
     storage.tenants.shutdown().await;
     result
+}
+
+async fn backup_command(data_dir: PathBuf, to: PathBuf, out: &mut impl std::io::Write) -> Result<(), CliError> {
+    let report = tokio::task::spawn_blocking(move || crate::backup::backup(&data_dir, &to))
+        .await
+        .map_err(|e| CliError::Invalid(e.to_string()))??;
+    write!(out, "{report}")?;
+    Ok(())
+}
+
+async fn restore_command(
+    from: PathBuf,
+    data_dir: PathBuf,
+    force: bool,
+    out: &mut impl std::io::Write,
+) -> Result<(), CliError> {
+    let report = tokio::task::spawn_blocking(move || crate::backup::restore(&from, &data_dir, force))
+        .await
+        .map_err(|e| CliError::Invalid(e.to_string()))??;
+    write!(out, "{report}")?;
+    Ok(())
 }
 
 async fn tenant_command(storage: &Storage, cmd: TenantCommand, out: &mut impl std::io::Write) -> Result<(), CliError> {

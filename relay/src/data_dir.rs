@@ -9,7 +9,7 @@ use std::io::{Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 
 /// Name of the lock file inside the data directory.
-const LOCK_FILE: &str = "natter.lock";
+pub const LOCK_FILE: &str = "natter.lock";
 
 /// Why the data directory cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@
 //! `main.rs` is a thin command-line wrapper; tests call `run` on port 0.
 
 pub mod auth;
+pub mod backup;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;

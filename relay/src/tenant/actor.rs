@@ -89,7 +89,10 @@ fn run_batch(
 ) -> Option<Duration> {
     let mut previews_owed = None;
     let committed = (|| -> Result<(), StoreError> {
-        let mut tx = db.transaction()?;
+        // IMMEDIATE: take the write lock at BEGIN, waiting out (busy_timeout)
+        // another writer such as Litestream's checkpoints; a deferred BEGIN
+        // would fail with "database is locked" when it upgrades mid-batch.
+        let mut tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for cmd in commands.drain(..) {
             let conn = command_conn(&cmd);
             if let Some(conn) = conn {
