@@ -16,6 +16,7 @@ use super::batch::Batch;
 use super::command::Command;
 use super::core::Tenant;
 use super::hub::ConnId;
+use super::indexer::Moment;
 use crate::store::StoreError;
 use crate::time::Clock;
 
@@ -68,13 +69,19 @@ pub fn run(mut db: Connection, mut tenant: Tenant, clock: Clock, mut alarm: Alar
         if commands.iter().any(|c| matches!(c, Command::Previews)) {
             alarm.rang();
         }
+        let ticked = commands.iter().any(|c| matches!(c, Command::Tick));
         let mut batch = Batch::new(clock.now());
         if let Some(due_in) = run_batch(&mut db, &mut tenant, &mut commands, &mut batch) {
             alarm.set(due_in);
         }
         // Search indexing, off the ack path: in its own transaction between
         // batches, when nothing is waiting or the backlog is long (indexer.rs).
-        super::indexer::after_batch(&db, rx.is_empty());
+        let moment = match (ticked, rx.is_empty()) {
+            (true, _) => Moment::Tick,
+            (false, true) => Moment::Idle,
+            (false, false) => Moment::Busy,
+        };
+        super::indexer::after_batch(&db, moment);
     }
     tracing::debug!(tenant = %tenant.id(), "tenant actor stopped");
 }

@@ -26,12 +26,32 @@ const MAX_ROWS: usize = 500;
 /// tenant that is never idle still keeps its unindexed tail short.
 const BUSY_BACKLOG: usize = 500;
 
+/// Backlog at which an idle actor indexes. Not 1: at a few messages a second
+/// every batch is followed by idleness, and a run per message cost a
+/// transaction per message; the periodic tick indexes what is left.
+const IDLE_BACKLOG: usize = 64;
+
+/// When the actor indexes, besides a busy backlog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Moment {
+    /// Commands are waiting.
+    Busy,
+    /// Nothing is waiting.
+    Idle,
+    /// The batch held the periodic tick: index whatever is queued.
+    Tick,
+}
+
 /// The actor's hook, called after every batch (committed or not) outside any
-/// transaction: indexes when nothing is waiting, or when the backlog is long.
-/// A failure is logged and retried after a later batch; nothing is lost.
-pub(super) fn after_batch(db: &Connection, queue_empty: bool) {
+/// transaction. A failure is logged and retried after a later batch; nothing
+/// is lost.
+pub(super) fn after_batch(db: &Connection, moment: Moment) {
     let outcome = (|| {
-        let due = if queue_empty { backlog(db, 1)? > 0 } else { backlog(db, BUSY_BACKLOG)? >= BUSY_BACKLOG };
+        let due = match moment {
+            Moment::Busy => backlog(db, BUSY_BACKLOG)? >= BUSY_BACKLOG,
+            Moment::Idle => backlog(db, IDLE_BACKLOG)? >= IDLE_BACKLOG,
+            Moment::Tick => backlog(db, 1)? > 0,
+        };
         if due { index_pending(db, MAX_ROWS) } else { Ok(0) }
     })();
     if let Err(e) = outcome {
@@ -224,12 +244,15 @@ mod tests {
         assert_eq!(found(&db, "order 77"), [id.0]);
 
         // A long backlog is indexed even while commands wait, MAX_ROWS at a time;
-        // a short one waits for an idle moment.
-        after_batch(&db, false);
+        // a short one waits for the tick (an idle moment alone is not enough
+        // for fewer than IDLE_BACKLOG messages).
+        after_batch(&db, Moment::Busy);
         assert_eq!(queued(&db), 21, "one run indexes at most MAX_ROWS");
-        after_batch(&db, false);
+        after_batch(&db, Moment::Busy);
         assert_eq!(queued(&db), 21);
-        after_batch(&db, true);
+        after_batch(&db, Moment::Idle);
+        assert_eq!(queued(&db), 21, "{} < IDLE_BACKLOG", 21);
+        after_batch(&db, Moment::Tick);
         assert_eq!(queued(&db), 0);
         assert_eq!(in_index(&db, "order 77"), 1);
         assert_eq!(in_index(&db, "filler message"), i64::try_from(MAX_ROWS + 20).unwrap());
