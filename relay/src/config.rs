@@ -16,8 +16,9 @@ pub struct Config {
     /// listening address's own origins are always added.
     pub public_origins: Vec<String>,
     /// Reverse proxies whose forwarding header names the client's address (for
-    /// the sign-in throttle and the per-address socket caps). Empty: the TCP
-    /// peer is the client, and forwarding headers are ignored.
+    /// the sign-in throttle and the per-address socket caps); from any other
+    /// peer, forwarding headers are ignored. By default loopback (a proxy on
+    /// the same host; only a local process could forge the header).
     pub trusted_proxies: Vec<crate::auth::client_addr::Cidr>,
     /// The header those proxies write the client's address to.
     pub forwarded_header: crate::auth::client_addr::ForwardedHeader,
@@ -48,9 +49,10 @@ pub struct Limits {
     /// Open agent sockets across all tenants: a budget of their own, so
     /// visitors cannot take the console's place.
     pub max_agent_connections: usize,
-    /// Open visitor sockets from one client address.
+    /// Open visitor sockets from one client address. 0: no cap.
     pub max_visitor_connections_per_ip: usize,
-    /// Agent sockets from one client address that have not yet sent a valid `hello`.
+    /// Agent sockets from one client address that have not yet sent a valid
+    /// `hello`. 0: no cap.
     pub max_unauthenticated_agent_sockets_per_ip: usize,
     /// Sustained frames per second a socket may send.
     pub frames_per_sec: u32,
@@ -186,7 +188,7 @@ impl Config {
         Self {
             data_dir: data_dir.into(),
             public_origins: Vec::new(),
-            trusted_proxies: Vec::new(),
+            trusted_proxies: crate::auth::client_addr::Cidr::loopback(),
             forwarded_header: Default::default(),
             limits: Limits::default(),
             connections: ConnectionPolicy::default(),

@@ -35,6 +35,14 @@ pub struct InvalidCidr {
 }
 
 impl Cidr {
+    /// The loopback networks, `127.0.0.0/8` and `::1`.
+    pub fn loopback() -> Vec<Self> {
+        vec![
+            Self { addr: IpAddr::from([127, 0, 0, 0]), prefix: 8 },
+            Self { addr: IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]), prefix: 128 },
+        ]
+    }
+
     /// Whether `ip` is inside this network. An IPv4 address mapped into IPv6
     /// (`::ffff:10.0.0.1`, as a dual-stack listener reports it) counts as IPv4.
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -229,6 +237,11 @@ mod tests {
         let one: Cidr = "127.0.0.1".parse().unwrap();
         assert!(one.contains(ip("127.0.0.1")) && !one.contains(ip("127.0.0.2")));
         assert!("0.0.0.0/0".parse::<Cidr>().unwrap().contains(ip("8.8.8.8")));
+        let loopback = Cidr::loopback();
+        assert!(
+            loopback.iter().any(|n| n.contains(ip("127.0.0.53"))) && loopback.iter().any(|n| n.contains(ip("::1")))
+        );
+        assert!(!loopback.iter().any(|n| n.contains(ip("10.0.0.1"))));
         for bad in ["", "10.0.0.0/33", "::/129", "example.com", "10.0.0.0/x"] {
             assert!(bad.parse::<Cidr>().is_err(), "{bad}");
         }

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Open sockets per address, at most `max` each.
+/// Open sockets per address, at most `max` each (0: no cap).
 #[derive(Debug)]
 pub struct PerAddress {
     max: usize,
@@ -27,6 +27,7 @@ pub struct AddressSlot {
 
 impl PerAddress {
     pub fn new(max: usize, what: &'static str) -> Arc<Self> {
+        let max = if max == 0 { usize::MAX } else { max };
         Arc::new(Self { max, what, open: Mutex::new(HashMap::new()), warned: AtomicBool::new(false) })
     }
 
@@ -83,5 +84,13 @@ mod tests {
         drop(first);
         assert!(per.try_take(a).is_some());
         assert!(per.open.lock().unwrap().get(&b).is_none(), "an address with nothing open is forgotten");
+    }
+
+    #[test]
+    fn zero_means_no_cap() {
+        let per = PerAddress::new(0, "test sockets");
+        let ip = IpAddr::from([10, 0, 0, 1]);
+        let held: Vec<_> = (0..1000).map(|_| per.try_take(ip).unwrap()).collect();
+        assert_eq!(held.len(), 1000);
     }
 }
