@@ -131,11 +131,31 @@ fn is_base64url(b: u8) -> bool {
 }
 
 macro_rules! number_id {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
         $(#[$doc])*
+        ///
+        /// At most [`MAX_NUMBER_ID`] (`i64::MAX`, what storage can hold): a larger
+        /// number is refused when deserialized, like a malformed string id.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[serde(try_from = "u64", into = "u64")]
         pub struct $name(pub u64);
+
+        impl TryFrom<u64> for $name {
+            type Error = InvalidId;
+            fn try_from(n: u64) -> Result<Self, InvalidId> {
+                if n <= MAX_NUMBER_ID {
+                    Ok(Self(n))
+                } else {
+                    Err(InvalidId { kind: $kind, reason: "must be at most 9223372036854775807" })
+                }
+            }
+        }
+
+        impl From<$name> for u64 {
+            fn from(id: $name) -> u64 {
+                id.0
+            }
+        }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -145,18 +165,24 @@ macro_rules! number_id {
     };
 }
 
+/// The largest conversation id, agent id or seq: `i64::MAX`, SQLite's largest integer.
+pub const MAX_NUMBER_ID: u64 = i64::MAX as u64;
+
 number_id!(
     /// A conversation, unique within its tenant.
-    ConversationId
+    ConversationId,
+    "conversation id"
 );
 number_id!(
     /// An agent account, unique within its tenant.
-    AgentId
+    AgentId,
+    "agent id"
 );
 number_id!(
     /// Position of a message in its conversation: 1, 2, 3, ... with no gaps.
     /// `Seq(0)` means "nothing yet" when a client says what it already has.
-    Seq
+    Seq,
+    "seq"
 );
 
 /// Milliseconds since the Unix epoch, UTC.
@@ -194,5 +220,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&Seq(7)).unwrap(), "7");
         assert_eq!(serde_json::from_str::<ConversationId>("12").unwrap(), ConversationId(12));
         assert!(serde_json::from_str::<Seq>("-1").is_err());
+        // Storage holds i64: a larger number is malformed, not a storage failure.
+        assert_eq!(serde_json::from_str::<Seq>("9223372036854775807").unwrap(), Seq(MAX_NUMBER_ID));
+        let err = serde_json::from_str::<ConversationId>("9223372036854775808").unwrap_err();
+        assert!(err.to_string().contains("invalid conversation id: must be at most"), "{err}");
+        assert!(serde_json::from_str::<AgentId>("18446744073709551615").is_err());
     }
 }

@@ -24,7 +24,7 @@ pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFram
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
 };
-pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, Seq, TenantId, UnixMillis, VisitorId};
+pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, Seq, TenantId, UnixMillis, VisitorId};
 pub use install::{
     AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
 };

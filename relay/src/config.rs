@@ -15,6 +15,13 @@ pub struct Config {
     /// The agent console must come from one of these; visitor frames too. The
     /// listening address's own origins are always added.
     pub public_origins: Vec<String>,
+    /// Reverse proxies whose forwarding header names the client's address (for
+    /// the sign-in throttle and the per-address socket caps); from any other
+    /// peer, forwarding headers are ignored. By default loopback (a proxy on
+    /// the same host; only a local process could forge the header).
+    pub trusted_proxies: Vec<crate::auth::client_addr::Cidr>,
+    /// The header those proxies write the client's address to.
+    pub forwarded_header: crate::auth::client_addr::ForwardedHeader,
     pub limits: Limits,
     /// Timeouts and caps of TCP connections, before and around HTTP.
     pub connections: ConnectionPolicy,
@@ -37,8 +44,16 @@ pub struct Limits {
     pub max_frame_bytes: usize,
     /// Longest message text, in bytes of UTF-8.
     pub max_text_bytes: usize,
-    /// Open WebSockets across all tenants; more are refused with 503.
+    /// Open visitor sockets across all tenants; more are refused with 503.
     pub max_connections: usize,
+    /// Open agent sockets across all tenants: a budget of their own, so
+    /// visitors cannot take the console's place.
+    pub max_agent_connections: usize,
+    /// Open visitor sockets from one client address. 0: no cap.
+    pub max_visitor_connections_per_ip: usize,
+    /// Agent sockets from one client address that have not yet sent a valid
+    /// `hello`. 0: no cap.
+    pub max_unauthenticated_agent_sockets_per_ip: usize,
     /// Sustained frames per second a socket may send.
     pub frames_per_sec: u32,
     /// Frames a socket may send in a burst above the sustained rate.
@@ -55,10 +70,17 @@ pub struct Limits {
     pub ping_interval: Duration,
     /// A socket silent for this long (no frame, no pong) is considered dead.
     pub dead_peer_timeout: Duration,
-    /// Failed sign-ins per account or address before a lock-out.
+    /// Failed sign-ins per (account, client address) before growing delays.
     pub login_max_failures: u32,
-    /// Length of the lock-out window.
+    /// How long failed sign-ins are remembered; also the longest delay.
     pub login_window: Duration,
+    /// Failed sign-ins from one client address, across accounts, per window.
+    pub login_client_max_failures: u32,
+    /// Failed sign-ins against one account, across addresses, per window,
+    /// after which only addresses that signed in to it before may try.
+    pub login_account_max_failures: u32,
+    /// Password hashes (sign-ins) running at once; more get `429 rate_limited`.
+    pub login_concurrent_hashes: usize,
     /// Conversations one visitor may open per hour; more are refused with
     /// `rate_limited` (a script opening conversations in a loop floods the queue).
     pub conversations_per_visitor_hour: u32,
@@ -113,6 +135,9 @@ impl Default for Limits {
             max_frame_bytes: 16 * 1024,
             max_text_bytes: natter_protocol::DEFAULT_MAX_TEXT_BYTES,
             max_connections: 20_000,
+            max_agent_connections: 2_000,
+            max_visitor_connections_per_ip: 100,
+            max_unauthenticated_agent_sockets_per_ip: 20,
             frames_per_sec: 10,
             frame_burst: 40,
             outbound_soft_bytes: 256 * 1024,
@@ -122,6 +147,9 @@ impl Default for Limits {
             dead_peer_timeout: Duration::from_secs(60),
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
+            login_client_max_failures: 25,
+            login_account_max_failures: 100,
+            login_concurrent_hashes: 8,
             conversations_per_visitor_hour: 20,
         }
     }
@@ -134,6 +162,16 @@ impl Limits {
             soft_bytes: self.outbound_soft_bytes,
             hard_bytes: self.outbound_hard_bytes,
             stall: self.outbound_stall,
+        }
+    }
+
+    /// The sign-in throttle's limits.
+    pub fn login_throttle(&self) -> crate::auth::throttle::ThrottlePolicy {
+        crate::auth::throttle::ThrottlePolicy {
+            free_failures: self.login_max_failures,
+            window: self.login_window,
+            client_max_failures: self.login_client_max_failures,
+            account_max_failures: self.login_account_max_failures,
         }
     }
 }
@@ -150,6 +188,8 @@ impl Config {
         Self {
             data_dir: data_dir.into(),
             public_origins: Vec::new(),
+            trusted_proxies: crate::auth::client_addr::Cidr::loopback(),
+            forwarded_header: Default::default(),
             limits: Limits::default(),
             connections: ConnectionPolicy::default(),
             sessions: SessionPolicy::default(),

@@ -31,7 +31,8 @@ use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::client_addr::ClientAddrs;
+use crate::auth::throttle::{HashSlots, LoginThrottle};
 use crate::auth::visitor_token::VisitorTokens;
 pub use crate::config::Config;
 use crate::registry::Registry;
@@ -93,17 +94,21 @@ pub async fn run(
     let own_origins = Arc::new(own_origins(&config, local));
     let limits = Arc::new(config.limits.clone());
     let stop = CancellationToken::new();
+    let client_addrs = Arc::new(ClientAddrs::new(config.trusted_proxies.clone(), config.forwarded_header));
 
     let sockets = ws::Sockets::new(
         storage.tenants.clone(),
         storage.tokens.clone(),
         limits.clone(),
         own_origins.clone(),
+        client_addrs.clone(),
         stop.clone(),
     );
     let auth = http::AuthState {
         tenants: storage.tenants.clone(),
-        throttle: Arc::new(LoginThrottle::new(limits.login_max_failures, limits.login_window)),
+        throttle: Arc::new(LoginThrottle::new(limits.login_throttle())),
+        hash_slots: HashSlots::new(limits.login_concurrent_hashes),
+        client_addrs,
         idle_timeout_secs: config.sessions.idle_timeout.as_secs(),
         decoy_hash: Arc::new(decoy_hash(config.password_iterations).await),
     };

@@ -194,6 +194,8 @@ async fn a_thousand_waiting_visitors_claims_and_sweeps_drop_no_agent() {
     let relay = TestRelay::start_with(|c| {
         c.housekeeping_every = Duration::from_millis(20);
         c.clock = clock.clone();
+        // A thousand visitors, all from this test's one address.
+        c.limits.max_visitor_connections_per_ip = 2_000;
     })
     .await;
     relay.edit_settings("acme", |s| s.routing.abandon_after_secs = 5 * 60).await;

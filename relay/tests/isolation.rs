@@ -32,9 +32,11 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     v.until(|f| text_of(f).is_some()).await; // the visitor's own copy
 
     // The globex agent saw nothing of it (only its own tenant's presence)...
-    while let Some(f) = globex_agent.try_recv(std::time::Duration::from_millis(300)).await {
-        assert!(matches!(f, ToAgent::Presence { .. }), "globex saw {f:?}");
-    }
+    let wait = std::time::Duration::from_millis(300);
+    assert!(
+        globex_agent.none_within(wait, |f| !matches!(f, ToAgent::Presence { .. })).await,
+        "globex saw more than its own tenant's presence"
+    );
     // ...and every action on that id is "not found" for them.
     let attempts = [
         AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) },
@@ -58,9 +60,11 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     };
     assert_eq!(messages.len(), 1);
     // The visitor got nothing from globex (only its own queue position).
-    while let Some(f) = v.try_recv(std::time::Duration::from_millis(200)).await {
-        assert!(matches!(f, ToVisitor::Queue { .. }), "visitor saw {f:?}");
-    }
+    let wait = std::time::Duration::from_millis(200);
+    assert!(
+        v.none_within(wait, |f| !matches!(f, ToVisitor::Queue { .. })).await,
+        "the visitor saw more than its queue place"
+    );
 }
 
 #[tokio::test]

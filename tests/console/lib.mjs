@@ -40,3 +40,53 @@ export async function signIn(page, who) {
 export const row = (page, name) => page.locator("#inbox-rows .row", { hasText: name });
 /** The open conversation's message log. */
 export const log = (page) => page.getByRole("log");
+
+/** Opens `n` visitor sockets from one page (each a new visitor) that each start a
+ * conversation as "Crowd i" and send two messages. `close()` ends every one of those
+ * conversations (so later tests do not see them abandoned) and closes the page. */
+export async function openCrowd(browser, n) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${RELAY}/healthz`);
+  await page.evaluate(async ([relay, n]) => {
+    window.crowd_ = [];
+    for (let i = 0; i < n; i++) {
+      const ws = new WebSocket(relay.replace(/^http/, "ws") + "/v1/ws/visitor?tenant=demo");
+      ws.ended_ = false;
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (f.type === "visitor_conversation" && f.conversation.status === "closed") ws.ended_ = true;
+      };
+      await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+      ws.send(JSON.stringify({ type: "hello", v: 1 }));
+      ws.send(JSON.stringify({ type: "start", info: { name: `Crowd ${i}` } }));
+      ws.send(JSON.stringify({ type: "send", client_id: `crowd-${i}-a`, text: `first message of visitor ${i}` }));
+      ws.send(JSON.stringify({ type: "send", client_id: `crowd-${i}-b`, text: `second message of visitor ${i}` }));
+      window.crowd_.push(ws);
+    }
+  }, [RELAY, n]);
+  return {
+    close: async () => {
+      await page.evaluate(() => { for (const ws of window.crowd_) ws.send(JSON.stringify({ type: "end" })); });
+      await page.waitForFunction(() => window.crowd_.every((ws) => ws.ended_), null, { timeout: 20_000 });
+      await context.close();
+    },
+  };
+}
+
+/** Waits until the inbox shows `n` rows, then until `n` crowd rows are complete from
+ * their summaries (newest text as preview, two unread); returns both times (ms from the call). */
+export async function crowdComplete(page, n) {
+  const started = Date.now();
+  await page.waitForFunction((n) => document.querySelectorAll("#inbox-rows .row").length >= n, n, { timeout: 20_000 });
+  const shown = Date.now() - started;
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll("#inbox-rows .row")].filter((r) =>
+      r.textContent.includes("Crowd")
+      && r.querySelector(".prev")?.textContent.startsWith("second message of visitor")
+      && r.querySelector(".badge [aria-hidden]")?.textContent === "2").length >= n,
+    n,
+    { timeout: 30_000 },
+  );
+  return { shown, complete: Date.now() - started };
+}

@@ -4,10 +4,12 @@
 # script never builds wasm). Starts the relay on 127.0.0.1:0 with a temporary
 # data directory (the demo tenant and its owner are created on first start; a
 # second agent, Ann, is added with `natter agent add` before the second), then runs
-# console.test.mjs in headless Chromium (playwright-core, /usr/bin/chromium).
+# the test files in headless Chromium (playwright-core, /usr/bin/chromium). The
+# relay is stopped on exit, however the script ends (check-cleanup.sh checks it).
 #
 #   NATTER_BIN=/path/to/natter tests/console/run.sh    # a relay binary you built
 #   tests/console/run.sh                               # builds it (cargo build)
+#   tests/console/run.sh bench.mjs                     # the timings of BENCHMARKS.md instead
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -26,7 +28,10 @@ fi
 data="$(mktemp -d)"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   rm -rf "$data"
 }
 trap cleanup EXIT

@@ -1,6 +1,7 @@
 //! Credentials: agent passwords, agent session tokens, visitor tokens, identity
 //! hashes, and the throttle on failed sign-ins. All cryptography is ring's.
 
+pub mod client_addr;
 pub mod identity;
 pub mod password;
 pub mod secret;

@@ -5,7 +5,7 @@
 //! endpoints (origins, script tag, page check) are in `install.rs`.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -70,13 +70,21 @@ pub async fn list_agents(
 
 pub async fn update_agent(
     State(state): State<AuthState>,
-    Path(id): Path<u64>,
+    id: Result<Path<AgentId>, PathRejection>,
     headers: HeaderMap,
     body: Result<Json<AgentUpdate>, JsonRejection>,
 ) -> Result<Json<AgentAdminView>, ApiError> {
     let tenant = admin(&state, &headers).await?;
+    // Not a number an agent id can be (or larger than any): no such agent.
+    let Ok(Path(id)) = id else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            natter_protocol::ErrorCode::NotFound,
+            "no such agent in this tenant",
+        ));
+    };
     let Json(update) = body.map_err(json_rejection)?;
-    match tenant.admin(|reply| AdminOp::UpdateAgent { id: AgentId(id), update, reply }).await? {
+    match tenant.admin(|reply| AdminOp::UpdateAgent { id, update, reply }).await? {
         Ok(Some(view)) => Ok(Json(view)),
         Ok(None) => Err(ApiError::new(
             axum::http::StatusCode::NOT_FOUND,

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -12,7 +12,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use natter_protocol::{AgentInfo, ErrorCode, LoginRequest, LoginResponse};
 
 use super::{ApiError, json_rejection};
-use crate::auth::{password, session, throttle::LoginThrottle};
+use crate::auth::client_addr::ClientAddrs;
+use crate::auth::throttle::{HashSlots, LoginThrottle};
+use crate::auth::{password, session};
 use crate::tenant::{AdminOp, TenantHandle, Tenants};
 
 /// State of the sign-in endpoints.
@@ -20,6 +22,10 @@ use crate::tenant::{AdminOp, TenantHandle, Tenants};
 pub struct AuthState {
     pub tenants: Tenants,
     pub throttle: Arc<LoginThrottle>,
+    /// Bounds the password hashes running at once.
+    pub hash_slots: HashSlots,
+    /// Who the client is behind trusted proxies (the throttle's key).
+    pub client_addrs: Arc<ClientAddrs>,
     pub idle_timeout_secs: u64,
     /// Verified against when the account does not exist, to equalise timing.
     pub decoy_hash: Arc<String>,
@@ -29,23 +35,46 @@ fn invalid_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials, "email or password is wrong")
 }
 
+fn too_many_attempts(wait: Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::TooManyAttempts,
+        "too many failed sign-ins; wait before trying again",
+    )
+    .retry_after(whole_secs(wait))
+}
+
+fn hashes_busy() -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        "too many sign-ins at once; try again in a second",
+    )
+    .retry_after(1)
+}
+
+/// A wait in whole seconds, rounded up, at least 1.
+fn whole_secs(wait: Duration) -> u64 {
+    wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// Signs an agent in. The order matters: a hash slot and the throttle's
+/// reservation come before anything slow, so neither a flood nor a burst of
+/// concurrent guesses gets more password checks than the throttle allows
+/// (`auth::throttle` explains the design).
 pub async fn login(
     State(state): State<AuthState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let Json(req) = body.map_err(json_rejection)?;
-    let account_key = format!("acct:{}:{}", req.tenant, req.email.trim().to_lowercase());
-    let ip_key = format!("ip:{}", peer.ip());
-    let keys = [account_key.as_str(), ip_key.as_str()];
-    if let Err(wait) = state.throttle.check(&keys, Instant::now()) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::TooManyAttempts,
-            "too many failed sign-ins; wait before trying again",
-        )
-        .retry_after(wait.as_secs().max(1)));
-    }
+    let account = format!("{}:{}", req.tenant, req.email.trim().to_lowercase());
+    let client = state.client_addrs.client_ip(peer, &headers);
+    let Some(_slot) = state.hash_slots.try_take() else {
+        return Err(hashes_busy());
+    };
+    let attempt = state.throttle.begin(&account, client, Instant::now()).map_err(too_many_attempts)?;
     let tenant = state.tenants.get(&req.tenant).await?;
     let found = match &tenant {
         Some(t) => {
@@ -59,11 +88,11 @@ pub async fn login(
     let verified = tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
         .await
         .map_err(|_| ApiError::internal())?;
+    // A failure needs nothing more: `begin` already counted it.
     let (Some(tenant), Some((agent, _)), true) = (tenant, found, verified) else {
-        state.throttle.fail(&keys, Instant::now());
         return Err(invalid_credentials());
     };
-    state.throttle.succeed(&account_key);
+    state.throttle.succeeded(attempt, Instant::now());
     let (token, hash) = session::new_token(tenant.id());
     let expires_at = tenant.admin(|reply| AdminOp::CreateSession { agent: agent.id, hash, reply }).await?;
     tracing::info!(tenant = %tenant.id(), agent = %agent.id, "agent signed in");
@@ -100,9 +129,34 @@ pub(super) async fn session_of(
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer_token)
         .ok_or_else(ApiError::unauthorized)?;
-    let (tenant_id, hash) = session::parse_token(token.trim()).ok_or_else(ApiError::unauthorized)?;
+    let (tenant_id, hash) = session::parse_token(token).ok_or_else(ApiError::unauthorized)?;
     let tenant = tenants.get(&tenant_id).await?.ok_or_else(ApiError::unauthorized)?;
     Ok((tenant, hash))
+}
+
+/// The token of an `Authorization: Bearer <token>` value. The scheme is
+/// case-insensitive (RFC 9110 §11.1), so `bearer` and `BEARER` are accepted.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer nts.a.b"), Some("nts.a.b"));
+        assert_eq!(bearer_token("bearer nts.a.b"), Some("nts.a.b"));
+        assert_eq!(bearer_token("BEARER   nts.a.b "), Some("nts.a.b"));
+        assert_eq!(bearer_token("Basic nts.a.b"), None);
+        assert_eq!(bearer_token("Bearer"), None);
+        assert_eq!(bearer_token("Bearer  "), None);
+        assert_eq!(whole_secs(Duration::from_millis(1)), 1);
+        assert_eq!(whole_secs(Duration::from_millis(2500)), 3);
+    }
 }

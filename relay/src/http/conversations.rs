@@ -18,6 +18,11 @@ fn validated(mut query: ConversationQuery) -> Result<ConversationQuery, ApiError
         return Err(ApiError::invalid_field("limit", format!("limit: 1 to {}", ConversationQuery::MAX_LIMIT)));
     }
     query.q = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
+    // SQLite's search cannot take a NUL (it would fail as a storage error); no
+    // name or message can contain one either.
+    if query.q.as_ref().is_some_and(|q| q.contains('\0')) {
+        return Err(ApiError::invalid_field("q", "q: must not contain NUL"));
+    }
     if query.q.as_ref().is_some_and(|q| q.chars().count() > ConversationQuery::MAX_QUERY_CHARS) {
         return Err(ApiError::invalid_field(
             "q",

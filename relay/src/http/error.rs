@@ -122,6 +122,7 @@ pub fn json_rejection(r: axum::extract::rejection::JsonRejection) -> ApiError {
             ErrorCode::InvalidInput,
             "send Content-Type: application/json",
         ),
-        other => ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidInput, other.body_text()),
+        // The body could not be read: its own status (413 for one over the limit).
+        other => ApiError::new(other.status(), ErrorCode::InvalidInput, other.body_text()),
     }
 }

@@ -1,7 +1,9 @@
 //! `GET /v1/ws/agent`: the console's socket. The session token comes in the
 //! `hello` frame, never in the URL (URLs end up in logs).
 
-use axum::extract::{State, ws::WebSocketUpgrade};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State, ws::WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use natter_protocol::{AGENT_FRAME_TYPES, AgentFrame, ErrorCode, ErrorFrame};
@@ -18,6 +20,7 @@ use crate::tenant::{Command, TenantHandle, Tenants};
 /// Checks Origin (the console's own) and capacity before upgrading.
 pub(super) async fn upgrade(
     State(sockets): State<Sockets>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
@@ -25,9 +28,9 @@ pub(super) async fn upgrade(
     if !origin_allowed(&sockets.own_origins, origin) {
         return Err(ApiError::origin_not_allowed());
     }
-    let permit = sockets.take_slot()?;
+    let slots = sockets.take_slots(super::Audience::Agent, sockets.client_ip(peer, &headers))?;
     let endpoint = AgentEndpoint { tenants: sockets.tenants.clone() };
-    let ctx = sockets.socket_ctx(permit);
+    let ctx = sockets.socket_ctx(slots);
     Ok(sockets.configure(ws, Sockets::AGENT_READ_BUFFER).on_upgrade(move |socket| socket::spawn(socket, endpoint, ctx)))
 }
 

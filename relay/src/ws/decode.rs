@@ -1,8 +1,11 @@
 //! Decoding client frames into protocol types, with errors a client can act on:
-//! malformed JSON, an unknown `type`, or a known type with a bad field.
+//! malformed JSON, an unknown `type`, or a known type with a bad field (naming
+//! the frame's `client_id` and `conversation_id` when it has valid ones).
 
-use natter_protocol::{ErrorCode, ErrorFrame};
+use natter_protocol::{ClientMsgId, ConversationId, ErrorCode, ErrorFrame};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// Decodes one text frame; `known_types` tells "unknown frame" from "bad field".
 pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T, ErrorFrame> {
@@ -13,7 +16,7 @@ pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T
     if err.is_syntax() || err.is_eof() {
         return Err(ErrorFrame::new(ErrorCode::BadJson, format!("not valid JSON: {err}")));
     }
-    let value: serde_json::Value = match serde_json::from_str(text) {
+    let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => return Err(ErrorFrame::new(ErrorCode::BadJson, format!("not valid JSON: {e}"))),
     };
@@ -22,8 +25,43 @@ pub fn decode<T: DeserializeOwned>(text: &str, known_types: &[&str]) -> Result<T
         Some(t) if !known_types.contains(&t) => {
             Err(ErrorFrame::new(ErrorCode::UnknownFrame, format!("unknown frame type {:?}", clip(t))))
         }
-        Some(t) => Err(ErrorFrame::new(ErrorCode::InvalidInput, format!("bad {t:?} frame: {err}"))),
+        Some(t) => {
+            let (client_id, conversation_id) = about_value(&value);
+            Err(ErrorFrame::new(ErrorCode::InvalidInput, format!("bad {t:?} frame: {err}"))
+                .about(client_id.as_ref(), conversation_id))
+        }
     }
+}
+
+/// The two fields a refusal names, read leniently: anything else in the frame
+/// is skipped unread, and a field that is not valid is left out.
+#[derive(Deserialize)]
+struct About {
+    #[serde(default)]
+    client_id: Option<Value>,
+    #[serde(default)]
+    conversation_id: Option<Value>,
+}
+
+/// The valid `client_id` and `conversation_id` of a frame's text, if it is a
+/// JSON object that has them; for refusals of frames that are not decoded
+/// (rate limited, too large).
+pub fn about(text: &str) -> (Option<ClientMsgId>, Option<ConversationId>) {
+    match serde_json::from_str::<About>(text) {
+        Ok(About { client_id, conversation_id }) => valid(client_id.as_ref(), conversation_id.as_ref()),
+        Err(_) => (None, None),
+    }
+}
+
+fn about_value(value: &Value) -> (Option<ClientMsgId>, Option<ConversationId>) {
+    valid(value.get("client_id"), value.get("conversation_id"))
+}
+
+fn valid(client_id: Option<&Value>, conversation_id: Option<&Value>) -> (Option<ClientMsgId>, Option<ConversationId>) {
+    (
+        client_id.and_then(Value::as_str).and_then(|s| ClientMsgId::parse(s).ok()),
+        conversation_id.and_then(Value::as_u64).and_then(|n| ConversationId::try_from(n).ok()),
+    )
 }
 
 fn clip(s: &str) -> &str {
@@ -61,9 +99,31 @@ mod tests {
     }
 
     #[test]
+    fn refusals_name_the_frames_ids() {
+        let e = decode::<AgentFrame>(
+            r#"{"type":"send","conversation_id":4,"client_id":"a-1","text":7}"#,
+            AGENT_FRAME_TYPES,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.client_id, e.conversation_id),
+            (Some(ClientMsgId::parse("a-1").unwrap()), Some(ConversationId(4)))
+        );
+        let e = decode::<AgentFrame>(r#"{"type":"claim","conversation_id":9223372036854775808}"#, AGENT_FRAME_TYPES)
+            .unwrap_err();
+        assert_eq!((e.code, e.conversation_id), (ErrorCode::InvalidInput, None));
+        assert_eq!(
+            about(r#"{"type":"send","client_id":"m-2","text":"x"}"#).0,
+            Some(ClientMsgId::parse("m-2").unwrap())
+        );
+        assert_eq!(about(r#"{"type":"send","client_id":"bad id","conversation_id":-1}"#), (None, None));
+        assert_eq!(about("not json"), (None, None));
+    }
+
+    #[test]
     fn decodes_good_frames() {
         let f: AgentFrame = decode(r#"{"type":"claim","conversation_id":3}"#, AGENT_FRAME_TYPES).unwrap();
-        assert_eq!(f, AgentFrame::Claim { conversation_id: natter_protocol::ConversationId(3) });
+        assert_eq!(f, AgentFrame::Claim { conversation_id: ConversationId(3) });
     }
 
     proptest! {

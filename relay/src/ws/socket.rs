@@ -2,6 +2,12 @@
 //! socket's [`Outbox`] (bounded in bytes, coalescing, paced replays); hello, rate
 //! limiting, size limits, dead-peer detection, and a Drop guard that unregisters
 //! the socket from its tenant however it ends.
+//!
+//! Every frame after `hello`, text or binary, takes a token from the rate
+//! limiter and counts towards the refusals that close a socket, so no kind of
+//! frame is free to send. Refusals name the frame's `client_id` and
+//! `conversation_id` when it has them, so a client with several frames in
+//! flight knows which one was refused.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +15,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt, stream::SplitSink, stream::SplitStream};
 use natter_protocol::{ErrorCode, ErrorFrame};
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Limits;
@@ -18,6 +24,9 @@ use crate::tenant::encode_error;
 use crate::tenant::hub::{ConnId, ConnSink};
 use crate::tenant::{Command, TenantHandle};
 
+use super::SocketSlots;
+use super::decode::about;
+use super::per_address::AddressSlot;
 use super::rate::TokenBucket;
 
 /// The first frame must arrive within this time.
@@ -26,6 +35,8 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Refused frames in a row (rate limit, size) before the socket is closed.
 const MAX_REFUSALS_IN_A_ROW: u32 = 50;
+/// How long a socket closed for an oversized frame is held open after its close.
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
 /// Most queued frames written before one flush.
 const WRITE_BATCH: usize = 64;
 
@@ -51,8 +62,30 @@ pub struct SocketCtx {
     pub conn: ConnId,
     pub limits: Arc<Limits>,
     pub shutdown: CancellationToken,
-    /// Held for the socket's lifetime: one of the relay's connection slots.
-    pub permit: OwnedSemaphorePermit,
+    /// Held for the socket's lifetime: its places in the connection budgets.
+    pub slots: SocketSlots,
+    /// Held until `hello` is accepted: an agent socket's place among its
+    /// address's unauthenticated ones.
+    pub until_hello: Option<AddressSlot>,
+}
+
+/// How the reader ended, which decides the close code the writer sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// The peer closed, went away, broke a rule (after a fatal error), or the
+    /// relay is stopping: close code 1000 (1001 on shutdown, by the writer).
+    Normal,
+    /// A frame over the hard size cap: close code 1009 ("message too big").
+    TooBig,
+}
+
+impl Ending {
+    fn close_code(self) -> u16 {
+        match self {
+            Self::Normal => close_code::NORMAL,
+            Self::TooBig => close_code::SIZE,
+        }
+    }
 }
 
 /// Unregisters the socket from its tenant when dropped.
@@ -91,14 +124,9 @@ pub fn spawn(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> std::fut
 fn serve(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> impl Future<Output = ()> + Send {
     let (ws_tx, ws_rx) = ws.split();
     let sink = Outbox::new(ctx.limits.outbox());
-    let reader_done = CancellationToken::new();
-    let writer = tokio::spawn(write_loop(
-        ws_tx,
-        sink.clone(),
-        ctx.shutdown.clone(),
-        reader_done.clone(),
-        ctx.limits.ping_interval,
-    ));
+    let (reader_done, reader_ended) = oneshot::channel();
+    let writer =
+        tokio::spawn(write_loop(ws_tx, sink.clone(), ctx.shutdown.clone(), reader_ended, ctx.limits.ping_interval));
     read_side(ws_rx, endpoint, ctx, sink, (reader_done, writer))
 }
 
@@ -106,74 +134,97 @@ fn serve(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> impl Future<
 async fn read_side(
     mut ws_rx: SplitStream<WebSocket>,
     mut endpoint: impl Endpoint,
-    ctx: SocketCtx,
+    mut ctx: SocketCtx,
     sink: ConnSink,
-    (reader_done, writer): (CancellationToken, tokio::task::JoinHandle<()>),
+    (reader_done, writer): (oneshot::Sender<Ending>, tokio::task::JoinHandle<()>),
 ) {
     // Boxed: the hello (token check, tenant lookup, attach) is the largest state
     // of this future, and inline it would be carried by every idle socket.
     let hello = Box::pin(first_frame(&mut ws_rx, &mut endpoint, &ctx, &sink)).await;
-    if let Some(tenant) = hello {
-        let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
-        // Boxed too: the compiler does not overlap the two states well,
-        // and an idle socket spends its life here.
-        Box::pin(read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant)).await;
-        drop(registration);
-    }
-    // Detached and the slot freed before the writer sends the close: a client
+    drop(ctx.until_hello.take());
+    let ending = match hello {
+        Ok(tenant) => {
+            let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
+            // Boxed too: the compiler does not overlap the two states well,
+            // and an idle socket spends its life here.
+            let ending = Box::pin(read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant)).await;
+            drop(registration);
+            ending
+        }
+        Err(ending) => ending,
+    };
+    // Detached and the slots freed before the writer sends the close: a client
     // that has seen its socket close knows the relay has let go of it.
-    drop(ctx.permit);
-    reader_done.cancel();
+    drop(ctx.slots);
+    let _ = reader_done.send(ending);
     let _ = writer.await;
 }
 
-/// Waits for `hello` and attaches the socket; `None` ends the socket.
+/// Waits for `hello` and attaches the socket; `Err` ends the socket.
 async fn first_frame(
     ws_rx: &mut SplitStream<WebSocket>,
     endpoint: &mut impl Endpoint,
     ctx: &SocketCtx,
     sink: &ConnSink,
-) -> Option<TenantHandle> {
+) -> Result<TenantHandle, Ending> {
     let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
     loop {
         let msg = tokio::select! {
             msg = tokio::time::timeout_at(deadline, ws_rx.next()) => msg,
-            () = ctx.shutdown.cancelled() => return None,
+            () = ctx.shutdown.cancelled() => return Err(Ending::Normal),
         };
         let text = match msg {
             Ok(Some(Ok(Message::Text(text)))) => text,
             Ok(Some(Ok(Message::Binary(_)))) => {
                 fatal(sink, ErrorFrame::fatal(ErrorCode::InvalidInput, "frames must be JSON text"));
-                return None;
+                return Err(Ending::Normal);
             }
             Ok(Some(Ok(_))) => continue, // ping/pong before hello
-            Ok(Some(Err(_)) | None) => return None,
+            Ok(Some(Err(e))) => return Err(read_failed(ctx, sink, &e)),
+            Ok(None) => return Err(Ending::Normal),
             Err(_) => {
                 fatal(sink, ErrorFrame::fatal(ErrorCode::HelloRequired, "no hello within 15 s"));
-                return None;
+                return Err(Ending::Normal);
             }
         };
         if text.len() > ctx.limits.max_frame_bytes {
-            fatal(sink, too_large(ctx.limits.max_frame_bytes, true));
-            return None;
+            refuse(sink, too_large(ctx.limits.max_frame_bytes, true));
+            return Err(Ending::TooBig);
         }
-        return match endpoint.hello(text.as_str(), ctx.conn, sink.clone()).await {
-            Ok(tenant) => Some(tenant),
-            Err(frame) => {
-                fatal(sink, make_fatal(frame));
-                None
-            }
-        };
+        return endpoint.hello(text.as_str(), ctx.conn, sink.clone()).await.map_err(|frame| {
+            fatal(sink, make_fatal(frame));
+            Ending::Normal
+        });
     }
 }
 
+/// A read error ends the socket; a frame over the hard size cap is told why
+/// (`frame_too_large`, then close code 1009), anything else just ends.
+fn read_failed(ctx: &SocketCtx, sink: &ConnSink, e: &axum::Error) -> Ending {
+    if is_too_big(e) {
+        refuse(sink, too_large(ctx.limits.max_frame_bytes, true));
+        Ending::TooBig
+    } else {
+        tracing::debug!(conn = ctx.conn, error = %e, "socket read failed");
+        Ending::Normal
+    }
+}
+
+/// Whether a read failed on the size cap. axum does not expose tungstenite's
+/// error type, only its text ("Space limit exceeded: Message too long: …");
+/// a test (`hardening.rs`) catches a change of that text.
+fn is_too_big(e: &axum::Error) -> bool {
+    e.to_string().contains("Message too long")
+}
+
+/// Frames after `hello`, until the socket ends.
 async fn read_loop(
     ws_rx: &mut SplitStream<WebSocket>,
     endpoint: &impl Endpoint,
     ctx: &SocketCtx,
     sink: &ConnSink,
     tenant: &TenantHandle,
-) {
+) -> Ending {
     let limits = &ctx.limits;
     let mut bucket = TokenBucket::new(limits.frames_per_sec, limits.frame_burst);
     let mut refusals_in_a_row = 0u32;
@@ -183,45 +234,33 @@ async fn read_loop(
             () = sink.refill_wanted() => {
                 // The writer has caught up: the next page of the replay in progress.
                 if tenant.send(Command::ReplayPage { conn: ctx.conn }).await.is_err() {
-                    return;
+                    return Ending::Normal;
                 }
                 continue;
             }
-            () = sink.kicked().cancelled() => return,
-            () = ctx.shutdown.cancelled() => return,
+            () = sink.kicked().cancelled() => return Ending::Normal,
+            () = ctx.shutdown.cancelled() => return Ending::Normal,
         };
-        let text = match msg {
-            Ok(Some(Ok(Message::Text(text)))) => text,
-            Ok(Some(Ok(Message::Binary(_)))) => {
-                refuse(sink, ErrorFrame::new(ErrorCode::InvalidInput, "frames must be JSON text"));
-                continue;
-            }
-            Ok(Some(Ok(Message::Close(_)))) | Ok(None) => return,
+        let frame = match msg {
+            Ok(Some(Ok(Message::Text(text)))) => Frame::Text(text),
+            Ok(Some(Ok(Message::Binary(_)))) => Frame::Binary,
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) => return Ending::Normal,
             Ok(Some(Ok(_))) => continue, // ping / pong: the peer is alive
-            Ok(Some(Err(e))) => {
-                tracing::debug!(conn = ctx.conn, error = %e, "socket read failed");
-                return;
-            }
+            Ok(Some(Err(e))) => return read_failed(ctx, sink, &e),
             Err(_) => {
                 tracing::debug!(conn = ctx.conn, "dead peer: nothing received in time");
-                return;
+                return Ending::Normal;
             }
         };
-        let refusal = if !bucket.take(tokio::time::Instant::now()) {
-            Some(ErrorFrame::new(ErrorCode::RateLimited, "too many frames; slow down"))
-        } else if text.len() > limits.max_frame_bytes {
-            Some(too_large(limits.max_frame_bytes, false))
-        } else {
-            match endpoint.frame(text.as_str(), ctx.conn) {
-                Ok(cmd) => {
-                    if tenant.send(cmd).await.is_err() {
-                        fatal(sink, ErrorFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down"));
-                        return;
-                    }
-                    None
+        let refusal = match judge(frame, &mut bucket, endpoint, ctx) {
+            Ok(cmd) => {
+                if tenant.send(cmd).await.is_err() {
+                    fatal(sink, ErrorFrame::fatal(ErrorCode::ShuttingDown, "the relay is shutting down"));
+                    return Ending::Normal;
                 }
-                Err(frame) => Some(frame),
+                None
             }
+            Err(frame) => Some(frame),
         };
         match refusal {
             None => refusals_in_a_row = 0,
@@ -229,12 +268,50 @@ async fn read_loop(
                 refusals_in_a_row += 1;
                 if refusals_in_a_row >= MAX_REFUSALS_IN_A_ROW {
                     fatal(sink, ErrorFrame::fatal(ErrorCode::RateLimited, "too many refused frames"));
-                    return;
+                    return Ending::Normal;
                 }
                 refuse(sink, frame);
             }
         }
     }
+}
+
+/// A frame read after `hello`.
+enum Frame {
+    Text(Utf8Bytes),
+    Binary,
+}
+
+/// The command a frame asks for, or why it is refused. The rate limit comes
+/// first, for every kind of frame; a refusal of a text frame names what the
+/// frame was about.
+fn judge(
+    frame: Frame,
+    bucket: &mut TokenBucket,
+    endpoint: &impl Endpoint,
+    ctx: &SocketCtx,
+) -> Result<Command, ErrorFrame> {
+    let text = match frame {
+        Frame::Text(text) => Some(text),
+        Frame::Binary => None,
+    };
+    let about_text = |e: ErrorFrame| match &text {
+        Some(t) if e.client_id.is_none() && e.conversation_id.is_none() => {
+            let (client_id, conversation_id) = about(t.as_str());
+            e.about(client_id.as_ref(), conversation_id)
+        }
+        _ => e,
+    };
+    if !bucket.take(tokio::time::Instant::now()) {
+        return Err(about_text(ErrorFrame::new(ErrorCode::RateLimited, "too many frames; slow down")));
+    }
+    let Some(text) = &text else {
+        return Err(ErrorFrame::new(ErrorCode::InvalidInput, "frames must be JSON text"));
+    };
+    if text.len() > ctx.limits.max_frame_bytes {
+        return Err(about_text(too_large(ctx.limits.max_frame_bytes, false)));
+    }
+    endpoint.frame(text.as_str(), ctx.conn)
 }
 
 fn too_large(max: usize, fatal: bool) -> ErrorFrame {
@@ -265,7 +342,7 @@ async fn write_loop(
     mut ws_tx: SplitSink<WebSocket, Message>,
     outbox: ConnSink,
     shutdown: CancellationToken,
-    reader_done: CancellationToken,
+    mut reader_ended: oneshot::Receiver<Ending>,
     ping_every: Duration,
 ) {
     let mut ping = tokio::time::interval(ping_every);
@@ -290,7 +367,10 @@ async fn write_loop(
                 Next::FramesThenClose(frames) => (frames.iter().map(|t| text_message(t)).collect(), true),
             },
             _ = ping.tick() => (vec![Message::Ping(Default::default())], false),
-            () = reader_done.cancelled() => break (close_code::NORMAL, ""),
+            ending = &mut reader_ended => {
+                let ending = ending.unwrap_or(Ending::Normal);
+                break (ending.close_code(), if ending == Ending::TooBig { "frame too large" } else { "" });
+            }
         };
         if write_all(&mut ws_tx, batch).await.is_err() {
             return;
@@ -301,6 +381,16 @@ async fn write_loop(
     };
     let close = Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason) }));
     let _ = send(&mut ws_tx, close).await;
+    if code == close_code::SIZE {
+        // The rest of the oversized frame is still unread in the kernel, and
+        // closing a TCP socket with unread data sends a reset, which makes the
+        // client drop our error and close frames unread. Holding the socket a
+        // moment lets them arrive first.
+        tokio::select! {
+            () = tokio::time::sleep(CLOSE_LINGER) => {}
+            () = shutdown.cancelled() => {}
+        }
+    }
 }
 
 fn text_message(text: &str) -> Message {

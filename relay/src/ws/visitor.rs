@@ -1,6 +1,8 @@
 //! `GET /v1/ws/visitor?tenant=<id>`: the widget's socket.
 
-use axum::extract::{Query, State, ws::WebSocketUpgrade};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State, ws::WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use natter_protocol::{ErrorCode, ErrorFrame, PROTOCOL_VERSION, TenantId, VISITOR_FRAME_TYPES, VisitorFrame};
@@ -22,6 +24,7 @@ pub(super) struct VisitorQuery {
 /// Checks tenant, Origin and capacity before upgrading.
 pub(super) async fn upgrade(
     State(sockets): State<Sockets>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<VisitorQuery>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
@@ -37,9 +40,9 @@ pub(super) async fn upgrade(
         return Err(ApiError::origin_not_allowed());
     }
     let tenant = sockets.tenants.get(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
-    let permit = sockets.take_slot()?;
+    let slots = sockets.take_slots(super::Audience::Visitor, sockets.client_ip(peer, &headers))?;
     let endpoint = VisitorEndpoint { tenant, tokens: sockets.tokens.clone(), user_agent: super::user_agent(&headers) };
-    let ctx = sockets.socket_ctx(permit);
+    let ctx = sockets.socket_ctx(slots);
     Ok(sockets
         .configure(ws, Sockets::VISITOR_READ_BUFFER)
         .on_upgrade(move |socket| socket::spawn(socket, endpoint, ctx)))

@@ -218,11 +218,24 @@ impl VisitorClient {
 impl<F: ServerFrame> Client<F> {
     /// Opens a socket; `Err` carries the HTTP status of a refused upgrade.
     pub async fn connect(addr: SocketAddr, path: &str, origin: &str) -> Result<Self, (u16, String)> {
+        Self::connect_with(addr, path, origin, &[]).await
+    }
+
+    /// Opens a socket with extra request headers (e.g. `X-Forwarded-For`).
+    pub async fn connect_with(
+        addr: SocketAddr,
+        path: &str,
+        origin: &str,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Self, (u16, String)> {
         let mut req = format!("ws://{addr}{path}").into_client_request().unwrap();
         if !origin.is_empty() {
             req.headers_mut().insert("Origin", origin.parse().unwrap());
         }
         req.headers_mut().insert("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) NatterTest/1".parse().unwrap());
+        for (name, value) in headers {
+            req.headers_mut().insert(*name, value.parse().unwrap());
+        }
         match tokio_tungstenite::connect_async(req).await {
             Ok((ws, _)) => Ok(Self { ws, audience: std::marker::PhantomData }),
             Err(tungstenite::Error::Http(res)) => {
@@ -248,12 +261,21 @@ impl<F: ServerFrame> Client<F> {
 
     /// The next frame, or `None` on timeout or close.
     pub async fn try_recv(&mut self, wait: Duration) -> Option<F> {
+        match self.next_within(wait).await {
+            Next::Frame(f) => Some(f),
+            Next::Timeout | Next::Ended => None,
+        }
+    }
+
+    /// The next frame, or whether the wait ran out or the socket ended.
+    async fn next_within(&mut self, wait: Duration) -> Next<F> {
         loop {
             match tokio::time::timeout(wait, self.ws.next()).await {
                 Ok(Some(Ok(Message::Text(t)))) => {
-                    return Some(serde_json::from_str(&t).unwrap_or_else(|e| panic!("bad frame {t}: {e}")));
+                    return Next::Frame(serde_json::from_str(&t).unwrap_or_else(|e| panic!("bad frame {t}: {e}")));
                 }
-                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) | Err(_) => return None,
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return Next::Ended,
+                Err(_) => return Next::Timeout,
                 Ok(Some(Ok(_))) => continue,
             }
         }
@@ -272,15 +294,18 @@ impl<F: ServerFrame> Client<F> {
         }
     }
 
-    /// Reads frames for `wait`; true when none of them matched.
+    /// Reads frames for `wait`; true when none of them matched. Panics if the
+    /// socket closes or fails meanwhile: "nothing happened" on a dead socket
+    /// proves nothing.
     pub async fn none_within(&mut self, wait: Duration, mut pred: impl FnMut(&F) -> bool) -> bool {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.try_recv(left).await {
-                Some(f) if pred(&f) => return false,
-                Some(_) => continue,
-                None => return true,
+            match self.next_within(left).await {
+                Next::Frame(f) if pred(&f) => return false,
+                Next::Frame(_) => continue,
+                Next::Timeout => return true,
+                Next::Ended => panic!("the socket ended while a test waited for nothing to happen on it"),
             }
         }
     }
@@ -311,6 +336,32 @@ impl<F: ServerFrame> Client<F> {
             }
         }
     }
+
+    /// The code of the close frame the server sends within 5 s (frames before
+    /// it are skipped); `None` if the socket ends without one or stays open.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| u16::from(f.code)),
+                Ok(Some(Ok(_))) => continue,
+                Ok(None) | Ok(Some(Err(_))) | Err(_) => return None,
+            }
+        }
+    }
+
+    /// Sends a binary message (the relay speaks JSON text only).
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.ws.send(Message::binary(bytes.to_vec())).await.unwrap();
+    }
+}
+
+/// What waiting for a frame gave.
+enum Next<F> {
+    Frame(F),
+    Timeout,
+    Ended,
 }
 
 impl AgentClient {
