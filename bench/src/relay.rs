@@ -102,7 +102,16 @@ impl Relay {
     /// Runs `bin serve` on `dir` with the given extra flags and waits until it listens.
     pub async fn start(bin: &Path, dir: &DataDir, flags: &[String]) -> Self {
         let mut child = Command::new(bin)
-            .args(["serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir"])
+            // Every benchmark socket comes from loopback: no per-address cap.
+            .args([
+                "serve",
+                "--no-demo",
+                "--listen",
+                "127.0.0.1:0",
+                "--max-visitor-connections-per-ip",
+                "0",
+                "--data-dir",
+            ])
             .arg(&dir.path)
             .args(flags)
             .env("NATTER_LOG", "error")

@@ -39,9 +39,37 @@ pub struct Settings {
     #[arg(long = "public-origin", env = "NATTER_PUBLIC_ORIGINS", value_delimiter = ',', global = true)]
     #[arg(value_name = "ORIGIN")]
     pub public_origins: Option<Vec<String>>,
-    /// Most open WebSockets across all tenants.
+    /// Most open visitor WebSockets across all tenants.
     #[arg(long, env = "NATTER_MAX_CONNECTIONS", global = true, value_name = "N")]
     pub max_connections: Option<usize>,
+    /// Most open agent WebSockets across all tenants (a budget of their own, so
+    /// visitors cannot crowd the console out).
+    #[arg(long, env = "NATTER_MAX_AGENT_CONNECTIONS", global = true, value_name = "N")]
+    pub max_agent_connections: Option<usize>,
+    /// Most visitor WebSockets from one client address. 0: no cap.
+    #[arg(long, env = "NATTER_MAX_VISITOR_CONNECTIONS_PER_IP", global = true, value_name = "N")]
+    pub max_visitor_connections_per_ip: Option<usize>,
+    /// Most agent WebSockets from one client address before their hello is
+    /// accepted. 0: no cap.
+    #[arg(long, env = "NATTER_MAX_UNAUTHENTICATED_AGENT_SOCKETS_PER_IP", global = true, value_name = "N")]
+    pub max_unauthenticated_agent_sockets_per_ip: Option<usize>,
+    /// Reverse proxies whose forwarded-for header is believed (addresses or
+    /// networks such as 10.0.0.0/8; repeat, or comma-separate in the environment).
+    #[arg(long = "trusted-proxy", env = "NATTER_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    #[arg(value_name = "CIDR")]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// The header trusted proxies name the client in: x-forwarded-for or forwarded.
+    #[arg(long, env = "NATTER_FORWARDED_HEADER", global = true, value_name = "HEADER")]
+    pub forwarded_header: Option<String>,
+    /// Failed sign-ins of one client address across all accounts per window.
+    #[arg(long, env = "NATTER_LOGIN_CLIENT_MAX_FAILURES", global = true, value_name = "N")]
+    pub login_client_max_failures: Option<u32>,
+    /// Failed sign-ins to one account across all addresses per window.
+    #[arg(long, env = "NATTER_LOGIN_ACCOUNT_MAX_FAILURES", global = true, value_name = "N")]
+    pub login_account_max_failures: Option<u32>,
+    /// Password checks (PBKDF2) running at once; more wait with 429.
+    #[arg(long, env = "NATTER_LOGIN_CONCURRENT_HASHES", global = true, value_name = "N")]
+    pub login_concurrent_hashes: Option<usize>,
     /// Most open TCP connections (HTTP and WebSocket) from one IP address; the
     /// next gets 503 too_many_connections. 0: no cap.
     #[arg(long, env = "NATTER_MAX_CONNECTIONS_PER_IP", global = true, value_name = "N")]
@@ -172,6 +200,16 @@ impl Settings {
                 SettingsError::PublicOrigin { origin: origins[i].clone(), message: message.to_string() }
             })?;
         }
+        if let Some(proxies) = &self.trusted_proxies {
+            config.trusted_proxies = proxies
+                .iter()
+                .map(|p| p.parse().map_err(|e| SettingsError::Merge(format!("trusted proxy: {e}"))))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(header) = &self.forwarded_header {
+            config.forwarded_header =
+                header.parse().map_err(|e| SettingsError::Merge(format!("forwarded header {header:?}: {e}")))?;
+        }
         let c = &mut config.connections;
         set(&mut c.max_per_ip, self.max_connections_per_ip);
         set(&mut c.per_ip_exempt, self.per_ip_cap_exempt.clone());
@@ -180,6 +218,12 @@ impl Settings {
         set(&mut c.upgrade_timeout, self.upgrade_timeout_secs.map(secs));
         let l = &mut config.limits;
         set(&mut l.max_connections, self.max_connections);
+        set(&mut l.max_agent_connections, self.max_agent_connections);
+        set(&mut l.max_visitor_connections_per_ip, self.max_visitor_connections_per_ip);
+        set(&mut l.max_unauthenticated_agent_sockets_per_ip, self.max_unauthenticated_agent_sockets_per_ip);
+        set(&mut l.login_client_max_failures, self.login_client_max_failures);
+        set(&mut l.login_account_max_failures, self.login_account_max_failures);
+        set(&mut l.login_concurrent_hashes, self.login_concurrent_hashes);
         set(&mut l.max_frame_bytes, self.max_frame_bytes);
         set(&mut l.max_text_bytes, self.max_text_bytes);
         set(&mut l.conversations_per_visitor_hour, self.conversations_per_visitor_hour);
@@ -210,6 +254,14 @@ impl Settings {
             listen: Some(s.listen),
             public_origins: Some(s.config.public_origins.clone()),
             max_connections: Some(l.max_connections),
+            max_agent_connections: Some(l.max_agent_connections),
+            max_visitor_connections_per_ip: Some(l.max_visitor_connections_per_ip),
+            max_unauthenticated_agent_sockets_per_ip: Some(l.max_unauthenticated_agent_sockets_per_ip),
+            trusted_proxies: Some(s.config.trusted_proxies.iter().map(ToString::to_string).collect()),
+            forwarded_header: Some(s.config.forwarded_header.to_string()),
+            login_client_max_failures: Some(l.login_client_max_failures),
+            login_account_max_failures: Some(l.login_account_max_failures),
+            login_concurrent_hashes: Some(l.login_concurrent_hashes),
             max_connections_per_ip: Some(c.max_per_ip),
             per_ip_cap_exempt: Some(c.per_ip_exempt.clone()),
             header_timeout_secs: Some(c.header_timeout.as_secs()),

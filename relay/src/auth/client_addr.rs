@@ -110,6 +110,15 @@ pub enum ForwardedHeader {
     Forwarded,
 }
 
+impl fmt::Display for ForwardedHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+        })
+    }
+}
+
 impl FromStr for ForwardedHeader {
     type Err = String;
 

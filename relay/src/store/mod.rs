@@ -60,8 +60,10 @@ fn open_file(path: &Path, migrations: &[&str]) -> Result<Connection, StoreError>
         let mut side_file = path.as_os_str().to_owned();
         side_file.push(side);
         let side_file = PathBuf::from(side_file);
-        if side_file.exists() {
-            crate::data_dir::make_private_file(&side_file)?;
+        // Another connection closing now may remove it between the two calls.
+        match crate::data_dir::make_private_file(&side_file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
         }
     }
     let mut conn = Connection::open(path)?;
