@@ -110,6 +110,14 @@ impl Relay {
                 "127.0.0.1:0",
                 "--max-visitor-connections-per-ip",
                 "0",
+                // Set-up signs thousands of agents in at once (not measured).
+                "--login-concurrent-hashes",
+                "100000",
+                // 50 tenants × 50 pairs: more agent sockets than the default budget.
+                "--max-agent-connections",
+                "100000",
+                "--max-unauthenticated-agent-sockets-per-ip",
+                "0",
                 "--data-dir",
             ])
             .arg(&dir.path)
