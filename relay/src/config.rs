@@ -22,6 +22,8 @@ pub struct Config {
     pub trusted_proxies: Vec<crate::auth::client_addr::Cidr>,
     /// The header those proxies write the client's address to.
     pub forwarded_header: crate::auth::client_addr::ForwardedHeader,
+    /// Where `/metrics` is served (Prometheus text); `None`: nowhere.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     pub limits: Limits,
     /// Timeouts and caps of TCP connections, before and around HTTP.
     pub connections: ConnectionPolicy,
@@ -190,6 +192,7 @@ impl Config {
             public_origins: Vec::new(),
             trusted_proxies: crate::auth::client_addr::Cidr::loopback(),
             forwarded_header: Default::default(),
+            metrics_listen: None,
             limits: Limits::default(),
             connections: ConnectionPolicy::default(),
             sessions: SessionPolicy::default(),

@@ -12,6 +12,7 @@ pub mod config;
 pub mod data_dir;
 pub mod http;
 pub mod logging;
+pub mod metrics;
 pub mod net;
 pub mod origin;
 pub mod outbox;

@@ -59,6 +59,13 @@ async fn serve(settings: InForce) -> anyhow::Result<()> {
             );
         }
     }
+    if let Some(metrics) = config.metrics_listen {
+        // Lives as long as the process: nothing to drain on shutdown.
+        let local = natter_relay::metrics::serve(metrics, tokio_util::sync::CancellationToken::new())
+            .await
+            .context("opening the metrics listener")?;
+        say(&format!("natter metrics on http://{local}/metrics"));
+    }
     say(&format!("natter listening on http://{addr}"));
     say(&format!("  storefront http://{addr}/   console http://{addr}/console"));
     natter_relay::run(listener, config, shutdown_signal()).await?;

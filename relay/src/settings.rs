@@ -39,6 +39,10 @@ pub struct Settings {
     #[arg(long = "public-origin", env = "NATTER_PUBLIC_ORIGINS", value_delimiter = ',', global = true)]
     #[arg(value_name = "ORIGIN")]
     pub public_origins: Option<Vec<String>>,
+    /// Address of a separate listener serving Prometheus metrics at /metrics
+    /// (off unless given; keep it private).
+    #[arg(long, env = "NATTER_METRICS_LISTEN", global = true, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Most open visitor WebSockets across all tenants.
     #[arg(long, env = "NATTER_MAX_CONNECTIONS", global = true, value_name = "N")]
     pub max_connections: Option<usize>,
@@ -210,6 +214,9 @@ impl Settings {
             config.forwarded_header =
                 header.parse().map_err(|e| SettingsError::Merge(format!("forwarded header {header:?}: {e}")))?;
         }
+        if self.metrics_listen.is_some() {
+            config.metrics_listen = self.metrics_listen;
+        }
         let c = &mut config.connections;
         set(&mut c.max_per_ip, self.max_connections_per_ip);
         set(&mut c.per_ip_exempt, self.per_ip_cap_exempt.clone());
@@ -253,6 +260,7 @@ impl Settings {
             data_dir: Some(s.config.data_dir.clone()),
             listen: Some(s.listen),
             public_origins: Some(s.config.public_origins.clone()),
+            metrics_listen: s.config.metrics_listen,
             max_connections: Some(l.max_connections),
             max_agent_connections: Some(l.max_agent_connections),
             max_visitor_connections_per_ip: Some(l.max_visitor_connections_per_ip),

@@ -71,7 +71,7 @@ const MAX_REQUEST_ID: usize = 64;
 /// `NATTER_LOG=info,tower_http=debug` logs a line per request and response.
 pub fn with_request_tracing(app: Router) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
-    app.layer(
+    app.route_layer(axum::middleware::from_fn(count_request)).layer(
         ServiceBuilder::new()
             .map_request(drop_unusable_request_id)
             .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
@@ -83,6 +83,17 @@ pub fn with_request_tracing(app: Router) -> Router {
                     .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
             ),
     )
+}
+
+/// Counts a routed request by its route pattern (never the raw path: ids and
+/// tenants would make every request a series of its own) and status.
+async fn count_request(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let route =
+        request.extensions().get::<axum::extract::MatchedPath>().map_or_else(String::new, |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!(crate::metrics::HTTP_REQUESTS, "route" => route, "status" => status).increment(1);
+    response
 }
 
 fn request_span(request: &Request) -> tracing::Span {

@@ -71,9 +71,12 @@ pub fn run(mut db: Connection, mut tenant: Tenant, clock: Clock, mut alarm: Alar
         }
         let ticked = commands.iter().any(|c| matches!(c, Command::Tick));
         let mut batch = Batch::new(clock.now());
+        let started = std::time::Instant::now();
+        metrics::histogram!(crate::metrics::BATCH_COMMANDS).record(commands.len() as f64);
         if let Some(due_in) = run_batch(&mut db, &mut tenant, &mut commands, &mut batch) {
             alarm.set(due_in);
         }
+        metrics::histogram!(crate::metrics::ACK_SECONDS).record(started.elapsed().as_secs_f64());
         // Search indexing, off the ack path: in its own transaction between
         // batches, when nothing is waiting or the backlog is long (indexer.rs).
         let moment = match (ticked, rx.is_empty()) {
@@ -120,7 +123,9 @@ fn run_batch(
             Ok(owed) => previews_owed = owed,
             Err(refusal) => refusal.report(tenant.id(), None, batch),
         }
+        let commit = std::time::Instant::now();
         tx.commit()?;
+        metrics::histogram!(crate::metrics::COMMIT_SECONDS).record(commit.elapsed().as_secs_f64());
         Ok(())
     })();
     let (effects, conns) = batch.take();

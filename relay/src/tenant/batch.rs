@@ -194,6 +194,7 @@ impl Refusal {
                 (ErrorFrame::new(ErrorCode::Internal, "the relay failed to process this frame"), false)
             }
         };
+        metrics::counter!(crate::metrics::REFUSALS, "code" => error.code.as_str()).increment(1);
         let Some(conn) = conn else { return };
         if fatal {
             batch.close(conn, &error);

@@ -212,7 +212,10 @@ impl Tenants {
             match opened {
                 Ok((db, state)) => {
                     let _ = opened_tx.send(Ok(state.settings_view()));
+                    let running = metrics::gauge!(crate::metrics::TENANT_ACTORS);
+                    running.increment(1.0);
                     actor::run(db, state, settings.clock, alarm, rx);
+                    running.decrement(1.0);
                 }
                 Err(e) => {
                     let _ = opened_tx.send(Err(e));

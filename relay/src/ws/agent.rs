@@ -68,7 +68,10 @@ impl Endpoint for AgentEndpoint {
         }
     }
 
+    const KIND: &'static str = "agent";
+
     fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ErrorFrame> {
+        metrics::counter!(crate::metrics::FRAMES_IN, "kind" => Self::KIND).increment(1);
         let frame: AgentFrame = decode(text, AGENT_FRAME_TYPES)?;
         Ok(Command::Agent { conn, frame })
     }

@@ -42,6 +42,9 @@ const WRITE_BATCH: usize = 64;
 
 /// What differs between the visitor and the agent socket.
 pub trait Endpoint: Send + Sync + 'static {
+    /// `visitor` or `agent`, the `kind` label of the socket metrics.
+    const KIND: &'static str;
+
     /// Handles the first frame: authenticates, attaches the socket to its tenant
     /// (which queues the welcome), and returns the tenant. `Err` is sent as a
     /// fatal error.
@@ -121,19 +124,25 @@ pub fn spawn(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> std::fut
 }
 
 /// Splits the socket, starts the writer task, and returns the reader.
-fn serve(ws: WebSocket, endpoint: impl Endpoint, ctx: SocketCtx) -> impl Future<Output = ()> + Send {
+fn serve<E: Endpoint>(ws: WebSocket, endpoint: E, ctx: SocketCtx) -> impl Future<Output = ()> + Send {
     let (ws_tx, ws_rx) = ws.split();
     let sink = Outbox::new(ctx.limits.outbox());
     let (reader_done, reader_ended) = oneshot::channel();
-    let writer =
-        tokio::spawn(write_loop(ws_tx, sink.clone(), ctx.shutdown.clone(), reader_ended, ctx.limits.ping_interval));
+    let writer = tokio::spawn(write_loop(
+        E::KIND,
+        ws_tx,
+        sink.clone(),
+        ctx.shutdown.clone(),
+        reader_ended,
+        ctx.limits.ping_interval,
+    ));
     read_side(ws_rx, endpoint, ctx, sink, (reader_done, writer))
 }
 
 /// The reader task: hello, then frames until the socket ends; then stops the writer.
-async fn read_side(
+async fn read_side<E: Endpoint>(
     mut ws_rx: SplitStream<WebSocket>,
-    mut endpoint: impl Endpoint,
+    mut endpoint: E,
     mut ctx: SocketCtx,
     sink: ConnSink,
     (reader_done, writer): (oneshot::Sender<Ending>, tokio::task::JoinHandle<()>),
@@ -145,9 +154,12 @@ async fn read_side(
     let ending = match hello {
         Ok(tenant) => {
             let registration = Registration { tenant: tenant.clone(), conn: ctx.conn };
+            let open = metrics::gauge!(crate::metrics::SOCKETS_OPEN, "kind" => E::KIND);
+            open.increment(1.0);
             // Boxed too: the compiler does not overlap the two states well,
             // and an idle socket spends its life here.
             let ending = Box::pin(read_loop(&mut ws_rx, &endpoint, &ctx, &sink, &tenant)).await;
+            open.decrement(1.0);
             drop(registration);
             ending
         }
@@ -329,6 +341,7 @@ fn make_fatal(frame: ErrorFrame) -> ErrorFrame {
 
 /// Queues an error frame for the client.
 fn refuse(sink: &ConnSink, frame: ErrorFrame) {
+    metrics::counter!(crate::metrics::REFUSALS, "code" => frame.code.as_str()).increment(1);
     sink.push(encode_error(&frame));
 }
 
@@ -339,6 +352,7 @@ fn fatal(sink: &ConnSink, frame: ErrorFrame) {
 }
 
 async fn write_loop(
+    kind: &'static str,
     mut ws_tx: SplitSink<WebSocket, Message>,
     outbox: ConnSink,
     shutdown: CancellationToken,
@@ -358,6 +372,7 @@ async fn write_loop(
                 break (close_code::AWAY, "shutting down");
             }
             () = outbox.kicked().cancelled() => {
+                metrics::counter!(crate::metrics::SLOW_CONSUMERS, "kind" => kind).increment(1);
                 let frame = ErrorFrame::fatal(ErrorCode::SlowConsumer, "frames were not read fast enough");
                 let _ = send(&mut ws_tx, text_message(&encode_error(&frame).text)).await;
                 break (close_code::POLICY, "slow consumer");
@@ -372,6 +387,8 @@ async fn write_loop(
                 break (ending.close_code(), if ending == Ending::TooBig { "frame too large" } else { "" });
             }
         };
+        let frames = batch.iter().filter(|m| matches!(m, Message::Text(_))).count();
+        metrics::counter!(crate::metrics::FRAMES_OUT, "kind" => kind).increment(frames as u64);
         if write_all(&mut ws_tx, batch).await.is_err() {
             return;
         }

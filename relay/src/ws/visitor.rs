@@ -85,7 +85,10 @@ impl Endpoint for VisitorEndpoint {
         }
     }
 
+    const KIND: &'static str = "visitor";
+
     fn frame(&self, text: &str, conn: ConnId) -> Result<Command, ErrorFrame> {
+        metrics::counter!(crate::metrics::FRAMES_IN, "kind" => Self::KIND).increment(1);
         let frame: VisitorFrame = decode(text, VISITOR_FRAME_TYPES)?;
         Ok(Command::Visitor { conn, frame })
     }
