@@ -38,8 +38,10 @@ async fn serve(settings: InForce) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
     let addr = listener.local_addr()?;
+    // Opened (and let go) before "listening" is printed: a broken data
+    // directory or registry fails here, not after the relay said it was up.
+    let storage = natter_relay::Storage::open(&config).await?;
     if settings.create_demo {
-        let storage = natter_relay::Storage::open(&config).await?;
         let created = natter_relay::bootstrap::ensure_demo(
             &storage.tenants,
             natter_relay::own_origins(&config, addr),
@@ -49,7 +51,6 @@ async fn serve(settings: InForce) -> anyhow::Result<()> {
         )
         .await
         .context("creating the demo tenant")?;
-        storage.tenants.shutdown().await;
         if let Some(demo) = created {
             say(&format!("created tenant 'demo' with agent {} / password {}", demo.email, demo.password));
             say(&format!("(shown once; change it with: natter agent passwd --tenant demo --email {})", demo.email));
@@ -59,6 +60,8 @@ async fn serve(settings: InForce) -> anyhow::Result<()> {
             );
         }
     }
+    storage.tenants.shutdown().await;
+    drop(storage); // run() opens (and locks) the data directory itself
     if let Some(metrics) = config.metrics_listen {
         // Lives as long as the process: nothing to drain on shutdown.
         let local = natter_relay::metrics::serve(metrics, tokio_util::sync::CancellationToken::new())

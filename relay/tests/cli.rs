@@ -211,3 +211,19 @@ fn the_demo_tenant_allows_exactly_the_relays_own_origins_and_says_so() {
     let list = ok(&natter(dir.path(), &["tenant", "origins", "demo"]));
     assert_eq!(list, format!("http://127.0.0.1:{port}\nhttp://localhost:{port}\n"), "no wildcard ports");
 }
+
+#[test]
+fn a_broken_registry_stops_the_relay_before_it_says_it_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("registry.db"), vec![0x5a; 8192]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(["serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("NATTER_LOG", "warn")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("natter listening"), "{stdout}");
+    let stderr = fails(&out);
+    assert!(stderr.contains("registry.db") && stderr.contains("not a database"), "{stderr}");
+}
