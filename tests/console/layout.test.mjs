@@ -244,9 +244,14 @@ test("keyboard first: C on a focused waiting row claims it and puts the cursor i
   await page.getByRole("dialog", { name: "Keyboard shortcuts" }).getByText("Claim the waiting conversation whose inbox row has focus").waitFor();
   await page.keyboard.press("Escape");
 
+  // Both rows complete first: a conversation the agent does not follow gets its
+  // newest text in a summary up to a second later, which may re-order the inbox.
+  await row(page, "Chai Keyboard").filter({ hasText: "Hello from the keyboard test" }).waitFor();
+  await row(page, "Dao Keyboard").filter({ hasText: "Second in line" }).waitFor();
   await row(page, "Chai Keyboard").focus();
   await page.keyboard.press("ArrowDown");
-  assert.equal(await page.evaluate(() => document.activeElement.textContent.includes("Dao Keyboard")), true, "the arrow moves to the next row");
+  // The arrow moves to the next row.
+  await page.waitForFunction(() => document.activeElement?.textContent.includes("Dao Keyboard"));
   await page.keyboard.press("ArrowUp");
   // Back on the first row before the shortcut (the inbox may re-render meanwhile).
   await page.waitForFunction(() => document.activeElement?.textContent.includes("Chai Keyboard"));
