@@ -206,10 +206,13 @@ test("texts per language: a Thai visitor gets the Thai header and greeting, an E
     assert.deepEqual(saved.texts, { th: { header: "แชทกับร้าน Acme", greeting: "สวัสดีค่ะ ยินดีต้อนรับสู่ร้าน Acme" } });
 
     const thai = await shopper("th-TH");
+    // The frame may draw before its config arrives: wait for the title, then check it exactly.
+    await thai.frame.locator("header.head .title", { hasText: "Acme" }).waitFor();
     assert.equal(await thai.frame.locator("header.head .title").textContent(), "แชทกับร้าน Acme");
     await thai.frame.getByRole("log").getByText("สวัสดีค่ะ ยินดีต้อนรับสู่ร้าน Acme").waitFor();
     await thai.page.screenshot({ path: `${SHOTS}storefront-thai-texts.png` });
     const english = await shopper("en-US");
+    await english.frame.locator("header.head .title", { hasText: "Acme" }).waitFor();
     assert.equal(await english.frame.locator("header.head .title").textContent(), "Acme help desk");
     await english.frame.getByRole("log").getByText("Hello from Acme! Ask us anything.").waitFor();
     assert.equal(await english.frame.getByText("สวัสดีค่ะ ยินดีต้อนรับสู่ร้าน Acme").count(), 0);
