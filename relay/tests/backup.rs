@@ -332,24 +332,7 @@ async fn history(addr: SocketAddr, tenant: &str, id: ConversationId) -> BTreeMap
 
 /// The real `natter` binary on port 0, serving `dir`.
 async fn spawn_relay(dir: &Path) -> (tokio::process::Child, SocketAddr) {
-    use tokio::io::AsyncBufReadExt as _;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_natter"))
-        .args(["--listen", "127.0.0.1:0", "--no-demo", "--frames-per-sec", "1000000", "--frame-burst", "1000000"])
-        .arg("--data-dir")
-        .arg(dir)
-        .env("NATTER_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next_line().await.unwrap().expect("the relay prints its address");
-        if let Some(rest) = line.strip_prefix("natter listening on http://") {
-            break rest.trim().parse().unwrap();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let (child, addr, _) = spawn_natter(dir, &LIFTED_RATES).await;
     (child, addr)
 }
 

@@ -6,37 +6,17 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::process::Stdio;
-use std::time::Duration;
 
 use common::*;
 use natter_protocol::{
     AgentFrame, ConversationId, MessageBody, PROTOCOL_VERSION, Seq, ToAgent, ToVisitor, VisitorFrame,
 };
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 const BURST: usize = 3000;
 
 async fn spawn_relay(dir: &std::path::Path) -> (Child, std::net::SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
-        .args(["--listen", "127.0.0.1:0", "--no-demo", "--frames-per-sec", "1000000", "--frame-burst", "1000000"])
-        .arg("--data-dir")
-        .arg(dir)
-        .env("NATTER_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
-        if let Some(rest) = line.strip_prefix("natter listening on http://") {
-            break rest.trim().parse().unwrap();
-        }
-    };
-    // Keep draining stdout, as a supervisor would.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let (child, addr, _) = spawn_natter(dir, &LIFTED_RATES).await;
     (child, addr)
 }
 

@@ -3,38 +3,14 @@
 
 mod common;
 
-use std::process::Stdio;
-use std::time::Duration;
-
 use common::*;
 use natter_protocol::{ToVisitor, VisitorFrame};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 /// Starts the real binary; returns it, its address and its metrics address (if any).
 async fn spawn_relay(dir: &std::path::Path, extra: &[&str]) -> (Child, std::net::SocketAddr, Option<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
-        .args(["--listen", "127.0.0.1:0", "--no-demo"])
-        .args(extra)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("NATTER_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut metrics = None;
-    let addr = loop {
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
-        if let Some(rest) = line.strip_prefix("natter metrics on ") {
-            metrics = Some(rest.trim().to_owned());
-        }
-        if let Some(rest) = line.strip_prefix("natter listening on http://") {
-            break rest.trim().parse().unwrap();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let (child, addr, printed) = spawn_natter(dir, extra).await;
+    let metrics = printed.iter().find_map(|l| l.strip_prefix("natter metrics on ")).map(|m| m.trim().to_owned());
     (child, addr, metrics)
 }
 

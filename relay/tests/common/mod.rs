@@ -474,3 +474,35 @@ impl TestRelay {
         assert_eq!(status, 200, "{body}");
     }
 }
+
+/// The real `natter` binary on port 0 serving `dir`, with `args` added (the
+/// tests that kill it, or read what it prints). Returns it, its address, and
+/// the lines it printed before it said it listens; stdout is drained after.
+pub async fn spawn_natter(dir: &std::path::Path, args: &[&str]) -> (tokio::process::Child, SocketAddr, Vec<String>) {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(["--listen", "127.0.0.1:0", "--no-demo"])
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("NATTER_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut before = Vec::new();
+    let addr = loop {
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
+        if let Some(rest) = line.strip_prefix("natter listening on http://") {
+            break rest.trim().parse().unwrap();
+        }
+        before.push(line);
+    };
+    // Keep draining stdout, as a supervisor would.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, addr, before)
+}
+
+/// Flags that lift the per-socket frame rate limits (tests that burst).
+pub const LIFTED_RATES: [&str; 4] = ["--frames-per-sec", "1000000", "--frame-burst", "1000000"];
