@@ -110,6 +110,8 @@ impl Relay {
                 "127.0.0.1:0",
                 "--max-visitor-connections-per-ip",
                 "0",
+                "--new-visitors-per-ip-hour",
+                "0",
                 // Set-up signs thousands of agents in at once (not measured).
                 "--login-concurrent-hashes",
                 "100000",

@@ -62,6 +62,11 @@ pub enum ErrorCode {
     /// The relay could not fetch the page named in an install check (unreachable,
     /// too slow, too large, or not a page); the message says which.
     PageUnreachable,
+    /// The change clashes with what exists: an email already in use, or it
+    /// would leave the tenant without an active owner.
+    Conflict,
+    /// The account was deactivated by an owner or admin; it cannot sign in.
+    AccountDeactivated,
     /// Something failed inside the relay; details are in its log, not here.
     Internal,
     /// A code this build does not know (sent by a newer relay).
@@ -98,6 +103,8 @@ impl ErrorCode {
             Self::SlowConsumer => "slow_consumer",
             Self::ShuttingDown => "shutting_down",
             Self::PageUnreachable => "page_unreachable",
+            Self::Conflict => "conflict",
+            Self::AccountDeactivated => "account_deactivated",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }
@@ -121,6 +128,8 @@ mod tests {
             ErrorCode::UnknownFrame,
             ErrorCode::AlreadyClaimed,
             ErrorCode::TooManyConnections,
+            ErrorCode::Conflict,
+            ErrorCode::AccountDeactivated,
             ErrorCode::Internal,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));

@@ -34,8 +34,8 @@ pub use model::{
 };
 pub use server::{ErrorFrame, ToAgent, ToVisitor};
 pub use settings::{
-    AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, PrechatField, PrechatForm,
-    RoutingSettings, TenantSettings, Weekday, WidgetSettings,
+    AgentActive, AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, NewAgent, PasswordReset,
+    PrechatField, PrechatForm, RoutingSettings, TenantSettings, Weekday, WidgetSettings,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition, WidgetTexts};
 

@@ -125,6 +125,11 @@ pub enum ToAgent {
     Presence {
         agents: Vec<AgentPresence>,
     },
+    /// This socket's own account changed (an admin changed its role): what
+    /// the console may show follows `agent.role` from now on.
+    Account {
+        agent: AgentInfo,
+    },
     Error(ErrorFrame),
 }
 

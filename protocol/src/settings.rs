@@ -228,12 +228,46 @@ pub struct AgentAdminView {
     pub skills: Vec<String>,
     /// `None`: the tenant's default.
     pub max_chats: Option<u32>,
+    /// When an admin deactivated the account; `None` while it may sign in.
+    #[serde(default)]
+    pub deactivated_at: Option<crate::UnixMillis>,
+    /// The account's most recent successful sign-in.
+    #[serde(default)]
+    pub last_sign_in_at: Option<crate::UnixMillis>,
+}
+
+/// `POST /v1/admin/agents`: a new agent account with an initial password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgent {
+    pub email: String,
+    pub name: String,
+    pub role: crate::Role,
+    pub password: String,
+}
+
+/// `PUT /v1/admin/agents/{id}/password`: the agent's new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// `PUT /v1/admin/agents/{id}/active`: deactivate (`false`) or reactivate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentActive {
+    pub active: bool,
 }
 
 /// `PUT /v1/admin/agents/{id}`: what to change (absent fields stay).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct AgentUpdate {
+    /// Only an owner may grant or take away the owner role, and the last
+    /// owner keeps it.
+    #[serde(default)]
+    pub role: Option<crate::Role>,
     #[serde(default)]
     pub skills: Option<Vec<String>>,
     /// `Some(None)` (JSON `null`) returns to the tenant default.

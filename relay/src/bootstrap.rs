@@ -48,6 +48,8 @@ pub async fn ensure_demo(
     let tenant = tenants.get(&id).await?.ok_or_else(|| StoreError::Vanished(format!("tenant {id}")))?;
     let name = "Demo Agent".to_owned();
     let email2 = email.clone();
-    tenant.admin(|reply| AdminOp::AddAgent { email: email2, name, role: Role::Owner, password_hash, reply }).await?;
+    tenant
+        .admin(|reply| AdminOp::AddAgent { email: email2, name, role: Role::Owner, password_hash, by: None, reply })
+        .await?;
     Ok(Some(DemoCreated { email, password, origins }))
 }

@@ -312,8 +312,9 @@ async fn agent_command(
             let t = handle(storage, &tenant).await?;
             let (password, generated) = read_password(&password)?;
             let password_hash = hash_off_runtime(password.clone(), iterations).await?;
-            let added =
-                t.admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, reply }).await?;
+            let added = t
+                .admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, by: None, reply })
+                .await?;
             let agent =
                 added.ok_or_else(|| CliError::Invalid(format!("an agent with email {email} already exists")))?;
             writeln!(out, "added agent {} <{}> ({}) to {tenant}", agent.id, agent.email, agent.role.as_str())?;
@@ -328,7 +329,14 @@ async fn agent_command(
             for (email, name, role) in rows {
                 let password_hash = hash_off_runtime(password.clone(), iterations).await?;
                 let added = t
-                    .admin(|reply| AdminOp::AddAgent { email: email.clone(), name, role, password_hash, reply })
+                    .admin(|reply| AdminOp::AddAgent {
+                        email: email.clone(),
+                        name,
+                        role,
+                        password_hash,
+                        by: None,
+                        reply,
+                    })
                     .await?;
                 if added.is_none() {
                     return Err(CliError::Invalid(format!("an agent with email {email} already exists")));

@@ -86,6 +86,10 @@ pub struct Limits {
     /// Conversations one visitor may open per hour; more are refused with
     /// `rate_limited` (a script opening conversations in a loop floods the queue).
     pub conversations_per_visitor_hour: u32,
+    /// New visitors (a `hello` without a token) one client address may start
+    /// per hour, so a visitor cannot dodge `conversations_per_visitor_hour` by
+    /// dropping its token. 0: no limit.
+    pub new_visitors_per_ip_hour: u32,
 }
 
 /// What a TCP connection may do before it is closed. Enforced by the accept
@@ -153,6 +157,7 @@ impl Default for Limits {
             login_account_max_failures: 100,
             login_concurrent_hashes: 8,
             conversations_per_visitor_hour: 20,
+            new_visitors_per_ip_hour: 300,
         }
     }
 }

@@ -112,6 +112,7 @@ pub async fn run(
         client_addrs,
         idle_timeout_secs: config.sessions.idle_timeout.as_secs(),
         decoy_hash: Arc::new(decoy_hash(config.password_iterations).await),
+        password_iterations: config.password_iterations,
     };
     let widget = http::WidgetState { tenants: storage.tenants.clone(), own_origins: own_origins.clone() };
     // The first own origin is the configured public one, else the listening address.

@@ -102,6 +102,9 @@ pub struct Settings {
     /// New conversations one visitor may open per hour.
     #[arg(long, env = "NATTER_CONVERSATIONS_PER_VISITOR_HOUR", global = true, value_name = "N")]
     pub conversations_per_visitor_hour: Option<u32>,
+    /// New visitors (hellos without a token) one client address may start per hour (0: no limit).
+    #[arg(long, env = "NATTER_NEW_VISITORS_PER_IP_HOUR", global = true, value_name = "N")]
+    pub new_visitors_per_ip_hour: Option<u32>,
     /// Sustained frames per second one socket may send.
     #[arg(long, env = "NATTER_FRAMES_PER_SEC", global = true, value_name = "N")]
     pub frames_per_sec: Option<u32>,
@@ -234,6 +237,7 @@ impl Settings {
         set(&mut l.max_frame_bytes, self.max_frame_bytes);
         set(&mut l.max_text_bytes, self.max_text_bytes);
         set(&mut l.conversations_per_visitor_hour, self.conversations_per_visitor_hour);
+        set(&mut l.new_visitors_per_ip_hour, self.new_visitors_per_ip_hour);
         set(&mut l.frames_per_sec, self.frames_per_sec);
         set(&mut l.frame_burst, self.frame_burst);
         set(&mut l.outbound_soft_bytes, self.outbound_soft_kib.map(|kib| kib.max(16) * 1024));
@@ -278,6 +282,7 @@ impl Settings {
             max_frame_bytes: Some(l.max_frame_bytes),
             max_text_bytes: Some(l.max_text_bytes),
             conversations_per_visitor_hour: Some(l.conversations_per_visitor_hour),
+            new_visitors_per_ip_hour: Some(l.new_visitors_per_ip_hour),
             frames_per_sec: Some(l.frames_per_sec),
             frame_burst: Some(l.frame_burst),
             outbound_soft_kib: Some(l.outbound_soft_bytes / 1024),

@@ -53,3 +53,29 @@ async fn start_on_an_open_conversation_is_answered_with_its_state() {
     let ToVisitor::VisitorConversation { conversation } = state else { unreachable!() };
     assert_eq!((conversation.id, conversation.status), (id, ConversationStatus::Waiting));
 }
+
+#[tokio::test]
+async fn dropping_the_token_does_not_dodge_the_limit_new_visitors_per_address_are_bounded() {
+    let relay = TestRelay::start_with(|c| c.limits.new_visitors_per_ip_hour = 2).await;
+    let mut first = relay.visitor("acme").await;
+    let (token, _, _) = welcome_parts(&first.recv().await);
+    let mut second = relay.visitor("acme").await;
+    welcome_parts(&second.recv().await);
+
+    // A third token-less hello from the same address is refused and closed...
+    let mut third = relay.visitor("acme").await;
+    let (code, _, _) = third.error().await;
+    assert_eq!(code, ErrorCode::RateLimited);
+    assert!(third.closed().await);
+
+    // ...while a visitor who keeps their token comes back as before.
+    first.close_and_wait().await;
+    let hello = VisitorFrame::Hello {
+        v: natter_protocol::PROTOCOL_VERSION,
+        token: Some(token),
+        conversation_id: None,
+        last_seq: None,
+    };
+    let mut back = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
+    assert!(matches!(back.recv().await, ToVisitor::Welcome { .. }));
+}

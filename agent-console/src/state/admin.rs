@@ -332,7 +332,7 @@ impl AdminState {
             };
             let skills = split_list(&d.skills);
             if skills != a.skills || max_chats != a.max_chats {
-                agents.push((a.agent.id, AgentUpdate { skills: Some(skills), max_chats: Some(max_chats) }));
+                agents.push((a.agent.id, AgentUpdate { role: None, skills: Some(skills), max_chats: Some(max_chats) }));
             }
         }
         Ok(Save { settings, agents })

@@ -1213,6 +1213,21 @@ impl Store {
             ToAgent::Presence { agents } => {
                 self.presence = agents.into_iter().map(|p| (p.id, p)).collect();
             }
+            ToAgent::Account { agent } => self.account(agent, fx),
+        }
+    }
+
+    /// Adopts what the relay says about this agent's own account (a role an
+    /// admin just changed); a page the new role may not see is left.
+    fn account(&mut self, agent: AgentInfo, fx: &mut Vec<Effect>) {
+        if let Some(s) = &mut self.session
+            && s.agent != agent
+        {
+            s.agent = agent;
+            fx.push(Effect::SaveSession(Some(s.clone())));
+        }
+        if self.view == View::Admin && !self.is_admin() {
+            self.show_view(View::Inbox, fx);
         }
     }
 
@@ -1228,12 +1243,7 @@ impl Store {
         self.conn = Conn::Online;
         // A new socket watches nothing: what is open is synced again below.
         self.watched.clear();
-        if let Some(s) = &mut self.session
-            && s.agent != agent
-        {
-            s.agent = agent;
-            fx.push(Effect::SaveSession(Some(s.clone())));
-        }
+        self.account(agent, fx);
         self.agents = agents;
         let present: BTreeSet<ConversationId> = conversations.iter().map(|c| c.id).collect();
         for summary in conversations {

@@ -1143,6 +1143,8 @@ fn admin_view(id: AgentId, skills: &[&str]) -> natter_protocol::AgentAdminView {
         agent: agent(id, if id == ME { "Me" } else { "Ann" }),
         skills: skills.iter().map(|s| (*s).to_owned()).collect(),
         max_chats: None,
+        deactivated_at: None,
+        last_sign_in_at: None,
     }
 }
 
@@ -1156,6 +1158,18 @@ fn only_admins_open_the_settings_page_which_loads_fresh() {
     assert_eq!(fx, vec![Effect::LoadAdmin { token: "tok".into() }]);
     assert_eq!(s.view, View::Admin);
     assert_eq!(s.admin.status, admin::AdminStatus::Loading);
+}
+
+#[test]
+fn a_role_taken_away_while_on_the_settings_page_takes_the_agent_back_to_the_inbox() {
+    let mut s = admin_store();
+    s.apply(Action::ShowView(View::Admin));
+    let mut me = s.me().cloned().expect("signed in");
+    me.role = Role::Agent;
+    let fx = frame(&mut s, 10, ToAgent::Account { agent: me.clone() });
+    assert_eq!(s.view, View::Inbox);
+    assert!(!s.is_admin());
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveSession(Some(saved)) if saved.agent == me)), "{fx:?}");
 }
 
 #[test]

@@ -1,15 +1,14 @@
 //! The admin API (owner and admin roles): tenant settings — widget, business
-//! hours, routing — and agents' skills and chat limits.
-//! `GET/PUT /v1/admin/settings`, `GET /v1/admin/agents`, `PUT /v1/admin/agents/{id}`,
-//! `GET /v1/admin/identity` (the identity-verification secret). The install
-//! endpoints (origins, script tag, page check) are in `install.rs`.
+//! hours, routing — with `GET/PUT /v1/admin/settings`, and `GET /v1/admin/identity`
+//! (the identity-verification secret). The team (agent accounts) is in
+//! `team.rs`; the install endpoints (origins, script tag, page check) in `install.rs`.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, IdentitySecret, TenantSettings};
+use natter_protocol::{IdentitySecret, TenantSettings};
 
 use super::agent_auth::{AuthState, signed_in};
 use super::{ApiError, json_rejection};
@@ -56,41 +55,6 @@ pub async fn put_settings(
             tracing::info!(tenant = %tenant.id(), version, "settings changed");
             Ok(with_etag(Json(stored), version))
         }
-        Err((field, reason)) => Err(ApiError::invalid_field(field.clone(), format!("{field}: {reason}"))),
-    }
-}
-
-pub async fn list_agents(
-    State(state): State<AuthState>,
-    headers: HeaderMap,
-) -> Result<Json<Vec<AgentAdminView>>, ApiError> {
-    let tenant = admin(&state, &headers).await?;
-    Ok(Json(tenant.reader().agents_admin().await?))
-}
-
-pub async fn update_agent(
-    State(state): State<AuthState>,
-    id: Result<Path<AgentId>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Json<AgentUpdate>, JsonRejection>,
-) -> Result<Json<AgentAdminView>, ApiError> {
-    let tenant = admin(&state, &headers).await?;
-    // Not a number an agent id can be (or larger than any): no such agent.
-    let Ok(Path(id)) = id else {
-        return Err(ApiError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            natter_protocol::ErrorCode::NotFound,
-            "no such agent in this tenant",
-        ));
-    };
-    let Json(update) = body.map_err(json_rejection)?;
-    match tenant.admin(|reply| AdminOp::UpdateAgent { id, update, reply }).await? {
-        Ok(Some(view)) => Ok(Json(view)),
-        Ok(None) => Err(ApiError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            natter_protocol::ErrorCode::NotFound,
-            format!("no agent {id} in this tenant"),
-        )),
         Err((field, reason)) => Err(ApiError::invalid_field(field.clone(), format!("{field}: {reason}"))),
     }
 }

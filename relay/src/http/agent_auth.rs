@@ -29,6 +29,8 @@ pub struct AuthState {
     pub idle_timeout_secs: u64,
     /// Verified against when the account does not exist, to equalise timing.
     pub decoy_hash: Arc<String>,
+    /// PBKDF2 iterations for passwords set through the team admin API.
+    pub password_iterations: u32,
 }
 
 fn invalid_credentials() -> ApiError {
@@ -83,16 +85,25 @@ pub async fn login(
         }
         None => None,
     };
-    let stored_hash = found.as_ref().map_or_else(|| state.decoy_hash.to_string(), |(_, h)| h.clone());
+    let stored_hash = found.as_ref().map_or_else(|| state.decoy_hash.to_string(), |l| l.password_hash.clone());
     let password = req.password;
     let verified = tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
         .await
         .map_err(|_| ApiError::internal())?;
     // A failure needs nothing more: `begin` already counted it.
-    let (Some(tenant), Some((agent, _)), true) = (tenant, found, verified) else {
+    let (Some(tenant), Some(login), true) = (tenant, found, verified) else {
         return Err(invalid_credentials());
     };
     state.throttle.succeeded(attempt, Instant::now());
+    // Said only to someone who knows the password: it reveals nothing to a guesser.
+    if !login.active {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::AccountDeactivated,
+            "this account was deactivated; ask an owner or admin of the shop",
+        ));
+    }
+    let agent = login.agent;
     let (token, hash) = session::new_token(tenant.id());
     let expires_at = tenant.admin(|reply| AdminOp::CreateSession { agent: agent.id, hash, reply }).await?;
     tracing::info!(tenant = %tenant.id(), agent = %agent.id, "agent signed in");

@@ -9,12 +9,13 @@ mod error;
 mod health;
 mod install;
 mod page_check;
+mod team;
 mod widget_config;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderName;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
@@ -33,8 +34,10 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/me", get(agent_auth::me))
         .route("/v1/agent/conversations", get(conversations::find))
         .route("/v1/admin/settings", get(admin::get_settings).put(admin::put_settings))
-        .route("/v1/admin/agents", get(admin::list_agents))
-        .route("/v1/admin/agents/{id}", axum::routing::put(admin::update_agent))
+        .route("/v1/admin/agents", get(team::list_agents).post(team::create_agent))
+        .route("/v1/admin/agents/{id}", put(team::update_agent))
+        .route("/v1/admin/agents/{id}/password", put(team::reset_password))
+        .route("/v1/admin/agents/{id}/active", put(team::set_active))
         .route("/v1/admin/identity", get(admin::identity_secret))
         .with_state(auth);
     let install = install::InstallState {

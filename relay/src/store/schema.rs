@@ -121,4 +121,17 @@ INSERT INTO message_search(rowid, body)
     r"
 CREATE TABLE message_search_pending (id INTEGER PRIMARY KEY);
 ",
+    // 6: deactivated accounts keep their row (their history stays attributed),
+    // the last sign-in shown to admins, and a record of every admin action.
+    r"
+ALTER TABLE agents ADD COLUMN deactivated_at INTEGER;
+ALTER TABLE agents ADD COLUMN last_sign_in_at INTEGER;
+CREATE TABLE admin_audit (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    actor_id INTEGER,                       -- NULL: the command line
+    action   TEXT NOT NULL,
+    detail   TEXT NOT NULL                  -- JSON: what changed
+);
+",
 ];

@@ -1,19 +1,21 @@
-//! Writes asked by HTTP handlers and the command line: sessions, agent accounts,
+//! Writes asked by HTTP handlers and the command line: sessions, agent accounts
+//! (with the rules of who may change whom, and an audit record of each change),
 //! the identity secret, settings. Reads that need no write go to the tenant's
 //! read connection instead ([`super::reads`]).
 
-use natter_protocol::{AgentAdminView, AgentId, AgentUpdate, Role};
+use natter_protocol::{AgentAdminView, AgentId, AgentInfo, AgentUpdate, Role, ToAgent};
 use rusqlite::Connection;
+use serde_json::json;
 
 use super::agents::Agents;
-use super::batch::{Batch, OpResult};
-use super::command::{AdminOp, Removal};
+use super::batch::{AgentTarget, Batch, OpResult};
+use super::command::{AdminOp, AgentChangeRefused, Removal};
 use super::conversations::Conversations;
 use super::hub::Hub;
 use super::queries::{self, SessionRow};
 use super::sessions::Sessions;
 use super::settings::Settings;
-use super::{reads, settings_rules};
+use super::settings_rules;
 use crate::store::StoreError;
 
 /// What admin requests may touch.
@@ -32,6 +34,7 @@ impl Admin<'_> {
             AdminOp::CreateSession { agent, hash, reply } => {
                 let expires_at = self.sessions.expiry(now);
                 let row = SessionRow { agent, last_seen_at: now, expires_at };
+                queries::set_last_sign_in(db, agent, now)?;
                 let result = queries::insert_session(db, &hash, row, now).map(|()| expires_at);
                 batch.reply_after_commit(reply, result);
             }
@@ -44,18 +47,32 @@ impl Admin<'_> {
                 self.sessions.end(&hash, self.hub, batch);
                 batch.reply_after_commit(reply, result);
             }
-            AdminOp::AddAgent { email, name, role, password_hash, reply } => {
-                let result = queries::insert_agent(db, email.trim(), name.trim(), role, &password_hash, now);
-                batch.reply_after_commit(reply, result);
+            AdminOp::AddAgent { email, name, role, password_hash, by, reply } => {
+                let added = queries::insert_agent(db, email.trim(), name.trim(), role, &password_hash, now)?;
+                if let Some(agent) = &added {
+                    let detail = json!({ "agent": agent.id, "email": agent.email, "role": role.as_str() });
+                    queries::audit(db, now, by, "agent.add", &detail)?;
+                }
+                batch.reply_after_commit(reply, Ok(added));
             }
             AdminOp::SetPassword { email, password_hash, reply } => {
-                let Some((agent, _)) = queries::agent_for_login(db, &email)? else {
+                let Some(login) = queries::agent_for_login(db, &email)? else {
                     batch.reply_after_commit(reply, Ok(false));
                     return Ok(());
                 };
-                queries::set_password(db, agent.id, &password_hash)?;
-                self.end_agent_sessions(db, agent.id, batch)?;
+                self.set_password(db, login.agent.id, &password_hash, None, batch)?;
                 batch.reply_after_commit(reply, Ok(true));
+            }
+            AdminOp::ResetPassword { id, password_hash, by, reply } => {
+                let result = match self.target(db, id, &by, None)? {
+                    Ok(target) => self.set_password(db, target.agent.id, &password_hash, Some(by.id), batch).map(Ok)?,
+                    Err(refused) => Err(refused),
+                };
+                batch.reply_after_commit(reply, Ok(result));
+            }
+            AdminOp::SetActive { id, active, by, reply } => {
+                let result = self.set_active(db, id, active, &by, batch)?;
+                batch.reply_after_commit(reply, Ok(result));
             }
             AdminOp::RemoveAgent { email, reply } => {
                 let removal = self.remove_agent(db, &email, batch)?;
@@ -76,9 +93,9 @@ impl Admin<'_> {
                 self.agents.invalidate();
                 batch.reply_after_commit(reply, Ok(Ok(version)));
             }
-            AdminOp::UpdateAgent { id, update, reply } => {
-                let result = self.update_agent(db, id, update);
-                batch.reply_after_commit(reply, result);
+            AdminOp::UpdateAgent { id, update, by, reply } => {
+                let result = self.update_agent(db, id, update, &by, batch)?;
+                batch.reply_after_commit(reply, Ok(result));
             }
         }
         Ok(())
@@ -90,18 +107,36 @@ impl Admin<'_> {
         email: &str,
         batch: &mut Batch,
     ) -> Result<Removal, super::batch::Refusal> {
-        let Some((agent, _)) = queries::agent_for_login(db, email)? else {
+        let Some(login) = queries::agent_for_login(db, email)? else {
             return Ok(Removal::NoSuchAgent);
         };
-        if agent.role == Role::Owner && queries::agents(db)?.iter().filter(|a| a.role == Role::Owner).count() == 1 {
+        let agent = login.agent;
+        if login.active && agent.role == Role::Owner && active_owners(db)? == 1 {
             return Ok(Removal::LastOwner);
         }
-        for c in queries::active_conversations_of(db, agent.id)? {
-            self.convs.requeue(db, &c, None, None, None, batch)?;
-        }
-        self.end_agent_sessions(db, agent.id, batch)?;
+        self.release(db, agent.id, batch)?;
         queries::delete_agent(db, agent.id)?;
+        queries::audit(db, batch.now, None, "agent.remove", &json!({ "agent": agent.id, "email": agent.email }))?;
         Ok(Removal::Removed)
+    }
+
+    /// The account an admin wants to change, if `by` may change it (and, with
+    /// `new_role`, give it that role). Only owners touch owners.
+    fn target(
+        &self,
+        db: &Connection,
+        id: AgentId,
+        by: &AgentInfo,
+        new_role: Option<Role>,
+    ) -> Result<Result<AgentAdminView, AgentChangeRefused>, StoreError> {
+        let Some(target) = queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id) else {
+            return Ok(Err(AgentChangeRefused::NoSuchAgent));
+        };
+        let touches_owner = target.agent.role == Role::Owner || new_role == Some(Role::Owner);
+        if touches_owner && by.role != Role::Owner {
+            return Ok(Err(AgentChangeRefused::OwnersOnly));
+        }
+        Ok(Ok(target))
     }
 
     fn update_agent(
@@ -109,30 +144,130 @@ impl Admin<'_> {
         db: &Connection,
         id: AgentId,
         update: AgentUpdate,
-    ) -> Result<Result<Option<AgentAdminView>, (String, String)>, StoreError> {
-        let Some(current) = reads::agents_admin(db)?.into_iter().find(|a| a.agent.id == id) else {
-            return Ok(Ok(None));
+        by: &AgentInfo,
+        batch: &mut Batch,
+    ) -> Result<Result<AgentAdminView, AgentChangeRefused>, StoreError> {
+        let current = match self.target(db, id, by, update.role)? {
+            Ok(current) => current,
+            Err(refused) => return Ok(Err(refused)),
         };
-        let skills = update.skills.unwrap_or(current.skills);
-        if skills.len() > 20 {
-            return Ok(Err(("skills".into(), "at most 20 skills".into())));
-        }
-        if let Some(bad) = skills.iter().position(|s| !settings_rules::is_skill(s)) {
-            return Ok(Err((format!("skills[{bad}]"), "a skill is a-z, 0-9 and '-', at most 32".into())));
-        }
-        let max_chats = update.max_chats.unwrap_or(current.max_chats);
-        if let Some(m) = max_chats
-            && !(1..=50).contains(&m)
-        {
-            return Ok(Err(("max_chats".into(), "must be 1 to 50".into())));
+        let (skills, max_chats) = match routing_of(&current, &update) {
+            Ok(routing) => routing,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let role = update.role.unwrap_or(current.agent.role);
+        if let Err(refused) = check_role(db, &current, role)? {
+            return Ok(Err(refused));
         }
         queries::set_agent_routing(db, id, &skills, max_chats)?;
+        if role != current.agent.role {
+            queries::set_role(db, id, role)?;
+            let account = AgentInfo { role, ..current.agent.clone() };
+            batch.to_agents(AgentTarget::Agent(id), &ToAgent::Account { agent: account });
+        }
         self.agents.invalidate();
-        Ok(Ok(reads::agents_admin(db)?.into_iter().find(|a| a.agent.id == id)))
+        let detail = json!({ "agent": id, "role": role.as_str(), "skills": skills, "max_chats": max_chats });
+        queries::audit(db, batch.now, Some(by.id), "agent.update", &detail)?;
+        Ok(queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id).ok_or(AgentChangeRefused::NoSuchAgent))
+    }
+
+    fn set_active(
+        &mut self,
+        db: &Connection,
+        id: AgentId,
+        active: bool,
+        by: &AgentInfo,
+        batch: &mut Batch,
+    ) -> Result<Result<AgentAdminView, AgentChangeRefused>, super::batch::Refusal> {
+        let target = match self.target(db, id, by, None)? {
+            Ok(target) => target,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        if active == target.deactivated_at.is_none() {
+            return Ok(Ok(target));
+        }
+        if !active {
+            if id == by.id {
+                return Ok(Err(AgentChangeRefused::Yourself));
+            }
+            if target.agent.role == Role::Owner && active_owners(db)? == 1 {
+                return Ok(Err(AgentChangeRefused::LastOwner));
+            }
+            self.release(db, id, batch)?;
+        }
+        queries::set_deactivated(db, id, (!active).then_some(batch.now))?;
+        self.agents.invalidate();
+        let action = if active { "agent.reactivate" } else { "agent.deactivate" };
+        queries::audit(db, batch.now, Some(by.id), action, &json!({ "agent": id }))?;
+        Ok(queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id).ok_or(AgentChangeRefused::NoSuchAgent))
+    }
+
+    fn set_password(
+        &mut self,
+        db: &Connection,
+        id: AgentId,
+        password_hash: &str,
+        by: Option<AgentId>,
+        batch: &mut Batch,
+    ) -> Result<(), StoreError> {
+        queries::set_password(db, id, password_hash)?;
+        self.end_agent_sessions(db, id, batch)?;
+        queries::audit(db, batch.now, by, "agent.password", &json!({ "agent": id }))
+    }
+
+    /// Takes an agent off duty for good: their conversations go back to the
+    /// queue, their sessions end and their sockets close.
+    fn release(&mut self, db: &Connection, agent: AgentId, batch: &mut Batch) -> Result<(), super::batch::Refusal> {
+        for c in queries::active_conversations_of(db, agent)? {
+            self.convs.requeue(db, &c, None, None, None, batch)?;
+        }
+        Ok(self.end_agent_sessions(db, agent, batch)?)
     }
 
     fn end_agent_sessions(&mut self, db: &Connection, agent: AgentId, batch: &mut Batch) -> Result<(), StoreError> {
         self.sessions.end_agent(agent, self.hub, batch);
         queries::delete_sessions_of(db, agent)
     }
+}
+
+fn active_owners(db: &Connection) -> Result<usize, StoreError> {
+    Ok(queries::agents(db)?.iter().filter(|a| a.role == Role::Owner).count())
+}
+
+/// A role an admin may set: a known one, and the last active owner keeps theirs.
+fn check_role(
+    db: &Connection,
+    current: &AgentAdminView,
+    role: Role,
+) -> Result<Result<(), AgentChangeRefused>, StoreError> {
+    if role == Role::Other {
+        return Ok(Err(AgentChangeRefused::Invalid { field: "role".into(), reason: "owner, admin or agent".into() }));
+    }
+    let demotes_owner = current.agent.role == Role::Owner && role != Role::Owner;
+    if demotes_owner && current.deactivated_at.is_none() && active_owners(db)? == 1 {
+        return Ok(Err(AgentChangeRefused::LastOwner));
+    }
+    Ok(Ok(()))
+}
+
+/// The skills and chat limit after `update`, validated.
+fn routing_of(
+    current: &AgentAdminView,
+    update: &AgentUpdate,
+) -> Result<(Vec<String>, Option<u32>), AgentChangeRefused> {
+    let invalid = |field: String, reason: &str| AgentChangeRefused::Invalid { field, reason: reason.into() };
+    let skills = update.skills.clone().unwrap_or_else(|| current.skills.clone());
+    if skills.len() > 20 {
+        return Err(invalid("skills".into(), "at most 20 skills"));
+    }
+    if let Some(bad) = skills.iter().position(|s| !settings_rules::is_skill(s)) {
+        return Err(invalid(format!("skills[{bad}]"), "a skill is a-z, 0-9 and '-', at most 32"));
+    }
+    let max_chats = update.max_chats.unwrap_or(current.max_chats);
+    if let Some(m) = max_chats
+        && !(1..=50).contains(&m)
+    {
+        return Err(invalid("max_chats".into(), "must be 1 to 50"));
+    }
+    Ok((skills, max_chats))
 }

@@ -32,6 +32,8 @@ pub enum AgentTarget {
     Conn(ConnId),
     /// Every agent socket of the tenant.
     All,
+    /// Every socket of one agent.
+    Agent(AgentId),
     /// The sockets that follow a conversation: every socket of its assignee,
     /// and those that watch it (see [`super::hub`]).
     Followers { conversation: ConversationId, assignee: Option<AgentId> },

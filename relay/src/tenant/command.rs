@@ -53,8 +53,16 @@ pub enum AdminOp {
     ResolveSession { hash: TokenHash, reply: Reply<Result<AgentInfo, ErrorCode>> },
     /// Ends a session and closes its sockets; answers whether it existed.
     RevokeSession { hash: TokenHash, reply: Reply<bool> },
-    /// Adds an agent; `None` if the email is taken.
-    AddAgent { email: String, name: String, role: Role, password_hash: String, reply: Reply<Option<AgentInfo>> },
+    /// Adds an agent; `None` if the email is taken. `by`: the admin who asked
+    /// (`None`: the command line), for the audit record.
+    AddAgent {
+        email: String,
+        name: String,
+        role: Role,
+        password_hash: String,
+        by: Option<AgentId>,
+        reply: Reply<Option<AgentInfo>>,
+    },
     /// Replaces a password and ends the agent's sessions; answers whether the agent exists.
     SetPassword { email: String, password_hash: String, reply: Reply<bool> },
     /// Deletes an agent, returning their conversations to the queue.
@@ -64,8 +72,35 @@ pub enum AdminOp {
     /// Validates and stores new settings; answers the new version, or the
     /// offending field and why (nothing is stored then).
     PutSettings { settings: Box<TenantSettings>, reply: Reply<Result<u64, (String, String)>> },
-    /// Changes an agent's skills or limit; `Ok(None)`: no such agent.
-    UpdateAgent { id: AgentId, update: AgentUpdate, reply: Reply<Result<Option<AgentAdminView>, (String, String)>> },
+    /// An admin changes an agent's role, skills or limit. A role change
+    /// reaches the agent's open sockets at once (an `account` frame).
+    UpdateAgent {
+        id: AgentId,
+        update: AgentUpdate,
+        by: AgentInfo,
+        reply: Reply<Result<AgentAdminView, AgentChangeRefused>>,
+    },
+    /// An admin replaces an agent's password; their sessions end at once.
+    ResetPassword { id: AgentId, password_hash: String, by: AgentInfo, reply: Reply<Result<(), AgentChangeRefused>> },
+    /// An admin deactivates (`active: false`) or reactivates an account. A
+    /// deactivated agent's sessions end, their sockets close and their
+    /// conversations go back to the queue at once; their history stays theirs.
+    SetActive { id: AgentId, active: bool, by: AgentInfo, reply: Reply<Result<AgentAdminView, AgentChangeRefused>> },
+}
+
+/// Why an admin's change to an agent account was refused (nothing changed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentChangeRefused {
+    #[error("no such agent in this tenant")]
+    NoSuchAgent,
+    #[error("a tenant keeps at least one active owner")]
+    LastOwner,
+    #[error("only an owner may change an owner, or make one")]
+    OwnersOnly,
+    #[error("you cannot deactivate your own account")]
+    Yourself,
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
 }
 
 /// Outcome of [`AdminOp::RemoveAgent`].

@@ -189,6 +189,7 @@ impl Hub {
         match target {
             AgentTarget::Conn(id) => self.push_if(*id, frame, |m| matches!(m, Member::Agent { .. })),
             AgentTarget::All => self.agents.values().for_each(|conns| self.push_all(Some(conns), frame)),
+            AgentTarget::Agent(id) => self.push_all(self.agents.get(id), frame),
             AgentTarget::Followers { conversation, assignee } => {
                 let holders = assignee.and_then(|a| self.agents.get(&a));
                 self.push_all(holders, frame);

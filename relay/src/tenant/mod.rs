@@ -34,7 +34,7 @@ use std::time::Duration;
 use natter_protocol::TenantId;
 use tokio::sync::{mpsc, oneshot};
 
-pub use command::{AdminOp, Command, Removal, Reply};
+pub use command::{AdminOp, AgentChangeRefused, Command, Removal, Reply};
 pub(crate) use encode::error as encode_error;
 pub use reads::Reader;
 pub use settings::{SettingsView, Versioned};

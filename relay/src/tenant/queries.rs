@@ -4,8 +4,9 @@
 use std::borrow::Cow;
 
 use natter_protocol::{
-    AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ConversationSummary, Message, MessageBody, Priority, Role, Seq, UnixMillis, VisitorId, VisitorInfo,
+    AgentAdminView, AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
+    ConversationStatus, ConversationSummary, Message, MessageBody, Priority, Role, Seq, UnixMillis, VisitorId,
+    VisitorInfo,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -613,25 +614,98 @@ fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<AgentInfo> {
     })
 }
 
+/// The active agents (deactivated accounts are left out everywhere but the
+/// admin list: they cannot sign in, take chats or be transferred to).
 pub fn agents(conn: &Connection) -> Result<Vec<AgentInfo>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, email, role FROM agents ORDER BY id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, email, role FROM agents WHERE deactivated_at IS NULL ORDER BY id")?;
     let rows = stmt.query_map([], agent_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// An active agent.
 pub fn agent(conn: &Connection, id: AgentId) -> Result<Option<AgentInfo>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT id, name, email, role FROM agents WHERE id = ?1")?
+        .prepare_cached("SELECT id, name, email, role FROM agents WHERE id = ?1 AND deactivated_at IS NULL")?
         .query_row([id.0], agent_from_row)
         .optional()?)
 }
 
-/// The agent with this email and their password hash.
-pub fn agent_for_login(conn: &Connection, email: &str) -> Result<Option<(AgentInfo, String)>, StoreError> {
+/// An account as sign-in sees it.
+#[derive(Debug, Clone)]
+pub struct LoginRow {
+    pub agent: AgentInfo,
+    pub password_hash: String,
+    /// Deactivated accounts exist (so the command line can find them) but may not sign in.
+    pub active: bool,
+}
+
+/// The account with this email, active or not.
+pub fn agent_for_login(conn: &Connection, email: &str) -> Result<Option<LoginRow>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT id, name, email, role, password_hash FROM agents WHERE email = ?1")?
-        .query_row([email], |r| Ok((agent_from_row(r)?, r.get(4)?)))
+        .prepare_cached(
+            "SELECT id, name, email, role, password_hash, deactivated_at IS NULL FROM agents WHERE email = ?1",
+        )?
+        .query_row([email], |r| Ok(LoginRow { agent: agent_from_row(r)?, password_hash: r.get(4)?, active: r.get(5)? }))
         .optional()?)
+}
+
+/// Every account, deactivated ones included, as admins manage them.
+pub fn agents_admin(conn: &Connection) -> Result<Vec<AgentAdminView>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, email, role, skills, max_chats, deactivated_at, last_sign_in_at FROM agents ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            agent_from_row(r)?,
+            r.get::<_, String>(4)?,
+            r.get(5)?,
+            r.get::<_, Option<i64>>(6)?,
+            r.get::<_, Option<i64>>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (agent, skills, max_chats, deactivated_at, last_sign_in_at) = row?;
+        out.push(AgentAdminView {
+            agent,
+            skills: serde_json::from_str(&skills).map_err(corrupt)?,
+            max_chats,
+            deactivated_at: deactivated_at.map(UnixMillis),
+            last_sign_in_at: last_sign_in_at.map(UnixMillis),
+        });
+    }
+    Ok(out)
+}
+
+pub fn set_role(conn: &Connection, id: AgentId, role: Role) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE agents SET role = ?2 WHERE id = ?1")?.execute(params![id.0, role.as_str()])?;
+    Ok(())
+}
+
+/// Deactivates (`Some(when)`) or reactivates (`None`) an account.
+pub fn set_deactivated(conn: &Connection, id: AgentId, at: Option<UnixMillis>) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE agents SET deactivated_at = ?2 WHERE id = ?1")?
+        .execute(params![id.0, at.map(|t| t.0)])?;
+    Ok(())
+}
+
+pub fn set_last_sign_in(conn: &Connection, id: AgentId, at: UnixMillis) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE agents SET last_sign_in_at = ?2 WHERE id = ?1")?.execute(params![id.0, at.0])?;
+    Ok(())
+}
+
+/// Records an admin action: who (`None`: the command line), what, and the details.
+pub fn audit(
+    conn: &Connection,
+    at: UnixMillis,
+    actor: Option<AgentId>,
+    action: &str,
+    detail: &serde_json::Value,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT INTO admin_audit(at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![at.0, actor.map(|a| a.0), action, detail.to_string()])?;
+    Ok(())
 }
 
 /// Inserts an agent; `None` if the email is taken.
@@ -734,7 +808,8 @@ pub struct AgentRouting {
 
 /// Every agent's skills and own chat limit.
 pub fn agent_routing(conn: &Connection) -> Result<Vec<AgentRouting>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, skills, max_chats FROM agents ORDER BY id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, skills, max_chats FROM agents WHERE deactivated_at IS NULL ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((AgentId(r.get(0)?), r.get::<_, String>(1)?, r.get(2)?)))?;
     let mut out = Vec::new();
     for row in rows {

@@ -33,8 +33,8 @@ impl Reader {
         Ok(Self { thread })
     }
 
-    /// The agent with this email and their password hash, for sign-in.
-    pub async fn login_lookup(&self, email: String) -> Result<Option<(AgentInfo, String)>, StoreError> {
+    /// The account with this email, for sign-in.
+    pub async fn login_lookup(&self, email: String) -> Result<Option<queries::LoginRow>, StoreError> {
         self.thread.call(move |db| queries::agent_for_login(db, email.trim())).await
     }
 
@@ -48,9 +48,9 @@ impl Reader {
         self.thread.call(|db| queries::agents(db)).await
     }
 
-    /// Every agent with skills and chat limit.
+    /// Every account, deactivated ones included, with skills and chat limit.
     pub async fn agents_admin(&self) -> Result<Vec<AgentAdminView>, StoreError> {
-        self.thread.call(|db| agents_admin(db)).await
+        self.thread.call(|db| queries::agents_admin(db)).await
     }
 }
 
@@ -61,17 +61,4 @@ fn find_conversations(db: &Connection, query: &ConversationQuery) -> Result<Conv
     let more = found.len() > limit as usize;
     found.truncate(limit as usize);
     Ok(ConversationPage { conversations: found, more })
-}
-
-/// Every agent with skills and chat limit.
-pub fn agents_admin(db: &Connection) -> Result<Vec<AgentAdminView>, StoreError> {
-    let routing = queries::agent_routing(db)?;
-    Ok(queries::agents(db)?
-        .into_iter()
-        .map(|agent| {
-            let (skills, max_chats) =
-                routing.iter().find(|r| r.id == agent.id).map(|r| (r.skills.clone(), r.max_chats)).unwrap_or_default();
-            AgentAdminView { agent, skills, max_chats }
-        })
-        .collect())
 }

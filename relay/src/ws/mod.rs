@@ -8,6 +8,7 @@
 
 mod agent;
 mod decode;
+mod new_visitors;
 mod per_address;
 mod rate;
 mod socket;
@@ -47,6 +48,7 @@ pub struct Sockets {
     agent_slots: Arc<Semaphore>,
     visitors_per_address: Arc<PerAddress>,
     unauthenticated_agents_per_address: Arc<PerAddress>,
+    new_visitors: Arc<new_visitors::NewVisitorRate>,
     next_conn: Arc<AtomicU64>,
     shutdown: CancellationToken,
 }
@@ -79,6 +81,7 @@ impl Sockets {
                 limits.max_unauthenticated_agent_sockets_per_ip,
                 "agent sockets awaiting hello",
             ),
+            new_visitors: Arc::new(new_visitors::NewVisitorRate::new(limits.new_visitors_per_ip_hour)),
             limits,
             next_conn: Arc::new(AtomicU64::new(1)),
             shutdown,

@@ -1,4 +1,5 @@
-//! Token bucket limiting the frames one socket may send.
+//! Token bucket limiting the frames one socket may send (and, keyed by
+//! address, new visitors: `new_visitors.rs`).
 
 use tokio::time::Instant;
 
@@ -13,8 +14,13 @@ pub struct TokenBucket {
 
 impl TokenBucket {
     pub fn new(per_sec: u32, burst: u32) -> Self {
+        Self::with_rate(f64::from(per_sec), burst, Instant::now())
+    }
+
+    /// A full bucket refilled at a fractional rate (`per_sec` may be below 1).
+    pub fn with_rate(per_sec: f64, burst: u32, now: Instant) -> Self {
         let burst = f64::from(burst.max(1));
-        Self { per_sec: f64::from(per_sec), burst, tokens: burst, last: Instant::now() }
+        Self { per_sec, burst, tokens: burst, last: now }
     }
 
     /// Takes one token if there is one.

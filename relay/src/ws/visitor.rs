@@ -1,6 +1,7 @@
 //! `GET /v1/ws/visitor?tenant=<id>`: the widget's socket.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Query, State, ws::WebSocketUpgrade};
 use axum::http::HeaderMap;
@@ -8,6 +9,7 @@ use axum::response::Response;
 use natter_protocol::{ErrorCode, ErrorFrame, PROTOCOL_VERSION, TenantId, VISITOR_FRAME_TYPES, VisitorFrame};
 use serde::Deserialize;
 
+use super::new_visitors::NewVisitorRate;
 use super::socket::{self, Endpoint};
 use super::{Sockets, decode};
 use crate::auth::visitor_token::{TokenError, VisitorTokens, new_visitor_id};
@@ -40,8 +42,15 @@ pub(super) async fn upgrade(
         return Err(ApiError::origin_not_allowed());
     }
     let tenant = sockets.tenants.get(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
-    let slots = sockets.take_slots(super::Audience::Visitor, sockets.client_ip(peer, &headers))?;
-    let endpoint = VisitorEndpoint { tenant, tokens: sockets.tokens.clone(), user_agent: super::user_agent(&headers) };
+    let ip = sockets.client_ip(peer, &headers);
+    let slots = sockets.take_slots(super::Audience::Visitor, ip)?;
+    let endpoint = VisitorEndpoint {
+        tenant,
+        tokens: sockets.tokens.clone(),
+        user_agent: super::user_agent(&headers),
+        ip,
+        new_visitors: sockets.new_visitors.clone(),
+    };
     let ctx = sockets.socket_ctx(slots);
     Ok(sockets
         .configure(ws, Sockets::VISITOR_READ_BUFFER)
@@ -52,6 +61,9 @@ struct VisitorEndpoint {
     tenant: TenantHandle,
     tokens: VisitorTokens,
     user_agent: Option<String>,
+    /// The client's address, for the bound on new visitors.
+    ip: IpAddr,
+    new_visitors: Arc<NewVisitorRate>,
 }
 
 impl Endpoint for VisitorEndpoint {
@@ -62,7 +74,13 @@ impl Endpoint for VisitorEndpoint {
         };
         check_version(v)?;
         let visitor = match token {
-            None => new_visitor_id(),
+            None if self.new_visitors.allow(self.ip, tokio::time::Instant::now()) => new_visitor_id(),
+            None => {
+                return Err(ErrorFrame::new(
+                    ErrorCode::RateLimited,
+                    "too many new visitors from this network; reconnect with your token, or try again later",
+                ));
+            }
             Some(token) => self.tokens.verify(self.tenant.id(), &token, crate::time::now()).map_err(|e| match e {
                 TokenError::Invalid => {
                     ErrorFrame::new(ErrorCode::TokenInvalid, "visitor token is invalid; reconnect without it")

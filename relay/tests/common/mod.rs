@@ -36,6 +36,8 @@ pub fn cid(s: &str) -> ClientMsgId {
 pub fn test_config(dir: &std::path::Path) -> Config {
     let mut config = Config::new(dir);
     config.password_iterations = TEST_ITERATIONS;
+    // Every test visitor comes from 127.0.0.1; `visitor_limits.rs` tests the bound.
+    config.limits.new_visitors_per_ip_hour = 0;
     config
 }
 
@@ -51,10 +53,17 @@ pub async fn seed(config: &Config) -> std::collections::HashMap<String, String> 
         let t = storage.tenants.get(&tenant(id)).await.unwrap().unwrap();
         for (email, name, role) in [("ann@x.test", "Ann", Role::Owner), ("bob@x.test", "Bob", Role::Agent)] {
             let password_hash = natter_relay::auth::password::hash(PASSWORD, TEST_ITERATIONS);
-            t.admin(|reply| AdminOp::AddAgent { email: email.into(), name: name.into(), role, password_hash, reply })
-                .await
-                .unwrap()
-                .unwrap();
+            t.admin(|reply| AdminOp::AddAgent {
+                email: email.into(),
+                name: name.into(),
+                role,
+                password_hash,
+                by: None,
+                reply,
+            })
+            .await
+            .unwrap()
+            .unwrap();
         }
         secrets.insert(id.to_owned(), t.admin(|reply| AdminOp::IdentitySecret { reply }).await.unwrap());
     }

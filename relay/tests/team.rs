@@ -1,0 +1,252 @@
+//! The team admin API: owners and admins add agents, change roles, reset
+//! passwords and deactivate accounts while the relay runs, and each change
+//! reaches the agent's live sessions at once. Who may change whom, and tenant
+//! isolation, on every endpoint.
+
+mod common;
+
+use common::*;
+use natter_protocol::{
+    AgentAdminView, AgentFrame, AgentId, ApiErrorBody, ConversationStatus, ErrorCode, Role, ToAgent, ToVisitor,
+    VisitorFrame,
+};
+use serde_json::{Value, json};
+
+const ANN: AgentId = AgentId(1);
+const BOB: AgentId = AgentId(2);
+const NEW_PASSWORD: &str = "a brand new passphrase";
+
+/// Sends an admin request; answers the status and the JSON body (`null` if none).
+async fn call(
+    relay: &TestRelay,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = reqwest::Client::new().request(method, relay.http(path)).bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
+}
+
+async fn put(relay: &TestRelay, token: &str, path: &str, body: Value) -> (u16, Value) {
+    call(relay, token, reqwest::Method::PUT, path, Some(body)).await
+}
+
+fn error_code(body: &Value) -> ErrorCode {
+    serde_json::from_value::<ApiErrorBody>(body.clone()).expect("an error body").error.code
+}
+
+async fn sign_in(relay: &TestRelay, tenant: &str, email: &str, password: &str) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(relay.http("/v1/agent/login"))
+        .json(&json!({"tenant": tenant, "email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_the_agents_live_session_at_once() {
+    let relay = TestRelay::start().await;
+    let ann = relay.login("acme", "ann@x.test").await.token;
+    let bob_login = relay.login("acme", "bob@x.test").await;
+    let (mut bob, _) = relay.agent("acme", "bob@x.test").await;
+
+    let (status, _) = put(&relay, &ann, "/v1/admin/agents/2/password", json!({"password": NEW_PASSWORD})).await;
+    assert_eq!(status, 204);
+
+    let (code, fatal, _) = bob.error().await;
+    assert_eq!((code, fatal), (ErrorCode::SessionExpired, true));
+    assert!(bob.closed().await, "the live socket closes");
+    let res = reqwest::Client::new().get(relay.http("/v1/agent/me")).bearer_auth(&bob_login.token).send().await;
+    assert_eq!(res.unwrap().status(), 401, "the old session token is dead");
+    assert_eq!(sign_in(&relay, "acme", "bob@x.test", PASSWORD).await.0, 401, "the old password is refused");
+    assert_eq!(sign_in(&relay, "acme", "bob@x.test", NEW_PASSWORD).await.0, 200, "the new one works");
+}
+
+#[tokio::test]
+async fn a_deactivated_agent_is_signed_out_loses_the_chat_to_the_queue_and_keeps_their_history() {
+    let relay = TestRelay::start().await;
+    let ann = relay.login("acme", "ann@x.test").await.token;
+    let (mut bob, _) = relay.agent("acme", "bob@x.test").await;
+    let mut v = relay.visitor("acme").await;
+    welcome_parts(&v.recv().await);
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "where is my order?".into() }).await;
+    let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
+        unreachable!()
+    };
+    bob.send(&AgentFrame::Claim { conversation_id }).await;
+    bob.send(&AgentFrame::Send { conversation_id, client_id: cid("b1"), text: "on its way".into() }).await;
+    bob.until(|f| matches!(f, ToAgent::Ack { client_id, .. } if client_id.as_str() == "b1")).await;
+    let (mut ann_socket, _) = relay.agent("acme", "ann@x.test").await;
+
+    let (status, view) = put(&relay, &ann, "/v1/admin/agents/2/active", json!({"active": false})).await;
+    assert_eq!(status, 200, "{view}");
+    let view: AgentAdminView = serde_json::from_value(view).unwrap();
+    assert!(view.deactivated_at.is_some());
+
+    let (code, fatal, _) = bob.error().await;
+    assert_eq!((code, fatal), (ErrorCode::SessionExpired, true));
+    assert!(bob.closed().await);
+    ann_socket
+        .until(|f| {
+            matches!(f, ToAgent::Conversation { conversation }
+                if conversation.id == conversation_id && conversation.status == ConversationStatus::Waiting)
+        })
+        .await;
+    let (status, body) = sign_in(&relay, "acme", "bob@x.test", PASSWORD).await;
+    assert_eq!((status, error_code(&body)), (403, ErrorCode::AccountDeactivated));
+    // Ann cannot hand the chat to Bob any more, and his words stay his.
+    let history = ann_socket.follow(conversation_id).await;
+    let bobs = history.iter().find(|m| text_of_message(m) == Some("on its way")).expect("bob's message stays");
+    assert!(matches!(&bobs.author, natter_protocol::Author::Agent { id, name } if *id == BOB && name == "Bob"));
+    ann_socket.send(&AgentFrame::Claim { conversation_id }).await;
+    ann_socket.send(&AgentFrame::Transfer { conversation_id, to: BOB, note: None }).await;
+    assert_eq!(ann_socket.error().await.0, ErrorCode::NotFound);
+
+    let (status, listed) = call(&relay, &ann, reqwest::Method::GET, "/v1/admin/agents", None).await;
+    assert_eq!(status, 200);
+    let listed: Vec<AgentAdminView> = serde_json::from_value(listed).unwrap();
+    assert!(listed.iter().any(|a| a.agent.id == BOB && a.deactivated_at.is_some()), "still listed for admins");
+    assert!(listed.iter().any(|a| a.agent.id == ANN && a.last_sign_in_at.is_some()));
+
+    assert_eq!(put(&relay, &ann, "/v1/admin/agents/2/active", json!({"active": true})).await.0, 200);
+    assert_eq!(sign_in(&relay, "acme", "bob@x.test", PASSWORD).await.0, 200, "reactivated");
+}
+
+fn text_of_message(m: &natter_protocol::Message) -> Option<&str> {
+    match &m.body {
+        natter_protocol::MessageBody::Text { text, .. } => Some(text),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_role_change_reaches_the_live_socket_and_the_api_at_once() {
+    let relay = TestRelay::start().await;
+    let ann = relay.login("acme", "ann@x.test").await.token;
+    let bob_token = relay.login("acme", "bob@x.test").await.token;
+    let (mut bob, _) = relay.agent("acme", "bob@x.test").await;
+    assert_eq!(call(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 403);
+
+    assert_eq!(put(&relay, &ann, "/v1/admin/agents/2", json!({"role": "admin"})).await.0, 200);
+    bob.until(|f| matches!(f, ToAgent::Account { agent } if agent.role == Role::Admin)).await;
+    assert_eq!(call(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 200);
+
+    assert_eq!(put(&relay, &ann, "/v1/admin/agents/2", json!({"role": "agent"})).await.0, 200);
+    bob.until(|f| matches!(f, ToAgent::Account { agent } if agent.role == Role::Agent)).await;
+    assert_eq!(call(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 403);
+}
+
+#[tokio::test]
+async fn who_may_change_whom() {
+    let relay = TestRelay::start().await;
+    let ann = relay.login("acme", "ann@x.test").await.token;
+    let bob = relay.login("acme", "bob@x.test").await.token;
+    let new_admin = json!({"email": "cat@x.test", "name": "Cat", "role": "admin", "password": NEW_PASSWORD});
+
+    // A plain agent may do none of it.
+    for (method, path, body) in [
+        (reqwest::Method::GET, "/v1/admin/agents", None),
+        (reqwest::Method::POST, "/v1/admin/agents", Some(new_admin.clone())),
+        (reqwest::Method::PUT, "/v1/admin/agents/1", Some(json!({"role": "agent"}))),
+        (reqwest::Method::PUT, "/v1/admin/agents/1/password", Some(json!({"password": NEW_PASSWORD}))),
+        (reqwest::Method::PUT, "/v1/admin/agents/1/active", Some(json!({"active": false}))),
+    ] {
+        let (status, body) = call(&relay, &bob, method, path, body).await;
+        assert_eq!((status, error_code(&body)), (403, ErrorCode::Forbidden), "{path}");
+    }
+
+    let (status, cat) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(new_admin.clone())).await;
+    assert_eq!(status, 201, "{cat}");
+    let cat: AgentAdminView = serde_json::from_value(cat).unwrap();
+    assert_eq!(cat.agent.role, Role::Admin);
+    let (status, body) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(new_admin)).await;
+    assert_eq!((status, error_code(&body)), (409, ErrorCode::Conflict), "the email is taken");
+    // Cat signs in with the password Ann set.
+    let (status, cat_login) = sign_in(&relay, "acme", "cat@x.test", NEW_PASSWORD).await;
+    assert_eq!((status, &cat_login["agent"]["role"]), (200, &json!("admin")));
+    let cat_token = cat_login["token"].as_str().unwrap().to_owned();
+
+    // An admin manages agents, but only an owner touches owners or makes one.
+    assert_eq!(put(&relay, &cat_token, "/v1/admin/agents/2", json!({"max_chats": 3})).await.0, 200);
+    for (path, body) in [
+        ("/v1/admin/agents/1", json!({"role": "agent"})),
+        ("/v1/admin/agents/1/password", json!({"password": NEW_PASSWORD})),
+        ("/v1/admin/agents/1/active", json!({"active": false})),
+        ("/v1/admin/agents/2", json!({"role": "owner"})),
+    ] {
+        let (status, body) = put(&relay, &cat_token, path, body).await;
+        assert_eq!((status, error_code(&body)), (403, ErrorCode::Forbidden), "{path}");
+    }
+    let (status, body) = call(
+        &relay,
+        &cat_token,
+        reqwest::Method::POST,
+        "/v1/admin/agents",
+        Some(json!({"email": "dan@x.test", "name": "Dan", "role": "owner", "password": NEW_PASSWORD})),
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (403, ErrorCode::Forbidden));
+
+    // The last owner stays an owner, and nobody deactivates themselves.
+    let (status, body) = put(&relay, &ann, "/v1/admin/agents/1", json!({"role": "admin"})).await;
+    assert_eq!((status, error_code(&body)), (409, ErrorCode::Conflict));
+    let (status, body) = put(&relay, &ann, "/v1/admin/agents/1/active", json!({"active": false})).await;
+    assert_eq!((status, error_code(&body)), (422, ErrorCode::InvalidInput));
+
+    // Bad input is a typed refusal that changes nothing.
+    for (body, field) in [
+        (json!({"email": "nope", "name": "N", "role": "agent", "password": NEW_PASSWORD}), "email"),
+        (json!({"email": "n@x.test", "name": " ", "role": "agent", "password": NEW_PASSWORD}), "name"),
+        (json!({"email": "n@x.test", "name": "N", "role": "agent", "password": "          "}), "password"),
+        (json!({"email": "n@x.test", "name": "N", "role": "wizard", "password": NEW_PASSWORD}), "role"),
+    ] {
+        let (status, body) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(body)).await;
+        assert_eq!((status, error_code(&body)), (422, ErrorCode::InvalidInput), "{field}: {body}");
+        assert_eq!(body["error"]["field"], field);
+    }
+    let (status, body) = put(&relay, &ann, "/v1/admin/agents/99/password", json!({"password": NEW_PASSWORD})).await;
+    assert_eq!((status, error_code(&body)), (404, ErrorCode::NotFound));
+    let (_, listed) = call(&relay, &ann, reqwest::Method::GET, "/v1/admin/agents", None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 3, "ann, bob, cat: nothing else was added");
+}
+
+#[tokio::test]
+async fn an_admin_reaches_only_their_own_tenants_agents() {
+    let relay = TestRelay::start().await;
+    let globex_owner = relay.login("globex", "ann@x.test").await.token;
+    // Agent 2 exists in both tenants; globex's owner changes globex's Bob only.
+    let (status, _) =
+        put(&relay, &globex_owner, "/v1/admin/agents/2/password", json!({"password": NEW_PASSWORD})).await;
+    assert_eq!(status, 204);
+    assert_eq!(put(&relay, &globex_owner, "/v1/admin/agents/2/active", json!({"active": false})).await.0, 200);
+    assert_eq!(put(&relay, &globex_owner, "/v1/admin/agents/2", json!({"role": "admin"})).await.0, 200);
+    let (status, body) = sign_in(&relay, "acme", "bob@x.test", PASSWORD).await;
+    assert_eq!(status, 200, "acme's Bob is untouched: same password, active");
+    assert_eq!(body["agent"]["role"], "agent");
+}
+
+#[tokio::test]
+async fn every_change_is_recorded_for_the_audit_log() {
+    let mut relay = TestRelay::start().await;
+    let ann = relay.login("acme", "ann@x.test").await.token;
+    put(&relay, &ann, "/v1/admin/agents/2", json!({"role": "admin"})).await;
+    put(&relay, &ann, "/v1/admin/agents/2/password", json!({"password": NEW_PASSWORD})).await;
+    put(&relay, &ann, "/v1/admin/agents/2/active", json!({"active": false})).await;
+    relay.stop().await;
+    let db = rusqlite::Connection::open(relay.dir.path().join("tenants/acme.db")).unwrap();
+    let mut stmt = db.prepare("SELECT actor_id, action FROM admin_audit ORDER BY id").unwrap();
+    let rows: Vec<(Option<i64>, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap();
+    let by_ann: Vec<&str> = rows.iter().filter(|(a, _)| *a == Some(1)).map(|(_, what)| what.as_str()).collect();
+    assert_eq!(by_ann, ["agent.update", "agent.password", "agent.deactivate"]);
+    assert!(rows.iter().any(|(a, what)| a.is_none() && what == "agent.add"), "the seeding CLI path is recorded too");
+}
