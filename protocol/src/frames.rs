@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq};
+use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, TagId};
 use crate::model::{AgentStatus, Priority, VisitorInfo};
 
 /// Frames a visitor (the widget) sends on `/v1/ws/visitor`.
@@ -112,6 +112,11 @@ pub enum AgentFrame {
     },
     /// The agent is at the console (keys, mouse); keeps them from going away.
     Activity,
+    /// Adds an internal note to a conversation (any agent, any status). Agents
+    /// only: no visitor frame can carry one. `@name` mentions tell those agents.
+    Note { conversation_id: ConversationId, client_id: ClientMsgId, text: String },
+    /// Puts a tag of the tenant's list on a conversation (`on`), or takes it off.
+    Tag { conversation_id: ConversationId, tag: TagId, on: bool },
 }
 
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
@@ -133,6 +138,8 @@ pub const AGENT_FRAME_TYPES: &[&str] = &[
     "set_priority",
     "transfer_to_skill",
     "activity",
+    "note",
+    "tag",
 ];
 
 #[cfg(test)]
@@ -174,7 +181,7 @@ mod tests {
             AgentFrame::Sync { conversation_id: c, after_seq: Seq(0) },
             AgentFrame::Unwatch { conversation_id: c },
             AgentFrame::Claim { conversation_id: c },
-            AgentFrame::Send { conversation_id: c, client_id: cid, text: "x".into() },
+            AgentFrame::Send { conversation_id: c, client_id: cid.clone(), text: "x".into() },
             AgentFrame::Typing { conversation_id: c, on: false },
             AgentFrame::Read { conversation_id: c, seq: Seq(2) },
             AgentFrame::Transfer { conversation_id: c, to: AgentId(2), note: None },
@@ -183,6 +190,8 @@ mod tests {
             AgentFrame::SetPriority { conversation_id: c, priority: Priority::Urgent },
             AgentFrame::TransferToSkill { conversation_id: c, skill: "billing".into(), note: None },
             AgentFrame::Activity,
+            AgentFrame::Note { conversation_id: c, client_id: cid, text: "VIP".into() },
+            AgentFrame::Tag { conversation_id: c, tag: TagId(1), on: true },
         ];
         let names: Vec<_> = agent.iter().map(type_of).collect();
         assert_eq!(names, AGENT_FRAME_TYPES);

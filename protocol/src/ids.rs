@@ -179,6 +179,16 @@ number_id!(
     "agent id"
 );
 number_id!(
+    /// An internal note (agents only), unique within its tenant.
+    NoteId,
+    "note id"
+);
+number_id!(
+    /// A tag of the tenant's tag list.
+    TagId,
+    "tag id"
+);
+number_id!(
     /// Position of a message in its conversation: 1, 2, 3, ... with no gaps.
     /// `Seq(0)` means "nothing yet" when a client says what it already has.
     Seq,

@@ -8,6 +8,7 @@
 //! `PROTOCOL.md` at the repository root is the prose description of all of this.
 
 pub mod colour;
+mod desk;
 mod error;
 mod frames;
 mod http;
@@ -19,12 +20,15 @@ mod server;
 mod settings;
 mod widget;
 
+pub use desk::{AssignmentRecord, Note, Tag, TagDraft};
 pub use error::ErrorCode;
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
 };
-pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, Seq, TenantId, UnixMillis, VisitorId};
+pub use ids::{
+    AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, NoteId, Seq, TagId, TenantId, UnixMillis, VisitorId,
+};
 pub use install::{
     AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
 };

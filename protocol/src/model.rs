@@ -281,6 +281,9 @@ pub struct ConversationSummary {
     /// (a verified identity); absent for anonymous visitors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// Tags agents put on it (ids of the tenant's list), in the order added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<crate::TagId>,
 }
 
 /// A conversation as its visitor sees it.

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::desk::{Note, Tag};
 use crate::error::ErrorCode;
 use crate::ids::{ClientMsgId, ConversationId, Seq, VisitorId};
 use crate::model::{AgentInfo, AgentPresence, Author, ConversationSummary, Message, VisitorConversation};
@@ -124,6 +125,27 @@ pub enum ToAgent {
     /// `agent_welcome` and whenever any of it changes.
     Presence {
         agents: Vec<AgentPresence>,
+    },
+    /// An internal note of a conversation this socket follows, or written from
+    /// this socket (that copy, with its `client_id`, is the acknowledgement).
+    Note {
+        conversation_id: ConversationId,
+        note: Note,
+    },
+    /// Every note of a conversation, oldest first: answers `sync`, before its `history`.
+    Notes {
+        conversation_id: ConversationId,
+        notes: Vec<Note>,
+    },
+    /// A note names this agent (`@name`): sent to every socket of theirs,
+    /// followed or not.
+    Mention {
+        conversation_id: ConversationId,
+        note: Note,
+    },
+    /// The tenant's tag list; after `agent_welcome` and whenever it changes.
+    Tags {
+        tags: Vec<Tag>,
     },
     /// This socket's own account changed (an admin changed its role): what
     /// the console may show follows `agent.role` from now on.

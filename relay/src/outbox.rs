@@ -37,6 +37,8 @@ pub enum Coalesce {
     Queue,
     /// The team's presence (`presence`).
     Presence,
+    /// The tenant's tag list (`tags`).
+    Tags,
 }
 
 /// A serialized frame and its coalescing key.

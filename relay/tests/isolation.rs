@@ -31,10 +31,10 @@ async fn agents_cannot_touch_another_tenants_conversations() {
         .await;
     v.until(|f| text_of(f).is_some()).await; // the visitor's own copy
 
-    // The globex agent saw nothing of it (only its own tenant's presence)...
+    // The globex agent saw nothing of it (only its own tenant's presence and tags)...
     let wait = std::time::Duration::from_millis(300);
     assert!(
-        globex_agent.none_within(wait, |f| !matches!(f, ToAgent::Presence { .. })).await,
+        globex_agent.none_within(wait, |f| !matches!(f, ToAgent::Presence { .. } | ToAgent::Tags { .. })).await,
         "globex saw more than its own tenant's presence"
     );
     // ...and every action on that id is "not found" for them.
@@ -46,6 +46,8 @@ async fn agents_cannot_touch_another_tenants_conversations() {
         AgentFrame::Read { conversation_id: id, seq: Seq(1) },
         AgentFrame::Transfer { conversation_id: id, to: natter_protocol::AgentId(1), note: None },
         AgentFrame::Close { conversation_id: id },
+        AgentFrame::Note { conversation_id: id, client_id: cid("n"), text: "peek".into() },
+        AgentFrame::Tag { conversation_id: id, tag: natter_protocol::TagId(1), on: true },
     ];
     for frame in attempts {
         globex_agent.send(&frame).await;

@@ -23,7 +23,7 @@ use std::rc::Rc;
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId, ConversationPage,
     ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame, LoginResponse, Message,
-    MessageBody, PROTOCOL_VERSION, Priority, Seq, TenantId, ToAgent, UnixMillis, VisitorId,
+    MessageBody, Note, PROTOCOL_VERSION, Priority, Seq, Tag, TenantId, ToAgent, UnixMillis, VisitorId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -432,6 +432,12 @@ pub struct Store {
     /// Each visitor's conversations as the relay listed them, newest first
     /// (`None` while the request is out).
     pub earlier: BTreeMap<VisitorId, Option<Vec<ConversationId>>>,
+    /// The tenant's tag list, as the relay last sent it.
+    pub tags: Vec<Tag>,
+    /// Internal notes of the conversations this console follows, oldest first.
+    pub notes: BTreeMap<ConversationId, Vec<Note>>,
+    /// Conversations with a note mentioning this agent that they have not opened since.
+    pub mentioned: BTreeSet<ConversationId>,
 }
 
 impl Store {
@@ -960,6 +966,7 @@ impl Store {
         }
         self.focused = Some(id);
         self.pane = Pane::Conversation;
+        self.mentioned.remove(&id);
         if self.assigned_banner == Some(id) {
             self.assigned_banner = None;
         }
@@ -1214,6 +1221,27 @@ impl Store {
                 self.presence = agents.into_iter().map(|p| (p.id, p)).collect();
             }
             ToAgent::Account { agent } => self.account(agent, fx),
+            ToAgent::Tags { tags } => self.tags = tags,
+            ToAgent::Notes { conversation_id, notes } => {
+                self.notes.insert(conversation_id, notes);
+            }
+            ToAgent::Note { conversation_id, note } => self.keep_note(conversation_id, note),
+            ToAgent::Mention { conversation_id, note } => {
+                self.keep_note(conversation_id, note);
+                if self.focused != Some(conversation_id) {
+                    self.mentioned.insert(conversation_id);
+                }
+            }
+        }
+    }
+
+    /// Keeps a note once (a resend or a mention of a followed conversation
+    /// brings the same note twice), in id order.
+    fn keep_note(&mut self, conversation_id: ConversationId, note: Note) {
+        let notes = self.notes.entry(conversation_id).or_default();
+        match notes.binary_search_by_key(&note.id, |n| n.id) {
+            Ok(at) => notes[at] = note,
+            Err(at) => notes.insert(at, note),
         }
     }
 

@@ -1161,6 +1161,28 @@ fn only_admins_open_the_settings_page_which_loads_fresh() {
 }
 
 #[test]
+fn notes_are_kept_once_and_a_mention_marks_the_conversation_until_opened() {
+    let mut s = signed_in();
+    frame(&mut s, 0, ToAgent::Conversation { conversation: summary(7, ConversationStatus::Active, Some(ME), 1) });
+    let note = |id: u64, text: &str| Note {
+        id: natter_protocol::NoteId(id),
+        at: at(5),
+        author: AgentRef { id: ANN, name: "Ann".into() },
+        text: text.into(),
+        client_id: ClientMsgId::parse(format!("n{id}")).expect("valid"),
+        mentions: vec![ME],
+    };
+    frame(&mut s, 10, ToAgent::Notes { conversation_id: ConversationId(7), notes: vec![note(2, "second")] });
+    frame(&mut s, 11, ToAgent::Mention { conversation_id: ConversationId(7), note: note(1, "@Me first") });
+    frame(&mut s, 12, ToAgent::Note { conversation_id: ConversationId(7), note: note(1, "@Me first") });
+    let texts: Vec<&str> = s.notes[&ConversationId(7)].iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["@Me first", "second"]);
+    assert!(s.mentioned.contains(&ConversationId(7)));
+    s.apply(Action::Open(ConversationId(7)));
+    assert!(s.mentioned.is_empty(), "opening it clears the marker");
+}
+
+#[test]
 fn a_role_taken_away_while_on_the_settings_page_takes_the_agent_back_to_the_inbox() {
     let mut s = admin_store();
     s.apply(Action::ShowView(View::Admin));

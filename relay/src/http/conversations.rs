@@ -1,11 +1,12 @@
 //! `GET /v1/agent/conversations`: past conversations for any signed-in agent of
-//! the tenant — the console's Closed tab search and a visitor's earlier chats.
+//! the tenant — the console's Closed tab search and a visitor's earlier chats —
+//! and a conversation's assignment history.
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use natter_protocol::{ConversationPage, ConversationQuery};
+use natter_protocol::{AssignmentRecord, ConversationId, ConversationPage, ConversationQuery};
 
 use super::ApiError;
 use super::agent_auth::{AuthState, signed_in};
@@ -41,4 +42,16 @@ pub async fn find(
     let Query(query) = query.map_err(|e| ApiError::invalid_input(e.body_text()))?;
     let query = validated(query)?;
     Ok(Json(tenant.reader().find_conversations(query).await?))
+}
+
+/// `GET /v1/agent/conversations/{id}/assignments`: who claimed, transferred and
+/// closed it, and when (its details pane).
+pub async fn assignments(
+    State(state): State<AuthState>,
+    id: Result<Path<ConversationId>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<AssignmentRecord>>, ApiError> {
+    let (tenant, _) = signed_in(&state.tenants, &headers).await?;
+    let Ok(Path(id)) = id else { return Err(ApiError::not_found()) };
+    tenant.reader().assignments(id).await?.map(Json).ok_or_else(ApiError::not_found)
 }

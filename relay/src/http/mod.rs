@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod install;
 mod page_check;
+mod tags;
 mod team;
 mod widget_config;
 
@@ -33,12 +34,15 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/logout", post(agent_auth::logout))
         .route("/v1/agent/me", get(agent_auth::me))
         .route("/v1/agent/conversations", get(conversations::find))
+        .route("/v1/agent/conversations/{id}/assignments", get(conversations::assignments))
         .route("/v1/admin/settings", get(admin::get_settings).put(admin::put_settings))
         .route("/v1/admin/agents", get(team::list_agents).post(team::create_agent))
         .route("/v1/admin/agents/{id}", put(team::update_agent))
         .route("/v1/admin/agents/{id}/password", put(team::reset_password))
         .route("/v1/admin/agents/{id}/active", put(team::set_active))
         .route("/v1/admin/identity", get(admin::identity_secret))
+        .route("/v1/admin/tags", post(tags::create))
+        .route("/v1/admin/tags/{id}", put(tags::update).delete(tags::delete))
         .with_state(auth);
     let install = install::InstallState {
         tenants: widget.tenants.clone(),

@@ -134,4 +134,32 @@ CREATE TABLE admin_audit (
     detail   TEXT NOT NULL                  -- JSON: what changed
 );
 ",
+    // 7: the agents' own layer: internal notes (never in `messages`, so no
+    // visitor path can read them) and tags.
+    r"
+CREATE TABLE notes (
+    id              INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    at              INTEGER NOT NULL,
+    agent_id        INTEGER NOT NULL,
+    agent_name      TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    client_id       TEXT NOT NULL,
+    mentions        TEXT NOT NULL DEFAULT '[]'  -- JSON array of agent ids
+);
+CREATE UNIQUE INDEX notes_client_id ON notes(conversation_id, agent_id, client_id);
+CREATE TABLE tags (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    color      TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE conversation_tags (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    tag_id          INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    added_at        INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX conversation_tags_by_tag ON conversation_tags(tag_id, conversation_id);
+",
 ];

@@ -93,6 +93,29 @@ impl Admin<'_> {
                 self.agents.invalidate();
                 batch.reply_after_commit(reply, Ok(Ok(version)));
             }
+            AdminOp::PutTag { id, draft, by, reply } => {
+                let result = super::desk::put_tag(db, id, &draft, now)?;
+                if let Ok(tags) = &result {
+                    batch.to_agents(AgentTarget::All, &ToAgent::Tags { tags: tags.clone() });
+                    let detail = json!({ "tag": id, "name": draft.name, "color": draft.color });
+                    queries::audit(db, now, Some(by), if id.is_some() { "tag.update" } else { "tag.add" }, &detail)?;
+                }
+                batch.reply_after_commit(reply, Ok(result));
+            }
+            AdminOp::DeleteTag { id, by, reply } => {
+                let result = match super::desk::delete_tag(db, id)? {
+                    Ok(super::desk::TagDeleted { conversations, tags }) => {
+                        batch.to_agents(AgentTarget::All, &ToAgent::Tags { tags: tags.clone() });
+                        for c in conversations {
+                            self.convs.tell_agents(&super::conversations::reload(db, c)?, batch);
+                        }
+                        queries::audit(db, now, Some(by), "tag.delete", &json!({ "tag": id }))?;
+                        Ok(tags)
+                    }
+                    Err(refused) => Err(refused),
+                };
+                batch.reply_after_commit(reply, Ok(result));
+            }
             AdminOp::UpdateAgent { id, update, by, reply } => {
                 let result = self.update_agent(db, id, update, &by, batch)?;
                 batch.reply_after_commit(reply, Ok(result));

@@ -70,6 +70,7 @@ impl AgentDesk<'_> {
         };
         batch.push(Effect::Register(conn, sink, Member::Agent { id: agent.id, session }));
         batch.to_agents(AgentTarget::Conn(conn), &welcome);
+        batch.to_agents(AgentTarget::Conn(conn), &ToAgent::Tags { tags: super::desk::tags(db)? });
         Ok(Ok(agent))
     }
 
@@ -88,6 +89,10 @@ impl AgentDesk<'_> {
             AgentFrame::Sync { conversation_id, after_seq } => {
                 let c = find(db, conversation_id)?;
                 batch.push(Effect::Watch(conn, c.id));
+                let notes = super::desk::notes_of(db, c.id)?;
+                if !notes.is_empty() {
+                    batch.to_agents(AgentTarget::Conn(conn), &ToAgent::Notes { conversation_id: c.id, notes });
+                }
                 Ok(super::replay::start(db, conn, c.id, after_seq, Audience::Agent, batch)?)
             }
             AgentFrame::Unwatch { conversation_id } => {
@@ -159,6 +164,15 @@ impl AgentDesk<'_> {
                 self.transfer_to_skill(db, &me, find(db, conversation_id)?, skill, note, batch)
             }
             AgentFrame::Activity => Ok(()),
+            AgentFrame::Note { conversation_id, client_id, text } => {
+                let c = find(db, conversation_id)?;
+                self.convs.check_text(&text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
+                super::desk::add_note(db, &c, me.agent, conn, client_id, &text, batch)
+            }
+            AgentFrame::Tag { conversation_id, tag, on } => {
+                let c = find(db, conversation_id)?;
+                super::desk::tag_conversation(db, self.convs, &c, tag, on, batch)
+            }
         }
     }
 

@@ -1,11 +1,12 @@
 //! What async code can ask of a tenant actor.
 
 use natter_protocol::{
-    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, Role, Seq, TenantSettings,
-    UnixMillis, VisitorFrame, VisitorId,
+    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, Role, Seq, Tag, TagDraft,
+    TagId, TenantSettings, UnixMillis, VisitorFrame, VisitorId,
 };
 use tokio::sync::oneshot;
 
+use super::desk::TagRefused;
 use super::hub::{ConnId, ConnSink};
 use crate::auth::session::TokenHash;
 use crate::store::StoreError;
@@ -86,6 +87,11 @@ pub enum AdminOp {
     /// deactivated agent's sessions end, their sockets close and their
     /// conversations go back to the queue at once; their history stays theirs.
     SetActive { id: AgentId, active: bool, by: AgentInfo, reply: Reply<Result<AgentAdminView, AgentChangeRefused>> },
+    /// Creates (`id: None`) or changes a tag; answers the new tag list. Every
+    /// agent socket gets the list.
+    PutTag { id: Option<TagId>, draft: TagDraft, by: AgentId, reply: Reply<Result<Vec<Tag>, TagRefused>> },
+    /// Deletes a tag, taking it off every conversation; answers the new list.
+    DeleteTag { id: TagId, by: AgentId, reply: Reply<Result<Vec<Tag>, TagRefused>> },
 }
 
 /// Why an admin's change to an agent account was refused (nothing changed).

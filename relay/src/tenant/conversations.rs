@@ -219,12 +219,17 @@ impl Conversations {
 
     /// Tells every agent and the visitor about a new or changed conversation.
     pub fn announce(&mut self, c: &ConversationSummary, batch: &mut Batch) {
-        self.previews_owed.remove(&c.id);
-        batch.to_agents(AgentTarget::All, &ToAgent::Conversation { conversation: self.for_agents(c.clone()) });
+        self.tell_agents(c, batch);
         batch.to_visitor(
             VisitorTarget::Visitor(c.visitor_id.clone()),
             &ToVisitor::VisitorConversation { conversation: visitor_view(c) },
         );
+    }
+
+    /// Tells every agent about a change only agents see (its tags).
+    pub fn tell_agents(&mut self, c: &ConversationSummary, batch: &mut Batch) {
+        self.previews_owed.remove(&c.id);
+        batch.to_agents(AgentTarget::All, &ToAgent::Conversation { conversation: self.for_agents(c.clone()) });
     }
 
     /// Sends the summaries owed if a second has passed since the last ones.

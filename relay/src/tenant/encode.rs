@@ -24,6 +24,7 @@ pub fn agent(frame: &ToAgent) -> Frame {
     let key = match frame {
         ToAgent::Conversation { conversation } => Some(Coalesce::Conversation(conversation.id)),
         ToAgent::Presence { .. } => Some(Coalesce::Presence),
+        ToAgent::Tags { .. } => Some(Coalesce::Tags),
         _ => None,
     };
     Frame { text: to_text(frame), key }

@@ -10,6 +10,7 @@ pub mod batch;
 mod command;
 mod conversations;
 mod core;
+mod desk;
 mod encode;
 mod hours;
 mod housekeeping;
@@ -35,6 +36,7 @@ use natter_protocol::TenantId;
 use tokio::sync::{mpsc, oneshot};
 
 pub use command::{AdminOp, AgentChangeRefused, Command, Removal, Reply};
+pub use desk::TagRefused;
 pub(crate) use encode::error as encode_error;
 pub use reads::Reader;
 pub use settings::{SettingsView, Versioned};

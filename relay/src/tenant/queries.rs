@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use natter_protocol::{
     AgentAdminView, AgentId, AgentInfo, AgentRef, Author, ClientMsgId, ConversationEvent, ConversationId,
-    ConversationStatus, ConversationSummary, Message, MessageBody, Priority, Role, Seq, UnixMillis, VisitorId,
+    ConversationStatus, ConversationSummary, Message, MessageBody, Priority, Role, Seq, TagId, UnixMillis, VisitorId,
     VisitorInfo,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -72,7 +72,9 @@ macro_rules! select_conversations {
     coalesce(email, (SELECT v.email FROM visitors v WHERE v.id = visitor_id)), page_url, referrer, user_agent,
     assignee_id, assignee_name, created_at, closed_at, last_seq, preview, visitor_read_seq, agent_read_seq,
     priority, skill, offline, phone, fields, utc_offset_min,
-    (SELECT v.external_id FROM visitors v WHERE v.id = visitor_id)
+    (SELECT v.external_id FROM visitors v WHERE v.id = visitor_id),
+    (SELECT group_concat(tag_id) FROM (SELECT tag_id FROM conversation_tags t
+        WHERE t.conversation_id = conversations.id ORDER BY added_at, tag_id))
     FROM conversations WHERE ",
             $condition
         )
@@ -113,7 +115,14 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
         offline: r.get(18)?,
         queue_position: None,
         customer_id: r.get(22)?,
+        tags: tag_list(r.get(23)?)?,
     })
+}
+
+/// Tag ids from `group_concat`.
+fn tag_list(concatenated: Option<String>) -> Result<Vec<TagId>, StoreError> {
+    let Some(list) = concatenated else { return Ok(Vec::new()) };
+    list.split(',').map(|id| id.parse().map(TagId).map_err(corrupt)).collect()
 }
 
 /// Runs a `select_conversations!` statement.

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use natter_protocol::{AgentAdminView, AgentInfo, ConversationPage, ConversationQuery};
+use natter_protocol::{
+    AgentAdminView, AgentInfo, AssignmentRecord, ConversationId, ConversationPage, ConversationQuery,
+};
 use rusqlite::{Connection, OpenFlags};
 
 use super::queries;
@@ -46,6 +48,16 @@ impl Reader {
 
     pub async fn agents(&self) -> Result<Vec<AgentInfo>, StoreError> {
         self.thread.call(|db| queries::agents(db)).await
+    }
+
+    /// Who claimed, transferred and closed a conversation; `None`: no such conversation.
+    pub async fn assignments(&self, id: ConversationId) -> Result<Option<Vec<AssignmentRecord>>, StoreError> {
+        self.thread
+            .call(move |db| match queries::conversation(db, id)? {
+                Some(_) => super::desk::assignments_of(db, id).map(Some),
+                None => Ok(None),
+            })
+            .await
     }
 
     /// Every account, deactivated ones included, with skills and chat limit.
