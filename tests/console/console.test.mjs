@@ -112,13 +112,13 @@ async function shopper() {
   };
 }
 
+/** The widget's frame, once the loader has put its iframe in the bubble's (open) shadow root. */
 async function widgetFrame(page) {
-  for (let i = 0; i < 100; i++) {
-    const f = page.frames().find((f) => f.url().includes("/t/demo/frame"));
-    if (f) return f;
-    await page.waitForTimeout(100);
-  }
-  throw new Error("the widget iframe did not load");
+  const iframe = page.locator("natter-chat iframe");
+  await iframe.waitFor({ state: "attached", timeout: 10_000 });
+  const frame = await (await iframe.elementHandle()).contentFrame();
+  assert.ok(frame, "the widget iframe has a frame");
+  return frame;
 }
 
 /** The admin API with an agent's session token (taken from the console's storage). */
@@ -680,6 +680,8 @@ test("notifications: chime and browser notification in the background, bursts co
       return create.call(this);
     };
   });
+  // Alerts coalesce by Date.now: the test moves Playwright's clock past the window.
+  await page.clock.install();
   await signIn(page, DEMO);
   // The agent switches to another window.
   await page.evaluate(() => window.dispatchEvent(new Event("blur")));
@@ -698,7 +700,7 @@ test("notifications: chime and browser notification in the background, bursts co
   await row(page, "Somchai").click();
   await page.locator(".conv-head").getByRole("button", { name: "Claim" }).click();
   await page.getByLabel("Reply").waitFor();
-  await page.waitForTimeout(5200); // past the coalescing window of the first alert
+  await page.clock.fastForward(5_200); // past the 5 s coalescing window of the first alert
   await page.evaluate(() => window.dispatchEvent(new Event("blur")));
   for (const t of ["one", "two", "three"]) await v.send(t);
   await log(page).getByText("three").waitFor();
