@@ -283,3 +283,64 @@ export async function typeAndSend(frame, text) {
 export async function logTexts(frame) {
   return frame.locator(".log .msg:not(.greeting) .bubble p").allTextContents();
 }
+
+/**
+ * Watches the loader of a page that is about to load it, for the tests of a loader
+ * that must draw nothing and warn exactly once. Call before the page loads: it installs
+ * Playwright's clock (the loader's fallback start is a 4 s timer) and counts, in the
+ * page, the loader's config requests. `warning()` resolves with the first console
+ * warning (already logged or the next); `settle()` then runs every timer the loader
+ * set, returns how many config requests it made in all, and returns only once every
+ * console message logged before has arrived here (the page logs a marker after them,
+ * and console messages arrive in order). Nothing then can warn again: a second warning
+ * needs a second config request, and any warning of the first is already recorded.
+ */
+export async function watchLoader(page) {
+  await page.clock.install();
+  await page.addInitScript(() => {
+    const fetch = window.fetch;
+    window.natterConfigFetches_ = 0;
+    window.fetch = function (input, init) {
+      if (String(input).includes("/v1/widget/")) window.natterConfigFetches_++;
+      return fetch.call(this, input, init);
+    };
+  });
+  const messages = [];
+  const waiters = new Set();
+  page.on("console", (m) => {
+    const message = { type: m.type(), text: m.text() };
+    messages.push(message);
+    for (const w of waiters) w(message);
+  });
+  const until = (pred, what, timeout = 10_000) => {
+    const seen = messages.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = (m) => {
+        if (!pred(m)) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(m);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`no ${what} in the console within ${timeout} ms; got ${JSON.stringify(messages)}`));
+      }, timeout);
+      waiters.add(waiter);
+    });
+  };
+  let markers = 0;
+  return {
+    warnings: () => messages.filter((m) => m.type === "warning").map((m) => m.text),
+    warning: () => until((m) => m.type === "warning", "warning"),
+    settle: async () => {
+      await page.clock.runFor(5_000);
+      const fetches = await page.evaluate(() => window.natterConfigFetches_);
+      const marker = `natter-test marker ${++markers}`;
+      const arrived = until((m) => m.text === marker, "marker");
+      await page.evaluate((text) => console.debug(text), marker);
+      await arrived;
+      return fetches;
+    },
+  };
+}
