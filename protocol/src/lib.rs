@@ -7,6 +7,7 @@
 //! deserialize, so a relay or client that holds one knows it is well formed.
 //! `PROTOCOL.md` at the repository root is the prose description of all of this.
 
+mod canned;
 pub mod colour;
 mod desk;
 mod error;
@@ -20,6 +21,10 @@ mod server;
 mod settings;
 mod widget;
 
+pub use canned::{
+    CANNED_VARIABLES, CannedDraft, CannedId, CannedImported, CannedPart, CannedResponse, CannedScope, canned_parts,
+    render_canned, unknown_canned_variable,
+};
 pub use desk::{AssignmentRecord, Note, Tag, TagDraft};
 pub use error::ErrorCode;
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};

@@ -4,6 +4,7 @@
 
 mod admin;
 mod agent_auth;
+mod canned;
 mod conversations;
 mod error;
 mod health;
@@ -34,6 +35,14 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/logout", post(agent_auth::logout))
         .route("/v1/agent/me", get(agent_auth::me))
         .route("/v1/agent/conversations", get(conversations::find))
+        .route("/v1/agent/canned", get(canned::list).post(canned::create))
+        .route("/v1/agent/canned/export", get(canned::export))
+        .route(
+            "/v1/agent/canned/import",
+            post(canned::import).layer(axum::extract::DefaultBodyLimit::max(canned::MAX_IMPORT_BYTES)),
+        )
+        .route("/v1/agent/canned/{id}", put(canned::update).delete(canned::delete))
+        .route("/v1/agent/canned/{id}/use", post(canned::used))
         .route("/v1/agent/conversations/{id}/assignments", get(conversations::assignments))
         .route("/v1/admin/settings", get(admin::get_settings).put(admin::put_settings))
         .route("/v1/admin/agents", get(team::list_agents).post(team::create_agent))

@@ -162,4 +162,42 @@ CREATE TABLE conversation_tags (
 ) WITHOUT ROWID;
 CREATE INDEX conversation_tags_by_tag ON conversation_tags(tag_id, conversation_id);
 ",
+    // 8: canned responses, shared and personal, and a starter set in English
+    // and Thai (every tenant gets it once; owners edit or delete them freely).
+    r#"
+CREATE TABLE canned_responses (
+    id            INTEGER PRIMARY KEY,
+    scope         TEXT NOT NULL,               -- shared | personal
+    owner_id      INTEGER,                     -- the agent, for personal ones
+    shortcut      TEXT NOT NULL,
+    category      TEXT,
+    body          TEXT NOT NULL,
+    quick_replies TEXT NOT NULL DEFAULT '[]',  -- JSON array of button labels
+    uses          INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX canned_shortcut ON canned_responses(coalesce(owner_id, 0), shortcut);
+INSERT INTO canned_responses(scope, owner_id, shortcut, category, body, quick_replies, uses, created_at, updated_at) VALUES
+    ('shared', NULL, 'hello', 'Greetings', 'Hi {{visitor.name|there}}, this is {{agent.name}} from {{shop.name}}. How can I help you today?', '[]', 0, 0, 0),
+    ('shared', NULL, 'order-status', 'Orders', 'Let me check your order for you. Could you send me your order number?', '[]', 0, 0, 0),
+    ('shared', NULL, 'order-shipped', 'Orders', 'Good news: your order has shipped. You will get an email with the tracking link shortly.', '[]', 0, 0, 0),
+    ('shared', NULL, 'shipping-times', 'Shipping', 'Orders ship within 1 business day. Delivery usually takes 2 to 4 business days.', '[]', 0, 0, 0),
+    ('shared', NULL, 'returns', 'Returns', 'You can return any item within 30 days. Would you like me to start a return for you?', '["Yes, please", "No, thanks"]', 0, 0, 0),
+    ('shared', NULL, 'refund', 'Returns', 'Your refund has been issued. It usually reaches your account within 5 to 7 business days.', '[]', 0, 0, 0),
+    ('shared', NULL, 'hold-on', 'General', 'Thanks for waiting, {{visitor.name|}}! I am checking this now and will be right back.', '[]', 0, 0, 0),
+    ('shared', NULL, 'out-of-stock', 'Orders', 'I am sorry, that item is out of stock right now. Would you like me to tell you when it is back?', '["Yes, let me know", "No, thanks"]', 0, 0, 0),
+    ('shared', NULL, 'email-follow-up', 'General', 'I will look into this and email you at {{visitor.email|your email address}} as soon as I know more.', '[]', 0, 0, 0),
+    ('shared', NULL, 'closing', 'Closing', 'Is there anything else I can help you with? Thanks for chatting with {{shop.name}}!', '["That is all, thanks", "I have another question"]', 0, 0, 0),
+    ('shared', NULL, 'th-hello', 'ทักทาย', 'สวัสดีค่ะ คุณ{{visitor.name|ลูกค้า}} {{agent.name}} จาก {{shop.name}} ยินดีให้บริการค่ะ มีอะไรให้ช่วยไหมคะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-order-status', 'คำสั่งซื้อ', 'ขอตรวจสอบคำสั่งซื้อให้นะคะ รบกวนแจ้งหมายเลขคำสั่งซื้อด้วยค่ะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-order-shipped', 'คำสั่งซื้อ', 'สินค้าของคุณจัดส่งแล้วค่ะ จะได้รับอีเมลพร้อมลิงก์ติดตามพัสดุเร็ว ๆ นี้ค่ะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-shipping-times', 'การจัดส่ง', 'เราจัดส่งภายใน 1 วันทำการ และใช้เวลาขนส่งประมาณ 2–4 วันทำการค่ะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-returns', 'การคืนสินค้า', 'สามารถคืนสินค้าได้ภายใน 30 วันค่ะ ต้องการให้เริ่มขั้นตอนคืนสินค้าเลยไหมคะ', '["ใช่ ช่วยดำเนินการให้หน่อย", "ไม่เป็นไร ขอบคุณ"]', 0, 0, 0),
+    ('shared', NULL, 'th-refund', 'การคืนสินค้า', 'เราคืนเงินให้แล้วค่ะ โดยปกติจะเข้าบัญชีภายใน 5–7 วันทำการค่ะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-hold-on', 'ทั่วไป', 'ขอบคุณที่รอค่ะ กำลังตรวจสอบให้อยู่นะคะ สักครู่ค่ะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-out-of-stock', 'คำสั่งซื้อ', 'ขออภัยค่ะ สินค้านี้หมดชั่วคราว ต้องการให้แจ้งเมื่อสินค้ากลับมาไหมคะ', '["แจ้งด้วย", "ไม่เป็นไร ขอบคุณ"]', 0, 0, 0),
+    ('shared', NULL, 'th-email-follow-up', 'ทั่วไป', 'จะตรวจสอบเรื่องนี้และแจ้งกลับทางอีเมล {{visitor.email|ของคุณ}} โดยเร็วที่สุดค่ะ', '[]', 0, 0, 0),
+    ('shared', NULL, 'th-closing', 'ปิดการสนทนา', 'มีอะไรให้ช่วยเพิ่มเติมไหมคะ ขอบคุณที่ติดต่อ {{shop.name}} ค่ะ', '["เรียบร้อยแล้ว ขอบคุณ", "มีคำถามอีกข้อ"]', 0, 0, 0);
+"#,
 ];

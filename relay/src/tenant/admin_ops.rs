@@ -93,6 +93,10 @@ impl Admin<'_> {
                 self.agents.invalidate();
                 batch.reply_after_commit(reply, Ok(Ok(version)));
             }
+            AdminOp::Canned { op, by, reply } => {
+                let result = super::canned::apply(db, op, &by, self.convs.max_text_bytes(), now);
+                batch.reply_after_commit(reply, result);
+            }
             AdminOp::PutTag { id, draft, by, reply } => {
                 let result = super::desk::put_tag(db, id, &draft, now)?;
                 if let Ok(tags) = &result {

@@ -6,6 +6,7 @@ use natter_protocol::{
 };
 use tokio::sync::oneshot;
 
+use super::canned::{CannedOp, CannedResult};
 use super::desk::TagRefused;
 use super::hub::{ConnId, ConnSink};
 use crate::auth::session::TokenHash;
@@ -92,6 +93,8 @@ pub enum AdminOp {
     PutTag { id: Option<TagId>, draft: TagDraft, by: AgentId, reply: Reply<Result<Vec<Tag>, TagRefused>> },
     /// Deletes a tag, taking it off every conversation; answers the new list.
     DeleteTag { id: TagId, by: AgentId, reply: Reply<Result<Vec<Tag>, TagRefused>> },
+    /// A change to canned responses by an agent (see [`super::canned`]).
+    Canned { op: CannedOp, by: AgentInfo, reply: Reply<CannedResult> },
 }
 
 /// Why an admin's change to an agent account was refused (nothing changed).

@@ -104,6 +104,11 @@ impl Conversations {
         c
     }
 
+    /// The longest message text, in bytes (canned responses follow it too).
+    pub fn max_text_bytes(&self) -> usize {
+        self.max_text_bytes
+    }
+
     pub fn check_text(&self, text: &str) -> Result<(), Refusal> {
         if text.trim().is_empty() {
             return Err(refuse(ErrorCode::InvalidInput, "message text is empty"));

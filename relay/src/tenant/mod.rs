@@ -7,6 +7,7 @@ mod admin_ops;
 mod agent_frames;
 mod agents;
 pub mod batch;
+pub mod canned;
 mod command;
 mod conversations;
 mod core;

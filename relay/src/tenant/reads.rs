@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use natter_protocol::{
-    AgentAdminView, AgentInfo, AssignmentRecord, ConversationId, ConversationPage, ConversationQuery,
+    AgentAdminView, AgentId, AgentInfo, AssignmentRecord, CannedResponse, ConversationId, ConversationPage,
+    ConversationQuery,
 };
 use rusqlite::{Connection, OpenFlags};
 
@@ -58,6 +59,11 @@ impl Reader {
                 None => Ok(None),
             })
             .await
+    }
+
+    /// The shared canned responses and `agent`'s own, most used first.
+    pub async fn canned(&self, agent: AgentId) -> Result<Vec<CannedResponse>, StoreError> {
+        self.thread.call(move |db| super::canned::list(db, agent)).await
     }
 
     /// Every account, deactivated ones included, with skills and chat limit.
