@@ -9,6 +9,7 @@
 
 pub mod colour;
 mod error;
+mod files;
 mod frames;
 mod http;
 mod ids;
@@ -20,11 +21,16 @@ mod settings;
 mod widget;
 
 pub use error::ErrorCode;
+pub use files::{
+    Attachment, AttachmentKind, FileLink, FileRefusal, FileType, MAX_ATTACHMENTS, MAX_FILE_NAME_BYTES, ScanState,
+};
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
 };
-pub use ids::{AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, Seq, TenantId, UnixMillis, VisitorId};
+pub use ids::{
+    AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, Seq, TenantId, UnixMillis, UploadId, VisitorId,
+};
 pub use install::{
     AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
 };
@@ -34,8 +40,8 @@ pub use model::{
 };
 pub use server::{ErrorFrame, ToAgent, ToVisitor};
 pub use settings::{
-    AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, PrechatField, PrechatForm,
-    RoutingSettings, TenantSettings, Weekday, WidgetSettings,
+    AgentAdminView, AgentUpdate, BusinessHours, FieldKind, FileSettings, ForceState, Interval, PrechatField,
+    PrechatForm, RoutingSettings, TenantSettings, Weekday, WidgetSettings,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition, WidgetTexts};
 

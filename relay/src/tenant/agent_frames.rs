@@ -95,7 +95,7 @@ impl AgentDesk<'_> {
                 Ok(())
             }
             AgentFrame::Claim { conversation_id } => self.claim(db, &me, find(db, conversation_id)?, batch),
-            AgentFrame::Send { conversation_id, client_id, text } => {
+            AgentFrame::Send { conversation_id, client_id, text, .. } => {
                 let c = find(db, conversation_id)?;
                 if c.status != ConversationStatus::Closed && !holds(&c, me.agent.id) {
                     // A resend of something already stored is still acknowledged.

@@ -189,7 +189,7 @@ impl Conversations {
                 .about(Some(&client_id), Some(c.id)));
         }
         self.check_text(&text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
-        let body = MessageBody::Text { text, client_id: client_id.clone() };
+        let body = MessageBody::Text { text, client_id: client_id.clone(), attachments: Vec::new() };
         let message = queries::append_message(db, c.id, author, body, batch.now)?;
         metrics::counter!(crate::metrics::MESSAGES_ACKED).increment(1);
         ack(ack_to, c.id, client_id, message.seq, false, batch);

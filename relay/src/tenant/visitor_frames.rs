@@ -89,7 +89,7 @@ impl Visitors<'_> {
         match frame {
             VisitorFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
             VisitorFrame::Start { info } => self.start(db, &me, clean_info(info)?, batch),
-            VisitorFrame::Send { client_id, text } => self.send(db, &me, client_id, text, batch),
+            VisitorFrame::Send { client_id, text, .. } => self.send(db, &me, client_id, text, batch),
             VisitorFrame::Typing { on } => {
                 if let Some(c) = open_conversation(db, me.id)? {
                     batch

@@ -117,7 +117,12 @@ fn event<J: Json>(v: &J) -> Option<ConversationEvent> {
 
 fn body<J: Json>(v: &J) -> Option<MessageBody> {
     match text(v, "kind")?.as_str() {
-        "text" => Some(MessageBody::Text { text: text(v, "text")?, client_id: client_id(v, "client_id")? }),
+        "text" => Some(MessageBody::Text {
+            text: text(v, "text")?,
+            client_id: client_id(v, "client_id")?,
+            // Not decoded yet: the widget does not show files so far.
+            attachments: Vec::new(),
+        }),
         "event" => Some(MessageBody::Event { event: event(&v.get("event")?)? }),
         _ => None,
     }
