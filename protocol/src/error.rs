@@ -67,6 +67,32 @@ pub enum ErrorCode {
     Conflict,
     /// The account was deactivated by an owner or admin; it cannot sign in.
     AccountDeactivated,
+    /// An upload is over the tenant's (or the relay's) size limit (HTTP 413).
+    FileTooLarge,
+    /// An upload has no bytes (HTTP 422).
+    FileEmpty,
+    /// The upload's content is of a type the tenant does not accept (HTTP 415).
+    FileTypeNotAllowed,
+    /// The file name's extension claims another type than the content has,
+    /// e.g. a program named `.jpg` (HTTP 415).
+    FileTypeMismatch,
+    /// The content claims to be an image but cannot be decoded within the
+    /// relay's limits (corrupt, or a decompression bomb) (HTTP 422).
+    FileUnreadable,
+    /// The malware scanner found something in the upload (HTTP 422).
+    FileInfected,
+    /// The file name is missing, too long, not UTF-8, or has a path or control
+    /// characters in it (HTTP 422).
+    FileNameInvalid,
+    /// The malware scanner cannot be reached and the tenant does not accept
+    /// unscanned files (HTTP 503); try again later.
+    ScannerUnavailable,
+    /// The tenant's file storage is full (HTTP 507).
+    QuotaExceeded,
+    /// A file link is malformed or its signature is wrong (HTTP 403).
+    LinkInvalid,
+    /// A file link has expired; ask for a fresh one (HTTP 403).
+    LinkExpired,
     /// Something failed inside the relay; details are in its log, not here.
     Internal,
     /// A code this build does not know (sent by a newer relay).
@@ -105,6 +131,17 @@ impl ErrorCode {
             Self::PageUnreachable => "page_unreachable",
             Self::Conflict => "conflict",
             Self::AccountDeactivated => "account_deactivated",
+            Self::FileTooLarge => "file_too_large",
+            Self::FileEmpty => "file_empty",
+            Self::FileTypeNotAllowed => "file_type_not_allowed",
+            Self::FileTypeMismatch => "file_type_mismatch",
+            Self::FileUnreadable => "file_unreadable",
+            Self::FileInfected => "file_infected",
+            Self::FileNameInvalid => "file_name_invalid",
+            Self::ScannerUnavailable => "scanner_unavailable",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::LinkInvalid => "link_invalid",
+            Self::LinkExpired => "link_expired",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }
@@ -130,6 +167,17 @@ mod tests {
             ErrorCode::TooManyConnections,
             ErrorCode::Conflict,
             ErrorCode::AccountDeactivated,
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileTypeNotAllowed,
+            ErrorCode::FileTypeMismatch,
+            ErrorCode::FileUnreadable,
+            ErrorCode::FileInfected,
+            ErrorCode::FileNameInvalid,
+            ErrorCode::ScannerUnavailable,
+            ErrorCode::QuotaExceeded,
+            ErrorCode::LinkInvalid,
+            ErrorCode::LinkExpired,
+            ErrorCode::FileEmpty,
             ErrorCode::Internal,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));

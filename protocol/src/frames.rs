@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, TagId};
+use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, TagId, UploadId};
 use crate::model::{AgentStatus, Priority, VisitorInfo};
 
 /// Frames a visitor (the widget) sends on `/v1/ws/visitor`.
@@ -31,7 +31,14 @@ pub enum VisitorFrame {
         info: VisitorInfo,
     },
     /// Sends a message. Opens a conversation first if none is open.
-    Send { client_id: ClientMsgId, text: String },
+    /// `attachments`: uploads of this visitor not attached yet (`text` may then
+    /// be empty).
+    Send {
+        client_id: ClientMsgId,
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<UploadId>,
+    },
     /// The visitor started or stopped typing.
     Typing { on: bool },
     /// The visitor has seen everything up to `seq`.
@@ -84,8 +91,15 @@ pub enum AgentFrame {
     Unwatch { conversation_id: ConversationId },
     /// Takes a waiting conversation.
     Claim { conversation_id: ConversationId },
-    /// Sends a message to a conversation the agent holds.
-    Send { conversation_id: ConversationId, client_id: ClientMsgId, text: String },
+    /// Sends a message to a conversation the agent holds. `attachments`:
+    /// uploads of this agent not attached yet (`text` may then be empty).
+    Send {
+        conversation_id: ConversationId,
+        client_id: ClientMsgId,
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<UploadId>,
+    },
     /// The agent started or stopped typing in a conversation.
     Typing { conversation_id: ConversationId, on: bool },
     /// The agent has seen everything up to `seq`.
@@ -157,7 +171,7 @@ mod tests {
         let visitor = [
             VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None },
             VisitorFrame::Start { info: VisitorInfo::default() },
-            VisitorFrame::Send { client_id: cid.clone(), text: "hi".into() },
+            VisitorFrame::Send { client_id: cid.clone(), text: "hi".into(), attachments: vec![] },
             VisitorFrame::Typing { on: true },
             VisitorFrame::Read { seq: Seq(1) },
             VisitorFrame::End,
@@ -181,7 +195,7 @@ mod tests {
             AgentFrame::Sync { conversation_id: c, after_seq: Seq(0) },
             AgentFrame::Unwatch { conversation_id: c },
             AgentFrame::Claim { conversation_id: c },
-            AgentFrame::Send { conversation_id: c, client_id: cid.clone(), text: "x".into() },
+            AgentFrame::Send { conversation_id: c, client_id: cid.clone(), text: "x".into(), attachments: vec![] },
             AgentFrame::Typing { conversation_id: c, on: false },
             AgentFrame::Read { conversation_id: c, seq: Seq(2) },
             AgentFrame::Transfer { conversation_id: c, to: AgentId(2), note: None },
@@ -200,7 +214,19 @@ mod tests {
     #[test]
     fn frames_look_like_the_protocol_document() {
         let f: VisitorFrame = serde_json::from_str(r#"{"type":"send","client_id":"m-1","text":"hello"}"#).unwrap();
-        assert_eq!(f, VisitorFrame::Send { client_id: ClientMsgId::parse("m-1").unwrap(), text: "hello".into() });
+        assert_eq!(
+            f,
+            VisitorFrame::Send {
+                client_id: ClientMsgId::parse("m-1").unwrap(),
+                text: "hello".into(),
+                attachments: vec![]
+            }
+        );
+        let f: VisitorFrame = serde_json::from_str(
+            r#"{"type":"send","client_id":"m-2","text":"","attachments":["up_AAAAAAAAAAAAAAAAAAAAAA"]}"#,
+        )
+        .unwrap();
+        assert!(matches!(f, VisitorFrame::Send { attachments, .. } if attachments.len() == 1));
         let f: VisitorFrame = serde_json::from_str(r#"{"type":"hello","v":1}"#).unwrap();
         assert_eq!(f, VisitorFrame::Hello { v: 1, token: None, conversation_id: None, last_seq: None });
     }
@@ -208,6 +234,8 @@ mod tests {
     #[test]
     fn invalid_ids_inside_frames_are_refused() {
         let bad = r#"{"type":"send","client_id":"has space","text":"x"}"#;
+        assert!(serde_json::from_str::<VisitorFrame>(bad).is_err());
+        let bad = r#"{"type":"send","client_id":"m","text":"","attachments":["../../etc/passwd"]}"#;
         assert!(serde_json::from_str::<VisitorFrame>(bad).is_err());
     }
 }

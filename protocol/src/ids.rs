@@ -126,6 +126,26 @@ string_id!(
     }
 );
 
+string_id!(
+    /// An uploaded file: `up_` then 22 characters of unpadded base64url (128
+    /// random bits), minted by the relay when an upload is stored. A message
+    /// attaches uploads by these ids; an id is only ever valid in its tenant.
+    UploadId,
+    "upload id",
+    |s| {
+        let Some(rest) = s.strip_prefix("up_") else {
+            return Err("must start with 'up_'");
+        };
+        if rest.len() != 22 {
+            return Err("must be 'up_' and 22 characters");
+        }
+        if !rest.bytes().all(is_base64url) {
+            return Err("only base64url characters are allowed after 'up_'");
+        }
+        Ok(())
+    }
+);
+
 fn is_base64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
@@ -223,6 +243,10 @@ mod tests {
         assert_eq!(id.as_str(), "5f0c-aa_9");
         assert!(serde_json::from_str::<VisitorId>("\"short\"").is_err());
         assert!(serde_json::from_str::<VisitorId>("\"AAAAAAAAAAAAAAAAAAAAAA\"").is_ok());
+        assert!(serde_json::from_str::<UploadId>("\"up_AAAAAAAAAAAAAAAAAAAAAA\"").is_ok());
+        for bad in ["AAAAAAAAAAAAAAAAAAAAAA", "up_short", "up_AAAAAAAAAAAAAAAAAAAAA/", "up_../../../etc/passwd0000"] {
+            assert!(UploadId::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

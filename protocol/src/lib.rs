@@ -11,6 +11,7 @@ mod canned;
 pub mod colour;
 mod desk;
 mod error;
+mod files;
 mod frames;
 mod http;
 mod ids;
@@ -27,12 +28,16 @@ pub use canned::{
 };
 pub use desk::{AssignmentRecord, Note, Tag, TagDraft};
 pub use error::ErrorCode;
+pub use files::{
+    Attachment, AttachmentKind, FileLink, FileRefusal, FileType, MAX_ATTACHMENTS, MAX_FILE_NAME_BYTES, ScanState,
+};
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
 };
 pub use ids::{
-    AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, NoteId, Seq, TagId, TenantId, UnixMillis, VisitorId,
+    AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, NoteId, Seq, TagId, TenantId, UnixMillis, UploadId,
+    VisitorId,
 };
 pub use install::{
     AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
@@ -43,8 +48,8 @@ pub use model::{
 };
 pub use server::{ErrorFrame, ToAgent, ToVisitor};
 pub use settings::{
-    AgentActive, AgentAdminView, AgentUpdate, BusinessHours, FieldKind, ForceState, Interval, NewAgent, PasswordReset,
-    PrechatField, PrechatForm, RoutingSettings, TenantSettings, Weekday, WidgetSettings,
+    AgentActive, AgentAdminView, AgentUpdate, BusinessHours, FieldKind, FileSettings, ForceState, Interval, NewAgent,
+    PasswordReset, PrechatField, PrechatForm, RoutingSettings, TenantSettings, Weekday, WidgetSettings,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition, WidgetTexts};
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::{Attachment, FileRefusal};
 use crate::ids::{AgentId, ClientMsgId, ConversationId, Seq, UnixMillis, VisitorId};
 
 /// One entry in a conversation's history. `seq` orders it in its conversation.
@@ -31,8 +32,14 @@ pub enum Author {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageBody {
     /// Text typed by a visitor or an agent. Always plain text: clients must render
-    /// it inert (no HTML).
-    Text { text: String, client_id: ClientMsgId },
+    /// it inert (no HTML). `text` may be empty when there are attachments.
+    Text {
+        text: String,
+        client_id: ClientMsgId,
+        /// Files sent with the text, in the order the sender listed them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
+    },
     /// Something that happened to the conversation, shown as a system line.
     Event { event: ConversationEvent },
 }
@@ -62,6 +69,14 @@ pub enum ConversationEvent {
         skill: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+    },
+    /// The relay refused a file the visitor uploaded (nothing was stored).
+    /// `signature` (what the scanner found) is for agents only.
+    FileRefused {
+        name: String,
+        reason: FileRefusal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
 }
 

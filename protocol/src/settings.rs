@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::FileType;
 use crate::widget::{WidgetPosition, WidgetTexts};
 
 /// Everything `/v1/admin/settings` reads and writes.
@@ -15,6 +16,31 @@ pub struct TenantSettings {
     pub widget: WidgetSettings,
     pub hours: BusinessHours,
     pub routing: RoutingSettings,
+    pub files: FileSettings,
+}
+
+/// Files in chat: who may upload, how large, which types, and whether a file
+/// the malware scanner could not check is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileSettings {
+    /// Visitors may upload files (agents always may).
+    pub visitor_uploads: bool,
+    /// Largest file, in MB (1 MB = 1,000,000 bytes), 1–100; the relay's own
+    /// `max_upload_mb` caps it too.
+    pub max_mb: u32,
+    /// Types accepted, told by content (at least one).
+    pub allowed_types: Vec<FileType>,
+    /// When the malware scanner cannot be reached: `false` (the default)
+    /// refuses uploads with `scanner_unavailable`; `true` accepts them marked
+    /// `not_scanned`.
+    pub accept_unscanned: bool,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        Self { visitor_uploads: true, max_mb: 10, allowed_types: FileType::ALL.to_vec(), accept_unscanned: false }
+    }
 }
 
 /// How the widget looks and behaves.
@@ -296,6 +322,12 @@ mod tests {
         let s: TenantSettings = serde_json::from_str(r##"{"widget":{"primary_color":"#000000"}}"##).unwrap();
         assert_eq!(s.widget.primary_color, "#000000");
         assert_eq!(s.routing, RoutingSettings::default());
+        assert_eq!(s.files, FileSettings::default());
+        let f: TenantSettings =
+            serde_json::from_str(r#"{"files":{"max_mb":5,"allowed_types":["png","pdf"]}}"#).unwrap();
+        assert_eq!(f.files.allowed_types, [FileType::Png, FileType::Pdf]);
+        assert!(f.files.visitor_uploads);
+        assert!(serde_json::from_str::<TenantSettings>(r#"{"files":{"allowed_types":["exe"]}}"#).is_err());
         assert!(serde_json::from_str::<TenantSettings>(r##"{"widget":{"colour":"#000000"}}"##).is_err());
         let h: BusinessHours = serde_json::from_str(
             r#"{"enabled":true,"timezone":"Asia/Bangkok","weekly":{"mon":[{"start":"09:00","end":"17:00"}]}}"#,

@@ -22,7 +22,11 @@ async fn conversation_of(relay: &TestRelay, n: usize) -> (String, ConversationId
     let (mut tx, mut rx) = v.split();
     let writer = tokio::spawn(async move {
         for i in 0..n {
-            let frame = VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("message {i}") };
+            let frame = VisitorFrame::Send {
+                client_id: cid(&format!("m{i}")),
+                text: format!("message {i}"),
+                attachments: vec![],
+            };
             tx.send_frame(&frame).await.unwrap();
         }
         tx
@@ -115,7 +119,13 @@ async fn live_messages_during_a_replay_arrive_after_it_in_seq_order() {
     };
     let mut v = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
     // The agent answers while the visitor's replay is still being paced out.
-    ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid("live"), text: "live answer".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("live"),
+        text: "live answer".into(),
+        attachments: vec![],
+    })
+    .await;
     let mut seqs = Vec::new();
     loop {
         match v.recv().await {
@@ -218,7 +228,12 @@ async fn a_thousand_waiting_visitors_claims_and_sweeps_drop_no_agent() {
             tokio::spawn(async move {
                 let mut v = Client::visitor(addr, "acme", SHOP_ORIGIN, None).await;
                 v.recv().await;
-                v.send(&VisitorFrame::Send { client_id: cid("q"), text: format!("waiting {wave}/{i}") }).await;
+                v.send(&VisitorFrame::Send {
+                    client_id: cid("q"),
+                    text: format!("waiting {wave}/{i}"),
+                    attachments: vec![],
+                })
+                .await;
                 let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await
                 else {
                     unreachable!()

@@ -120,7 +120,7 @@ struct BackupRun {
 async fn send_through_a_backup(addr: SocketAddr, data_dir: &Path, to: &Path) -> BackupRun {
     let mut v = Client::visitor(addr, "acme", SHOP_ORIGIN, None).await;
     let (token, _, _) = welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "m0".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "m0".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -233,9 +233,13 @@ impl Stream {
                 if !go.load(Ordering::SeqCst) {
                     break;
                 }
-                tx.send_frame(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("m{i}") })
-                    .await
-                    .unwrap();
+                tx.send_frame(&VisitorFrame::Send {
+                    client_id: cid(&format!("m{i}")),
+                    text: format!("m{i}"),
+                    attachments: vec![],
+                })
+                .await
+                .unwrap();
                 s.store(i, Ordering::SeqCst);
             }
             tx

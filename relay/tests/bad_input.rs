@@ -13,7 +13,7 @@ use natter_relay::auth::visitor_token::{VisitorTokens, new_visitor_id};
 async fn visitor_with_message(relay: &TestRelay) -> (VisitorClient, ConversationId) {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("keep"), text: "keep me".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("keep"), text: "keep me".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -43,7 +43,7 @@ async fn malformed_frames_get_typed_errors_and_the_socket_survives() {
         assert!(!fatal, "{text}");
     }
     let long = "x".repeat(natter_protocol::DEFAULT_MAX_TEXT_BYTES + 1);
-    v.send(&VisitorFrame::Send { client_id: cid("long"), text: long }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("long"), text: long, attachments: vec![] }).await;
     let ToVisitor::Error(ErrorFrame { code, client_id, .. }) = v.until(|f| matches!(f, ToVisitor::Error(_))).await
     else {
         panic!()
@@ -51,7 +51,7 @@ async fn malformed_frames_get_typed_errors_and_the_socket_survives() {
     assert_eq!((code, client_id), (ErrorCode::InvalidInput, Some(cid("long"))));
 
     // Still usable, and nothing was stored by the bad frames.
-    v.send(&VisitorFrame::Send { client_id: cid("ok"), text: "fine".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("ok"), text: "fine".into(), attachments: vec![] }).await;
     let ack = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     assert!(matches!(ack, ToVisitor::Ack { seq: Seq(2), .. }), "{ack:?}");
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
@@ -242,7 +242,7 @@ async fn a_refused_first_send_opens_no_conversation_and_emits_nothing() {
     for (i, bad) in ["   ".to_owned(), "\0".to_owned(), long].into_iter().enumerate() {
         let mut v = relay.visitor("acme").await;
         v.recv().await;
-        v.send(&VisitorFrame::Send { client_id: cid(&format!("bad{i}")), text: bad }).await;
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("bad{i}")), text: bad, attachments: vec![] }).await;
         let seen = frames_until(&mut v, |f| matches!(f, ToVisitor::Error(_))).await;
         assert!(
             matches!(
@@ -267,7 +267,8 @@ async fn a_refused_first_send_opens_no_conversation_and_emits_nothing() {
         assert!(!agent_saw.iter().any(phantom), "case {i}: agents saw a phantom: {agent_saw:?}");
         // The same visitor's next, valid send opens exactly one conversation.
         let text = format!("real question {i}");
-        v.send(&VisitorFrame::Send { client_id: cid(&format!("ok{i}")), text: text.clone() }).await;
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("ok{i}")), text: text.clone(), attachments: vec![] })
+            .await;
         let seen = frames_until(&mut v, |f| matches!(f, ToVisitor::Ack { .. })).await;
         let ToVisitor::Ack { conversation_id: id, .. } = seen.last().unwrap() else { panic!() };
         let announced = seen.iter().filter(|f| matches!(f, ToVisitor::VisitorConversation { .. })).count();

@@ -40,7 +40,12 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
 
     // She opens it (before claiming it): her console follows it from then on.
     assert!(ann.follow(c.id).await.is_empty());
-    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "Do you ship to Chiang Mai?".into() }).await;
+    v.send(&VisitorFrame::Send {
+        client_id: cid("v1"),
+        text: "Do you ship to Chiang Mai?".into(),
+        attachments: vec![],
+    })
+    .await;
     let ack = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     assert_eq!(ack, ToVisitor::Ack { conversation_id: c.id, client_id: cid("v1"), seq: Seq(1), duplicate: false });
     let m = ann.until(|f| matches!(f, ToAgent::Message { .. })).await;
@@ -60,7 +65,13 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     let t = ann.until(|f| matches!(f, ToAgent::Typing { who: Author::Visitor, .. })).await;
     assert!(matches!(t, ToAgent::Typing { on: true, .. }));
 
-    ann.send(&AgentFrame::Send { conversation_id: c.id, client_id: cid("a1"), text: "Yes, in 2 days.".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: c.id,
+        client_id: cid("a1"),
+        text: "Yes, in 2 days.".into(),
+        attachments: vec![],
+    })
+    .await;
     let ack = ann.until(|f| matches!(f, ToAgent::Ack { .. })).await;
     assert!(matches!(ack, ToAgent::Ack { seq: Seq(3), duplicate: false, .. }), "{ack:?}"); // 2 is the claim line
     let m = v.until(|f| text_of(f).is_some()).await;
@@ -89,13 +100,19 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
     assert_eq!(conversation.status, ConversationStatus::Closed);
 
     // Sending into the closed conversation is refused for the agent, text kept client-side.
-    ann.send(&AgentFrame::Send { conversation_id: c.id, client_id: cid("a2"), text: "one more".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: c.id,
+        client_id: cid("a2"),
+        text: "one more".into(),
+        attachments: vec![],
+    })
+    .await;
     let (code, fatal, _) = ann.error().await;
     assert_eq!(code, natter_protocol::ErrorCode::ConversationClosed);
     assert!(!fatal);
 
     // A visitor message after the end opens a new conversation.
-    v.send(&VisitorFrame::Send { client_id: cid("v2"), text: "Another question".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v2"), text: "Another question".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, seq, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
@@ -112,7 +129,7 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
 
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
@@ -129,7 +146,8 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     assert_eq!(code, natter_protocol::ErrorCode::AlreadyClaimed);
     assert!(message.contains("Ann"), "{message}");
     // Nor may he write into it.
-    bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b1"), text: "hi".into() }).await;
+    bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b1"), text: "hi".into(), attachments: vec![] })
+        .await;
     assert_eq!(bob.error().await.0, natter_protocol::ErrorCode::Forbidden);
 
     ann.send(&AgentFrame::Transfer { conversation_id: id, to: bob_info.id, note: Some("VIP, wants express".into()) })
@@ -151,7 +169,13 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     assert!(matches!(message.body, MessageBody::Event { event: ConversationEvent::Transferred { note: None, .. } }));
 
     // Now Bob can answer, and Ann (plain agent rights aside, she is owner) sees it live.
-    bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b2"), text: "Bob here".into() }).await;
+    bob.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("b2"),
+        text: "Bob here".into(),
+        attachments: vec![],
+    })
+    .await;
     assert!(matches!(bob.until(|f| matches!(f, ToAgent::Ack { .. })).await, ToAgent::Ack { duplicate: false, .. }));
     let m = v.until(|f| text_of(f).is_some()).await;
     assert_eq!(text_of(&m), Some("Bob here"));
@@ -163,7 +187,7 @@ async fn visitor_can_end_the_conversation() {
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hi".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hi".into(), attachments: vec![] }).await;
     v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     v.send(&VisitorFrame::End).await;
     let ToAgent::Conversation { conversation } =

@@ -29,7 +29,7 @@ async fn acknowledged_messages_survive_kill_9() {
     let mut v = Client::visitor(addr, "acme", SHOP_ORIGIN, None).await;
     let (token, _, _) = welcome_parts(&v.recv().await);
     // Open the conversation first so every message of the burst lands in it.
-    v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "m0".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "m0".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -37,7 +37,8 @@ async fn acknowledged_messages_survive_kill_9() {
     let (mut tx, mut rx) = v.split();
     let sender = tokio::spawn(async move {
         for i in 1..BURST {
-            let frame = VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("m{i}") };
+            let frame =
+                VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("m{i}"), attachments: vec![] };
             if tx.send_frame(&frame).await.is_err() {
                 return i;
             }
@@ -79,9 +80,13 @@ async fn acknowledged_messages_survive_kill_9() {
     let (mut tx, mut rx) = v.split();
     let resender = tokio::spawn(async move {
         for i in 0..BURST {
-            tx.send_frame(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("m{i}") })
-                .await
-                .unwrap();
+            tx.send_frame(&VisitorFrame::Send {
+                client_id: cid(&format!("m{i}")),
+                text: format!("m{i}"),
+                attachments: vec![],
+            })
+            .await
+            .unwrap();
         }
         tx
     });

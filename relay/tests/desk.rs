@@ -15,7 +15,7 @@ use serde_json::json;
 async fn claimed_by_ann(relay: &TestRelay, ann: &mut AgentClient) -> (VisitorClient, ConversationId) {
     let mut v = relay.visitor("acme").await;
     welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "my parcel is late".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "my parcel is late".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
@@ -50,8 +50,13 @@ async fn a_note_reaches_the_agents_and_never_the_visitor() {
     assert_eq!(note_on(&mut ann, id).await.id, acked.id);
 
     // The visitor's next frame is Ann's reply: nothing of the note came before it.
-    ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid("a1"), text: "Refund is on its way".into() })
-        .await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("a1"),
+        text: "Refund is on its way".into(),
+        attachments: vec![],
+    })
+    .await;
     loop {
         let frame = v.recv().await;
         assert!(!format!("{frame:?}").contains("VIP"), "the visitor got a note: {frame:?}");
@@ -73,14 +78,20 @@ async fn a_replay_to_the_visitor_never_carries_a_note() {
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "hello".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
     ann.send(&AgentFrame::Claim { conversation_id: id }).await;
     ann.send(&AgentFrame::Note { conversation_id: id, client_id: cid("n1"), text: "secret VIP note".into() }).await;
     note_on(&mut ann, id).await;
-    ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid("a1"), text: "after the note".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("a1"),
+        text: "after the note".into(),
+        attachments: vec![],
+    })
+    .await;
     v.close_and_wait().await;
 
     let hello = VisitorFrame::Hello {

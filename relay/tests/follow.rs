@@ -13,7 +13,7 @@ use natter_protocol::{AgentFrame, ConversationId, ConversationStatus, Seq, ToAge
 async fn waiting_conversation(relay: &TestRelay, ann: &mut AgentClient) -> (VisitorClient, ConversationId) {
     let mut v = relay.visitor("acme").await;
     welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("v0"), text: "hello?".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v0"), text: "hello?".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
@@ -40,7 +40,7 @@ async fn summary_without_messages(agent: &mut AgentClient, id: ConversationId, s
 }
 
 async fn send_and_ack(v: &mut VisitorClient, id: &str, text: &str) -> Seq {
-    v.send(&VisitorFrame::Send { client_id: cid(id), text: text.into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid(id), text: text.into(), attachments: vec![] }).await;
     match v.until(|f| matches!(f, ToVisitor::Ack { client_id, .. } if *client_id == cid(id))).await {
         ToVisitor::Ack { seq, .. } => seq,
         _ => unreachable!(),

@@ -144,7 +144,7 @@ async fn refusals_at_the_socket_name_the_frame_they_refuse() {
     let big = format!(r#"{{"type":"send","client_id":"big-1","text":"{}"}}"#, "y".repeat(3000));
     v.send_raw(&big).await;
     v.send_raw(r#"{"type":"send","client_id":"bad-2","text":7}"#).await;
-    v.send(&VisitorFrame::Send { client_id: cid("fast-3"), text: "hello".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("fast-3"), text: "hello".into(), attachments: vec![] }).await;
     let mut refused = Vec::new();
     while refused.len() < 3 {
         if let ToVisitor::Error(ErrorFrame { code, client_id, .. }) = v.recv().await {
@@ -223,7 +223,7 @@ async fn a_claim_is_answered_with_its_event_line_then_its_summary() {
         matches!(&seen, ToVisitor::VisitorConversation { conversation } if conversation.status == ConversationStatus::Active),
         "{seen:?}"
     );
-    v.send(&VisitorFrame::Send { client_id: cid("first"), text: "hi".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("first"), text: "hi".into(), attachments: vec![] }).await;
     let ack = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     assert!(matches!(ack, ToVisitor::Ack { seq: Seq(2), .. }), "{ack:?}");
 }

@@ -27,7 +27,8 @@ async fn closed_chat(
     v.send(&VisitorFrame::Start { info }).await;
     let mut id = None;
     for (i, text) in texts.iter().enumerate() {
-        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: (*text).into() }).await;
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: (*text).into(), attachments: vec![] })
+            .await;
         let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
             unreachable!()
         };
@@ -69,7 +70,7 @@ async fn agents_search_closed_conversations_and_a_visitors_history() {
     // An open conversation is not in the closed list.
     let mut open = relay.visitor("acme").await;
     let ToVisitor::Welcome { visitor_id: open_visitor, .. } = open.recv().await else { panic!("no welcome") };
-    open.send(&VisitorFrame::Send { client_id: cid("o1"), text: "parcel question".into() }).await;
+    open.send(&VisitorFrame::Send { client_id: cid("o1"), text: "parcel question".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: open_id, .. } = open.until(|f| matches!(f, ToVisitor::Ack { .. })).await
     else {
         unreachable!()

@@ -17,7 +17,12 @@ async fn agents_cannot_touch_another_tenants_conversations() {
 
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("secret"), text: "my address is 1 Secret Rd".into() }).await;
+    v.send(&VisitorFrame::Send {
+        client_id: cid("secret"),
+        text: "my address is 1 Secret Rd".into(),
+        attachments: vec![],
+    })
+    .await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -41,7 +46,7 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     let attempts = [
         AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) },
         AgentFrame::Claim { conversation_id: id },
-        AgentFrame::Send { conversation_id: id, client_id: cid("x"), text: "hi".into() },
+        AgentFrame::Send { conversation_id: id, client_id: cid("x"), text: "hi".into(), attachments: vec![] },
         AgentFrame::Typing { conversation_id: id, on: true },
         AgentFrame::Read { conversation_id: id, seq: Seq(1) },
         AgentFrame::Transfer { conversation_id: id, to: natter_protocol::AgentId(1), note: None },

@@ -13,7 +13,7 @@ async fn shutdown_tells_clients_and_keeps_what_was_acknowledged() {
     let mut relay = TestRelay::start().await;
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("before"), text: "before shutdown".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("before"), text: "before shutdown".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -83,7 +83,7 @@ async fn a_consumer_that_stops_reading_is_disconnected() {
     v.recv().await;
     // The agent opens the conversation, so its messages reach her socket (an
     // agent does not follow a waiting conversation she has not synced).
-    v.send(&VisitorFrame::Send { client_id: cid("first"), text: "hello".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("first"), text: "hello".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -95,7 +95,11 @@ async fn a_consumer_that_stops_reading_is_disconnected() {
     let flood = tokio::spawn(async move {
         for i in 0..3000 {
             if tx
-                .send_frame(&VisitorFrame::Send { client_id: cid(&format!("f{i}")), text: text.clone() })
+                .send_frame(&VisitorFrame::Send {
+                    client_id: cid(&format!("f{i}")),
+                    text: text.clone(),
+                    attachments: vec![],
+                })
                 .await
                 .is_err()
             {
@@ -131,7 +135,7 @@ async fn identified_customers_find_their_conversation_on_another_device() {
     let ToVisitor::Welcome { visitor_id, .. } = laptop.until(|f| matches!(f, ToVisitor::Welcome { .. })).await else {
         panic!()
     };
-    laptop.send(&VisitorFrame::Send { client_id: cid("l1"), text: "from my laptop".into() }).await;
+    laptop.send(&VisitorFrame::Send { client_id: cid("l1"), text: "from my laptop".into(), attachments: vec![] }).await;
     laptop.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
 
     // Phone: a different anonymous visitor until it identifies.
@@ -156,7 +160,7 @@ async fn identified_customers_find_their_conversation_on_another_device() {
         .send(&VisitorFrame::Identify { user_id: "customer-42".into(), hash: "00".repeat(32), name: None, email: None })
         .await;
     assert_eq!(thief.error().await.0, ErrorCode::TokenInvalid);
-    thief.send(&VisitorFrame::Send { client_id: cid("t1"), text: "hi".into() }).await;
+    thief.send(&VisitorFrame::Send { client_id: cid("t1"), text: "hi".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = thief.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };

@@ -30,11 +30,16 @@ async fn metrics_follow_sockets_messages_commits_and_requests() {
     let mut v = VisitorClient::visitor(addr, "acme", SHOP_ORIGIN, None).await;
     welcome_parts(&v.recv().await);
     for i in 0..3 {
-        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("hello {i}") }).await;
+        v.send(&VisitorFrame::Send {
+            client_id: cid(&format!("m{i}")),
+            text: format!("hello {i}"),
+            attachments: vec![],
+        })
+        .await;
         v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     }
     // The same message again: acknowledged as a duplicate, not counted.
-    v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "hello 0".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m0"), text: "hello 0".into(), attachments: vec![] }).await;
     v.until(|f| matches!(f, ToVisitor::Ack { duplicate: true, .. })).await;
 
     let text = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
@@ -49,7 +54,7 @@ async fn metrics_follow_sockets_messages_commits_and_requests() {
     assert_eq!(sample(&text, "natter_http_requests_total{route=\"/healthz\",status=\"200\"}"), Some(1.0), "{text}");
 
     // A refused frame is counted by its code.
-    v.send(&VisitorFrame::Send { client_id: cid("empty"), text: "   ".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("empty"), text: "   ".into(), attachments: vec![] }).await;
     v.until(|f| matches!(f, ToVisitor::Error(_))).await;
     let text = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
     assert_eq!(sample(&text, "natter_refusals_total{code=\"invalid_input\"}"), Some(1.0), "{text}");

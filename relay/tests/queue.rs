@@ -17,7 +17,7 @@ use natter_relay::time::Clock;
 async fn visitor_sends(relay: &TestRelay, text: &str) -> (VisitorClient, ConversationId) {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("first"), text: text.into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("first"), text: text.into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -190,7 +190,7 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
 
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "hello?".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "hello?".into(), attachments: vec![] }).await;
     assert_eq!(v.error().await.0, ErrorCode::ShopClosed);
     let offline = VisitorFrame::Offline {
         client_id: cid("off1"),
@@ -233,7 +233,13 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
     assert_eq!(c.visitor.utc_offset_min, Some(420));
     // Agents can answer it.
     ann.send(&AgentFrame::Claim { conversation_id }).await;
-    ann.send(&AgentFrame::Send { conversation_id, client_id: cid("a1"), text: "Calling you at 10".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id,
+        client_id: cid("a1"),
+        text: "Calling you at 10".into(),
+        attachments: vec![],
+    })
+    .await;
     assert!(matches!(ann.until(|f| matches!(f, ToAgent::Ack { .. })).await, ToAgent::Ack { duplicate: false, .. }));
 }
 

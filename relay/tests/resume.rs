@@ -25,7 +25,7 @@ async fn a_reload_resumes_the_same_visitor_and_conversation() {
     let relay = TestRelay::start().await;
     let mut v = relay.visitor("acme").await;
     let ToVisitor::Welcome { visitor_id, token, .. } = v.recv().await else { panic!() };
-    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "first".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "first".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
@@ -49,12 +49,18 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "hi".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "hi".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     ann.send(&AgentFrame::Claim { conversation_id: id }).await;
-    ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid("a1"), text: "answer 1".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("a1"),
+        text: "answer 1".into(),
+        attachments: vec![],
+    })
+    .await;
     assert_eq!(texts(&mut v, 1).await, vec![(Seq(3), "answer 1".to_owned())]);
     drop(v); // the visitor goes offline, holding seq 3
 
@@ -63,6 +69,7 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
             conversation_id: id,
             client_id: cid(&format!("a{i}")),
             text: format!("answer {i}"),
+            attachments: vec![],
         })
         .await;
         ann.until(|f| matches!(f, ToAgent::Ack { .. })).await;
@@ -80,7 +87,13 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
     let replayed = texts(&mut v, 3).await;
     assert_eq!(replayed, vec![(Seq(4), "answer 2".into()), (Seq(5), "answer 3".into()), (Seq(6), "answer 4".into())]);
     // ...and then live, with nothing repeated in between.
-    ann.send(&AgentFrame::Send { conversation_id: id, client_id: cid("a5"), text: "answer 5".into() }).await;
+    ann.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("a5"),
+        text: "answer 5".into(),
+        attachments: vec![],
+    })
+    .await;
     let next = v.recv().await;
     assert_eq!(text_of(&next), Some("answer 5"), "the next frame is the live message, not a duplicate: {next:?}");
 }
@@ -91,7 +104,7 @@ async fn resending_a_client_id_is_acknowledged_again_and_stored_once() {
     let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
     let mut v = relay.visitor("acme").await;
     let (token, _, _) = welcome_parts(&v.recv().await);
-    let send = VisitorFrame::Send { client_id: cid("same-id"), text: "only once".into() };
+    let send = VisitorFrame::Send { client_id: cid("same-id"), text: "only once".into(), attachments: vec![] };
     v.send(&send).await;
     let first = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     v.send(&send).await;
@@ -132,14 +145,15 @@ async fn an_agent_catches_up_with_sync_after_a_reconnect() {
     let (ann, _) = relay.agent("acme", "ann@x.test").await;
     let mut v = relay.visitor("acme").await;
     v.recv().await;
-    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "one".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("m1"), text: "one".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         panic!()
     };
     drop(ann); // the console drops; it holds seq 1
 
     for i in 2..=3 {
-        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("msg {i}") }).await;
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("msg {i}"), attachments: vec![] })
+            .await;
         v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     }
 
@@ -163,7 +177,8 @@ async fn long_histories_come_in_pages() {
     let mut v = relay.visitor("acme").await;
     v.recv().await;
     for i in 0..450 {
-        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("{i}") }).await;
+        v.send(&VisitorFrame::Send { client_id: cid(&format!("m{i}")), text: format!("{i}"), attachments: vec![] })
+            .await;
     }
     let mut id = None;
     for i in 0..450 {

@@ -78,12 +78,18 @@ async fn a_deactivated_agent_is_signed_out_loses_the_chat_to_the_queue_and_keeps
     let (mut bob, _) = relay.agent("acme", "bob@x.test").await;
     let mut v = relay.visitor("acme").await;
     welcome_parts(&v.recv().await);
-    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "where is my order?".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "where is my order?".into(), attachments: vec![] }).await;
     let ToVisitor::Ack { conversation_id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
         unreachable!()
     };
     bob.send(&AgentFrame::Claim { conversation_id }).await;
-    bob.send(&AgentFrame::Send { conversation_id, client_id: cid("b1"), text: "on its way".into() }).await;
+    bob.send(&AgentFrame::Send {
+        conversation_id,
+        client_id: cid("b1"),
+        text: "on its way".into(),
+        attachments: vec![],
+    })
+    .await;
     bob.until(|f| matches!(f, ToAgent::Ack { client_id, .. } if client_id.as_str() == "b1")).await;
     let (mut ann_socket, _) = relay.agent("acme", "ann@x.test").await;
 

@@ -8,7 +8,7 @@ use natter_protocol::{ConversationStatus, ErrorCode, ToVisitor, VisitorFrame, Vi
 
 /// Sends a message and returns the conversation it landed in.
 async fn open_with(v: &mut VisitorClient, id: &str) -> Result<natter_protocol::ConversationId, ErrorCode> {
-    v.send(&VisitorFrame::Send { client_id: cid(id), text: "hello".into() }).await;
+    v.send(&VisitorFrame::Send { client_id: cid(id), text: "hello".into(), attachments: vec![] }).await;
     match v
         .until(|f| match f {
             ToVisitor::Ack { client_id, .. } => *client_id == cid(id),

@@ -918,6 +918,7 @@ impl Store {
                 conversation_id: p.conversation_id,
                 client_id: p.client_id,
                 text: p.text,
+                attachments: Vec::new(),
             }));
         }
     }
@@ -1188,7 +1189,7 @@ impl Store {
                             seq,
                             at: p.at,
                             author: Author::Agent { id: me.id, name: me.name },
-                            body: MessageBody::Text { text: p.text, client_id },
+                            body: MessageBody::Text { text: p.text, client_id, attachments: Vec::new() },
                         });
                         if c.has_gap() && c.gap_seen_at.is_none() {
                             c.gap_seen_at = Some(now);

@@ -56,7 +56,7 @@ fn visitor_msg(seq: u64, text: &str) -> Message {
         seq: Seq(seq),
         at: at(seq as i64 * 100),
         author: Author::Visitor,
-        body: MessageBody::Text { text: text.into(), client_id: cid(&format!("v{seq}")) },
+        body: MessageBody::Text { text: text.into(), client_id: cid(&format!("v{seq}")), attachments: Vec::new() },
     }
 }
 
@@ -65,7 +65,7 @@ fn agent_msg(seq: u64, who: AgentId, client: &str) -> Message {
         seq: Seq(seq),
         at: at(seq as i64 * 100),
         author: Author::Agent { id: who, name: "x".into() },
-        body: MessageBody::Text { text: "hello".into(), client_id: cid(client) },
+        body: MessageBody::Text { text: "hello".into(), client_id: cid(client), attachments: Vec::new() },
     }
 }
 
@@ -364,7 +364,12 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
     let sends: Vec<_> = sent_frames(&fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).collect();
     assert_eq!(
         sends,
-        vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]
+        vec![AgentFrame::Send {
+            conversation_id: ConversationId(1),
+            client_id: cid("m1"),
+            text: "Hello there".into(),
+            attachments: Vec::new(),
+        }]
     );
     assert_eq!(s.draft(ConversationId(1)), "");
     assert_eq!(s.outbox.items[0].state, PendingState::Sent);
@@ -380,7 +385,12 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
     let resent: Vec<_> = sent_frames(&fx).into_iter().filter(|f| matches!(f, AgentFrame::Send { .. })).collect();
     assert_eq!(
         resent,
-        vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m1"), text: "Hello there".into() }]
+        vec![AgentFrame::Send {
+            conversation_id: ConversationId(1),
+            client_id: cid("m1"),
+            text: "Hello there".into(),
+            attachments: Vec::new(),
+        }]
     );
 
     // The relay had stored it before the drop: duplicate ack. Shown once.
@@ -1001,7 +1011,12 @@ fn an_unacknowledged_message_is_written_again_with_the_same_id() {
     let fx = s.apply(Action::Tick { now: at(10_000) });
     assert_eq!(
         sent_frames(&fx),
-        vec![AgentFrame::Send { conversation_id: ConversationId(1), client_id: cid("m9"), text: "hi".into() }]
+        vec![AgentFrame::Send {
+            conversation_id: ConversationId(1),
+            client_id: cid("m9"),
+            text: "hi".into(),
+            attachments: Vec::new(),
+        }]
     );
     frame(
         &mut s,

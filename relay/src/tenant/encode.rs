@@ -48,19 +48,22 @@ fn has_agent_only_parts(m: &Message) -> bool {
         &m.body,
         MessageBody::Event {
             event: ConversationEvent::Transferred { note: Some(_), .. }
-                | ConversationEvent::Requeued { note: Some(_), .. },
+                | ConversationEvent::Requeued { note: Some(_), .. }
+                | ConversationEvent::FileRefused { signature: Some(_), .. },
         }
     )
 }
 
-/// A message as the visitor may see it: transfer notes are for agents only.
+/// A message as the visitor may see it: transfer notes and what the malware
+/// scanner found are for agents only.
 pub fn for_visitor(m: &Message) -> Message {
     let mut m = m.clone();
-    if let MessageBody::Event {
-        event: ConversationEvent::Transferred { note, .. } | ConversationEvent::Requeued { note, .. },
-    } = &mut m.body
-    {
-        *note = None;
+    match &mut m.body {
+        MessageBody::Event {
+            event: ConversationEvent::Transferred { note, .. } | ConversationEvent::Requeued { note, .. },
+        } => *note = None,
+        MessageBody::Event { event: ConversationEvent::FileRefused { signature, .. } } => *signature = None,
+        _ => {}
     }
     m
 }
@@ -102,7 +105,8 @@ mod tests {
 
     #[test]
     fn a_plain_message_is_serialized_once_for_both() {
-        let body = MessageBody::Text { text: "hi".into(), client_id: ClientMsgId::parse("c1").unwrap() };
+        let body =
+            MessageBody::Text { text: "hi".into(), client_id: ClientMsgId::parse("c1").unwrap(), attachments: vec![] };
         let (to_visitor, to_agents) = message(ConversationId(7), at_seq(body));
         assert!(Arc::ptr_eq(&to_visitor.text, &to_agents.text));
         assert!(serde_json::from_str::<ToVisitor>(&to_visitor.text).is_ok());

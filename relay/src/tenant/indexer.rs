@@ -180,6 +180,7 @@ mod tests {
             let body = MessageBody::Text {
                 text: (*text).to_owned(),
                 client_id: ClientMsgId::parse(format!("c{}-{i}", id.0)).unwrap(),
+                attachments: vec![],
             };
             queries::append_message(db, id, Author::Visitor, body, UnixMillis(1)).unwrap();
         }

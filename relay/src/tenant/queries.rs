@@ -526,10 +526,18 @@ pub fn append_message(
         Author::System => ("system", None, None),
     };
     let (kind, text, client_id) = match &body {
-        MessageBody::Text { text, client_id } => ("text", Cow::Borrowed(text.as_str()), Some(client_id.as_str())),
+        MessageBody::Text { text, client_id, .. } => ("text", Cow::Borrowed(text.as_str()), Some(client_id.as_str())),
         MessageBody::Event { event } => ("event", Cow::Owned(serde_json::to_string(event).map_err(corrupt)?), None),
     };
-    let preview = (kind == "text").then(|| preview_of(&text));
+    let preview = match &body {
+        // Files without words: the inbox row names them.
+        MessageBody::Text { text, attachments, .. } if text.trim().is_empty() && !attachments.is_empty() => {
+            let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
+            Some(Cow::Owned(preview_of(&format!("📎 {}", names.join(", "))).to_owned()))
+        }
+        MessageBody::Text { .. } => Some(Cow::Borrowed(preview_of(&text))),
+        MessageBody::Event { .. } => None,
+    };
     // One write of the conversation row: the next seq, and for a text its preview and activity time.
     let seq: u64 = conn
         .prepare_cached(
@@ -597,9 +605,11 @@ pub fn messages_after(
             _ => return Err(corrupt(format!("message author {author}"))),
         };
         let body = match (kind.as_str(), client_id) {
-            ("text", Some(cid)) => {
-                MessageBody::Text { text: body, client_id: ClientMsgId::parse(cid).map_err(corrupt)? }
-            }
+            ("text", Some(cid)) => MessageBody::Text {
+                text: body,
+                client_id: ClientMsgId::parse(cid).map_err(corrupt)?,
+                attachments: Vec::new(),
+            },
             ("event", _) => {
                 MessageBody::Event { event: serde_json::from_str::<ConversationEvent>(&body).map_err(corrupt)? }
             }
@@ -921,6 +931,7 @@ mod search_tests {
         let text = MessageBody::Text {
             text: "He said \"ship it\" — ส่งของแล้ว".into(),
             client_id: ClientMsgId::parse("m").unwrap(),
+            attachments: vec![],
         };
         append_message(&conn, ConversationId(2), Author::Visitor, text, UnixMillis(0)).unwrap();
 

@@ -61,6 +61,26 @@ impl Reader {
             .await
     }
 
+    /// An upload, if it exists.
+    pub async fn upload(&self, id: natter_protocol::UploadId) -> Result<Option<super::UploadRow>, StoreError> {
+        self.thread.call(move |db| super::file_queries::upload(db, &id)).await
+    }
+
+    /// An upload, if it exists and this visitor may see it (theirs, or
+    /// attached in one of their conversations).
+    pub async fn upload_for_visitor(
+        &self,
+        id: natter_protocol::UploadId,
+        visitor: natter_protocol::VisitorId,
+    ) -> Result<Option<super::UploadRow>, StoreError> {
+        self.thread
+            .call(move |db| {
+                let Some(row) = super::file_queries::upload(db, &id)? else { return Ok(None) };
+                Ok(super::file_queries::visible_to_visitor(db, &row, &visitor)?.then_some(row))
+            })
+            .await
+    }
+
     /// The shared canned responses and `agent`'s own, most used first.
     pub async fn canned(&self, agent: AgentId) -> Result<Vec<CannedResponse>, StoreError> {
         self.thread.call(move |db| super::canned::list(db, agent)).await

@@ -652,7 +652,11 @@ impl Store {
             fx.push(Effect::Send(VisitorFrame::Start { info }));
         }
         for p in self.outbox.to_send() {
-            fx.push(Effect::Send(VisitorFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() }));
+            fx.push(Effect::Send(VisitorFrame::Send {
+                client_id: p.client_id.clone(),
+                text: p.text.clone(),
+                attachments: Vec::new(),
+            }));
         }
         if let OfflineForm::Sending(frame) = &self.offline_form {
             fx.push(Effect::Send(frame.clone()));
@@ -747,7 +751,7 @@ impl Store {
                     fx.push(Effect::SavePending(self.outbox.to_store()));
                     if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
                         // The stored copy follows; until then show the acknowledged text in place.
-                        let body = MessageBody::Text { text: p.text, client_id };
+                        let body = MessageBody::Text { text: p.text, client_id, attachments: Vec::new() };
                         self.insert(Message { seq, at: p.at, author: Author::Visitor, body });
                     }
                 }
@@ -905,7 +909,7 @@ impl Store {
             if let Some(info) = self.start_queued.take() {
                 fx.push(Effect::Send(VisitorFrame::Start { info }));
             }
-            fx.push(Effect::Send(VisitorFrame::Send { client_id, text }));
+            fx.push(Effect::Send(VisitorFrame::Send { client_id, text, attachments: Vec::new() }));
         }
     }
 
@@ -942,7 +946,11 @@ impl Store {
         if self.retry_sends_at.is_some_and(|at| now >= at) && self.online() {
             self.retry_sends_at = None;
             for p in self.outbox.to_send() {
-                fx.push(Effect::Send(VisitorFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() }));
+                fx.push(Effect::Send(VisitorFrame::Send {
+                    client_id: p.client_id.clone(),
+                    text: p.text.clone(),
+                    attachments: Vec::new(),
+                }));
             }
         }
     }

@@ -46,7 +46,7 @@ fn msg(conv: u64, seq: u64, author: Author, text: &str, client: &str) -> Action 
                 seq: Seq(seq),
                 at: T0,
                 author,
-                body: MessageBody::Text { text: text.into(), client_id: cid(client) },
+                body: MessageBody::Text { text: text.into(), client_id: cid(client), attachments: Vec::new() },
             },
         },
     }

@@ -111,13 +111,26 @@ fn event<J: Json>(v: &J) -> Option<ConversationEvent> {
             },
         },
         "requeued" => ConversationEvent::Requeued { skill: text(v, "skill"), note: text(v, "note") },
+        "file_refused" => ConversationEvent::FileRefused {
+            name: text(v, "name")?,
+            reason: match text(v, "reason")?.as_str() {
+                "infected" => natter_protocol::FileRefusal::Infected,
+                _ => natter_protocol::FileRefusal::Other,
+            },
+            signature: text(v, "signature"),
+        },
         _ => return None,
     })
 }
 
 fn body<J: Json>(v: &J) -> Option<MessageBody> {
     match text(v, "kind")?.as_str() {
-        "text" => Some(MessageBody::Text { text: text(v, "text")?, client_id: client_id(v, "client_id")? }),
+        "text" => Some(MessageBody::Text {
+            text: text(v, "text")?,
+            client_id: client_id(v, "client_id")?,
+            // Not decoded yet: the widget does not show files so far.
+            attachments: Vec::new(),
+        }),
         "event" => Some(MessageBody::Event { event: event(&v.get("event")?)? }),
         _ => None,
     }

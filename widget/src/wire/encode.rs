@@ -145,8 +145,15 @@ pub fn visitor_frame(frame: &VisitorFrame) -> String {
             o
         }
         VisitorFrame::Start { info: i } => o.str("type", "start").raw("info", &info(i)),
-        VisitorFrame::Send { client_id, text } => {
-            o.str("type", "send").str("client_id", client_id.as_str()).str("text", text)
+        VisitorFrame::Send { client_id, text, attachments } => {
+            let o = o.str("type", "send").str("client_id", client_id.as_str()).str("text", text);
+            if attachments.is_empty() {
+                o
+            } else {
+                // Upload ids are `up_` and base64url: nothing in them needs escaping.
+                let ids: Vec<String> = attachments.iter().map(|id| format!("\"{id}\"")).collect();
+                o.raw("attachments", &format!("[{}]", ids.join(",")))
+            }
         }
         VisitorFrame::Typing { on } => o.str("type", "typing").bool("on", *on),
         VisitorFrame::Read { seq } => o.str("type", "read").uint("seq", seq.0),

@@ -77,11 +77,15 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
     round_trip(ToVisitor::VisitorConversation {
         conversation: VisitorConversation { status: ConversationStatus::Waiting, agent: None, ..conv.clone() },
     });
-    round_trip(msg(3, Author::Visitor, MessageBody::Text { text: "héllo \"q\"\n<b>".into(), client_id: cid("m-1") }));
+    round_trip(msg(
+        3,
+        Author::Visitor,
+        MessageBody::Text { text: "héllo \"q\"\n<b>".into(), client_id: cid("m-1"), attachments: Vec::new() },
+    ));
     round_trip(msg(
         4,
         Author::Agent { id: AgentId(2), name: "Bob".into() },
-        MessageBody::Text { text: "hi".into(), client_id: cid("a1") },
+        MessageBody::Text { text: "hi".into(), client_id: cid("a1"), attachments: Vec::new() },
     ));
     let events = [
         ConversationEvent::Claimed { agent: ann() },
@@ -92,6 +96,11 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive },
         ConversationEvent::Requeued { skill: Some("billing".into()), note: None },
         ConversationEvent::Requeued { skill: None, note: None },
+        ConversationEvent::FileRefused {
+            name: "invoice.pdf".into(),
+            reason: natter_protocol::FileRefusal::Infected,
+            signature: None,
+        },
     ];
     for event in events {
         round_trip(msg(5, Author::System, MessageBody::Event { event }));
@@ -275,6 +284,12 @@ fn visitor_frames_encode_as_serde_would() {
         VisitorFrame::Send {
             client_id: cid("m-1"),
             text: "tab\there\nquote\" back\\ ctl\u{1} emoji 😀 rtl \u{202e}".into(),
+            attachments: Vec::new(),
+        },
+        VisitorFrame::Send {
+            client_id: cid("m-2"),
+            text: String::new(),
+            attachments: vec![natter_protocol::UploadId::parse("up_AAAAAAAAAAAAAAAAAAAAAA").unwrap()],
         },
         VisitorFrame::Typing { on: true },
         VisitorFrame::Read { seq: Seq(9_007_199_254_740_991) },
