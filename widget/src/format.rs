@@ -57,12 +57,16 @@ pub fn type_label(mime: &str) -> &'static str {
     }
 }
 
-/// The limit a `file_too_large` message names: the number before `MB`.
+/// The limit a `file_too_large` message names, in MB: the first number, in
+/// bytes (`over the limit of 10000000 bytes`) or in MB (`the 10 MB limit`).
 pub fn limit_mb(message: &str) -> Option<u32> {
-    let at = message.find("MB")?;
-    let before = message[..at].trim_end();
-    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    before[before.len() - digits..].parse().ok()
+    let start = message.find(|c: char| c.is_ascii_digit())?;
+    let rest = &message[start..];
+    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let n: u64 = rest[..end].parse().ok()?;
+    let unit = rest[end..].trim_start();
+    let mb = if unit.starts_with("MB") { n } else { n.div_ceil(1_000_000) };
+    u32::try_from(mb).ok().filter(|_| unit.starts_with("MB") || unit.starts_with("bytes"))
 }
 
 #[cfg(test)]
@@ -84,6 +88,8 @@ mod tests {
         assert_eq!(limit_mb("the file is over the 10 MB limit"), Some(10));
         assert_eq!(limit_mb("limit: 25MB"), Some(25));
         assert_eq!(limit_mb("too large"), None);
+        assert_eq!(limit_mb("the file is over the limit of 10000000 bytes"), Some(10));
+        assert_eq!(limit_mb("2 files"), None);
         assert_eq!(type_label("application/pdf"), "PDF");
     }
 
