@@ -4,6 +4,8 @@
 
 use natter_protocol::ErrorCode;
 
+use crate::state::files::Problem;
+
 /// A language the widget speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Locale {
@@ -107,6 +109,34 @@ pub struct Strings {
     pub choose: &'static str,
     pub required_mark: &'static str,
     pub chat_window: &'static str,
+    pub attach: &'static str,
+    pub drop_files: &'static str,
+    pub files_to_send: &'static str,
+    pub uploading: &'static str,
+    pub ready_to_send: &'static str,
+    pub cancel: &'static str,
+    pub retry: &'static str,
+    pub not_scanned: &'static str,
+    pub close_image: &'static str,
+    /// `{}`: the file's name.
+    pub file_refused: &'static str,
+    /// `{}`: the file's name.
+    pub file_not_sent: &'static str,
+    pub err_file_too_large: &'static str,
+    /// `{}`: megabytes.
+    pub err_file_limit: &'static str,
+    pub err_file_type: &'static str,
+    pub err_file_mismatch: &'static str,
+    pub err_file_empty: &'static str,
+    pub err_file_unreadable: &'static str,
+    pub err_file_infected: &'static str,
+    pub err_file_name: &'static str,
+    pub err_scanner: &'static str,
+    pub err_quota: &'static str,
+    pub err_files_off: &'static str,
+    pub err_upload_network: &'static str,
+    pub err_too_many_files: &'static str,
+    pub err_file_gone: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -166,6 +196,31 @@ pub static EN: Strings = Strings {
     choose: "Choose…",
     required_mark: "(required)",
     chat_window: "Chat",
+    attach: "Attach files",
+    drop_files: "Drop files here to send them",
+    files_to_send: "Files to send",
+    uploading: "Uploading…",
+    ready_to_send: "Ready to send",
+    cancel: "Cancel",
+    retry: "Try again",
+    not_scanned: "Not checked for viruses",
+    close_image: "Close image",
+    file_refused: "{} was not sent: it looks harmful.",
+    file_not_sent: "{} was not sent.",
+    err_file_too_large: "This file is too large.",
+    err_file_limit: "This file is too large: the limit is {} MB.",
+    err_file_type: "This type of file cannot be sent here.",
+    err_file_mismatch: "This file's name does not match what is in it, so it was not sent.",
+    err_file_empty: "This file is empty.",
+    err_file_unreadable: "This image is damaged or too big to open.",
+    err_file_infected: "This file was blocked because it looks harmful.",
+    err_file_name: "This file's name cannot be used. Rename it and try again.",
+    err_scanner: "Files cannot be checked right now. Please try again in a minute.",
+    err_quota: "This shop cannot take more files right now.",
+    err_files_off: "Sending files is not available in this chat.",
+    err_upload_network: "The upload failed. Check your connection and try again.",
+    err_too_many_files: "You can send up to 10 files at once.",
+    err_file_gone: "This file is no longer available.",
 };
 
 pub static TH: Strings = Strings {
@@ -225,6 +280,31 @@ pub static TH: Strings = Strings {
     choose: "เลือก…",
     required_mark: "(จำเป็น)",
     chat_window: "แชท",
+    attach: "แนบไฟล์",
+    drop_files: "วางไฟล์ที่นี่เพื่อส่ง",
+    files_to_send: "ไฟล์ที่จะส่ง",
+    uploading: "กำลังอัปโหลด…",
+    ready_to_send: "พร้อมส่ง",
+    cancel: "ยกเลิก",
+    retry: "ลองใหม่",
+    not_scanned: "ยังไม่ได้ตรวจหาไวรัส",
+    close_image: "ปิดรูปภาพ",
+    file_refused: "ไม่ได้ส่ง {} เพราะไฟล์นี้ดูเหมือนเป็นอันตราย",
+    file_not_sent: "ไม่ได้ส่ง {}",
+    err_file_too_large: "ไฟล์นี้ใหญ่เกินไป",
+    err_file_limit: "ไฟล์นี้ใหญ่เกินไป ขนาดสูงสุดคือ {} MB",
+    err_file_type: "ไม่สามารถส่งไฟล์ประเภทนี้ได้",
+    err_file_mismatch: "ชื่อไฟล์ไม่ตรงกับเนื้อหาในไฟล์ จึงไม่ได้ส่ง",
+    err_file_empty: "ไฟล์นี้ว่างเปล่า",
+    err_file_unreadable: "รูปภาพนี้เสียหายหรือใหญ่เกินกว่าจะเปิดได้",
+    err_file_infected: "ไฟล์นี้ถูกบล็อกเพราะดูเหมือนเป็นอันตราย",
+    err_file_name: "ใช้ชื่อไฟล์นี้ไม่ได้ กรุณาเปลี่ยนชื่อแล้วลองใหม่",
+    err_scanner: "ขณะนี้ยังตรวจสอบไฟล์ไม่ได้ กรุณาลองใหม่ในอีกสักครู่",
+    err_quota: "ขณะนี้ร้านค้าไม่สามารถรับไฟล์เพิ่มได้",
+    err_files_off: "แชทนี้ไม่รองรับการส่งไฟล์",
+    err_upload_network: "อัปโหลดไม่สำเร็จ กรุณาตรวจสอบการเชื่อมต่อแล้วลองใหม่",
+    err_too_many_files: "ส่งได้ครั้งละไม่เกิน 10 ไฟล์",
+    err_file_gone: "ไฟล์นี้ไม่มีแล้ว",
 };
 
 /// Replaces each `{}` in `template` with the next of `values`.
@@ -241,6 +321,17 @@ pub fn fill(template: &str, values: &[&str]) -> String {
     out
 }
 
+/// Why an upload failed, as a sentence (too large: with the limit when known).
+pub fn problem_text(s: &Strings, problem: Problem) -> String {
+    match problem {
+        Problem::Network => s.err_upload_network.to_owned(),
+        Problem::Refused { code: ErrorCode::FileTooLarge, limit_mb: Some(mb) } => {
+            fill(s.err_file_limit, &[&crate::format::number(u64::from(mb))])
+        }
+        Problem::Refused { code, .. } => error_text(s, code).to_owned(),
+    }
+}
+
 /// The sentence shown for an error the relay reported about something the visitor did.
 pub fn error_text(s: &Strings, code: ErrorCode) -> &'static str {
     match code {
@@ -248,6 +339,18 @@ pub fn error_text(s: &Strings, code: ErrorCode) -> &'static str {
         ErrorCode::ConversationClosed | ErrorCode::NoConversation => s.err_closed,
         ErrorCode::FrameTooLarge | ErrorCode::InvalidInput => s.too_long,
         ErrorCode::UnknownTenant | ErrorCode::OriginNotAllowed => s.unavailable,
+        ErrorCode::FileTooLarge => s.err_file_too_large,
+        ErrorCode::FileTypeNotAllowed => s.err_file_type,
+        ErrorCode::FileTypeMismatch => s.err_file_mismatch,
+        ErrorCode::FileEmpty => s.err_file_empty,
+        ErrorCode::FileUnreadable => s.err_file_unreadable,
+        ErrorCode::FileInfected => s.err_file_infected,
+        ErrorCode::FileNameInvalid => s.err_file_name,
+        ErrorCode::ScannerUnavailable => s.err_scanner,
+        ErrorCode::QuotaExceeded => s.err_quota,
+        // In the widget only uploads and attachments are ever forbidden.
+        ErrorCode::Forbidden => s.err_files_off,
+        ErrorCode::NotFound => s.err_file_gone,
         _ => s.err_generic,
     }
 }
@@ -273,6 +376,17 @@ mod tests {
     }
 
     #[test]
+    fn upload_refusals_read_as_sentences_with_the_limit_when_known() {
+        let too_large = |limit_mb| Problem::Refused { code: ErrorCode::FileTooLarge, limit_mb };
+        assert_eq!(problem_text(&EN, too_large(Some(10))), "This file is too large: the limit is 10 MB.");
+        assert_eq!(problem_text(&TH, too_large(Some(10))), "ไฟล์นี้ใหญ่เกินไป ขนาดสูงสุดคือ 10 MB");
+        assert_eq!(problem_text(&EN, too_large(None)), "This file is too large.");
+        let infected = Problem::refused(ErrorCode::FileInfected);
+        assert_eq!(problem_text(&EN, infected), "This file was blocked because it looks harmful.");
+        assert_eq!(problem_text(&TH, Problem::Network), TH.err_upload_network);
+    }
+
+    #[test]
     fn both_tables_fill_the_same_holes() {
         let holes = |s: &Strings| {
             [
@@ -284,6 +398,9 @@ mod tests {
                 s.new_message_from,
                 s.queue_position,
                 s.queue_wait,
+                s.file_refused,
+                s.file_not_sent,
+                s.err_file_limit,
             ]
             .map(|t| t.matches("{}").count())
         };

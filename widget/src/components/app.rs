@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::Ctx;
 use super::chat::Chat;
 use super::header::Header;
+use super::lightbox::lightbox;
 use super::offline_form::OfflineForm;
 use super::prechat_form::PrechatForm;
 use super::status_banner::StatusBanner;
@@ -73,6 +74,7 @@ pub fn App() -> Html {
                 <Header />
                 <StatusBanner />
                 { body }
+                { lightbox(&store, s) }
             </section>
         </ContextProvider<Ctx>>
     }

@@ -1,10 +1,11 @@
 //! One line of the conversation: a visitor or agent bubble (agent name, time,
 //! "Seen"), or a system line ("Ann joined the chat"). Text is always rendered as
-//! inert text, isolated for bidirectional overrides.
+//! inert text, isolated for bidirectional overrides; files follow the text.
 
-use natter_protocol::{Author, ConversationEvent, Message, MessageBody};
+use natter_protocol::{Author, ConversationEvent, FileRefusal, Message, MessageBody};
 use yew::prelude::*;
 
+use super::attachments::attachments;
 use crate::format::clock;
 use crate::i18n::{Locale, fill};
 
@@ -37,22 +38,27 @@ pub fn MessageItem(p: &Props) -> Html {
                     fill(s.ended_by, &[name])
                 }
                 ConversationEvent::Closed { by: Author::Visitor } => fill(s.ended_by, &[s.you]),
+                ConversationEvent::FileRefused { name, reason: FileRefusal::Infected, .. } => {
+                    fill(s.file_refused, &[name])
+                }
+                ConversationEvent::FileRefused { name, .. } => fill(s.file_not_sent, &[name]),
                 _ => s.ended.to_owned(),
             };
             html! { <p class="sys"><span dir="auto">{ text }</span>{ " · " }<time>{ time }</time></p> }
         }
-        (Author::Visitor, MessageBody::Text { text, .. }) => html! {
+        (Author::Visitor, MessageBody::Text { text, attachments: files, .. }) => html! {
             <div class="msg visitor">
                 <div class="bubble">
                     <span class="sr-only">{ s.you }{ ": " }</span>
-                    <p dir="auto">{ text.clone() }</p>
+                    if !text.is_empty() { <p dir="auto">{ text.clone() }</p> }
+                    { attachments(files, s) }
                     <span class="meta"><time>{ time }</time>
                         if l.seen { { " · " }<span class="seen">{ s.seen }</span> }
                     </span>
                 </div>
             </div>
         },
-        (author, MessageBody::Text { text, .. }) => {
+        (author, MessageBody::Text { text, attachments: files, .. }) => {
             let name = match author {
                 Author::Agent { name, .. } if l.show_name => name.clone(),
                 _ => s.agent_fallback.to_owned(),
@@ -61,7 +67,8 @@ pub fn MessageItem(p: &Props) -> Html {
                 <div class="msg agent">
                     <div class="bubble">
                         <span class="who" dir="auto">{ name }</span>
-                        <p dir="auto">{ text.clone() }</p>
+                        if !text.is_empty() { <p dir="auto">{ text.clone() }</p> }
+                        { attachments(files, s) }
                         <span class="meta"><time>{ time }</time></span>
                     </div>
                 </div>

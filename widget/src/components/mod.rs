@@ -2,10 +2,12 @@
 //! through a context ([`Ctx`]); components send [`crate::state::Action`]s to it.
 
 pub mod app;
+pub mod attachments;
 pub mod chat;
 pub mod composer;
 pub mod ended_notice;
 pub mod header;
+pub mod lightbox;
 pub mod message_item;
 pub mod message_list;
 pub mod offline_form;
@@ -13,6 +15,7 @@ pub mod pending_item;
 pub mod prechat_form;
 pub mod queue_notice;
 pub mod status_banner;
+pub mod tray;
 pub mod typing_indicator;
 
 use yew::prelude::*;

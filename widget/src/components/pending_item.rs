@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use super::attachments::attachments;
 use super::use_store;
 use crate::format::clock;
 use crate::i18n::{Locale, error_text};
@@ -28,7 +29,8 @@ pub fn PendingItem(p: &Props) -> Html {
         <div class={class}>
             <div class="bubble">
                 <span class="sr-only">{ s.you }{ ": " }</span>
-                <p dir="auto">{ p.pending.text.clone() }</p>
+                if !p.pending.text.is_empty() { <p dir="auto">{ p.pending.text.clone() }</p> }
+                { attachments(&p.pending.attachments, s) }
                 <span class="meta">
                     <time>{ clock(p.pending.at, p.tz_min) }</time>{ " · " }
                     if let Some(code) = p.pending.failed {

@@ -39,6 +39,7 @@ pub fn StatusBanner() -> Html {
             Notice::Error(code) => error_text(s, code),
             Notice::TooLong => s.too_long,
             Notice::IdentityRefused => s.err_identity,
+            Notice::TooManyFiles => s.err_too_many_files,
         };
         html! {
             <p class="banner error" role="alert">

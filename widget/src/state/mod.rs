@@ -5,18 +5,22 @@
 //! actions), so it is unit-tested natively.
 
 pub use natter_browser::backoff;
+#[cfg(test)]
+mod file_tests;
+pub mod files;
 pub mod outbox;
 pub mod prechat;
 #[cfg(test)]
 mod tests;
 
 use natter_protocol::{
-    Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, DEFAULT_MAX_TEXT_BYTES, ErrorCode,
-    ErrorFrame, Message, MessageBody, PROTOCOL_VERSION, PublicWidgetConfig, Seq, TenantId, ToVisitor, UnixMillis,
-    VisitorConversation, VisitorFrame, VisitorInfo,
+    Attachment, Author, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus, DEFAULT_MAX_TEXT_BYTES,
+    ErrorCode, ErrorFrame, FileLink, Message, MessageBody, PROTOCOL_VERSION, PublicWidgetConfig, Seq, TenantId,
+    ToVisitor, UnixMillis, UploadId, VisitorConversation, VisitorFrame, VisitorInfo,
 };
 
 use crate::i18n::Locale;
+use files::{Phase, Picked, Problem, Tray, Unsent, Upload};
 use outbox::{Outbox, Pending};
 
 /// While the visitor keeps typing, `typing on` is repeated this often.
@@ -111,13 +115,19 @@ pub enum Notice {
     TooLong,
     /// `identify` was refused: the visitor continues as a guest.
     IdentityRefused,
+    /// More files than one message can carry.
+    TooManyFiles,
 }
 
 /// Where keyboard focus should go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Focus {
     Composer,
     Start,
+    /// The lightbox's close button.
+    Lightbox,
+    /// An image's thumbnail (back from the lightbox).
+    Attachment(UploadId),
 }
 
 /// Messages from the frame to the host page's loader.
@@ -142,7 +152,22 @@ pub enum Effect {
     /// Write a frame on the open socket (dropped if there is none).
     Send(VisitorFrame),
     SaveToken(Option<String>),
-    SavePending(Vec<Pending>),
+    SavePending(Unsent),
+    /// Upload the file the glue keeps under `key` (`POST /v1/uploads`).
+    Upload {
+        key: u32,
+        name: String,
+        token: String,
+    },
+    /// Stop uploading the file under `key` (if it is) and forget it.
+    DropUpload(u32),
+    /// Ask for fresh links to an upload (`GET /v1/uploads/{id}/link`).
+    FetchLink {
+        id: UploadId,
+        token: String,
+    },
+    /// Download a file (its links are fresh).
+    Download(String),
     /// Remember how far the visitor has read, so unread counts survive a reload.
     SaveSeen(Option<(ConversationId, Seq)>),
     ToHost(ToHost),
@@ -163,7 +188,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostStored {
     pub token: Option<String>,
-    pub pending: Option<Vec<Pending>>,
+    pub pending: Option<Unsent>,
     pub seen: Option<(ConversationId, Seq)>,
 }
 
@@ -176,7 +201,7 @@ pub enum Action {
     Boot {
         tenant: Option<TenantId>,
         token: Option<String>,
-        pending: Vec<Pending>,
+        pending: Unsent,
         seen: Option<(ConversationId, Seq)>,
         browser_locale: Option<Locale>,
         tz_min: i32,
@@ -243,6 +268,41 @@ pub enum Action {
     Tick {
         now: UnixMillis,
     },
+    /// The visitor picked, pasted or dropped files.
+    Attach(Vec<Picked>),
+    UploadProgress {
+        key: u32,
+        sent: u64,
+        total: u64,
+    },
+    Uploaded {
+        key: u32,
+        attachment: Attachment,
+    },
+    UploadFailed {
+        key: u32,
+        problem: Problem,
+    },
+    /// Cancel an upload, or take a file out of the tray.
+    RemoveUpload(u32),
+    RetryUpload(u32),
+    /// Show an image in the lightbox, or download a file; stale links are renewed first.
+    OpenAttachment {
+        id: UploadId,
+        now: UnixMillis,
+    },
+    /// A thumbnail did not load: renew its links if they expired.
+    StaleLink {
+        id: UploadId,
+        now: UnixMillis,
+    },
+    /// Fresh links for an upload.
+    Link {
+        id: UploadId,
+        link: FileLink,
+    },
+    LinkFailed(UploadId),
+    CloseLightbox,
 }
 
 /// Whether `text` is too long for the relay (UTF-8 bytes).
@@ -278,6 +338,16 @@ pub struct Store {
     /// The current conversation's history, in seq order, no duplicates.
     pub messages: Vec<Message>,
     pub outbox: Outbox,
+    /// Files attached in the composer, not sent yet.
+    pub tray: Tray,
+    /// The image shown full size.
+    pub lightbox: Option<UploadId>,
+    /// Waiting for fresh links to open this one.
+    opening: Option<UploadId>,
+    /// Uploads whose links are being renewed.
+    refreshing: Vec<UploadId>,
+    /// The relay said this visitor may not upload (`forbidden`): the attach button goes.
+    pub uploads_off: bool,
     pub agent_typing: Option<AgentTyping>,
     pub queue: Option<QueueSpot>,
     pub offline_form: OfflineForm,
@@ -317,7 +387,7 @@ impl Store {
 
     pub fn screen(&self) -> Screen {
         let config = self.config.as_ref();
-        if self.started || !self.outbox.is_empty() || self.conversation_open() {
+        if self.started || !self.outbox.is_empty() || !self.tray.is_empty() || self.conversation_open() {
             Screen::Chat
         } else if self.tenant_offline() || self.offline_form != OfflineForm::Editing {
             Screen::Offline
@@ -425,7 +495,9 @@ impl Store {
                 // Sent with the page details so agents see the visitor's local time.
                 self.page.utc_offset_min = i16::try_from(tz_min).ok().filter(|m| (-720..=840).contains(m));
                 self.token = token;
-                self.outbox = Outbox::restore(pending);
+                self.outbox = Outbox::restore(pending.messages);
+                self.tray = Tray::default();
+                self.tray.adopt(pending.files);
                 // Only meaningful once a welcome names the same conversation.
                 self.seen_hint = seen;
                 match tenant {
@@ -556,6 +628,8 @@ impl Store {
                     fx.push(Effect::Send(VisitorFrame::End));
                 }
             }
+            // Escape closes the lightbox first, then the panel.
+            Action::ClosePanel if self.lightbox.is_some() => self.close_lightbox(&mut fx),
             Action::ClosePanel => fx.push(Effect::ToHost(ToHost::Close)),
             Action::RetryNow => {
                 if let Conn::Retrying { attempt, .. } = self.conn {
@@ -564,6 +638,51 @@ impl Store {
                 }
             }
             Action::Tick { now } => self.tick(now, &mut fx),
+            Action::Attach(picked) => self.attach(picked, &mut fx),
+            Action::UploadProgress { key, sent, total } => {
+                if let Some(u) = self.tray.get_mut(key)
+                    && matches!(u.phase, Phase::Sending { .. })
+                {
+                    u.phase = Phase::Sending { percent: files::percent(sent, total) };
+                }
+            }
+            Action::Uploaded { key, attachment } => {
+                if let Some(u) = self.tray.get_mut(key) {
+                    u.phase = Phase::Ready(attachment);
+                    fx.push(Effect::SavePending(self.unsent()));
+                }
+            }
+            Action::UploadFailed { key, problem } => {
+                if let Some(u) = self.tray.get_mut(key) {
+                    u.phase = Phase::Failed(problem);
+                }
+                if matches!(problem, Problem::Refused { code: ErrorCode::Forbidden, .. }) {
+                    self.uploads_off = true;
+                }
+            }
+            Action::RemoveUpload(key) => {
+                if let Some(u) = self.tray.remove(key) {
+                    fx.push(Effect::DropUpload(key));
+                    if matches!(u.phase, Phase::Ready(_)) {
+                        fx.push(Effect::SavePending(self.unsent()));
+                    }
+                }
+            }
+            Action::RetryUpload(key) => self.retry_upload(key, &mut fx),
+            Action::OpenAttachment { id, now } => self.open_attachment(id, now, &mut fx),
+            Action::StaleLink { id, now } => {
+                if self.find_attachment(&id).is_some_and(|a| files::expired(a, now)) {
+                    self.fetch_link(id, &mut fx);
+                }
+            }
+            Action::Link { id, link } => self.fresh_link(id, link, &mut fx),
+            Action::LinkFailed(id) => {
+                self.refreshing.retain(|r| *r != id);
+                if self.opening.take_if(|o| *o == id).is_some() {
+                    self.notice = Some(Notice::Error(ErrorCode::NotFound));
+                }
+            }
+            Action::CloseLightbox => self.close_lightbox(&mut fx),
         }
         let after = (self.unread(), self.conversation_open() || !self.outbox.is_empty(), self.locale());
         if after.0 != before.0 {
@@ -588,12 +707,13 @@ impl Store {
             self.token = stored.token;
         }
         if let Some(pending) = stored.pending {
-            // Stored first (older), then anything typed while waiting; ids dedupe.
+            // Stored first (older), then anything typed or attached while waiting; ids dedupe.
             let typed = std::mem::take(&mut self.outbox).items().to_vec();
-            let typed_any = !typed.is_empty();
-            self.outbox = Outbox::restore(pending.into_iter().chain(typed).collect());
+            let typed_any = !typed.is_empty() || !self.tray.is_empty();
+            self.outbox = Outbox::restore(pending.messages.into_iter().chain(typed).collect());
+            self.tray.adopt(pending.files);
             if typed_any {
-                fx.push(Effect::SavePending(self.outbox.items().to_vec()));
+                fx.push(Effect::SavePending(self.unsent()));
             }
         }
         if stored.seen.is_some() {
@@ -651,13 +771,7 @@ impl Store {
         if let Some(info) = self.start_queued.take() {
             fx.push(Effect::Send(VisitorFrame::Start { info }));
         }
-        for p in self.outbox.to_send() {
-            fx.push(Effect::Send(VisitorFrame::Send {
-                client_id: p.client_id.clone(),
-                text: p.text.clone(),
-                attachments: Vec::new(),
-            }));
-        }
+        fx.extend(self.outbox.frames().into_iter().map(Effect::Send));
         if let OfflineForm::Sending(frame) = &self.offline_form {
             fx.push(Effect::Send(frame.clone()));
         }
@@ -693,6 +807,7 @@ impl Store {
                 self.read_sent = Seq(0);
                 fx.push(Effect::SaveToken(Some(token.clone())));
                 self.token = Some(token);
+                self.start_uploads(fx);
                 let same = match (&self.conversation, &conversation) {
                     (Some(a), Some(b)) => a.id == b.id,
                     _ => false,
@@ -748,10 +863,10 @@ impl Store {
                     return;
                 }
                 if let Some(p) = self.outbox.remove(&client_id) {
-                    fx.push(Effect::SavePending(self.outbox.to_store()));
+                    fx.push(Effect::SavePending(self.unsent()));
                     if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
                         // The stored copy follows; until then show the acknowledged text in place.
-                        let body = MessageBody::Text { text: p.text, client_id, attachments: Vec::new() };
+                        let body = MessageBody::Text { text: p.text, client_id, attachments: p.attachments };
                         self.insert(Message { seq, at: p.at, author: Author::Visitor, body });
                     }
                 }
@@ -800,7 +915,7 @@ impl Store {
         }
         match (&message.author, &message.body) {
             (Author::Visitor, MessageBody::Text { client_id, .. }) if self.outbox.remove(client_id).is_some() => {
-                fx.push(Effect::SavePending(self.outbox.to_store()));
+                fx.push(Effect::SavePending(self.unsent()));
             }
             (Author::Agent { .. }, _) => self.agent_typing = None,
             (Author::System, MessageBody::Event { event: ConversationEvent::Claimed { agent } }) => {
@@ -872,7 +987,7 @@ impl Store {
                 if let Some(id) = &client_id
                     && self.outbox.fail(id, code)
                 {
-                    fx.push(Effect::SavePending(self.outbox.to_store()));
+                    fx.push(Effect::SavePending(self.unsent()));
                 }
                 self.notice = Some(Notice::Error(code));
             }
@@ -880,7 +995,8 @@ impl Store {
     }
 
     fn send(&mut self, client_id: ClientMsgId, text: String, now: UnixMillis, fx: &mut Vec<Effect>) {
-        if text.trim().is_empty() {
+        let blank = text.trim().is_empty();
+        if (blank && self.tray.ready().next().is_none()) || self.outbox.get(&client_id).is_some() {
             return;
         }
         if too_long(&text) {
@@ -899,17 +1015,124 @@ impl Store {
             // so agents see the page URL and referrer.
             self.start_queued = Some(self.page.clone());
         }
-        let pending = Pending { client_id: client_id.clone(), text: text.clone(), at: now, failed: None };
-        if !self.outbox.push(pending) {
-            return;
-        }
-        fx.push(Effect::SavePending(self.outbox.to_store()));
+        // Files still uploading stay in the tray for a later message.
+        let attachments = self.tray.take_ready();
+        let text = if blank { String::new() } else { text };
+        let pending = Pending { client_id, text, at: now, failed: None, attachments };
+        let frame = pending.frame();
+        self.outbox.push(pending);
+        fx.push(Effect::SavePending(self.unsent()));
         self.stop_typing(fx);
         if self.online() && !self.identify_in_flight() {
             if let Some(info) = self.start_queued.take() {
                 fx.push(Effect::Send(VisitorFrame::Start { info }));
             }
-            fx.push(Effect::Send(VisitorFrame::Send { client_id, text, attachments: Vec::new() }));
+            fx.push(Effect::Send(frame));
+        }
+    }
+
+    /// What to keep for the next page view.
+    fn unsent(&self) -> Unsent {
+        Unsent { messages: self.outbox.to_store(), files: self.tray.ready().cloned().collect() }
+    }
+
+    /// Starts the uploads that waited for a token.
+    fn start_uploads(&mut self, fx: &mut Vec<Effect>) {
+        let Some(token) = &self.token else { return };
+        for (key, name) in self.tray.start_queued() {
+            fx.push(Effect::Upload { key, name, token: token.clone() });
+        }
+    }
+
+    fn attach(&mut self, picked: Vec<Picked>, fx: &mut Vec<Effect>) {
+        if self.uploads_off {
+            self.notice = Some(Notice::Error(ErrorCode::Forbidden));
+            return;
+        }
+        for p in picked {
+            if self.tray.is_full() {
+                self.notice = Some(Notice::TooManyFiles);
+                fx.push(Effect::DropUpload(p.key));
+                continue;
+            }
+            self.tray.push(Upload { key: p.key, name: p.name, size: p.size, phase: Phase::Queued });
+        }
+        self.started = true;
+        self.start_uploads(fx);
+    }
+
+    fn retry_upload(&mut self, key: u32, fx: &mut Vec<Effect>) {
+        let Some(u) = self.tray.get_mut(key) else { return };
+        if matches!(u.phase, Phase::Failed(p) if p.retryable()) {
+            u.phase = Phase::Queued;
+            self.start_uploads(fx);
+        }
+    }
+
+    /// An attachment held anywhere: history, outbox or tray.
+    pub fn find_attachment(&self, id: &UploadId) -> Option<&Attachment> {
+        let in_messages = self.messages.iter().filter_map(|m| match &m.body {
+            MessageBody::Text { attachments, .. } => Some(attachments),
+            MessageBody::Event { .. } => None,
+        });
+        let in_outbox = self.outbox.items().iter().map(|p| &p.attachments);
+        in_messages.chain(in_outbox).flatten().chain(self.tray.ready()).find(|a| a.id == *id)
+    }
+
+    fn open_attachment(&mut self, id: UploadId, now: UnixMillis, fx: &mut Vec<Effect>) {
+        let Some(a) = self.find_attachment(&id) else { return };
+        if files::expired(a, now) {
+            self.opening = Some(id.clone());
+            self.fetch_link(id, fx);
+        } else {
+            self.show(id, fx);
+        }
+    }
+
+    /// Shows an image in the lightbox; downloads anything else.
+    fn show(&mut self, id: UploadId, fx: &mut Vec<Effect>) {
+        let Some(a) = self.find_attachment(&id) else { return };
+        if a.kind == natter_protocol::AttachmentKind::Image {
+            self.lightbox = Some(id);
+            fx.push(Effect::Focus(Focus::Lightbox));
+        } else {
+            fx.push(Effect::Download(a.url.clone()));
+        }
+    }
+
+    fn close_lightbox(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(id) = self.lightbox.take() {
+            fx.push(Effect::Focus(Focus::Attachment(id)));
+        }
+    }
+
+    fn fetch_link(&mut self, id: UploadId, fx: &mut Vec<Effect>) {
+        let Some(token) = &self.token else { return };
+        if !self.refreshing.contains(&id) {
+            self.refreshing.push(id.clone());
+            fx.push(Effect::FetchLink { id, token: token.clone() });
+        }
+    }
+
+    /// Fresh links replace the stale ones wherever the attachment is held.
+    fn fresh_link(&mut self, id: UploadId, link: FileLink, fx: &mut Vec<Effect>) {
+        self.refreshing.retain(|r| *r != id);
+        let renew = |a: &mut Attachment| {
+            if a.id == id {
+                a.url.clone_from(&link.url);
+                a.thumb_url.clone_from(&link.thumb_url);
+                a.url_expires_at = link.url_expires_at;
+            }
+        };
+        for m in &mut self.messages {
+            if let MessageBody::Text { attachments, .. } = &mut m.body {
+                attachments.iter_mut().for_each(renew);
+            }
+        }
+        self.outbox.attachments_mut().for_each(renew);
+        self.tray.attachments_mut().for_each(renew);
+        if self.opening.take_if(|o| *o == id).is_some() {
+            self.show(id, fx);
         }
     }
 
@@ -945,13 +1168,7 @@ impl Store {
         }
         if self.retry_sends_at.is_some_and(|at| now >= at) && self.online() {
             self.retry_sends_at = None;
-            for p in self.outbox.to_send() {
-                fx.push(Effect::Send(VisitorFrame::Send {
-                    client_id: p.client_id.clone(),
-                    text: p.text.clone(),
-                    attachments: Vec::new(),
-                }));
-            }
+            fx.extend(self.outbox.frames().into_iter().map(Effect::Send));
         }
     }
 }

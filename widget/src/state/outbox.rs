@@ -3,7 +3,7 @@
 //! on every (re)connection until acknowledged: the relay treats a repeated client
 //! id as the same message, so each is stored exactly once.
 
-use natter_protocol::{ClientMsgId, ErrorCode, UnixMillis};
+use natter_protocol::{Attachment, ClientMsgId, ErrorCode, UnixMillis, VisitorFrame};
 
 /// One message waiting for its acknowledgement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,8 +11,21 @@ pub struct Pending {
     pub client_id: ClientMsgId,
     pub text: String,
     pub at: UnixMillis,
+    /// Uploaded files sent with it (the frame names their ids).
+    pub attachments: Vec<Attachment>,
     /// Set when the relay refused the message; it is then never resent.
     pub failed: Option<ErrorCode>,
+}
+
+impl Pending {
+    /// The `send` frame of this message.
+    pub fn frame(&self) -> VisitorFrame {
+        VisitorFrame::Send {
+            client_id: self.client_id.clone(),
+            text: self.text.clone(),
+            attachments: self.attachments.iter().map(|a| a.id.clone()).collect(),
+        }
+    }
 }
 
 /// The queue, oldest first.
@@ -74,6 +87,16 @@ impl Outbox {
     /// What to send (again) on a connection, oldest first.
     pub fn to_send(&self) -> impl Iterator<Item = &Pending> {
         self.items.iter().filter(|p| p.failed.is_none())
+    }
+
+    /// The `send` frames of what to send (again), oldest first.
+    pub fn frames(&self) -> Vec<VisitorFrame> {
+        self.to_send().map(Pending::frame).collect()
+    }
+
+    /// The files of every queued message.
+    pub fn attachments_mut(&mut self) -> impl Iterator<Item = &mut Attachment> {
+        self.items.iter_mut().flat_map(|p| p.attachments.iter_mut())
     }
 
     /// What to keep in storage: everything still worth sending.

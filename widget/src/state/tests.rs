@@ -11,17 +11,17 @@ use super::outbox::Pending;
 use super::*;
 use crate::i18n::Locale;
 
-const T0: UnixMillis = UnixMillis(1_700_000_000_000);
+pub(super) const T0: UnixMillis = UnixMillis(1_700_000_000_000);
 
-fn cid(s: &str) -> ClientMsgId {
+pub(super) fn cid(s: &str) -> ClientMsgId {
     ClientMsgId::parse(s).unwrap()
 }
 
-fn conv(id: u64, status: ConversationStatus) -> VisitorConversation {
+pub(super) fn conv(id: u64, status: ConversationStatus) -> VisitorConversation {
     VisitorConversation { id: ConversationId(id), status, agent: None, last_seq: Seq(0), agent_read_seq: Seq(0) }
 }
 
-fn welcome(token: &str, c: Option<VisitorConversation>) -> Action {
+pub(super) fn welcome(token: &str, c: Option<VisitorConversation>) -> Action {
     Action::Frame {
         now: T0,
         frame: ToVisitor::Welcome {
@@ -52,7 +52,7 @@ fn msg(conv: u64, seq: u64, author: Author, text: &str, client: &str) -> Action 
     }
 }
 
-fn ack(conv: u64, client: &str, seq: u64) -> Action {
+pub(super) fn ack(conv: u64, client: &str, seq: u64) -> Action {
     Action::Frame {
         now: T0,
         frame: ToVisitor::Ack {
@@ -64,17 +64,17 @@ fn ack(conv: u64, client: &str, seq: u64) -> Action {
     }
 }
 
-fn boot_with(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
+pub(super) fn boot_with(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
     boot(pending, token, false)
 }
 
 /// Boots with what the frame's own storage had; `await_host` as in the loader's frame.
-fn boot(pending: Vec<Pending>, token: Option<&str>, await_host: bool) -> (Store, Vec<Effect>) {
+pub(super) fn boot(pending: Vec<Pending>, token: Option<&str>, await_host: bool) -> (Store, Vec<Effect>) {
     let mut s = Store::default();
     let fx = s.apply(Action::Boot {
         tenant: Some(TenantId::parse("demo").unwrap()),
         token: token.map(str::to_owned),
-        pending,
+        pending: pending.into(),
         seen: None,
         browser_locale: None,
         tz_min: 0,
@@ -83,14 +83,14 @@ fn boot(pending: Vec<Pending>, token: Option<&str>, await_host: bool) -> (Store,
     (s, fx)
 }
 
-fn online() -> Store {
+pub(super) fn online() -> Store {
     let (mut s, _) = boot_with(vec![], None);
     s.apply(Action::SocketOpened);
     s.apply(welcome("tok", None));
     s
 }
 
-fn sends(fx: &[Effect]) -> Vec<VisitorFrame> {
+pub(super) fn sends(fx: &[Effect]) -> Vec<VisitorFrame> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Send(f) => Some(f.clone()),
@@ -109,7 +109,7 @@ fn sent_ids(fx: &[Effect]) -> Vec<String> {
         .collect()
 }
 
-fn send(s: &mut Store, id: &str, text: &str) -> Vec<Effect> {
+pub(super) fn send(s: &mut Store, id: &str, text: &str) -> Vec<Effect> {
     s.apply(Action::Send { client_id: cid(id), text: text.into(), now: T0 })
 }
 
@@ -129,16 +129,16 @@ fn boot_connects_and_hello_carries_the_stored_token() {
     assert_eq!(s.screen(), Screen::Chat, "no pre-chat form configured: straight to the composer");
 }
 
-fn boot_in_frame(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
+pub(super) fn boot_in_frame(pending: Vec<Pending>, token: Option<&str>) -> (Store, Vec<Effect>) {
     boot(pending, token, true)
 }
 
-fn host_init(stored: Option<HostStored>) -> Action {
+pub(super) fn host_init(stored: Option<HostStored>) -> Action {
     Action::HostInit { page_url: None, referrer: None, locale: None, open: false, stored }
 }
 
-fn pending(id: &str, text: &str) -> Pending {
-    Pending { client_id: cid(id), text: text.into(), at: T0, failed: None }
+pub(super) fn pending(id: &str, text: &str) -> Pending {
+    Pending { client_id: cid(id), text: text.into(), at: T0, failed: None, attachments: vec![] }
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn in_the_loaders_frame_the_socket_waits_for_the_hosts_stored_token() {
     assert!(!fx.iter().any(|e| matches!(e, Effect::Connect { .. })), "no socket before the loader answers");
     let stored = HostStored {
         token: Some("first-party".into()),
-        pending: Some(vec![pending("p1", "still unsent")]),
+        pending: Some(vec![pending("p1", "still unsent")].into()),
         seen: Some((ConversationId(3), Seq(5))),
     };
     let fx = s.apply(host_init(Some(stored)));
@@ -167,11 +167,11 @@ fn in_the_loaders_frame_the_socket_waits_for_the_hosts_stored_token() {
 fn the_hosts_pending_messages_merge_with_ones_typed_while_waiting() {
     let (mut s, _) = boot_in_frame(vec![], None);
     send(&mut s, "typed", "typed before init");
-    let stored = HostStored { token: None, pending: Some(vec![pending("old", "from last page")]), seen: None };
+    let stored = HostStored { token: None, pending: Some(vec![pending("old", "from last page")].into()), seen: None };
     let fx = s.apply(host_init(Some(stored)));
     let ids: Vec<_> = s.outbox.items().iter().map(|p| p.client_id.as_str().to_owned()).collect();
     assert_eq!(ids, ["old", "typed"], "stored (older) first, then typed; nothing lost");
-    assert!(fx.contains(&Effect::SavePending(s.outbox.items().to_vec())), "the merged list is stored back");
+    assert!(fx.contains(&Effect::SavePending(s.outbox.items().to_vec().into())), "the merged list is stored back");
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn no_tenant_means_no_socket() {
     let fx = s.apply(Action::Boot {
         tenant: None,
         token: None,
-        pending: vec![],
+        pending: Unsent::default(),
         seen: None,
         browser_locale: None,
         tz_min: 0,
@@ -215,7 +215,7 @@ fn messages_typed_offline_are_sent_once_in_order_after_reconnect() {
     let fx2 = send(&mut s, "m2", "second");
     assert!(sends(&fx1).is_empty() && sends(&fx2).is_empty(), "nothing goes out while offline");
     assert!(
-        matches!(fx2.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.len() == 2)
+        matches!(fx2.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.messages.len() == 2)
     );
     assert_eq!(s.screen(), Screen::Chat);
 
@@ -229,7 +229,7 @@ fn messages_typed_offline_are_sent_once_in_order_after_reconnect() {
     });
     let fx = s.apply(ack(1, "m1", 1));
     assert!(
-        matches!(fx.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.len() == 1)
+        matches!(fx.iter().find(|e| matches!(e, Effect::SavePending(_))), Some(Effect::SavePending(p)) if p.messages.len() == 1)
     );
     s.apply(msg(1, 1, Author::Visitor, "first", "m1"));
     s.apply(ack(1, "m2", 2));
@@ -260,10 +260,16 @@ fn unacknowledged_messages_are_resent_with_the_same_id() {
 #[test]
 fn pending_survive_a_reload() {
     let stored = vec![
-        Pending { client_id: cid("a"), text: "one".into(), at: T0, failed: None },
-        Pending { client_id: cid("b"), text: "two".into(), at: T0, failed: None },
-        Pending { client_id: cid("a"), text: "dup".into(), at: T0, failed: None },
-        Pending { client_id: cid("c"), text: "refused".into(), at: T0, failed: Some(ErrorCode::InvalidInput) },
+        Pending { client_id: cid("a"), text: "one".into(), at: T0, failed: None, attachments: vec![] },
+        Pending { client_id: cid("b"), text: "two".into(), at: T0, failed: None, attachments: vec![] },
+        Pending { client_id: cid("a"), text: "dup".into(), at: T0, failed: None, attachments: vec![] },
+        Pending {
+            client_id: cid("c"),
+            text: "refused".into(),
+            at: T0,
+            failed: Some(ErrorCode::InvalidInput),
+            attachments: vec![],
+        },
     ];
     let (mut s, _) = boot_with(stored, Some("tok"));
     assert_eq!(s.outbox.items().len(), 2);
@@ -412,7 +418,7 @@ fn seen_survives_a_reload_of_the_same_conversation() {
     s.apply(Action::Boot {
         tenant: Some(TenantId::parse("demo").unwrap()),
         token: Some("tok".into()),
-        pending: vec![],
+        pending: Unsent::default(),
         seen: Some((ConversationId(4), Seq(2))),
         browser_locale: None,
         tz_min: 0,
@@ -496,7 +502,10 @@ fn no_typing_frames_without_an_open_conversation() {
 
 #[test]
 fn identify_goes_before_the_queued_messages() {
-    let (mut s, _) = boot_with(vec![Pending { client_id: cid("m1"), text: "hi".into(), at: T0, failed: None }], None);
+    let (mut s, _) = boot_with(
+        vec![Pending { client_id: cid("m1"), text: "hi".into(), at: T0, failed: None, attachments: vec![] }],
+        None,
+    );
     s.apply(Action::HostIdentify(Identity { user_id: "u1".into(), hash: "ab".into(), name: None, email: None }));
     s.apply(Action::SocketOpened);
     let fx = s.apply(welcome("anon", None));
@@ -746,7 +755,7 @@ fn locale_follows_host_then_config_then_browser() {
     s.apply(Action::Boot {
         tenant: Some(TenantId::parse("demo").unwrap()),
         token: None,
-        pending: vec![],
+        pending: Unsent::default(),
         seen: None,
         browser_locale: Some(Locale::Th),
         tz_min: 420,

@@ -1,9 +1,10 @@
 //! Browser glue (wasm32 only): mounting the app, the effect runner, the visitor
-//! socket, localStorage, the config fetch and the postMessage bridge to the loader.
+//! socket, uploads and file links, localStorage, the config fetch and the postMessage bridge to the loader.
 
 pub mod bridge;
 pub mod config;
 pub mod dom;
+pub mod files;
 pub mod json;
 pub mod runtime;
 pub mod socket;

@@ -1,5 +1,5 @@
-//! Carries out the store's effects: socket frames, reconnect timers, storage,
-//! messages to the loader, focus moves, theme and language. Also holds the
+//! Carries out the store's effects: socket frames, reconnect timers, uploads,
+//! storage, messages to the loader, focus moves, theme and language. Also holds the
 //! store's dispatcher so browser callbacks (socket, timers, the bridge) can send
 //! actions.
 
@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use natter_protocol::TenantId;
 use yew::Callback;
 
-use super::{bridge, dom, socket, storage};
+use super::{bridge, dom, files, socket, storage};
 use crate::state::{Action, Effect, Focus};
 
 thread_local! {
@@ -20,6 +20,8 @@ thread_local! {
 pub const COMPOSER_ID: &str = "natter-composer";
 /// DOM id of the first control of the pre-chat or offline form.
 pub const START_ID: &str = "natter-start";
+/// DOM id of the lightbox's close button.
+pub const LIGHTBOX_ID: &str = "natter-lightbox-close";
 
 /// Registers the store's dispatcher (once, when the app mounts).
 pub fn install(dispatch: Callback<Action>) {
@@ -86,6 +88,20 @@ fn run(effect: Effect, tenant: Option<&TenantId>) {
         Effect::ToHost(msg) => bridge::send(&msg),
         Effect::Focus(Focus::Composer) => dom::focus_id(COMPOSER_ID),
         Effect::Focus(Focus::Start) => dom::focus_id(START_ID),
+        Effect::Focus(Focus::Lightbox) => dom::focus_id(LIGHTBOX_ID),
+        Effect::Focus(Focus::Attachment(id)) => dom::focus_id(&crate::state::files::dom_id(&id)),
+        Effect::Upload { key, name, token } => {
+            if let Some(t) = tenant {
+                files::upload(key, &name, &token, t);
+            }
+        }
+        Effect::DropUpload(key) => files::drop_upload(key),
+        Effect::FetchLink { id, token } => {
+            if let Some(t) = tenant {
+                files::fetch_link(id, &token, t);
+            }
+        }
+        Effect::Download(url) => files::download(&url),
         Effect::Theme { primary, secondary } => dom::set_theme(&primary, &secondary),
         Effect::Lang(locale) => dom::set_lang(locale.tag()),
     }

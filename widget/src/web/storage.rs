@@ -1,17 +1,18 @@
-//! What persists for the visitor: the visitor token, unacknowledged messages, and
-//! how far the visitor has read. Every write goes to two places: the frame's own
-//! localStorage (the relay's origin, partitioned per shop, and blocked outright
-//! in a cross-site frame by browsers that restrict third-party storage) and,
-//! through the bridge, the loader's first-party localStorage on the shop page,
-//! the copy that survives reloads on a real shop. At start the loader hands its
-//! copy back ([`crate::state::HostStored`]); the frame's copy is the fallback.
-//! Keys are per tenant. When neither storage works, nothing persists and the
-//! widget still works for the page's lifetime.
+//! What persists for the visitor: the visitor token, unacknowledged messages and
+//! uploaded files not sent yet, and how far the visitor has read. Every write
+//! goes to two places: the frame's own localStorage (the relay's origin,
+//! partitioned per shop, and blocked outright in a cross-site frame by browsers
+//! that restrict third-party storage) and, through the bridge, the loader's
+//! first-party localStorage on the shop page, the copy that survives reloads on
+//! a real shop. At start the loader hands its copy back
+//! ([`crate::state::HostStored`]); the frame's copy is the fallback. Keys are per
+//! tenant. When neither storage works, nothing persists and the widget still
+//! works for the page's lifetime.
 
 use natter_protocol::{ConversationId, Seq, TenantId};
 
 use super::{bridge, dom, json};
-use crate::state::outbox::Pending;
+use crate::state::files::Unsent;
 use crate::wire::{decode, encode};
 
 fn storage() -> Option<web_sys::Storage> {
@@ -44,20 +45,21 @@ pub fn save_token(tenant: &TenantId, token: Option<&str>) {
     set(tenant, "token", token);
 }
 
-pub fn load_pending(tenant: &TenantId) -> Vec<Pending> {
+pub fn load_pending(tenant: &TenantId) -> Unsent {
     get(tenant, "pending").map(|t| parse_pending(&t)).unwrap_or_default()
 }
 
-/// Stored unacknowledged messages (JSON text, as written by [`save_pending`]).
-pub fn parse_pending(text: &str) -> Vec<Pending> {
-    json::parse(text).map(|v| decode::pending(&v)).unwrap_or_default()
+/// Stored unacknowledged messages and unsent files (JSON text, as written by [`save_pending`]).
+pub fn parse_pending(text: &str) -> Unsent {
+    json::parse(text).map(|v| decode::unsent(&v)).unwrap_or_default()
 }
 
-pub fn save_pending(tenant: &TenantId, pending: &[Pending]) {
-    if pending.is_empty() {
+/// Kept under the key `pending` (the one the loader keeps for the frame), files included.
+pub fn save_pending(tenant: &TenantId, unsent: &Unsent) {
+    if unsent.messages.is_empty() && unsent.files.is_empty() {
         set(tenant, "pending", None);
     } else {
-        set(tenant, "pending", Some(&encode::pending(pending)));
+        set(tenant, "pending", Some(&encode::unsent(unsent)));
     }
 }
 

@@ -4,15 +4,17 @@
 //! it); so is any `type` that is not a [`ToVisitor`] frame. Unknown fields are ignored.
 
 use natter_protocol::{
-    AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ErrorCode, ErrorFrame, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq,
-    TenantId, ToVisitor, UnixMillis, VisitorConversation, VisitorId, WidgetPosition, WidgetTexts,
+    AgentId, AgentRef, Attachment, AttachmentKind, Author, AutoCloseReason, ClientMsgId, ConversationEvent,
+    ConversationId, ConversationStatus, ErrorCode, ErrorFrame, FieldKind, FileLink, FileRefusal, Message, MessageBody,
+    PrechatField, PrechatForm, PublicWidgetConfig, ScanState, Seq, TenantId, ToVisitor, UnixMillis, UploadId,
+    VisitorConversation, VisitorId, WidgetPosition, WidgetTexts,
 };
 
 use std::collections::BTreeMap;
 
 use super::Json;
 use crate::i18n::Locale;
+use crate::state::files::Unsent;
 use crate::state::outbox::Pending;
 
 /// Largest integer a JSON number carries exactly.
@@ -48,7 +50,7 @@ fn client_id<J: Json>(v: &J, key: &str) -> Option<ClientMsgId> {
 }
 
 /// Every error code, to read one back from its wire name.
-const ERROR_CODES: [ErrorCode; 25] = [
+const ERROR_CODES: [ErrorCode; 34] = [
     ErrorCode::BadJson,
     ErrorCode::UnknownFrame,
     ErrorCode::InvalidInput,
@@ -73,6 +75,15 @@ const ERROR_CODES: [ErrorCode; 25] = [
     ErrorCode::TooManyConnections,
     ErrorCode::SlowConsumer,
     ErrorCode::ShuttingDown,
+    ErrorCode::FileTooLarge,
+    ErrorCode::FileEmpty,
+    ErrorCode::FileTypeNotAllowed,
+    ErrorCode::FileTypeMismatch,
+    ErrorCode::FileUnreadable,
+    ErrorCode::FileInfected,
+    ErrorCode::FileNameInvalid,
+    ErrorCode::ScannerUnavailable,
+    ErrorCode::QuotaExceeded,
     ErrorCode::Internal,
 ];
 
@@ -113,14 +124,56 @@ fn event<J: Json>(v: &J) -> Option<ConversationEvent> {
         "requeued" => ConversationEvent::Requeued { skill: text(v, "skill"), note: text(v, "note") },
         "file_refused" => ConversationEvent::FileRefused {
             name: text(v, "name")?,
-            reason: match text(v, "reason")?.as_str() {
-                "infected" => natter_protocol::FileRefusal::Infected,
-                _ => natter_protocol::FileRefusal::Other,
-            },
+            reason: if text(v, "reason")? == "infected" { FileRefusal::Infected } else { FileRefusal::Other },
             signature: text(v, "signature"),
         },
         _ => return None,
     })
+}
+
+/// An uploaded file, as messages and `POST /v1/uploads` carry it.
+pub fn attachment<J: Json>(v: &J) -> Option<Attachment> {
+    Some(Attachment {
+        id: UploadId::parse(text(v, "id")?).ok()?,
+        name: text(v, "name")?,
+        size: uint(v, "size")?,
+        mime: text(v, "mime")?,
+        kind: match text(v, "kind")?.as_str() {
+            "image" => AttachmentKind::Image,
+            "file" => AttachmentKind::File,
+            _ => return None,
+        },
+        width: uint32(v, "width"),
+        height: uint32(v, "height"),
+        scan: match text(v, "scan")?.as_str() {
+            "clean" => ScanState::Clean,
+            "not_scanned" => ScanState::NotScanned,
+            _ => ScanState::Unknown,
+        },
+        url: text(v, "url")?,
+        thumb_url: text(v, "thumb_url"),
+        url_expires_at: UnixMillis(int(v, "url_expires_at")?),
+    })
+}
+
+/// The answer of `GET /v1/uploads/{id}/link`.
+pub fn file_link<J: Json>(v: &J) -> Option<FileLink> {
+    Some(FileLink {
+        url: text(v, "url")?,
+        thumb_url: text(v, "thumb_url"),
+        url_expires_at: UnixMillis(int(v, "url_expires_at")?),
+    })
+}
+
+/// Attachments in a list; one this widget cannot read is left out, not the message.
+fn attachments<J: Json>(v: Option<J>) -> Vec<Attachment> {
+    v.and_then(|a| a.elements()).unwrap_or_default().iter().filter_map(attachment).collect()
+}
+
+/// The `error` of an HTTP refusal (`{"error":{"code","message"}}`): its code and message.
+pub fn api_error<J: Json>(v: &J) -> Option<(ErrorCode, String)> {
+    let e = v.get("error")?;
+    Some((error_code(&text(&e, "code")?), text(&e, "message").unwrap_or_default()))
 }
 
 fn body<J: Json>(v: &J) -> Option<MessageBody> {
@@ -128,8 +181,7 @@ fn body<J: Json>(v: &J) -> Option<MessageBody> {
         "text" => Some(MessageBody::Text {
             text: text(v, "text")?,
             client_id: client_id(v, "client_id")?,
-            // Not decoded yet: the widget does not show files so far.
-            attachments: Vec::new(),
+            attachments: attachments(v.get("attachments")),
         }),
         "event" => Some(MessageBody::Event { event: event(&v.get("event")?)? }),
         _ => None,
@@ -303,17 +355,26 @@ pub fn widget_config<J: Json>(v: &J) -> Option<PublicWidgetConfig> {
     Some(c)
 }
 
-/// The stored outbox (see [`super::encode::pending`]); bad entries are dropped.
-pub fn pending<J: Json>(v: &J) -> Vec<Pending> {
-    let entry = |p: &J| {
+/// The stored unsent messages and files (see [`super::encode::unsent`]): a list
+/// of messages and of `{"tray": attachment}` entries; bad entries are dropped.
+pub fn unsent<J: Json>(v: &J) -> Unsent {
+    let message = |p: &J| {
         Some(Pending {
             client_id: client_id(p, "client_id")?,
             text: text(p, "text")?,
             at: UnixMillis(int(p, "at")?),
             failed: text(p, "failed").map(|c| error_code(&c)),
+            attachments: attachments(p.get("attachments")),
         })
     };
-    v.elements().unwrap_or_default().iter().filter_map(entry).collect()
+    let mut out = Unsent::default();
+    for entry in v.elements().unwrap_or_default() {
+        match entry.get("tray") {
+            Some(file) => out.files.extend(attachment(&file)),
+            None => out.messages.extend(message(&entry)),
+        }
+    }
+    out
 }
 
 /// The stored "seen up to" mark: `[conversation id, seq]`.

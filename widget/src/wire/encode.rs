@@ -2,9 +2,9 @@
 //! written directly (no serializer, no `format!`): the same JSON serde writes for
 //! the protocol types, absent optionals left out.
 
-use natter_protocol::{ConversationId, Seq, VisitorFrame, VisitorInfo};
+use natter_protocol::{Attachment, AttachmentKind, ConversationId, ScanState, Seq, VisitorFrame, VisitorInfo};
 
-use crate::state::outbox::Pending;
+use crate::state::files::Unsent;
 
 /// A JSON object being written.
 struct Obj {
@@ -150,9 +150,15 @@ pub fn visitor_frame(frame: &VisitorFrame) -> String {
             if attachments.is_empty() {
                 o
             } else {
-                // Upload ids are `up_` and base64url: nothing in them needs escaping.
-                let ids: Vec<String> = attachments.iter().map(|id| format!("\"{id}\"")).collect();
-                o.raw("attachments", &format!("[{}]", ids.join(",")))
+                let mut ids = String::from("[");
+                for (i, id) in attachments.iter().enumerate() {
+                    if i > 0 {
+                        ids.push(',');
+                    }
+                    push_str(&mut ids, id.as_str());
+                }
+                ids.push(']');
+                o.raw("attachments", &ids)
             }
         }
         VisitorFrame::Typing { on } => o.str("type", "typing").bool("on", *on),
@@ -182,18 +188,60 @@ pub fn visitor_frame(frame: &VisitorFrame) -> String {
     .end()
 }
 
-/// The outbox for localStorage: `[{"client_id","text","at","failed"?}]`.
-pub fn pending(items: &[Pending]) -> String {
+/// An attachment, as the relay writes it (kept with unsent messages and files).
+pub fn attachment(a: &Attachment) -> String {
+    let kind = if a.kind == AttachmentKind::Image { "image" } else { "file" };
+    let scan = match a.scan {
+        ScanState::Clean => "clean",
+        ScanState::NotScanned => "not_scanned",
+        _ => "unknown",
+    };
+    let mut o = Obj::new()
+        .str("id", a.id.as_str())
+        .str("name", &a.name)
+        .uint("size", a.size)
+        .str("mime", &a.mime)
+        .str("kind", kind);
+    if let Some(w) = a.width {
+        o = o.uint("width", u64::from(w));
+    }
+    if let Some(h) = a.height {
+        o = o.uint("height", u64::from(h));
+    }
+    o.str("scan", scan)
+        .str("url", &a.url)
+        .opt_str("thumb_url", a.thumb_url.as_deref())
+        .int("url_expires_at", a.url_expires_at.0)
+        .end()
+}
+
+fn list<T>(items: &[T], one: impl Fn(&T) -> String) -> String {
     let mut out = String::from("[");
-    for (i, p) in items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let o = Obj::new().str("client_id", p.client_id.as_str()).str("text", &p.text).int("at", p.at.0);
-        out.push_str(&o.opt_str("failed", p.failed.map(|c| c.as_str())).end());
+        out.push_str(&one(item));
     }
     out.push(']');
     out
+}
+
+/// Unsent messages and files for localStorage, one list:
+/// `[{"client_id","text","at","failed"?,"attachments"?}, {"tray": attachment}]`
+/// (a widget without files reads the messages and drops the rest).
+pub fn unsent(u: &Unsent) -> String {
+    let message = |p: &crate::state::outbox::Pending| {
+        let mut o = Obj::new().str("client_id", p.client_id.as_str()).str("text", &p.text).int("at", p.at.0);
+        o = o.opt_str("failed", p.failed.map(|c| c.as_str()));
+        if !p.attachments.is_empty() {
+            o = o.raw("attachments", &list(&p.attachments, attachment));
+        }
+        o.end()
+    };
+    let mut entries: Vec<String> = u.messages.iter().map(message).collect();
+    entries.extend(u.files.iter().map(|a| Obj::new().raw("tray", &attachment(a)).end()));
+    list(&entries, String::clone)
 }
 
 /// The "seen up to" mark for localStorage: `[conversation id, seq]`.

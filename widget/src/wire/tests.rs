@@ -5,14 +5,15 @@
 use std::collections::BTreeMap;
 
 use natter_protocol::{
-    AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ErrorCode, ErrorFrame, FieldKind, Message, MessageBody, PrechatField, PrechatForm, PublicWidgetConfig, Seq,
-    TenantId, ToVisitor, UnixMillis, VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition,
-    WidgetTexts,
+    AgentId, AgentRef, Attachment, AttachmentKind, Author, AutoCloseReason, ClientMsgId, ConversationEvent,
+    ConversationId, ConversationStatus, ErrorCode, ErrorFrame, FieldKind, FileLink, FileRefusal, Message, MessageBody,
+    PrechatField, PrechatForm, PublicWidgetConfig, ScanState, Seq, TenantId, ToVisitor, UnixMillis, UploadId,
+    VisitorConversation, VisitorFrame, VisitorId, VisitorInfo, WidgetPosition, WidgetTexts,
 };
 use serde_json::{Value, json};
 
 use super::{Json, decode, encode};
+use crate::state::files::Unsent;
 use crate::state::outbox::Pending;
 
 impl Json for Value {
@@ -96,11 +97,7 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive },
         ConversationEvent::Requeued { skill: Some("billing".into()), note: None },
         ConversationEvent::Requeued { skill: None, note: None },
-        ConversationEvent::FileRefused {
-            name: "invoice.pdf".into(),
-            reason: natter_protocol::FileRefusal::Infected,
-            signature: None,
-        },
+        ConversationEvent::FileRefused { name: "invoice.pdf".into(), reason: FileRefusal::Infected, signature: None },
     ];
     for event in events {
         round_trip(msg(5, Author::System, MessageBody::Event { event }));
@@ -289,7 +286,7 @@ fn visitor_frames_encode_as_serde_would() {
         VisitorFrame::Send {
             client_id: cid("m-2"),
             text: String::new(),
-            attachments: vec![natter_protocol::UploadId::parse("up_AAAAAAAAAAAAAAAAAAAAAA").unwrap()],
+            attachments: vec![UploadId::parse("up_AAAAAAAAAAAAAAAAAAAAAA").unwrap()],
         },
         VisitorFrame::Typing { on: true },
         VisitorFrame::Read { seq: Seq(9_007_199_254_740_991) },
@@ -327,12 +324,25 @@ fn visitor_frames_encode_as_serde_would() {
 #[test]
 fn stored_values_round_trip() {
     let items = vec![
-        Pending { client_id: cid("w1"), text: "a \"b\"".into(), at: UnixMillis(1_700_000_000_000), failed: None },
-        Pending { client_id: cid("w2"), text: "c".into(), at: UnixMillis(5), failed: Some(ErrorCode::InvalidInput) },
+        Pending {
+            client_id: cid("w1"),
+            text: "a \"b\"".into(),
+            at: UnixMillis(1_700_000_000_000),
+            failed: None,
+            attachments: vec![],
+        },
+        Pending {
+            client_id: cid("w2"),
+            text: "c".into(),
+            at: UnixMillis(5),
+            failed: Some(ErrorCode::InvalidInput),
+            attachments: vec![],
+        },
     ];
-    let v: Value = serde_json::from_str(&encode::pending(&items)).unwrap();
-    assert_eq!(decode::pending(&v), items);
-    assert_eq!(decode::pending(&json!([{"client_id":"bad id","text":"x","at":1}, 3])), vec![]);
+    let unsent = Unsent { messages: items, files: vec![] };
+    let v: Value = serde_json::from_str(&encode::unsent(&unsent)).unwrap();
+    assert_eq!(decode::unsent(&v), unsent);
+    assert_eq!(decode::unsent(&json!([{"client_id":"bad id","text":"x","at":1}, 3])), Unsent::default());
     let v: Value = serde_json::from_str(&encode::seen(ConversationId(7), Seq(12))).unwrap();
     assert_eq!(decode::seen(&v), Some((ConversationId(7), Seq(12))));
     assert_eq!(decode::seen(&json!({"a":1})), None);
@@ -344,4 +354,99 @@ fn a_queue_frame_from_an_older_relay_means_someone_is_there() {
     let serde_reads: ToVisitor = serde_json::from_value(old.clone()).unwrap();
     assert_eq!(decode::server_frame(&old), Some(serde_reads));
     assert!(matches!(decode::server_frame(&old), Some(ToVisitor::Queue { agents_online: true, .. })));
+}
+
+fn photo() -> Attachment {
+    Attachment {
+        id: UploadId::parse("up_AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+        name: "ภาพ \"1\".jpg".into(),
+        size: 48_213,
+        mime: "image/jpeg".into(),
+        kind: AttachmentKind::Image,
+        width: Some(1200),
+        height: Some(900),
+        scan: ScanState::Clean,
+        url: "/v1/files/demo/up_AAAAAAAAAAAAAAAAAAAAAA/original?exp=1&sig=x".into(),
+        thumb_url: Some("/v1/files/demo/up_AAAAAAAAAAAAAAAAAAAAAA/thumb?exp=1&sig=y".into()),
+        url_expires_at: UnixMillis(1_764_640_900_000),
+    }
+}
+
+fn invoice() -> Attachment {
+    Attachment {
+        id: UploadId::parse("up_BBBBBBBBBBBBBBBBBBBBBB").unwrap(),
+        name: "invoice.pdf".into(),
+        size: 900,
+        mime: "application/pdf".into(),
+        kind: AttachmentKind::File,
+        width: None,
+        height: None,
+        scan: ScanState::NotScanned,
+        url: "/v1/files/demo/up_BBBBBBBBBBBBBBBBBBBBBB/original?exp=1&sig=z".into(),
+        thumb_url: None,
+        url_expires_at: UnixMillis(5),
+    }
+}
+
+#[test]
+fn files_in_messages_decode_as_serde_encodes_them() {
+    round_trip(msg(
+        6,
+        Author::Visitor,
+        MessageBody::Text { text: String::new(), client_id: cid("m-2"), attachments: vec![photo(), invoice()] },
+    ));
+    for reason in [FileRefusal::Infected, FileRefusal::Other] {
+        let event = ConversationEvent::FileRefused { name: "eicar.txt".into(), reason, signature: None };
+        round_trip(msg(7, Author::System, MessageBody::Event { event }));
+    }
+    // What the upload answers, and the link endpoint.
+    for a in [photo(), invoice()] {
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(decode::attachment(&v), Some(a.clone()));
+        // The widget writes it back as the relay does (kept with unsent files).
+        assert_eq!(encode::attachment(&a), serde_json::to_string(&a).unwrap());
+    }
+    let link = FileLink { url: "/v1/files/x".into(), thumb_url: None, url_expires_at: UnixMillis(9) };
+    assert_eq!(decode::file_link(&serde_json::to_value(&link).unwrap()), Some(link));
+    // An attachment this widget cannot read is left out, not the message.
+    let v = json!({"type":"message","conversation_id":7,"message":{"seq":1,"at":1,"author":{"role":"visitor"},
+        "body":{"kind":"text","text":"x","client_id":"m","attachments":[{"id":"nope"}]}}});
+    assert!(matches!(decode::server_frame(&v), Some(ToVisitor::Message { message, .. })
+        if matches!(&message.body, MessageBody::Text { attachments, .. } if attachments.is_empty())));
+}
+
+#[test]
+fn a_send_with_files_is_written_as_serde_writes_it() {
+    let f =
+        VisitorFrame::Send { client_id: cid("m-3"), text: String::new(), attachments: vec![photo().id, invoice().id] };
+    assert_eq!(encode::visitor_frame(&f), serde_json::to_string(&f).unwrap());
+}
+
+#[test]
+fn upload_refusals_name_their_code() {
+    let v = json!({"error":{"code":"file_infected","message":"Eicar-Test-Signature"}});
+    assert_eq!(decode::api_error(&v), Some((ErrorCode::FileInfected, "Eicar-Test-Signature".into())));
+    let v = json!({"error":{"code":"file_too_large","message":"over the 10 MB limit"}});
+    assert_eq!(decode::api_error(&v).map(|e| e.0), Some(ErrorCode::FileTooLarge));
+    assert_eq!(decode::error_code("quota_exceeded"), ErrorCode::QuotaExceeded);
+}
+
+#[test]
+fn unsent_files_are_kept_next_to_unsent_messages() {
+    let unsent = Unsent {
+        messages: vec![Pending {
+            client_id: cid("w1"),
+            text: String::new(),
+            at: UnixMillis(1),
+            failed: None,
+            attachments: vec![invoice()],
+        }],
+        files: vec![photo()],
+    };
+    let text = encode::unsent(&unsent);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(decode::unsent(&v), unsent);
+    // A widget of before files reads the messages (the tray entry has no client_id).
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(v[1].get("client_id").is_none());
 }
