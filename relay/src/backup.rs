@@ -6,9 +6,12 @@
 //! so it can never replace files under a running relay.
 //!
 //! A backup directory looks like a data directory (`registry.db`,
-//! `tenants/<id>.db`, `secret.key`) plus `manifest.json`: what was copied, the
-//! size and SHA-256 of every file, when, and by which natter. Each database in
-//! it is a single self-contained file (rollback-journal mode, no `-wal`).
+//! `tenants/<id>.db`, `tenants/<id>.files/blobs/<sha256>`, `secret.key`) plus
+//! `manifest.json`: what was copied, the size and SHA-256 of every database,
+//! the count and bytes of each tenant's files, when, and by which natter. Each
+//! database in it is a single self-contained file (rollback-journal mode, no
+//! `-wal`). A tenant's files are those its database copy lists (table
+//! `blobs`), copied after it; each is named by its SHA-256, which is checked.
 
 use std::fs::{self, File};
 use std::io::{Read as _, Write as _};
@@ -92,12 +95,26 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
-/// One tenant's database in a backup (`tenants/<id>.db`).
+/// One tenant's database in a backup (`tenants/<id>.db`), and its files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantEntry {
     pub id: TenantId,
     #[serde(flatten)]
     pub file: FileEntry,
+    /// Files in chat (`tenants/<id>.files/blobs/`), absent in older backups.
+    #[serde(default)]
+    pub files: BlobsEntry,
+}
+
+/// How many files in chat a tenant's backup holds, and their bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobsEntry {
+    pub count: u64,
+    pub bytes: u64,
+    /// Files the database copy lists that were deleted before they could be
+    /// copied (their conversation erased meanwhile): left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<String>,
 }
 
 /// What [`backup`] wrote.
@@ -144,7 +161,8 @@ pub fn backup(data_dir: &Path, to: &Path) -> Result<BackupReport, BackupError> {
             continue;
         }
         let file = copy_database(&source, &tenant_file(&staging.path, &id))?;
-        tenants.push(TenantEntry { id, file });
+        let files = copy_blobs(data_dir, &staging.path, &id)?;
+        tenants.push(TenantEntry { id, file, files });
     }
     let secret_key = copy_private(&data_dir.join(SECRET), &staging.path.join(SECRET))?;
     let manifest = Manifest {
@@ -289,6 +307,72 @@ fn registered_tenants(registry: &Path) -> Result<Vec<TenantId>, BackupError> {
     Ok(tenants)
 }
 
+/// `tenants/<id>.files/blobs` under `dir`.
+fn blobs_dir(dir: &Path, id: &TenantId) -> PathBuf {
+    dir.join(TENANTS).join(format!("{id}.files")).join("blobs")
+}
+
+/// Copies the files the tenant's database copy lists, each checked against
+/// its name (its SHA-256).
+fn copy_blobs(data_dir: &Path, staging: &Path, id: &TenantId) -> Result<BlobsEntry, BackupError> {
+    let copy_db = tenant_file(staging, id);
+    let listed = listed_blobs(&copy_db)?;
+    let mut entry = BlobsEntry::default();
+    if listed.is_empty() {
+        return Ok(entry);
+    }
+    let (from, to) = (blobs_dir(data_dir, id), blobs_dir(staging, id));
+    create_private_dir(&to.with_file_name(""))?;
+    create_private_dir(&to)?;
+    for sha in listed {
+        let source = from.join(&sha);
+        if !source.exists() {
+            entry.gone.push(sha);
+            continue;
+        }
+        let copied = copy_private(&source, &to.join(&sha))?;
+        if copied.sha256 != sha {
+            return Err(BackupError::Damaged {
+                path: source,
+                reason: format!("its content's SHA-256 is {}", copied.sha256),
+            });
+        }
+        entry.count += 1;
+        entry.bytes += copied.bytes;
+    }
+    sync_dir(&to)?;
+    Ok(entry)
+}
+
+/// The blobs a tenant database lists (none before files existed).
+fn listed_blobs(db: &Path) -> Result<Vec<String>, BackupError> {
+    let conn = open_read_only(db)?;
+    let sqlite = |source| BackupError::Sqlite { path: db.to_owned(), source };
+    let has_table: bool = conn
+        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs')", [], |r| {
+            r.get(0)
+        })
+        .map_err(sqlite)?;
+    if !has_table {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare("SELECT sha256 FROM blobs ORDER BY sha256").map_err(sqlite)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sqlite)?;
+    let mut out = Vec::new();
+    for sha in rows {
+        let sha = sha.map_err(sqlite)?;
+        if !is_sha256_hex(&sha) {
+            return Err(BackupError::Damaged { path: db.to_owned(), reason: format!("blob name {sha:?}") });
+        }
+        out.push(sha);
+    }
+    Ok(out)
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 fn tenant_file(dir: &Path, id: &TenantId) -> PathBuf {
     // A TenantId is a validated slug, so this stays inside `dir`.
     dir.join(TENANTS).join(format!("{id}.db"))
@@ -329,6 +413,7 @@ fn stage_verified(from: &Path, manifest: &Manifest, staging: &Path) -> Result<()
     for tenant in &manifest.tenants {
         let (source, copy) = (tenant_file(from, &tenant.id), tenant_file(staging, &tenant.id));
         stage_database(&source, &copy, &tenant.file, schema::TENANT)?;
+        stage_blobs(from, staging, tenant)?;
     }
     let secret = staging.join(SECRET);
     let copied = copy_private(&from.join(SECRET), &secret)?;
@@ -338,6 +423,42 @@ fn stage_verified(from: &Path, manifest: &Manifest, staging: &Path) -> Result<()
     }
     sync_dir(&staging.join(TENANTS))?;
     sync_dir(staging)
+}
+
+/// Copies a tenant's files from a backup, each checked against its name, and
+/// their count and bytes against the manifest.
+fn stage_blobs(from: &Path, staging: &Path, tenant: &TenantEntry) -> Result<(), BackupError> {
+    let source_dir = blobs_dir(from, &tenant.id);
+    let mut found = BlobsEntry { gone: tenant.files.gone.clone(), ..BlobsEntry::default() };
+    if source_dir.is_dir() {
+        let to = blobs_dir(staging, &tenant.id);
+        create_private_dir(&to.with_file_name(""))?;
+        create_private_dir(&to)?;
+        let io = |source| BackupError::Io { path: source_dir.clone(), source };
+        for entry in fs::read_dir(&source_dir).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !is_sha256_hex(&name) {
+                return Err(BackupError::Damaged { path: entry.path(), reason: "not a file of natter's".into() });
+            }
+            let copied = copy_private(&entry.path(), &to.join(&name))?;
+            if copied.sha256 != name {
+                let reason = format!("its content's SHA-256 is {}", copied.sha256);
+                return Err(BackupError::Damaged { path: entry.path(), reason });
+            }
+            found.count += 1;
+            found.bytes += copied.bytes;
+        }
+        sync_dir(&to)?;
+    }
+    if found != tenant.files {
+        let reason = format!(
+            "{} files of {} bytes, the manifest says {} of {}",
+            found.count, found.bytes, tenant.files.count, tenant.files.bytes
+        );
+        return Err(BackupError::Damaged { path: source_dir, reason });
+    }
+    Ok(())
 }
 
 fn stage_database(source: &Path, copy: &Path, expected: &FileEntry, migrations: &[&str]) -> Result<(), BackupError> {
@@ -559,6 +680,9 @@ impl std::fmt::Display for BackupReport {
         )?;
         for tenant in &m.tenants {
             writeln!(f, "  {}\t{} bytes", tenant.id, tenant.file.bytes)?;
+            if tenant.files.count > 0 {
+                writeln!(f, "  {}\t{} files, {} bytes", tenant.id, tenant.files.count, tenant.files.bytes)?;
+            }
         }
         for id in &m.tenants_without_database {
             writeln!(f, "  {id}\tno database yet")?;
@@ -598,7 +722,7 @@ mod tests {
             finished_at: "2026-01-01T00:00:01Z".into(),
             registry: file.clone(),
             secret_key: FileEntry { bytes: 32, sha256: "cd".repeat(32) },
-            tenants: vec![TenantEntry { id: TenantId::parse("acme").unwrap(), file }],
+            tenants: vec![TenantEntry { id: TenantId::parse("acme").unwrap(), file, files: BlobsEntry::default() }],
             tenants_without_database: vec![TenantId::parse("fresh").unwrap()],
         }
     }

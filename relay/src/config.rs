@@ -25,6 +25,8 @@ pub struct Config {
     /// Where `/metrics` is served (Prometheus text); `None`: nowhere.
     pub metrics_listen: Option<std::net::SocketAddr>,
     pub limits: Limits,
+    /// Files in chat: sizes, quota, rates, links, the malware scanner.
+    pub files: FileLimits,
     /// Timeouts and caps of TCP connections, before and around HTTP.
     pub connections: ConnectionPolicy,
     pub sessions: SessionPolicy,
@@ -86,6 +88,39 @@ pub struct Limits {
     /// Conversations one visitor may open per hour; more are refused with
     /// `rate_limited` (a script opening conversations in a loop floods the queue).
     pub conversations_per_visitor_hour: u32,
+}
+
+/// Limits and services of files in chat (`relay/src/files/`).
+#[derive(Debug, Clone)]
+pub struct FileLimits {
+    /// Largest upload in bytes, whatever a tenant allows (tenants choose up to 100 MB).
+    pub max_upload_bytes: u64,
+    /// Bytes of stored files per tenant (deduplicated content counts once).
+    pub quota_bytes: u64,
+    /// Uploads one visitor may start per minute (a token bucket of this size).
+    pub uploads_per_visitor_minute: u32,
+    /// How long a download link stays valid from when it is minted.
+    pub link_ttl: Duration,
+    /// An upload not attached to a message this long after it was stored is deleted.
+    pub unattached_grace: Duration,
+    /// Where clamd listens (its `INSTREAM` command scans every upload).
+    pub clamd: crate::files::ClamdAddr,
+    /// How long a scan may take before the scanner counts as unreachable.
+    pub scan_timeout: Duration,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 25_000_000,
+            quota_bytes: 1_024_000_000,
+            uploads_per_visitor_minute: 10,
+            link_ttl: Duration::from_secs(900),
+            unattached_grace: Duration::from_secs(24 * 3600),
+            clamd: crate::files::ClamdAddr::default(),
+            scan_timeout: Duration::from_secs(60),
+        }
+    }
 }
 
 /// What a TCP connection may do before it is closed. Enforced by the accept
@@ -194,6 +229,7 @@ impl Config {
             forwarded_header: Default::default(),
             metrics_listen: None,
             limits: Limits::default(),
+            files: FileLimits::default(),
             connections: ConnectionPolicy::default(),
             sessions: SessionPolicy::default(),
             visitor_token_ttl: Duration::from_secs(180 * 24 * 3600),

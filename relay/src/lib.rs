@@ -10,6 +10,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod data_dir;
+pub mod files;
 pub mod http;
 pub mod logging;
 pub mod metrics;
@@ -59,6 +60,8 @@ pub enum RunError {
 pub struct Storage {
     pub tenants: Tenants,
     pub tokens: VisitorTokens,
+    /// Files in chat outside the actors: receiving, checking, links.
+    pub files: files::FileService,
     /// This process's hold on the data directory.
     _lock: Arc<data_dir::DirLock>,
 }
@@ -70,6 +73,13 @@ impl Storage {
         let lock = Arc::new(data_dir::open(dir)?);
         let secret = auth::secret::load_or_create(dir).map_err(io)?;
         let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
+        let files = files::FileService::new(dir, config.files.clone(), &secret, config.clock.clone());
+        // Nothing can be uploading yet: what is in the temporary directories
+        // was interrupted by a crash.
+        let swept = files::disk::sweep_all_tmp(&dir.join("tenants")).map_err(io)?;
+        if swept > 0 {
+            tracing::info!(files = swept, "removed interrupted uploads");
+        }
         let registry = Registry::open(dir).await?;
         let settings = ActorSettings {
             tokens: tokens.clone(),
@@ -77,10 +87,16 @@ impl Storage {
             max_text_bytes: config.limits.max_text_bytes,
             conversations_per_visitor_hour: config.limits.conversations_per_visitor_hour,
             housekeeping_every: config.housekeeping_every,
+            files: tenant::FileSettings {
+                tenants_dir: dir.join("tenants"),
+                links: files.links().clone(),
+                quota_bytes: config.files.quota_bytes,
+                unattached_grace: config.files.unattached_grace,
+            },
             clock: config.clock.clone(),
         };
         let tenants = Tenants::new(registry, dir, settings)?;
-        Ok(Self { tenants, tokens, _lock: lock })
+        Ok(Self { tenants, tokens, files, _lock: lock })
     }
 }
 
@@ -116,7 +132,14 @@ pub async fn run(
     let widget = http::WidgetState { tenants: storage.tenants.clone(), own_origins: own_origins.clone() };
     // The first own origin is the configured public one, else the listening address.
     let public_origin = own_origins.first().cloned().unwrap_or_default();
+    let file_routes = http::FileState {
+        tenants: storage.tenants.clone(),
+        files: storage.files.clone(),
+        tokens: storage.tokens.clone(),
+        own_origins: own_origins.clone(),
+    };
     let app = http::routes(auth, widget, storage.tenants.registry().clone())
+        .merge(http::file_routes(file_routes))
         .merge(ws::routes(sockets))
         .merge(web::router(storage.tenants.registry().clone(), public_origin));
     let app = http::with_request_tracing(app);

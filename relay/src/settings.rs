@@ -117,6 +117,26 @@ pub struct Settings {
     /// Seconds a socket over the soft limit may go without writing.
     #[arg(long, env = "NATTER_OUTBOUND_STALL_SECS", global = true, value_name = "SECS")]
     pub outbound_stall_secs: Option<u64>,
+    /// Where clamd listens for the malware scan of uploads: unix:/path/to/clamd.ctl
+    /// or tcp:host:port. Uploads are refused while it cannot be reached (unless a
+    /// tenant accepts unscanned files).
+    #[arg(long, env = "NATTER_CLAMD", global = true, value_name = "ADDR")]
+    pub clamd: Option<String>,
+    /// Largest upload in MB (1,000,000 bytes), whatever a tenant allows.
+    #[arg(long, env = "NATTER_MAX_UPLOAD_MB", global = true, value_name = "MB")]
+    pub max_upload_mb: Option<u64>,
+    /// MB of stored files per tenant (identical files count once).
+    #[arg(long, env = "NATTER_UPLOAD_QUOTA_MB", global = true, value_name = "MB")]
+    pub upload_quota_mb: Option<u64>,
+    /// Uploads one visitor may make per minute.
+    #[arg(long, env = "NATTER_UPLOADS_PER_VISITOR_MINUTE", global = true, value_name = "N")]
+    pub uploads_per_visitor_minute: Option<u32>,
+    /// Seconds a file download link stays valid.
+    #[arg(long, env = "NATTER_UPLOAD_LINK_TTL_SECS", global = true, value_name = "SECS")]
+    pub upload_link_ttl_secs: Option<u64>,
+    /// Hours after which an upload never attached to a message is deleted.
+    #[arg(long, env = "NATTER_UNATTACHED_UPLOAD_HOURS", global = true, value_name = "HOURS")]
+    pub unattached_upload_hours: Option<u64>,
     /// Minutes of inactivity that end an agent session.
     #[arg(long, env = "NATTER_SESSION_IDLE_MINUTES", global = true, value_name = "MINUTES")]
     pub session_idle_minutes: Option<u64>,
@@ -240,6 +260,15 @@ impl Settings {
         set(&mut l.outbound_hard_bytes, self.outbound_hard_kib.map(|kib| kib.max(64) * 1024));
         l.outbound_hard_bytes = l.outbound_hard_bytes.max(l.outbound_soft_bytes);
         set(&mut l.outbound_stall, self.outbound_stall_secs.map(secs));
+        let f = &mut config.files;
+        if let Some(addr) = &self.clamd {
+            f.clamd = addr.parse().map_err(|e| SettingsError::Merge(format!("clamd {addr:?}: {e}")))?;
+        }
+        set(&mut f.max_upload_bytes, self.max_upload_mb.map(|mb| mb.max(1).saturating_mul(1_000_000)));
+        set(&mut f.quota_bytes, self.upload_quota_mb.map(|mb| mb.saturating_mul(1_000_000)));
+        set(&mut f.uploads_per_visitor_minute, self.uploads_per_visitor_minute);
+        set(&mut f.link_ttl, self.upload_link_ttl_secs.map(secs));
+        set(&mut f.unattached_grace, self.unattached_upload_hours.map(|h| secs(h.saturating_mul(3600))));
         set(&mut config.sessions.idle_timeout, self.session_idle_minutes.map(|m| secs(m.max(1).saturating_mul(60))));
         set(&mut config.password_iterations, self.password_iterations);
         Ok(InForce {
@@ -283,6 +312,12 @@ impl Settings {
             outbound_soft_kib: Some(l.outbound_soft_bytes / 1024),
             outbound_hard_kib: Some(l.outbound_hard_bytes / 1024),
             outbound_stall_secs: Some(l.outbound_stall.as_secs()),
+            clamd: Some(s.config.files.clamd.to_string()),
+            max_upload_mb: Some(s.config.files.max_upload_bytes / 1_000_000),
+            upload_quota_mb: Some(s.config.files.quota_bytes / 1_000_000),
+            uploads_per_visitor_minute: Some(s.config.files.uploads_per_visitor_minute),
+            upload_link_ttl_secs: Some(s.config.files.link_ttl.as_secs()),
+            unattached_upload_hours: Some(s.config.files.unattached_grace.as_secs() / 3600),
             session_idle_minutes: Some(s.config.sessions.idle_timeout.as_secs() / 60),
             password_iterations: Some(s.config.password_iterations),
             no_demo: Some(!s.create_demo),

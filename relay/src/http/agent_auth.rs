@@ -112,7 +112,7 @@ pub async fn me(State(state): State<AuthState>, headers: HeaderMap) -> Result<Js
 
 /// The tenant and agent of the request's bearer token, if its session is live
 /// (which also counts as activity on it).
-pub(super) async fn signed_in(tenants: &Tenants, headers: &HeaderMap) -> Result<(TenantHandle, AgentInfo), ApiError> {
+pub(crate) async fn signed_in(tenants: &Tenants, headers: &HeaderMap) -> Result<(TenantHandle, AgentInfo), ApiError> {
     let (tenant, hash) = session_of(tenants, headers).await?;
     let agent = tenant
         .admin(|reply| AdminOp::ResolveSession { hash, reply })

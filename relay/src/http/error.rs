@@ -29,6 +29,12 @@ impl ApiError {
         self
     }
 
+    /// The same error, about one field of the request.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
     /// `422 invalid_input` about one field of the request.
     pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let mut e = Self::invalid_input(message);

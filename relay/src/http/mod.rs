@@ -6,6 +6,7 @@ mod admin;
 mod agent_auth;
 mod conversations;
 mod error;
+mod files;
 mod health;
 mod install;
 mod page_check;
@@ -21,6 +22,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use agent_auth::AuthState;
 pub use error::{ApiError, json_rejection};
+pub use files::{FileState, routes as file_routes};
 pub use widget_config::WidgetState;
 
 use crate::registry::Registry;

@@ -121,4 +121,44 @@ INSERT INTO message_search(rowid, body)
     r"
 CREATE TABLE message_search_pending (id INTEGER PRIMARY KEY);
 ",
+    // 6: files in chat. A blob is one distinct content (its file is
+    // `<tenant>.files/blobs/<sha256>`); an upload is one file someone sent,
+    // pointing at its blob (and its thumbnail's), attached to at most one
+    // message. Refusals for malware are kept for agents and operators.
+    r"
+CREATE TABLE blobs (
+    sha256     TEXT PRIMARY KEY,            -- lowercase hex; the file's name
+    bytes      INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE uploads (
+    id              TEXT PRIMARY KEY,       -- up_ + 22 base64url
+    uploader        TEXT NOT NULL,          -- 'v:<visitor id>' or 'a:<agent id>'
+    name            TEXT NOT NULL,
+    mime            TEXT NOT NULL,
+    bytes           INTEGER NOT NULL,
+    sha256          TEXT NOT NULL REFERENCES blobs(sha256),
+    thumb_sha256    TEXT REFERENCES blobs(sha256),
+    width           INTEGER,
+    height          INTEGER,
+    scanned         INTEGER NOT NULL,       -- 0: stored unscanned (scanner down, tenant accepts)
+    created_at      INTEGER NOT NULL,
+    conversation_id INTEGER,                -- the message it is attached to, once it is
+    seq             INTEGER,
+    position        INTEGER                 -- its place among that message's attachments
+) WITHOUT ROWID;
+CREATE INDEX uploads_by_message ON uploads(conversation_id, seq, position) WHERE conversation_id IS NOT NULL;
+CREATE INDEX uploads_unattached ON uploads(created_at) WHERE conversation_id IS NULL;
+CREATE INDEX uploads_by_blob ON uploads(sha256);
+CREATE INDEX uploads_by_thumb ON uploads(thumb_sha256) WHERE thumb_sha256 IS NOT NULL;
+CREATE TABLE file_refusals (
+    at              INTEGER NOT NULL,
+    uploader        TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    sha256          TEXT NOT NULL,
+    reason          TEXT NOT NULL,          -- infected
+    signature       TEXT,
+    conversation_id INTEGER                 -- where agents were told, if anywhere
+);
+",
 ];

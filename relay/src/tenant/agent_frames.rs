@@ -11,7 +11,7 @@ use rusqlite::Connection;
 
 use super::agents::Agents;
 use super::batch::{AgentTarget, Batch, Effect, OpResult, Refusal, VisitorTarget, refuse};
-use super::conversations::{self, AckTo, Assignment, Conversations, followers};
+use super::conversations::{self, AckTo, Assignment, Conversations, Draft, followers};
 use super::hub::{ConnId, ConnSink, Hub, Member};
 use super::queries;
 use super::sessions::Sessions;
@@ -95,7 +95,7 @@ impl AgentDesk<'_> {
                 Ok(())
             }
             AgentFrame::Claim { conversation_id } => self.claim(db, &me, find(db, conversation_id)?, batch),
-            AgentFrame::Send { conversation_id, client_id, text, .. } => {
+            AgentFrame::Send { conversation_id, client_id, text, attachments } => {
                 let c = find(db, conversation_id)?;
                 if c.status != ConversationStatus::Closed && !holds(&c, me.agent.id) {
                     // A resend of something already stored is still acknowledged.
@@ -106,7 +106,8 @@ impl AgentDesk<'_> {
                     }
                     return Err(refuse(ErrorCode::Forbidden, not_yours(&c)).about(Some(&client_id), Some(c.id)));
                 }
-                self.convs.post_text(db, &c, me.author(), client_id, text, AckTo::Agent(conn), batch)
+                let draft = Draft { client_id, text, attachments };
+                self.convs.post_text(db, &c, me.author(), draft, AckTo::Agent(conn), batch)
             }
             AgentFrame::Typing { conversation_id, on } => {
                 let c = find(db, conversation_id)?;

@@ -38,6 +38,8 @@ pub enum Command {
     ReplayPage { conn: ConnId },
     /// A request from HTTP handlers or the command line.
     Admin(AdminOp),
+    /// Files in chat: store an upload, record a refusal, erase a conversation.
+    Files(FileOp),
     /// Inbox previews are due (an alarm the actor set itself).
     Previews,
     /// Periodic housekeeping: end idle and expired sessions, timeouts.
@@ -66,6 +68,24 @@ pub enum AdminOp {
     PutSettings { settings: Box<TenantSettings>, reply: Reply<Result<u64, (String, String)>> },
     /// Changes an agent's skills or limit; `Ok(None)`: no such agent.
     UpdateAgent { id: AgentId, update: AgentUpdate, reply: Reply<Result<Option<AgentAdminView>, (String, String)>> },
+}
+
+/// Requests about files (`tenant/files.rs`).
+#[derive(Debug)]
+pub enum FileOp {
+    /// Stores a checked upload; answers its attachment, or `quota_exceeded`.
+    Store { upload: Box<super::files::NewUpload>, reply: Reply<Result<natter_protocol::Attachment, ErrorCode>> },
+    /// Records an upload the scanner refused, and tells the agents of the
+    /// visitor's open conversation with an event line.
+    Refused {
+        uploader: super::file_queries::Uploader,
+        name: String,
+        sha256: String,
+        signature: String,
+        reply: Reply<()>,
+    },
+    /// Erases a closed conversation with its messages and files.
+    Erase { conversation: ConversationId, reply: Reply<Result<(), super::files::EraseRefusal>> },
 }
 
 /// Outcome of [`AdminOp::RemoveAgent`].

@@ -11,12 +11,13 @@ use std::collections::{HashMap, HashSet};
 
 use natter_protocol::{
     AgentId, AgentRef, Author, AutoCloseReason, ClientMsgId, ConversationEvent, ConversationId, ConversationStatus,
-    ConversationSummary, ErrorCode, Message, MessageBody, Seq, ToAgent, ToVisitor, UnixMillis, VisitorConversation,
-    VisitorId, VisitorInfo,
+    ConversationSummary, ErrorCode, FileRefusal, Message, MessageBody, Seq, ToAgent, ToVisitor, UnixMillis, UploadId,
+    VisitorConversation, VisitorId, VisitorInfo,
 };
 use rusqlite::Connection;
 
 use super::batch::{AgentTarget, Batch, OpResult, Refusal, VisitorTarget, refuse};
+use super::file_queries::Uploader;
 use super::hub::ConnId;
 use super::queries::{self, CloseReason};
 use crate::store::StoreError;
@@ -34,6 +35,14 @@ pub type Place = (u32, u32, Option<u32>, bool);
 pub enum AckTo {
     Visitor(ConnId),
     Agent(ConnId),
+}
+
+/// A message as its sender wrote it: text and the uploads to attach.
+#[derive(Debug)]
+pub struct Draft {
+    pub client_id: ClientMsgId,
+    pub text: String,
+    pub attachments: Vec<UploadId>,
 }
 
 /// How a conversation came to an agent (for the assignment log and the event line).
@@ -54,10 +63,12 @@ pub struct Conversations {
     /// Conversations with messages agents have not had a summary of yet.
     previews_owed: HashSet<ConversationId>,
     previews_sent_at: UnixMillis,
+    /// Mints the download links of attachments in the messages posted.
+    links: crate::files::TenantLinks,
 }
 
 impl Conversations {
-    pub fn new(max_text_bytes: usize, opens_per_visitor_hour: u32) -> Self {
+    pub fn new(max_text_bytes: usize, opens_per_visitor_hour: u32, links: crate::files::TenantLinks) -> Self {
         Self {
             max_text_bytes,
             opens_per_visitor_hour,
@@ -66,6 +77,7 @@ impl Conversations {
             places: HashMap::new(),
             previews_owed: HashSet::new(),
             previews_sent_at: UnixMillis(0),
+            links,
         }
     }
 
@@ -104,8 +116,10 @@ impl Conversations {
         c
     }
 
-    pub fn check_text(&self, text: &str) -> Result<(), Refusal> {
-        if text.trim().is_empty() {
+    /// A message's text: not blank (unless files are attached), within the
+    /// limit, no NUL.
+    pub fn check_text(&self, text: &str, attachments: usize) -> Result<(), Refusal> {
+        if text.trim().is_empty() && attachments == 0 {
             return Err(refuse(ErrorCode::InvalidInput, "message text is empty"));
         }
         if text.len() > self.max_text_bytes {
@@ -167,30 +181,37 @@ impl Conversations {
         Ok(c)
     }
 
-    /// Stores a text message (or acknowledges a resend) and delivers it.
-    #[allow(clippy::too_many_arguments)]
+    /// Stores a text message with its attachments (or acknowledges a resend,
+    /// attaching nothing again) and delivers it.
     pub fn post_text(
         &mut self,
         db: &Connection,
         c: &ConversationSummary,
         author: Author,
-        client_id: ClientMsgId,
-        text: String,
+        draft: Draft,
         ack_to: AckTo,
         batch: &mut Batch,
     ) -> OpResult {
+        let Draft { client_id, text, attachments } = draft;
         let sender = queries::sender_key(&author);
         if let Some(seq) = queries::seq_of_client_id(db, c.id, &sender, &client_id)? {
             ack(ack_to, c.id, client_id, seq, true, batch);
             return Ok(());
         }
+        let about = |r: Refusal| r.about(Some(&client_id), Some(c.id));
         if c.status == ConversationStatus::Closed {
-            return Err(refuse(ErrorCode::ConversationClosed, "this conversation is closed")
-                .about(Some(&client_id), Some(c.id)));
+            return Err(about(refuse(ErrorCode::ConversationClosed, "this conversation is closed")));
         }
-        self.check_text(&text).map_err(|r| r.about(Some(&client_id), Some(c.id)))?;
-        let body = MessageBody::Text { text, client_id: client_id.clone(), attachments: Vec::new() };
+        self.check_text(&text, attachments.len()).map_err(about)?;
+        let uploader = match &author {
+            Author::Agent { id, .. } => Uploader::Agent(*id),
+            Author::Visitor | Author::System => Uploader::Visitor(c.visitor_id.clone()),
+        };
+        let uploads = super::files::attachable(db, &attachments, &uploader).map_err(about)?;
+        let attachments = uploads.iter().map(|u| u.attachment(&self.links, batch.now)).collect();
+        let body = MessageBody::Text { text, client_id: client_id.clone(), attachments };
         let message = queries::append_message(db, c.id, author, body, batch.now)?;
+        super::files::attach(db, &uploads, c.id, message.seq)?;
         metrics::counter!(crate::metrics::MESSAGES_ACKED).increment(1);
         ack(ack_to, c.id, client_id, message.seq, false, batch);
         self.publish(c, message, batch);
@@ -208,6 +229,30 @@ impl Conversations {
         let message = queries::append_message(db, c.id, Author::System, MessageBody::Event { event }, batch.now)?;
         self.publish(c, message, batch);
         Ok(())
+    }
+
+    /// Tells the agents of a visitor's open conversation that a file they
+    /// uploaded was refused (an event line); returns that conversation.
+    pub fn file_refused(
+        &mut self,
+        db: &Connection,
+        uploader: &Uploader,
+        name: &str,
+        signature: &str,
+        batch: &mut Batch,
+    ) -> Result<Option<ConversationId>, Refusal> {
+        let Uploader::Visitor(visitor) = uploader else { return Ok(None) };
+        let Some(c) = queries::latest_conversation(db, visitor)?.filter(|c| c.status != ConversationStatus::Closed)
+        else {
+            return Ok(None);
+        };
+        let event = ConversationEvent::FileRefused {
+            name: name.to_owned(),
+            reason: FileRefusal::Infected,
+            signature: Some(signature.to_owned()),
+        };
+        self.post_event(db, &c, event, batch)?;
+        Ok(Some(c.id))
     }
 
     /// Delivers a stored message to its visitor and the conversation's followers;

@@ -9,8 +9,9 @@ use super::admin_ops::Admin;
 use super::agent_frames::AgentDesk;
 use super::agents::Agents;
 use super::batch::{Batch, OpResult, Refusal};
-use super::command::Command;
+use super::command::{Command, FileOp};
 use super::conversations::Conversations;
+use super::files::FileStore;
 use super::hub::{Hub, Member};
 use super::sessions::Sessions;
 use super::settings::{Settings, SettingsView};
@@ -30,6 +31,7 @@ pub struct Tenant {
     sessions: Sessions,
     convs: Conversations,
     settings: Settings,
+    files: FileStore,
 }
 
 impl Tenant {
@@ -40,6 +42,9 @@ impl Tenant {
         let now = actor.clock.now();
         let (settings, version) = queries::load_settings(db)?;
         let holders = queries::active_counts(db)?.into_iter().map(|(agent, _)| agent);
+        let links = actor.files.links.tenant(&id);
+        let dir = crate::files::TenantDir::new(&actor.files.tenants_dir, &id);
+        let files = FileStore::open(db, dir, links.clone(), actor.files.quota_bytes, actor.files.unattached_grace)?;
         Ok(Self {
             id,
             tokens: actor.tokens.clone(),
@@ -47,8 +52,9 @@ impl Tenant {
             hub: Hub::default(),
             agents: Agents::after_restart(holders, now),
             sessions: Sessions::new(actor.sessions.clone()),
-            convs: Conversations::new(actor.max_text_bytes, actor.conversations_per_visitor_hour),
+            convs: Conversations::new(actor.max_text_bytes, actor.conversations_per_visitor_hour, links),
             settings: Settings::new(settings, version),
+            files,
         })
     }
 
@@ -82,11 +88,15 @@ impl Tenant {
             }
             Command::Visitor { conn, frame } => self.visitors().frame(db, conn, frame, batch),
             Command::Agent { conn, frame } => self.desk().frame(db, conn, frame, batch),
-            Command::ReplayPage { conn } => Ok(super::replay::next_page(db, &self.hub, conn, batch)?),
+            Command::ReplayPage { conn } => {
+                Ok(super::replay::next_page(db, &self.hub, self.files.links(), conn, batch)?)
+            }
             Command::Admin(op) => self.admin().apply(db, op, batch),
+            Command::Files(op) => self.file_op(db, op, batch),
             Command::Previews => Ok(()),
             Command::Tick => {
                 self.sessions.expire(db, &self.hub, batch)?;
+                self.files.collect(db, batch.now)?;
                 let r = &self.settings.get().routing;
                 housekeeping::run(db, &mut self.convs, &mut self.agents, &self.hub, r, self.started_at, batch)
             }
@@ -104,11 +114,32 @@ impl Tenant {
     /// The batch committed: publish what it changed.
     pub fn committed(&mut self) {
         self.settings.committed();
+        self.files.committed();
     }
 
     /// The batch did not commit: forget what it changed in memory.
     pub fn rolled_back(&mut self) {
         self.settings.rolled_back();
+        self.files.rolled_back();
+    }
+
+    fn file_op(&mut self, db: &Connection, op: FileOp, batch: &mut Batch) -> OpResult {
+        match op {
+            FileOp::Store { upload, reply } => {
+                let result = self.files.store(db, &upload, batch.now);
+                batch.reply_after_commit(reply, result);
+            }
+            FileOp::Refused { uploader, name, sha256, signature, reply } => {
+                let told = self.convs.file_refused(db, &uploader, &name, &signature, batch)?;
+                super::file_queries::record_refusal(db, batch.now, &uploader, &name, &sha256, &signature, told)?;
+                batch.reply_after_commit(reply, Ok(()));
+            }
+            FileOp::Erase { conversation, reply } => {
+                let result = self.files.erase(db, conversation);
+                batch.reply_after_commit(reply, result);
+            }
+        }
+        Ok(())
     }
 
     fn detach(&mut self, conn: super::hub::ConnId, now: UnixMillis) {

@@ -47,19 +47,22 @@ fn has_agent_only_parts(m: &Message) -> bool {
         &m.body,
         MessageBody::Event {
             event: ConversationEvent::Transferred { note: Some(_), .. }
-                | ConversationEvent::Requeued { note: Some(_), .. },
+                | ConversationEvent::Requeued { note: Some(_), .. }
+                | ConversationEvent::FileRefused { signature: Some(_), .. },
         }
     )
 }
 
-/// A message as the visitor may see it: transfer notes are for agents only.
+/// A message as the visitor may see it: transfer notes and what the malware
+/// scanner found are for agents only.
 pub fn for_visitor(m: &Message) -> Message {
     let mut m = m.clone();
-    if let MessageBody::Event {
-        event: ConversationEvent::Transferred { note, .. } | ConversationEvent::Requeued { note, .. },
-    } = &mut m.body
-    {
-        *note = None;
+    match &mut m.body {
+        MessageBody::Event {
+            event: ConversationEvent::Transferred { note, .. } | ConversationEvent::Requeued { note, .. },
+        } => *note = None,
+        MessageBody::Event { event: ConversationEvent::FileRefused { signature, .. } } => *signature = None,
+        _ => {}
     }
     m
 }

@@ -11,6 +11,8 @@ mod command;
 mod conversations;
 mod core;
 mod encode;
+mod file_queries;
+mod files;
 mod hours;
 mod housekeeping;
 pub mod hub;
@@ -34,8 +36,10 @@ use std::time::Duration;
 use natter_protocol::TenantId;
 use tokio::sync::{mpsc, oneshot};
 
-pub use command::{AdminOp, Command, Removal, Reply};
+pub use command::{AdminOp, Command, FileOp, Removal, Reply};
 pub(crate) use encode::error as encode_error;
+pub use file_queries::{UploadRow, Uploader};
+pub use files::{BlobFile, EraseRefusal, NewUpload};
 pub use reads::Reader;
 pub use settings::{SettingsView, Versioned};
 pub(crate) use visitor_frames::clip;
@@ -58,7 +62,19 @@ pub struct ActorSettings {
     pub conversations_per_visitor_hour: u32,
     /// How often each actor runs its timeouts (sessions, queue, presence).
     pub housekeeping_every: Duration,
+    /// Files in chat: links, the quota, the unattached grace period.
+    pub files: FileSettings,
     pub clock: crate::time::Clock,
+}
+
+/// What a tenant actor needs for files.
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    /// `<data-dir>/tenants`: each tenant's files are in `<tenant>.files/` there.
+    pub tenants_dir: PathBuf,
+    pub links: crate::files::Links,
+    pub quota_bytes: u64,
+    pub unattached_grace: Duration,
 }
 
 /// Handle to one tenant's actor, its read connection and its published settings.
@@ -249,10 +265,15 @@ impl Tenants {
         }
         let handle = self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
         drop(handle);
+        let removed_at = crate::time::now().0;
         let path = self.db_path(id);
         if path.exists() {
-            let kept = path.with_extension(format!("db.removed-{}", crate::time::now().0));
+            let kept = path.with_extension(format!("db.removed-{removed_at}"));
             std::fs::rename(&path, kept)?;
+        }
+        let files = crate::files::TenantDir::new(&self.inner.dir, id);
+        if files.root().exists() {
+            std::fs::rename(files.root(), files.root().with_extension(format!("files.removed-{removed_at}")))?;
         }
         Ok(true)
     }

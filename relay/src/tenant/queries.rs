@@ -519,7 +519,15 @@ pub fn append_message(
         MessageBody::Text { text, client_id, .. } => ("text", Cow::Borrowed(text.as_str()), Some(client_id.as_str())),
         MessageBody::Event { event } => ("event", Cow::Owned(serde_json::to_string(event).map_err(corrupt)?), None),
     };
-    let preview = (kind == "text").then(|| preview_of(&text));
+    let preview = match &body {
+        // Files without words: the inbox row names them.
+        MessageBody::Text { text, attachments, .. } if text.trim().is_empty() && !attachments.is_empty() => {
+            let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
+            Some(Cow::Owned(preview_of(&format!("📎 {}", names.join(", "))).to_owned()))
+        }
+        MessageBody::Text { .. } => Some(Cow::Borrowed(preview_of(&text))),
+        MessageBody::Event { .. } => None,
+    };
     // One write of the conversation row: the next seq, and for a text its preview and activity time.
     let seq: u64 = conn
         .prepare_cached(

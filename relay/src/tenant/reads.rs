@@ -48,6 +48,26 @@ impl Reader {
         self.thread.call(|db| queries::agents(db)).await
     }
 
+    /// An upload, if it exists.
+    pub async fn upload(&self, id: natter_protocol::UploadId) -> Result<Option<super::UploadRow>, StoreError> {
+        self.thread.call(move |db| super::file_queries::upload(db, &id)).await
+    }
+
+    /// An upload, if it exists and this visitor may see it (theirs, or
+    /// attached in one of their conversations).
+    pub async fn upload_for_visitor(
+        &self,
+        id: natter_protocol::UploadId,
+        visitor: natter_protocol::VisitorId,
+    ) -> Result<Option<super::UploadRow>, StoreError> {
+        self.thread
+            .call(move |db| {
+                let Some(row) = super::file_queries::upload(db, &id)? else { return Ok(None) };
+                Ok(super::file_queries::visible_to_visitor(db, &row, &visitor)?.then_some(row))
+            })
+            .await
+    }
+
     /// Every agent with skills and chat limit.
     pub async fn agents_admin(&self) -> Result<Vec<AgentAdminView>, StoreError> {
         self.thread.call(|db| agents_admin(db)).await

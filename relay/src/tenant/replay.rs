@@ -12,6 +12,7 @@ use rusqlite::Connection;
 use super::batch::{Batch, Effect};
 use super::hub::{ConnId, Hub};
 use super::{encode, queries};
+use crate::files::TenantLinks;
 use crate::outbox::{Audience, Frame, Replay};
 use crate::store::StoreError;
 
@@ -33,10 +34,18 @@ pub fn start(
 }
 
 /// Reads and delivers the next page of the replay in progress on `conn`.
-pub fn next_page(db: &Connection, hub: &Hub, conn: ConnId, batch: &mut Batch) -> Result<(), StoreError> {
+/// Attachments carry links minted now, valid for the link lifetime from here.
+pub fn next_page(
+    db: &Connection,
+    hub: &Hub,
+    links: &TenantLinks,
+    conn: ConnId,
+    batch: &mut Batch,
+) -> Result<(), StoreError> {
     let Some(replay) = hub.sink(conn).and_then(|s| s.current_replay()) else { return Ok(()) };
     let mut messages = queries::messages_after(db, replay.conversation, replay.after, PAGE)?;
     messages.retain(|m| m.seq <= replay.upto);
+    super::files::fill_attachments(db, replay.conversation, &mut messages, links, batch.now)?;
     let next = match messages.last() {
         Some(last) if last.seq < replay.upto && messages.len() == PAGE => Some(Replay { after: last.seq, ..replay }),
         _ => None,

@@ -9,7 +9,7 @@ use natter_protocol::{
 use rusqlite::Connection;
 
 use super::batch::{AgentTarget, Batch, Effect, OpResult, Refusal, VisitorTarget, refuse};
-use super::conversations::{self, AckTo, Conversations, followers, visitor_view};
+use super::conversations::{self, AckTo, Conversations, Draft, followers, visitor_view};
 use super::hub::{ConnId, ConnSink, Hub, Member};
 use super::{queries, replay};
 use crate::auth::visitor_token::VisitorTokens;
@@ -89,7 +89,9 @@ impl Visitors<'_> {
         match frame {
             VisitorFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
             VisitorFrame::Start { info } => self.start(db, &me, clean_info(info)?, batch),
-            VisitorFrame::Send { client_id, text, .. } => self.send(db, &me, client_id, text, batch),
+            VisitorFrame::Send { client_id, text, attachments } => {
+                self.send(db, &me, Draft { client_id, text, attachments }, batch)
+            }
             VisitorFrame::Typing { on } => {
                 if let Some(c) = open_conversation(db, me.id)? {
                     batch
@@ -176,28 +178,21 @@ impl Visitors<'_> {
         Ok(false)
     }
 
-    fn send(
-        &mut self,
-        db: &Connection,
-        me: &Me<'_>,
-        client_id: ClientMsgId,
-        text: String,
-        batch: &mut Batch,
-    ) -> OpResult {
+    fn send(&mut self, db: &Connection, me: &Me<'_>, draft: Draft, batch: &mut Batch) -> OpResult {
         let c = match open_conversation(db, me.id)? {
             Some(c) => c,
             None => {
-                if self.acked_resend(db, me, &client_id, batch)? {
+                if self.acked_resend(db, me, &draft.client_id, batch)? {
                     return Ok(());
                 }
                 // Refused text must not name the conversation it would have opened.
-                let about = |r: Refusal| r.about(Some(&client_id), None);
-                self.convs.check_text(&text).map_err(about)?;
+                let about = |r: Refusal| r.about(Some(&draft.client_id), None);
+                self.convs.check_text(&draft.text, draft.attachments.len()).map_err(about)?;
                 self.check_open(batch).map_err(about)?;
                 self.convs.create(db, me.id, &VisitorInfo::default(), me.user_agent, false, batch).map_err(about)?
             }
         };
-        self.convs.post_text(db, &c, Author::Visitor, client_id, text, AckTo::Visitor(me.conn), batch)
+        self.convs.post_text(db, &c, Author::Visitor, draft, AckTo::Visitor(me.conn), batch)
     }
 
     /// The offline form: a conversation marked offline, with the message in it.
@@ -221,7 +216,7 @@ impl Visitors<'_> {
         if info.email.is_none() {
             return Err(about(refuse(ErrorCode::InvalidInput, "the offline form needs an email")));
         }
-        self.convs.check_text(&text).map_err(about)?;
+        self.convs.check_text(&text, 0).map_err(about)?;
         let c = match open_conversation(db, me.id)? {
             Some(c) => {
                 // The page the conversation started on stays; the contact details are new.
@@ -231,7 +226,8 @@ impl Visitors<'_> {
             }
             None => self.convs.create(db, me.id, &info, me.user_agent, true, batch).map_err(about)?,
         };
-        self.convs.post_text(db, &c, Author::Visitor, client_id, text, AckTo::Visitor(me.conn), batch)
+        let draft = Draft { client_id, text, attachments: Vec::new() };
+        self.convs.post_text(db, &c, Author::Visitor, draft, AckTo::Visitor(me.conn), batch)
     }
 
     fn identify(
