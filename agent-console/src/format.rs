@@ -26,17 +26,18 @@ pub fn duration(s: &Strings, ms: i64) -> String {
 /// "512 B", "48 KB", "1.2 MB", "15 MB".
 pub fn bytes(n: u64) -> String {
     // Integer arithmetic only: float formatting would weigh on the wasm.
-    let (unit, scale) = match n {
+    let (unit, scale): (&str, u64) = match n {
         0..1_000 => return format!("{n} B"),
         1_000..999_500 => ("KB", 1_000),
         999_500..999_500_000 => ("MB", 1_000_000),
         _ => ("GB", 1_000_000_000),
     };
-    let tenths = (u128::from(n) * 10 + scale / 2) / scale;
+    // u64 only (u128 division would weigh on the wasm); sizes near u64::MAX saturate.
+    let tenths = (n.saturating_mul(10) + scale / 2) / scale;
     if tenths < 100 {
         format!("{}.{} {unit}", tenths / 10, tenths % 10)
     } else {
-        format!("{} {unit}", (u128::from(n) + scale / 2) / scale)
+        format!("{} {unit}", n.saturating_add(scale / 2) / scale)
     }
 }
 

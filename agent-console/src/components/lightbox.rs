@@ -29,6 +29,8 @@ pub fn Lightbox(p: &Props) -> Html {
     let f = s.files;
     let attachment = store.conv(p.conversation).and_then(|c| c.attachment(p.seq, p.index)).cloned();
     let fresh = attachment.as_ref().is_some_and(|a| is_fresh(&store.link_of(a), store.now));
+    // Close to expiry: refreshed meanwhile, but shown while it still works.
+    let usable = attachment.as_ref().is_some_and(|a| store.link_of(a).url_expires_at > store.now);
     {
         let id = attachment.as_ref().map(|a| a.id.clone());
         use_effect_with(fresh, move |&fresh| {
@@ -52,7 +54,7 @@ pub fn Lightbox(p: &Props) -> Html {
     html! {
         <Modal id="lightbox" title={a.name.clone()}>
             <figure class="lightbox">
-                if fresh {
+                if usable {
                     <img src={link.url.clone()} alt={fill(f.image_alt, &[&a.name])}
                         width={a.width.map(|w| w.to_string())} height={a.height.map(|h| h.to_string())} {onerror} />
                 } else {

@@ -5,6 +5,7 @@
 use natter_protocol::{ErrorCode, FileRefusal, FileType};
 
 use super::fill;
+use crate::format;
 use crate::state::files::UploadError;
 
 /// Every string about files.
@@ -23,7 +24,7 @@ pub struct FileStrings {
     pub cancel_of: &'static str,
     pub retry_of: &'static str,
     // refusals; `{0}`: the file's name
-    /// `{1}`: the limit in MB.
+    /// `{1}`: the limit ("10 MB").
     pub e_too_large: &'static str,
     pub e_too_large_plain: &'static str,
     pub e_type: &'static str,
@@ -93,7 +94,7 @@ pub static EN: FileStrings = FileStrings {
     remove_of: "Remove {0}",
     cancel_of: "Cancel the upload of {0}",
     retry_of: "Upload {0} again",
-    e_too_large: "{0} is too large: files can be at most {1} MB.",
+    e_too_large: "{0} is too large: files can be at most {1}.",
     e_too_large_plain: "{0} is too large to send.",
     e_type: "{0} can't be sent: this type of file is not accepted.",
     e_mismatch: "{0} can't be sent: its name claims one type of file but its content is another.",
@@ -154,7 +155,7 @@ pub static TH: FileStrings = FileStrings {
     remove_of: "นำ {0} ออก",
     cancel_of: "ยกเลิกการอัปโหลด {0}",
     retry_of: "อัปโหลด {0} อีกครั้ง",
-    e_too_large: "{0} มีขนาดใหญ่เกินไป: ไฟล์ต้องไม่เกิน {1} MB",
+    e_too_large: "{0} มีขนาดใหญ่เกินไป: ไฟล์ต้องไม่เกิน {1}",
     e_too_large_plain: "{0} มีขนาดใหญ่เกินกว่าจะส่งได้",
     e_type: "ส่ง {0} ไม่ได้: ไม่รับไฟล์ประเภทนี้",
     e_mismatch: "ส่ง {0} ไม่ได้: ชื่อไฟล์ระบุประเภทหนึ่ง แต่เนื้อหาเป็นอีกประเภทหนึ่ง",
@@ -213,8 +214,8 @@ pub fn upload_error_text(s: &FileStrings, name: &str, e: &UploadError) -> String
         None => fill(t, &[name]),
     };
     match code {
-        ErrorCode::FileTooLarge => match first_number(&e.message) {
-            Some(mb) => with(s.e_too_large, Some(mb)),
+        ErrorCode::FileTooLarge => match size_limit(&e.message) {
+            Some(limit) => with(s.e_too_large, Some(format::bytes(limit))),
             None => with(s.e_too_large_plain, None),
         },
         ErrorCode::FileTypeNotAllowed => with(s.e_type, None),
@@ -237,20 +238,23 @@ pub fn upload_error_text(s: &FileStrings, name: &str, e: &UploadError) -> String
     }
 }
 
-/// The first whole number in a text (the limit in the relay's "over 10 MB").
-fn first_number(text: &str) -> Option<String> {
+/// The size limit in bytes from the relay's words ("over the limit of
+/// 10000000 bytes", or "… 10 MB").
+fn size_limit(text: &str) -> Option<u64> {
     let start = text.find(|c: char| c.is_ascii_digit())?;
     let digits: String = text[start..].chars().take_while(char::is_ascii_digit).collect();
-    Some(digits)
+    let n: u64 = digits.parse().ok()?;
+    let unit = text[start + digits.len()..].trim_start();
+    Some(if unit.starts_with("MB") { n.saturating_mul(1_000_000) } else { n })
 }
 
-/// What the scanner found, from the relay's message (`…: Eicar-Test-Signature`
-/// or `… (Eicar-Test-Signature)`).
+/// What the scanner found, from the relay's message ("the malware scanner
+/// found Eicar-Test-Signature", "…: X" or "… (X)").
 fn scanner_finding(message: &str) -> Option<String> {
     let m = message.trim().trim_end_matches('.');
     let found = match m.rsplit_once('(') {
         Some((_, rest)) if rest.ends_with(')') => rest.trim_end_matches(')'),
-        _ => m.rsplit_once(": ").map(|(_, f)| f)?,
+        _ => m.rsplit_once(": ").or_else(|| m.rsplit_once(" found ")).map(|(_, f)| f)?,
     };
     let found = found.trim();
     (!found.is_empty() && !found.contains(' ')).then(|| found.to_owned())
@@ -292,9 +296,13 @@ mod tests {
 
     #[test]
     fn refusals_read_as_sentences_in_both_languages() {
-        let big = refusal(ErrorCode::FileTooLarge, "the file is over the limit of 10 MB", None);
+        let big = refusal(ErrorCode::FileTooLarge, "the file is over the limit of 10000000 bytes", None);
         assert_eq!(upload_error_text(&EN, "a.pdf", &big), "a.pdf is too large: files can be at most 10 MB.");
         assert_eq!(upload_error_text(&TH, "a.pdf", &big), "a.pdf มีขนาดใหญ่เกินไป: ไฟล์ต้องไม่เกิน 10 MB");
+        let big = refusal(ErrorCode::FileTooLarge, "over 5 MB", None);
+        assert_eq!(upload_error_text(&EN, "a.pdf", &big), "a.pdf is too large: files can be at most 5.0 MB.");
+        let bad = refusal(ErrorCode::FileInfected, "the malware scanner found Eicar-Test-Signature.UNOFFICIAL", None);
+        assert!(upload_error_text(&EN, "x.pdf", &bad).ends_with("malware (Eicar-Test-Signature.UNOFFICIAL)."));
         let bad = refusal(ErrorCode::FileInfected, "malware found: Eicar-Test-Signature", None);
         assert_eq!(
             upload_error_text(&EN, "x.pdf", &bad),

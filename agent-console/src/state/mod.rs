@@ -22,9 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId, ConversationPage,
-    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame, LoginResponse, Message,
-    MessageBody, PROTOCOL_VERSION, Priority, Seq, TenantId, ToAgent, UnixMillis, UploadId, VisitorId,
+    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Attachment, Author, ClientMsgId, ConversationId,
+    ConversationPage, ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame,
+    LoginResponse, Message, MessageBody, PROTOCOL_VERSION, Priority, Seq, TenantId, ToAgent, UnixMillis, UploadId,
+    VisitorId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -362,7 +363,7 @@ pub enum Action {
     /// The relay's answer to [`Effect::Upload`].
     Uploaded {
         key: u64,
-        result: Result<natter_protocol::Attachment, UploadError>,
+        result: Result<Attachment, UploadError>,
     },
     /// Remove a file from its composer (stopping its upload).
     CancelUpload(u64),
