@@ -19,7 +19,13 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 step "clippy, wasm32: protocol, widget and console build for the browser"
 cargo clippy --quiet -p natter-protocol -p natter-browser -p natter-widget -p natter-agent-console --target wasm32-unknown-unknown -- -D warnings
 
-step "unit, property and integration tests (real SQLite, real sockets, kill -9)"
+step "clamd for the files tests (scripts/clamd.sh; installs clamav-daemon if missing)"
+clamd_dir=$(mktemp -d)
+trap 'scripts/clamd.sh stop "$clamd_dir"; rm -rf "$clamd_dir"' EXIT
+NATTER_TEST_CLAMD=$(scripts/clamd.sh start "$clamd_dir")
+export NATTER_TEST_CLAMD
+
+step "unit, property and integration tests (real SQLite, real sockets, kill -9, real clamd)"
 cargo test --workspace
 
 step "browser tests (scripts/test-web.sh)"

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use natter_protocol::colour::{MIN_CONTRAST, contrast_ratio};
-use natter_protocol::{FieldKind, RoutingSettings, TenantSettings, WidgetSettings};
+use natter_protocol::{FieldKind, FileSettings, RoutingSettings, TenantSettings, WidgetSettings};
 
 /// Languages the widget speaks (keys of `widget.texts`, values of `widget.locale`).
 const LANGUAGES: [&str; 2] = ["en", "th"];
@@ -19,7 +19,22 @@ fn fail(field: &str, reason: impl Into<String>) -> Checked {
 pub fn validate(s: &TenantSettings) -> Checked {
     validate_widget(&s.widget)?;
     super::hours::validate(&s.hours)?;
-    validate_routing(&s.routing)
+    validate_routing(&s.routing)?;
+    validate_files(&s.files)
+}
+
+fn validate_files(f: &FileSettings) -> Checked {
+    if !(1..=100).contains(&f.max_mb) {
+        return fail("files.max_mb", "must be 1 to 100");
+    }
+    if f.allowed_types.is_empty() {
+        return fail("files.allowed_types", "allow at least one type (or turn visitor uploads off)");
+    }
+    let distinct: HashSet<_> = f.allowed_types.iter().collect();
+    if distinct.len() != f.allowed_types.len() {
+        return fail("files.allowed_types", "a type is listed twice");
+    }
+    Ok(())
 }
 
 fn colour(field: &str, v: &str) -> Checked {
@@ -214,6 +229,10 @@ mod tests {
             (Box::new(|s| s.widget.auto_open_delay_secs = Some(0)), "widget.auto_open_delay_secs"),
             (Box::new(|s| s.routing.default_max_chats = 0), "routing.default_max_chats"),
             (Box::new(|s| s.routing.offline_grace_secs = 99_999), "routing.offline_grace_secs"),
+            (Box::new(|s| s.files.max_mb = 0), "files.max_mb"),
+            (Box::new(|s| s.files.max_mb = 101), "files.max_mb"),
+            (Box::new(|s| s.files.allowed_types.clear()), "files.allowed_types"),
+            (Box::new(|s| s.files.allowed_types.push(natter_protocol::FileType::Pdf)), "files.allowed_types"),
             (
                 Box::new(|s| {
                     s.widget.prechat.fields = vec![PrechatField {

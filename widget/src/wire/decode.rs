@@ -111,6 +111,14 @@ fn event<J: Json>(v: &J) -> Option<ConversationEvent> {
             },
         },
         "requeued" => ConversationEvent::Requeued { skill: text(v, "skill"), note: text(v, "note") },
+        "file_refused" => ConversationEvent::FileRefused {
+            name: text(v, "name")?,
+            reason: match text(v, "reason")?.as_str() {
+                "infected" => natter_protocol::FileRefusal::Infected,
+                _ => natter_protocol::FileRefusal::Other,
+            },
+            signature: text(v, "signature"),
+        },
         _ => return None,
     })
 }

@@ -96,6 +96,11 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         ConversationEvent::AutoClosed { reason: AutoCloseReason::Inactive },
         ConversationEvent::Requeued { skill: Some("billing".into()), note: None },
         ConversationEvent::Requeued { skill: None, note: None },
+        ConversationEvent::FileRefused {
+            name: "invoice.pdf".into(),
+            reason: natter_protocol::FileRefusal::Infected,
+            signature: None,
+        },
     ];
     for event in events {
         round_trip(msg(5, Author::System, MessageBody::Event { event }));
