@@ -22,6 +22,25 @@ pub fn duration(s: &Strings, ms: i64) -> String {
     }
 }
 
+/// A file size as people read it, in powers of 1,000 like the relay's limits:
+/// "512 B", "48 KB", "1.2 MB", "15 MB".
+pub fn bytes(n: u64) -> String {
+    // Integer arithmetic only: float formatting would weigh on the wasm.
+    let (unit, scale): (&str, u64) = match n {
+        0..1_000 => return format!("{n} B"),
+        1_000..999_500 => ("KB", 1_000),
+        999_500..999_500_000 => ("MB", 1_000_000),
+        _ => ("GB", 1_000_000_000),
+    };
+    // u64 only (u128 division would weigh on the wasm); sizes near u64::MAX saturate.
+    let tenths = (n.saturating_mul(10) + scale / 2) / scale;
+    if tenths < 100 {
+        format!("{}.{} {unit}", tenths / 10, tenths % 10)
+    } else {
+        format!("{} {unit}", n.saturating_add(scale / 2) / scale)
+    }
+}
+
 /// "HH:MM" of `at`, shifted by `offset_min` minutes east of UTC.
 pub fn clock(at: UnixMillis, offset_min: i32) -> String {
     let local = at.0.div_euclid(1000) + i64::from(offset_min) * 60;
@@ -73,6 +92,19 @@ pub fn label(s: &Strings, l: &Label) -> String {
 mod tests {
     use super::*;
     use crate::i18n::{EN, TH};
+
+    #[test]
+    fn sizes_read_in_powers_of_a_thousand() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1000), "1.0 KB");
+        assert_eq!(bytes(48_213), "48 KB");
+        assert_eq!(bytes(999_499), "999 KB");
+        assert_eq!(bytes(999_500), "1.0 MB");
+        assert_eq!(bytes(1_234_567), "1.2 MB");
+        assert_eq!(bytes(15_000_000), "15 MB");
+        assert_eq!(bytes(2_000_000_000), "2.0 GB");
+    }
 
     #[test]
     fn utc_offsets_read_as_people_write_them() {

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod files;
 pub mod install;
+pub use files::FileStrings;
 pub use install::InstallStrings;
 
 /// A console language.
@@ -52,6 +54,8 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 pub struct Strings {
     /// The settings page's install section.
     pub install: &'static InstallStrings,
+    /// Files in chat: composer, attachments, settings.
+    pub files: &'static FileStrings,
     pub app_name: &'static str,
     pub window_title: &'static str,
     pub skip_to_inbox: &'static str,
@@ -360,6 +364,7 @@ pub struct Strings {
 
 pub static EN: Strings = Strings {
     install: &install::EN,
+    files: &files::EN,
     app_name: "Natter",
     window_title: "Natter console",
     skip_to_inbox: "Skip to inbox",
@@ -655,6 +660,7 @@ pub static EN: Strings = Strings {
 
 pub static TH: Strings = Strings {
     install: &install::TH,
+    files: &files::TH,
     app_name: "Natter",
     window_title: "คอนโซล Natter",
     skip_to_inbox: "ข้ามไปที่กล่องข้อความ",

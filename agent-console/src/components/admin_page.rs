@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::agents_form::AgentsForm;
+use super::files_form::FilesForm;
 use super::hours_form::HoursForm;
 use super::identity_section::IdentitySection;
 use super::install_section::InstallSection;
@@ -89,6 +90,7 @@ pub fn AdminPage() -> Html {
                         <PrechatEditor />
                         <HoursForm />
                         <RoutingForm />
+                        <FilesForm />
                         <AgentsForm />
                         <IdentitySection />
                         <InstallSection />

@@ -2,20 +2,40 @@
 //! method is composing (Thai, Japanese, …) belongs to the IME and never sends.
 //! The textarea is uncontrolled while typing so the IME is never disturbed; the
 //! store's draft is written into it only when they differ (sent, restored).
+//! Files come with the Attach button, by pasting, or by dropping them on the
+//! composer; they upload at once and go with the next message.
 
 use natter_protocol::ConversationId;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{DragEvent, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::upload_tray::UploadTray;
 use crate::i18n::Locale;
 use crate::state::Action;
-use crate::web::{dom, runtime};
+use crate::state::files::Upload;
+use crate::web::{dom, files, runtime};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct Props {
     pub id: ConversationId,
     pub draft: String,
+    /// The files in this composer.
+    #[prop_or_default]
+    pub uploads: Vec<Upload>,
     pub locale: Locale,
+}
+
+/// Hands files to the store (which starts their uploads).
+fn attach(id: ConversationId, list: Option<FileList>) {
+    let picked = files::pick(list);
+    if !picked.is_empty() {
+        runtime::dispatch(Action::Attach { id, files: picked });
+    }
+}
+
+/// Whether a drag carries files (not text or a link).
+fn carries_files(e: &DragEvent) -> bool {
+    e.data_transfer().is_some_and(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
 }
 
 #[component]
@@ -23,6 +43,8 @@ pub fn Composer(p: &Props) -> Html {
     let s = p.locale.strings();
     let id = p.id;
     let area = use_node_ref();
+    let picker = use_node_ref();
+    let dragging = use_state(|| false);
     {
         let area = area.clone();
         use_effect_with(p.draft.clone(), move |draft| {
@@ -48,13 +70,71 @@ pub fn Composer(p: &Props) -> Html {
     let onclick = Callback::from(move |_: MouseEvent| {
         runtime::dispatch(Action::Send { id, client_id: dom::client_id(), now: dom::now() });
     });
+    let onpaste = Callback::from(move |e: Event| {
+        let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::ClipboardEvent>(&e) else { return };
+        let list = e.clipboard_data().and_then(|d| d.files());
+        if list.as_ref().is_some_and(|l| l.length() > 0) {
+            // A pasted screenshot is a file to send, not text for the box.
+            e.prevent_default();
+            attach(id, list);
+        }
+    });
+    let open_picker = {
+        let picker = picker.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let onchange = Callback::from(move |e: Event| {
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        attach(id, input.files());
+        // The same file may be picked again after being removed.
+        input.set_value("");
+    });
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            if carries_files(&e) {
+                e.prevent_default();
+                if !*dragging {
+                    dragging.set(true);
+                }
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            dragging.set(false);
+            if carries_files(&e) {
+                e.prevent_default();
+                attach(id, e.data_transfer().and_then(|d| d.files()));
+            }
+        })
+    };
     let input_id = runtime::composer_id(id);
+    let picker_id = format!("{input_id}-files");
     html! {
-        <div class="composer">
-            <label class="sr-only" for={input_id.clone()}>{ s.reply }</label>
-            <textarea id={input_id} ref={area} rows="2" placeholder={ s.reply_placeholder }
-                aria-keyshortcuts="Alt+R" {oninput} {onkeydown} />
-            <button type="button" class="primary" {onclick}>{ s.send }</button>
+        <div class={classes!("composer-wrap", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+            <UploadTray uploads={p.uploads.clone()} locale={p.locale} />
+            if *dragging { <p class="drop-hint" aria-hidden="true">{ s.files.drop_here }</p> }
+            <div class="composer">
+                <input id={picker_id} ref={picker} type="file" multiple=true hidden=true tabindex="-1" {onchange} />
+                <button type="button" class="attach" onclick={open_picker} aria-label={ s.files.attach }
+                    title={ s.files.attach }>
+                    <span aria-hidden="true">{ "📎" }</span>
+                </button>
+                <label class="sr-only" for={input_id.clone()}>{ s.reply }</label>
+                <textarea id={input_id} ref={area} rows="2" placeholder={ s.reply_placeholder }
+                    aria-keyshortcuts="Alt+R" {oninput} {onkeydown} {onpaste} />
+                <button type="button" class="primary" {onclick}>{ s.send }</button>
+            </div>
         </div>
     }
 }

@@ -11,6 +11,7 @@ use super::conversation::ConversationView;
 use super::help_overlay::HelpOverlay;
 use super::idle_warning::IdleWarning;
 use super::inbox::Inbox;
+use super::lightbox::Lightbox;
 use super::notices::Notices;
 use super::open_strip::OpenStrip;
 use super::reconnect_banner::ReconnectBanner;
@@ -29,6 +30,7 @@ pub fn Console() -> Html {
         Some(Dialog::Settings) => html! { <SettingsDialog /> },
         Some(Dialog::Transfer(id)) => html! { <TransferDialog {id} /> },
         Some(Dialog::ConfirmClose(id)) => html! { <ConfirmClose {id} /> },
+        Some(Dialog::Lightbox { conversation, seq, index }) => html! { <Lightbox {conversation} {seq} {index} /> },
         None => html! {},
     };
     html! {

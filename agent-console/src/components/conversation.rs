@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::composer::Composer;
 use super::conversation_header::ConversationHeader;
 use super::earlier_list::EarlierList;
+use super::files_list::FilesList;
 use super::message_list::MessageList;
 use super::use_store;
 use crate::format;
@@ -86,12 +87,14 @@ pub fn ConversationView(p: &Props) -> Html {
             <div class="conv-main">
                 <ConversationHeader conv={conv.clone()} {title_id} can_reply={can_reply}
                     online={store.conn == crate::state::Conn::Online} locale={store.settings.locale} />
-                <MessageList conv={conv.clone()} {pending} {me} {tz} locale={store.settings.locale} />
+                <MessageList conv={conv.clone()} {pending} fetched={store.fetched_links(id)} {me} {tz}
+                    locale={store.settings.locale} />
                 <div class="typing" aria-live="polite">
                     if conv.visitor_typing(store.now) { { s.visitor_typing } }
                 </div>
                 if can_reply {
-                    <Composer {id} draft={store.draft(id).to_owned()} locale={store.settings.locale} />
+                    <Composer {id} draft={store.draft(id).to_owned()} uploads={store.uploads.of(id).cloned().collect::<Vec<_>>()}
+                        locale={store.settings.locale} />
                 } else {
                     { note.unwrap_or_default() }
                     if let Some(text) = kept {
@@ -154,6 +157,7 @@ pub fn ConversationView(p: &Props) -> Html {
                         <dd>{ format!("{} ({})", format::clock(store.now, offset), format::utc_offset(offset)) }</dd>
                     }
                 </dl>
+                <FilesList {id} />
                 <EarlierList {id} />
             </aside>
         </section>

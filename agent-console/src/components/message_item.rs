@@ -1,16 +1,25 @@
-//! One line of the log: a visitor or agent message (with author, time and read
-//! mark) or a system line (joined, transferred with its note, closed). Text is
-//! always rendered as text, never as HTML.
+//! One line of the log: a visitor or agent message (with author, time, its
+//! files and read mark) or a system line (joined, transferred with its note,
+//! closed, a visitor's file blocked). Text is always rendered as text, never as
+//! HTML.
 
-use natter_protocol::{AgentId, Author, AutoCloseReason, ConversationEvent, Message, MessageBody};
+use natter_protocol::{
+    AgentId, Author, AutoCloseReason, ConversationEvent, ConversationId, FileLink, Message, MessageBody,
+};
 use yew::prelude::*;
 
+use super::attachment_view::{AttachmentView, Place};
 use crate::format;
+use crate::i18n::files::refused_line;
 use crate::i18n::{Locale, fill};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct Props {
+    pub conversation: ConversationId,
     pub message: Message,
+    /// The links to show each attachment with, in order (see `Store::link_of`).
+    #[prop_or_default]
+    pub links: Vec<FileLink>,
     pub me: AgentId,
     pub tz: i32,
     pub locale: Locale,
@@ -24,7 +33,7 @@ pub fn MessageItem(p: &Props) -> Html {
     let time = format::clock(m.at, p.tz);
     let full = format::date_time(m.at, p.tz);
     match &m.body {
-        MessageBody::Text { text, .. } => {
+        MessageBody::Text { text, attachments, .. } => {
             let (class, who) = match &m.author {
                 Author::Visitor => (classes!("m", "visitor"), s.visitor.to_owned()),
                 Author::Agent { id, name } if *id == p.me => (classes!("m", "agent"), format!("{name} ({})", s.you)),
@@ -34,9 +43,28 @@ pub fn MessageItem(p: &Props) -> Html {
             html! {
                 <div {class} data-seq={m.seq.to_string()}>
                     <span class="meta">{ who }{ " · " }<time title={full}>{ time }</time></span>
-                    <div class="bubble">{ text.clone() }</div>
+                    if !text.is_empty() || attachments.is_empty() { <div class="bubble">{ text.clone() }</div> }
+                    if !attachments.is_empty() {
+                        <div class="atts">
+                            { for attachments.iter().zip(&p.links).enumerate().map(|(index, (a, link))| {
+                                let place = Place { conversation: p.conversation, seq: m.seq, index };
+                                html! {
+                                    <AttachmentView key={a.id.as_str().to_owned()} {place} attachment={a.clone()}
+                                        link={link.clone()} locale={p.locale} />
+                                }
+                            }) }
+                        </div>
+                    }
                     if p.seen { <span class="meta">{ s.seen }</span> }
                 </div>
+            }
+        }
+        MessageBody::Event { event: ConversationEvent::FileRefused { name, reason, signature } } => {
+            let line = refused_line(s.files, name, *reason, signature.as_deref());
+            html! {
+                <p class="sys blocked" data-seq={m.seq.to_string()}>
+                    <span aria-hidden="true">{ "⛔ " }</span>{ line }{ " · " }<time title={full}>{ time }</time>
+                </p>
             }
         }
         MessageBody::Event { event } => {

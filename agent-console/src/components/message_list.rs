@@ -4,7 +4,9 @@
 
 use std::rc::Rc;
 
-use natter_protocol::{AgentId, Author};
+use std::collections::BTreeMap;
+
+use natter_protocol::{AgentId, Author, FileLink, MessageBody, UploadId};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -12,12 +14,15 @@ use super::message_item::MessageItem;
 use super::pending_item::PendingItem;
 use crate::i18n::Locale;
 use crate::state::conv::ConvState;
+use crate::state::files::best_link_of;
 use crate::state::outbox::Pending;
 
 #[derive(Properties, Debug)]
 pub struct Props {
     pub conv: Rc<ConvState>,
     pub pending: Vec<Pending>,
+    /// Links fetched since for this conversation's attachments.
+    pub fetched: BTreeMap<UploadId, FileLink>,
     pub me: AgentId,
     pub tz: i32,
     pub locale: Locale,
@@ -27,6 +32,7 @@ impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.conv, &o.conv)
             && self.pending == o.pending
+            && self.fetched == o.fetched
             && self.me == o.me
             && self.tz == o.tz
             && self.locale == o.locale
@@ -68,9 +74,17 @@ pub fn MessageList(p: &Props) -> Html {
         <div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label={ s.messages }
             tabindex="0" ref={log} {onscroll}>
             if loading { <p class="sys">{ s.loading_history }</p> }
-            { for p.conv.messages.iter().map(|m| html! {
-                <MessageItem key={m.seq.0} message={m.clone()} me={p.me} tz={p.tz} locale={p.locale}
-                    seen={seen_seq == Some(m.seq)} />
+            { for p.conv.messages.iter().map(|m| {
+                let links = match &m.body {
+                    MessageBody::Text { attachments, .. } => {
+                        attachments.iter().map(|a| best_link_of(a, p.fetched.get(&a.id))).collect()
+                    }
+                    MessageBody::Event { .. } => Vec::new(),
+                };
+                html! {
+                    <MessageItem key={m.seq.0} conversation={p.conv.id()} message={m.clone()} {links} me={p.me}
+                        tz={p.tz} locale={p.locale} seen={seen_seq == Some(m.seq)} />
+                }
             }) }
             { for p.pending.iter().map(|m| html! {
                 <PendingItem key={m.client_id.as_str().to_owned()} pending={m.clone()} tz={p.tz} locale={p.locale} />

@@ -19,6 +19,10 @@ pub fn Notices() -> Html {
             NoticeKind::ConversationClosed => s.n_conversation_closed.to_owned(),
             NoticeKind::TooLong => s.n_too_long.to_owned(),
             NoticeKind::Refused { detail, .. } => fill(s.n_refused, &[detail]),
+            NoticeKind::TooManyFiles => s.files.n_too_many.to_owned(),
+            NoticeKind::FilesUploading => s.files.n_uploading.to_owned(),
+            NoticeKind::FileGone => s.files.n_gone.to_owned(),
+            NoticeKind::FileUnreachable => s.files.n_unreachable.to_owned(),
         };
         let id = n.id;
         let dismiss = {

@@ -1,5 +1,5 @@
-//! An agent message not yet acknowledged by the relay: "Sending…", or "Not sent"
-//! with Retry and Edit.
+//! An agent message not yet acknowledged by the relay (its text, and the names
+//! of its files): "Sending…", or "Not sent" with Retry and Edit.
 
 use yew::prelude::*;
 
@@ -29,7 +29,18 @@ pub fn PendingItem(p: &Props) -> Html {
     html! {
         <div class={classes!("m", "agent", "pending", failed.then_some("failed"))}>
             <span class="meta">{ format::clock(p.pending.at, p.tz) }</span>
-            <div class="bubble">{ p.pending.text.clone() }</div>
+            if !p.pending.text.is_empty() { <div class="bubble">{ p.pending.text.clone() }</div> }
+            if !p.pending.attachments.is_empty() {
+                <div class="atts">
+                    { for p.pending.attachments.iter().map(|a| html! {
+                        <span class="file-card" key={a.id.as_str().to_owned()}>
+                            <span class="icon" aria-hidden="true">{ "📄" }</span>
+                            <span class="name" dir="auto">{ a.name.clone() }</span>
+                            <span class="fmeta">{ format::bytes(a.size) }</span>
+                        </span>
+                    }) }
+                </div>
+            }
             if failed {
                 <span class="meta" role="alert">
                     { s.not_sent }{ " " }

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use natter_protocol::{
-    AgentAdminView, AgentId, AgentUpdate, FieldKind, Interval, PrechatField, TenantSettings, Weekday, WidgetSettings,
-    WidgetTexts,
+    AgentAdminView, AgentId, AgentUpdate, FieldKind, FileType, Interval, PrechatField, TenantSettings, Weekday,
+    WidgetSettings, WidgetTexts,
 };
 
 use crate::i18n::Strings;
@@ -320,6 +320,7 @@ impl AdminState {
         }
         settings.hours.weekly = weekly;
         settings.hours.holidays = split_list(&self.holidays);
+        check_files(&settings)?;
         let mut agents = Vec::new();
         for a in &self.agents {
             let Some(d) = self.agent_drafts.get(&a.agent.id) else { continue };
@@ -336,6 +337,31 @@ impl AdminState {
             }
         }
         Ok(Save { settings, agents })
+    }
+}
+
+/// The largest file a tenant may allow, in MB (the relay's rule too).
+pub const MAX_FILE_MB: u32 = 100;
+
+/// The files policy's rules the relay would refuse, checked before saving.
+fn check_files(settings: &TenantSettings) -> Result<(), FieldError> {
+    let f = &settings.files;
+    if !(1..=MAX_FILE_MB).contains(&f.max_mb) {
+        return Err(FieldError { field: "files.max_mb".into(), message: format!("{} is not 1–100", f.max_mb) });
+    }
+    if f.allowed_types.is_empty() {
+        return Err(FieldError { field: "files.allowed_types".into(), message: "no type is allowed".into() });
+    }
+    Ok(())
+}
+
+/// Allows or refuses a file type, keeping the list in the settings' order.
+pub fn set_file_type(d: &mut TenantSettings, t: FileType, allowed: bool) {
+    let types = &mut d.files.allowed_types;
+    types.retain(|&x| x != t);
+    if allowed {
+        types.push(t);
+        types.sort_by_key(|x| FileType::ALL.iter().position(|a| a == x));
     }
 }
 
@@ -422,6 +448,8 @@ pub fn rule_text(field: &str, s: &'static Strings) -> Option<&'static str> {
         "routing.inactive_close_after_secs" => s.fe_week_secs,
         "routing.offline_grace_secs" => s.fe_grace_secs,
         "agents.*.skills" => s.fe_skills,
+        "files.max_mb" => s.files.fe_max_mb,
+        "files.allowed_types" | "files.allowed_types[]" => s.files.fe_types,
         _ => return None,
     })
 }

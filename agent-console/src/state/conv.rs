@@ -5,7 +5,8 @@
 //! activity) falls back on the summary for messages it does not hold.
 
 use natter_protocol::{
-    AgentId, Author, ConversationId, ConversationStatus, ConversationSummary, Message, MessageBody, Seq, UnixMillis,
+    AgentId, Attachment, Author, ConversationId, ConversationStatus, ConversationSummary, Message, MessageBody, Seq,
+    UnixMillis,
 };
 
 /// How long a visitor's "typing" lasts without a fresh `typing` frame.
@@ -93,10 +94,10 @@ impl ConvState {
                 if message.seq > self.summary.last_seq {
                     self.summary.last_seq = message.seq;
                 }
-                if let MessageBody::Text { text, .. } = &message.body
+                if let MessageBody::Text { text, attachments, .. } = &message.body
                     && pos == self.messages.len()
                 {
-                    self.summary.preview = Some(preview_of(text));
+                    self.summary.preview = Some(preview_with_files(text, attachments));
                 }
                 if matches!(message.author, Author::Visitor) {
                     self.visitor_typing_until = None;
@@ -139,11 +140,39 @@ impl ConvState {
     /// preview; the relay's first when it announces messages not held.
     pub fn preview(&self) -> Option<&str> {
         let held = self.messages.iter().rev().find_map(|m| match &m.body {
+            MessageBody::Text { text, attachments, .. } if text.trim().is_empty() && !attachments.is_empty() => {
+                // Only files: what `insert` made of them.
+                self.summary.preview.as_deref()
+            }
             MessageBody::Text { text, .. } => Some(text.as_str()),
             MessageBody::Event { .. } => None,
         });
         let relays = self.summary.preview.as_deref();
         if self.behind() { relays.or(held) } else { held.or(relays) }
+    }
+
+    /// Every attachment held, newest first, with the message carrying it and
+    /// its place there (for the details pane's files list).
+    pub fn attachments(&self) -> Vec<(&Message, usize, &Attachment)> {
+        self.messages
+            .iter()
+            .rev()
+            .flat_map(|m| match &m.body {
+                MessageBody::Text { attachments, .. } => {
+                    attachments.iter().enumerate().rev().map(|(i, a)| (m, i, a)).collect::<Vec<_>>()
+                }
+                MessageBody::Event { .. } => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The `index`-th attachment of message `seq`.
+    pub fn attachment(&self, seq: Seq, index: usize) -> Option<&Attachment> {
+        let pos = self.messages.binary_search_by_key(&seq, |m| m.seq).ok()?;
+        match &self.messages[pos].body {
+            MessageBody::Text { attachments, .. } => attachments.get(index),
+            MessageBody::Event { .. } => None,
+        }
     }
 
     /// Time of the newest message, else when the conversation was created; when
@@ -222,7 +251,10 @@ impl ConvState {
             || hit(self.summary.visitor.email.as_deref())
             || hit(self.summary.preview.as_deref())
             || self.messages.iter().any(|m| match &m.body {
-                MessageBody::Text { text, .. } => text.to_lowercase().contains(needle),
+                MessageBody::Text { text, attachments, .. } => {
+                    text.to_lowercase().contains(needle)
+                        || attachments.iter().any(|a| a.name.to_lowercase().contains(needle))
+                }
                 MessageBody::Event { .. } => false,
             })
     }
@@ -235,6 +267,16 @@ pub enum Label {
     Name(String),
     /// An anonymous visitor: "Visitor #12".
     Visitor(ConversationId),
+}
+
+/// A message's line in the inbox: its text, or when it has only files, a
+/// paperclip and their names.
+pub fn preview_with_files(text: &str, attachments: &[Attachment]) -> String {
+    if !text.trim().is_empty() || attachments.is_empty() {
+        return preview_of(text);
+    }
+    let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
+    preview_of(&format!("📎 {}", names.join(", ")))
 }
 
 /// First line of a text, at most 80 characters.

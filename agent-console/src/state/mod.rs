@@ -7,6 +7,7 @@
 pub mod admin;
 pub use natter_browser::backoff;
 pub mod conv;
+pub mod files;
 mod follow;
 pub mod idle;
 pub mod inbox;
@@ -21,15 +22,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use natter_protocol::{
-    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Author, ClientMsgId, ConversationId, ConversationPage,
-    ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame, LoginResponse, Message,
-    MessageBody, Note, PROTOCOL_VERSION, Priority, Seq, Tag, TenantId, ToAgent, UnixMillis, VisitorId,
+    AgentFrame, AgentId, AgentInfo, AgentPresence, AgentStatus, Attachment, Author, ClientMsgId, ConversationId,
+    ConversationPage, ConversationStatus, ConversationSummary, DEFAULT_MAX_TEXT_BYTES, ErrorCode, ErrorFrame,
+    LoginResponse, Message, MessageBody, Note, PROTOCOL_VERSION, Priority, Seq, Tag, TenantId, ToAgent, UnixMillis,
+    UploadId, VisitorId,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use admin::{AdminAction, AdminState};
 use conv::{ConvState, Label, TYPING_TTL_MS};
+use files::{FileRef, LinkAnswer, LinkState, PickedFile, UploadError, Uploads};
 use idle::IdleStatus;
 use inbox::InboxTab;
 use notify::{Alert, AlertKind, Notifier, NotifySettings};
@@ -175,6 +178,12 @@ pub enum Dialog {
     Settings,
     Transfer(ConversationId),
     ConfirmClose(ConversationId),
+    /// An image attachment shown large: the `index`-th attachment of message `seq`.
+    Lightbox {
+        conversation: ConversationId,
+        seq: Seq,
+        index: usize,
+    },
 }
 
 /// A message to the agent about something that went wrong or needs attention.
@@ -199,6 +208,14 @@ pub enum NoticeKind {
     TooLong,
     /// Any other refusal from the relay.
     Refused { code: ErrorCode, detail: String },
+    /// More files than one message takes; the extra ones were left out.
+    TooManyFiles,
+    /// Send pressed while files are still uploading.
+    FilesUploading,
+    /// A file asked for is no longer on the relay.
+    FileGone,
+    /// Fresh links to a file could not be fetched.
+    FileUnreachable,
 }
 
 /// Something for screen readers' polite live region.
@@ -333,6 +350,37 @@ pub enum Action {
     },
     /// The next page of the Closed tab's search.
     MoreClosed,
+    /// The agent picked, pasted or dropped files into conversation `id`'s composer.
+    Attach {
+        id: ConversationId,
+        files: Vec<PickedFile>,
+    },
+    /// `sent` bytes of upload `key` have gone out.
+    UploadProgress {
+        key: u64,
+        sent: u64,
+    },
+    /// The relay's answer to [`Effect::Upload`].
+    Uploaded {
+        key: u64,
+        result: Result<Attachment, UploadError>,
+    },
+    /// Remove a file from its composer (stopping its upload).
+    CancelUpload(u64),
+    RetryUpload(u64),
+    /// An attachment's links failed or are too old (a thumbnail did not load,
+    /// the lightbox opens): fetch fresh ones.
+    NeedLink(UploadId),
+    /// Download an attachment whose links are too old to open as they are.
+    Download {
+        id: UploadId,
+        name: String,
+    },
+    /// The relay's answer to [`Effect::FetchLink`].
+    Linked {
+        id: UploadId,
+        answer: LinkAnswer,
+    },
 }
 
 /// What the glue must do after an action.
@@ -374,6 +422,28 @@ pub enum Effect {
     FindConversations {
         token: String,
         lookup: Lookup,
+    },
+    /// `POST /v1/uploads?name=…` with the picked file, reporting progress with
+    /// [`Action::UploadProgress`]; answered with [`Action::Uploaded`].
+    Upload {
+        key: u64,
+        file: FileRef,
+        name: String,
+        token: String,
+    },
+    /// Stop upload `key` (its answer, if any, is ignored).
+    AbortUpload(u64),
+    /// The glue may let go of these picked files (sent, removed or refused).
+    DropFiles(Vec<FileRef>),
+    /// `GET /v1/uploads/{id}/link`, answered with [`Action::Linked`].
+    FetchLink {
+        token: String,
+        id: UploadId,
+    },
+    /// Start downloading this (fresh, signed) link under this name.
+    Download {
+        url: String,
+        name: String,
     },
 }
 
@@ -438,6 +508,10 @@ pub struct Store {
     pub notes: BTreeMap<ConversationId, Vec<Note>>,
     /// Conversations with a note mentioning this agent that they have not opened since.
     pub mentioned: BTreeSet<ConversationId>,
+    /// Files in the composers (see `files.rs`).
+    pub uploads: Uploads,
+    /// Fresh links fetched for attachments whose own links expired.
+    pub links: BTreeMap<UploadId, LinkState>,
 }
 
 impl Store {
@@ -531,6 +605,7 @@ impl Store {
                 fx.push(Effect::Connect { delay_ms: 0 });
             }
             Action::Logout => {
+                self.drop_all_uploads(&mut fx);
                 if let Some(session) = self.session.take() {
                     fx.push(Effect::Logout { token: session.token.clone() });
                     fx.push(Effect::ClearDrafts(session.owner()));
@@ -602,6 +677,7 @@ impl Store {
             Action::EditFailed(client_id) => {
                 if let Some(p) = self.outbox.take(&client_id) {
                     self.restore_text(p.conversation_id, &p.text);
+                    self.restore_attachments(p.conversation_id, p.attachments);
                     self.save_drafts(&mut fx);
                     fx.push(Effect::Focus(FocusTarget::Composer(p.conversation_id)));
                 }
@@ -674,6 +750,14 @@ impl Store {
                 self.settings = s;
                 fx.push(Effect::SaveSettings(s));
             }
+            Action::Attach { id, files } => self.attach(id, files, &mut fx),
+            Action::UploadProgress { key, sent } => self.upload_progress(key, sent),
+            Action::Uploaded { key, result } => self.uploaded(key, result, &mut fx),
+            Action::CancelUpload(key) => self.cancel_upload(key, &mut fx),
+            Action::RetryUpload(key) => self.retry_upload(key, &mut fx),
+            Action::NeedLink(id) => self.need_link(id, &mut fx),
+            Action::Download { id, name } => self.download(id, name, &mut fx),
+            Action::Linked { id, answer } => self.linked(id, answer, &mut fx),
         }
         self.follow(&mut fx);
         fx
@@ -918,7 +1002,7 @@ impl Store {
                 conversation_id: p.conversation_id,
                 client_id: p.client_id,
                 text: p.text,
-                attachments: Vec::new(),
+                attachments: p.attachments.into_iter().map(|a| a.id).collect(),
             }));
         }
     }
@@ -1133,7 +1217,8 @@ impl Store {
 
     fn send(&mut self, id: ConversationId, client_id: ClientMsgId, now: UnixMillis, fx: &mut Vec<Effect>) {
         let text = self.draft(id).trim_end().to_owned();
-        if text.trim().is_empty() {
+        let with_files = self.uploads.ready(id);
+        if text.trim().is_empty() && !with_files && !self.uploads.uploading(id) {
             return;
         }
         let Some(conv) = self.convs.get(&id) else { return };
@@ -1141,12 +1226,29 @@ impl Store {
             self.notice(Some(id), NoticeKind::ConversationClosed);
             return;
         }
+        if self.uploads.uploading(id) {
+            // The message would go without them; the agent sends once they are up.
+            self.notice(Some(id), NoticeKind::FilesUploading);
+            return;
+        }
         if text.len() > DEFAULT_MAX_TEXT_BYTES {
             self.notice(Some(id), NoticeKind::TooLong);
             return;
         }
-        let pending =
-            Pending { client_id, conversation_id: id, text, at: now, state: PendingState::Queued, sent_at: None };
+        if self.outbox.items.iter().any(|p| p.client_id == client_id) {
+            return; // the same message twice: it is already on its way
+        }
+        let text = if text.trim().is_empty() { String::new() } else { text };
+        let attachments = self.take_attachments(id, fx);
+        let pending = Pending {
+            client_id,
+            conversation_id: id,
+            text,
+            attachments,
+            at: now,
+            state: PendingState::Queued,
+            sent_at: None,
+        };
         if !self.outbox.push(pending) {
             return; // the same message twice: it is already on its way
         }
@@ -1189,7 +1291,7 @@ impl Store {
                             seq,
                             at: p.at,
                             author: Author::Agent { id: me.id, name: me.name },
-                            body: MessageBody::Text { text: p.text, client_id, attachments: Vec::new() },
+                            body: MessageBody::Text { text: p.text, client_id, attachments: p.attachments },
                         });
                         if c.has_gap() && c.gap_seen_at.is_none() {
                             c.gap_seen_at = Some(now);
@@ -1287,6 +1389,7 @@ impl Store {
                 c.summary.status = ConversationStatus::Closed;
                 c.summary.closed_at.get_or_insert(now);
             }
+            self.uploads_follow_status(id, fx);
             if self.open.contains(&id) {
                 // Fetch the close event (and anything before it) for the open view.
                 if let Some(c) = self.conv_mut(id) {
@@ -1389,6 +1492,9 @@ impl Store {
                 }
                 self.convs.insert(id, Rc::new(c));
             }
+        }
+        if closed_draft {
+            self.uploads_follow_status(id, fx);
         }
         if closed_draft && self.drafts.remove(&id).is_some() {
             self.save_drafts(fx);

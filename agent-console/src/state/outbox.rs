@@ -2,7 +2,7 @@
 //! its `client_id` for life, so a resend after a reconnect is stored once by the
 //! relay (it answers the resend with the original `ack`).
 
-use natter_protocol::{ClientMsgId, ConversationId, ErrorCode, UnixMillis};
+use natter_protocol::{Attachment, ClientMsgId, ConversationId, ErrorCode, UnixMillis};
 use serde::{Deserialize, Serialize};
 
 /// Where a pending message stands.
@@ -23,6 +23,9 @@ pub struct Pending {
     pub client_id: ClientMsgId,
     pub conversation_id: ConversationId,
     pub text: String,
+    /// Files uploaded before the message was sent (their ids go in the frame).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
     pub at: UnixMillis,
     pub state: PendingState,
     /// When it was last written to a socket (for the resend after [`ACK_TIMEOUT_MS`]).

@@ -1611,3 +1611,5 @@ fn a_reconnect_follows_the_open_conversations_again() {
     let fx = s.apply(Action::Tick { now: at(1_000 + SYNC_TIMEOUT_MS) });
     assert_eq!(syncs(&fx), vec![(1, 1)]);
 }
+
+mod files;

@@ -3,8 +3,8 @@
 //! section calls the install endpoints directly, see `install_call`).
 
 use natter_protocol::{
-    AgentAdminView, AgentId, AllowedOrigins, ApiErrorBody, ConversationPage, ErrorCode, IdentitySecret, InstallInfo,
-    LoginRequest, LoginResponse, PageCheck, PageCheckRequest, TenantSettings,
+    AgentAdminView, AgentId, AllowedOrigins, ApiErrorBody, ConversationPage, ErrorCode, FileLink, IdentitySecret,
+    InstallInfo, LoginRequest, LoginResponse, PageCheck, PageCheckRequest, TenantSettings, UploadId,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,6 +14,7 @@ use web_sys::{Request, RequestInit, Response};
 
 use super::json;
 use crate::state::admin::{AdminAction, Save};
+use crate::state::files::LinkAnswer;
 use crate::state::past::Lookup;
 use crate::state::{Action, SignInError};
 
@@ -139,6 +140,19 @@ fn agent_field(id: AgentId, field: Option<&str>) -> String {
         Some(f) => format!("agents.{id}.{f}"),
         None => format!("agents.{id}"),
     }
+}
+
+/// `GET /v1/uploads/{id}/link`: fresh signed links to an attachment.
+pub async fn fetch_link(token: String, id: UploadId) -> Action {
+    let path = format!("/v1/uploads/{}/link", id.as_str());
+    let answer = match request("GET", &path, None, Some(&token)).await {
+        Ok(resp) if resp.ok() => {
+            text(&resp).await.and_then(|t| json::from_str::<FileLink>(&t)).map_or(LinkAnswer::Failed, LinkAnswer::Fresh)
+        }
+        Ok(resp) if resp.status() == 404 => LinkAnswer::Gone,
+        _ => LinkAnswer::Failed,
+    };
+    Action::Linked { id, answer }
 }
 
 /// `GET /v1/agent/conversations` for the Closed tab or a visitor's history.

@@ -1,5 +1,6 @@
 //! Page-wide listeners: keyboard shortcuts, activity (for the idle timer, and to
-//! unlock audio), window focus, and the one-second clock tick.
+//! unlock audio), window focus, files dropped beside the composer, and the
+//! one-second clock tick.
 
 use std::cell::Cell;
 
@@ -68,6 +69,11 @@ pub fn install() {
             audio::unlock();
             activity();
         });
+    }
+    // A file dropped outside a composer would otherwise replace the console
+    // with the file; the composer takes drops before this runs.
+    for name in ["dragover", "drop"] {
+        listen(target, name, |e: web_sys::Event| e.prevent_default());
     }
     for name in ["mousemove", "wheel", "scroll"] {
         listen(target, name, |_: web_sys::Event| activity());

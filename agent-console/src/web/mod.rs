@@ -5,6 +5,7 @@ pub mod api;
 pub mod audio;
 pub mod desktop;
 pub mod dom;
+pub mod files;
 pub mod json;
 pub mod listeners;
 pub mod runtime;

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use natter_protocol::ConversationId;
 use yew::Callback;
 
-use super::{api, audio, desktop, dom, socket, storage};
+use super::{api, audio, desktop, dom, files, socket, storage};
 use crate::format;
 use crate::i18n::fill;
 use crate::state::notify::AlertKind;
@@ -135,6 +135,13 @@ fn run(job: Job) {
             Effect::FindConversations { token, lookup } => wasm_bindgen_futures::spawn_local(async move {
                 dispatch(api::find_conversations(token, lookup).await);
             }),
+            Effect::Upload { key, file, name, token } => files::upload(key, file, &name, &token),
+            Effect::AbortUpload(key) => files::abort(key),
+            Effect::DropFiles(list) => files::drop_files(&list),
+            Effect::FetchLink { token, id } => wasm_bindgen_futures::spawn_local(async move {
+                dispatch(api::fetch_link(token, id).await);
+            }),
+            Effect::Download { url, name } => files::download(&url, &name),
             Effect::Focus(target) => dom::focus_id(&match target {
                 FocusTarget::Composer(id) => composer_id(id),
                 FocusTarget::Inbox => "inbox-tabs".to_owned(),
