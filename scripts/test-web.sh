@@ -17,7 +17,8 @@ step "relay binary"
 cargo build --quiet -p natter-relay --bin natter
 export NATTER_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/natter"
 
-for suite in tests/browser/run.sh tests/console/run.sh; do
+# files.sh: the console's files tests, with a private clamd of their own.
+for suite in tests/browser/run.sh tests/console/run.sh tests/console/files.sh; do
   step "$suite"
   "$suite"
 done

@@ -486,6 +486,14 @@ async fn a_message_attaches_only_its_sender_s_own_uploads_of_this_tenant_once() 
     assert_eq!(link(g_token.clone(), "globex", "https://globex.example", mine.id.clone()).await.status(), 404);
     assert_eq!(link(other_token.clone(), "acme", SHOP_ORIGIN, mine.id.clone()).await.status(), 404);
     assert_eq!(link(token.clone(), "acme", SHOP_ORIGIN, mine.id.clone()).await.status(), 200);
+    // The widget frame's own GET carries no Origin (same-origin): the browser's
+    // `Sec-Fetch-Site` says where it comes from; with neither, it is refused.
+    let url = relay.http(&format!("/v1/uploads/{}/link?tenant=acme", mine.id));
+    let same_site = reqwest::Client::new().get(&url).bearer_auth(&token).header("Sec-Fetch-Site", "same-origin");
+    assert_eq!(same_site.send().await.unwrap().status(), 200);
+    let cross_site = reqwest::Client::new().get(&url).bearer_auth(&token).header("Sec-Fetch-Site", "cross-site");
+    assert_eq!(cross_site.send().await.unwrap().status(), 403);
+    assert_eq!(reqwest::Client::new().get(&url).bearer_auth(&token).send().await.unwrap().status(), 403);
     // The conversation's agents can.
     let session = relay.login("acme", "bob@x.test").await.token;
     let res = reqwest::Client::new()

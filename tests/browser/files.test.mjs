@@ -232,10 +232,9 @@ test("paste and drag-and-drop attach files; an uploaded file survives a reload a
   await context.close();
 });
 
-// TODO until the relay accepts it: browsers send no Origin on a same-origin GET,
-// and `GET /v1/uploads/{id}/link` refuses a visitor without one (403
-// origin_not_allowed); it should take `Sec-Fetch-Site: same-origin` as the relay's own.
-test("an expired link is renewed before the file opens", { todo: "relay: visitor link GET needs Origin" }, async () => {
+// Browsers send no Origin on a same-origin GET: the relay takes the frame's
+// `Sec-Fetch-Site: same-origin` as its own origin.
+test("an expired link is renewed before the file opens", async () => {
   // Links shorter-lived than the widget's safety margin look expired at once.
   const shortLinks = new Relay();
   process.env.NATTER_UPLOAD_LINK_TTL_SECS = "5";

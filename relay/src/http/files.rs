@@ -79,8 +79,13 @@ async fn caller(state: &FileState, headers: &HeaderMap, wanted: Option<&str>) ->
         let tenant_id = wanted.and_then(|t| TenantId::parse(t).ok()).ok_or_else(ApiError::unknown_tenant)?;
         let record = state.tenants.registry().tenant(&tenant_id).await?.ok_or_else(ApiError::unknown_tenant)?;
         let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-        let allowed =
-            origin.is_some_and(|o| origin_allowed(&state.own_origins, o) || origin_allowed(&record.allowed_origins, o));
+        let allowed = match origin {
+            Some(o) => origin_allowed(&state.own_origins, o) || origin_allowed(&record.allowed_origins, o),
+            // Browsers send no Origin on a same-origin GET (the widget frame,
+            // on the relay's origin, asking for a fresh link); they mark it
+            // with `Sec-Fetch-Site`, which no page script can set.
+            None => headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"same-origin"),
+        };
         if !allowed {
             return Err(ApiError::origin_not_allowed());
         }
