@@ -57,10 +57,21 @@ pub struct PublicWidgetConfig {
     /// Changes whenever the settings change (also sent as the `ETag`).
     #[serde(default)]
     pub version: String,
+    /// Visitors may attach files (the tenant's `files.visitor_uploads`).
+    #[serde(default = "yes")]
+    pub visitor_uploads: bool,
+    /// Largest file a visitor may attach, in MB of 1,000,000 bytes (the
+    /// tenant's limit, capped by the relay's).
+    #[serde(default = "ten")]
+    pub max_upload_mb: u32,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn ten() -> u32 {
+    10
 }
 
 /// The texts of one language; `None` falls back to the shop's default text,
@@ -109,6 +120,8 @@ impl PublicWidgetConfig {
             prechat: crate::PrechatForm::default(),
             offline_message: None,
             version: String::new(),
+            visitor_uploads: true,
+            max_upload_mb: 10,
         }
     }
 

@@ -130,7 +130,11 @@ pub async fn run(
         decoy_hash: Arc::new(decoy_hash(config.password_iterations).await),
         password_iterations: config.password_iterations,
     };
-    let widget = http::WidgetState { tenants: storage.tenants.clone(), own_origins: own_origins.clone() };
+    let widget = http::WidgetState {
+        tenants: storage.tenants.clone(),
+        own_origins: own_origins.clone(),
+        max_upload_bytes: config.files.max_upload_bytes,
+    };
     // The first own origin is the configured public one, else the listening address.
     let public_origin = own_origins.first().cloned().unwrap_or_default();
     let file_routes = http::FileState {

@@ -65,3 +65,20 @@ async fn texts_per_language_are_validated_and_published() {
     assert_eq!(config.header_for("en"), Some("Chat with Acme"));
     assert_eq!(config.greeting_for("en"), None, "the widget's own greeting");
 }
+
+#[tokio::test]
+async fn the_public_config_tells_the_widget_the_files_policy_capped_by_the_relay() {
+    let relay = TestRelay::start_with(|c| c.files.max_upload_bytes = 25_000_000).await;
+    let config = public_config(&relay).await;
+    assert!(config.visitor_uploads);
+    assert_eq!(config.max_upload_mb, 10, "the tenant's default");
+    relay
+        .edit_settings("acme", |s| {
+            s.files.visitor_uploads = false;
+            s.files.max_mb = 50;
+        })
+        .await;
+    let config = public_config(&relay).await;
+    assert!(!config.visitor_uploads);
+    assert_eq!(config.max_upload_mb, 25, "the relay's own cap wins");
+}

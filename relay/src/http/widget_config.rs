@@ -19,6 +19,8 @@ use crate::tenant::Tenants;
 pub struct WidgetState {
     pub tenants: Tenants,
     pub own_origins: std::sync::Arc<Vec<String>>,
+    /// The relay's own cap on uploads (`max_upload_mb`), in bytes.
+    pub max_upload_bytes: u64,
 }
 
 pub async fn config(State(state): State<WidgetState>, Path(tenant): Path<String>, headers: HeaderMap) -> Response {
@@ -59,6 +61,7 @@ async fn answer(
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let w = settings.widget;
+        let relay_cap_mb = u32::try_from(state.max_upload_bytes / 1_000_000).unwrap_or(u32::MAX).max(1);
         // The colour to draw text with: automatic, or the tenant's own while readable.
         let text_color = w.text_color();
         let config = PublicWidgetConfig {
@@ -83,6 +86,8 @@ async fn answer(
             prechat: w.prechat,
             offline_message: w.offline_message,
             version: format!("v{version}"),
+            visitor_uploads: settings.files.visitor_uploads,
+            max_upload_mb: settings.files.max_mb.min(relay_cap_mb),
         };
         Json(config).into_response()
     };

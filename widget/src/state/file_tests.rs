@@ -201,6 +201,25 @@ fn uploads_turned_off_hide_the_attach_button_and_refuse_more_files() {
 }
 
 #[test]
+fn the_shops_policy_hides_the_attach_button_and_refuses_a_file_over_its_limit_before_uploading() {
+    let mut s = online();
+    let mut cfg = PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into());
+    cfg.max_upload_mb = 2;
+    s.apply(Action::Config(cfg.clone()));
+    assert!(!s.uploads_off);
+    let big = Picked { key: 1, name: "video.mp4".into(), size: 2_000_001 };
+    let fx = s.apply(Action::Attach(vec![big, picked(2, "ok.jpg")]));
+    assert_eq!(uploads(&fx), [(2, "ok.jpg".to_owned())], "only the file within the limit is sent");
+    assert!(fx.contains(&Effect::DropUpload(1)));
+    let refused = s.tray.get_mut(1).map(|u| u.phase.clone());
+    assert_eq!(refused, Some(Phase::Failed(Problem::Refused { code: ErrorCode::FileTooLarge, limit_mb: Some(2) })));
+
+    cfg.visitor_uploads = false;
+    s.apply(Action::Config(cfg));
+    assert!(s.uploads_off, "uploads turned off: no attach button");
+}
+
+#[test]
 fn at_most_ten_files_wait_in_the_tray() {
     let mut s = online();
     let fx = s.apply(Action::Attach((1..=12).map(|k| picked(k, "f.txt")).collect()));

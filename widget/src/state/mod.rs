@@ -518,6 +518,8 @@ impl Store {
                     primary: config.primary_color.clone(),
                     secondary: config.secondary_color.clone(),
                 });
+                // The shop's current policy: a 403 from an older one is forgotten.
+                self.uploads_off = !config.visitor_uploads;
                 self.config = Some(config);
             }
             Action::HostInit { page_url, referrer, locale, open, stored } => {
@@ -1055,7 +1057,16 @@ impl Store {
                 fx.push(Effect::DropUpload(p.key));
                 continue;
             }
-            self.tray.push(Upload { key: p.key, name: p.name, size: p.size, phase: Phase::Queued });
+            let limit_mb = self.config.as_ref().map(|c| c.max_upload_mb);
+            // Over the shop's limit: refused here, without sending a byte.
+            let phase = match limit_mb {
+                Some(mb) if p.size > u64::from(mb) * 1_000_000 => {
+                    fx.push(Effect::DropUpload(p.key));
+                    Phase::Failed(Problem::Refused { code: ErrorCode::FileTooLarge, limit_mb: Some(mb) })
+                }
+                _ => Phase::Queued,
+            };
+            self.tray.push(Upload { key: p.key, name: p.name, size: p.size, phase });
         }
         self.started = true;
         self.start_uploads(fx);

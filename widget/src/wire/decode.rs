@@ -349,6 +349,10 @@ pub fn widget_config<J: Json>(v: &J) -> Option<PublicWidgetConfig> {
     set_flag("sound", &mut c.sound);
     set_flag("online", &mut c.online);
     set_flag("show_agent_avatars", &mut c.show_agent_avatars);
+    set_flag("visitor_uploads", &mut c.visitor_uploads);
+    if let Some(mb) = uint32(v, "max_upload_mb") {
+        c.max_upload_mb = mb;
+    }
     if let Some(p) = v.get("prechat") {
         c.prechat = prechat(&p);
     }

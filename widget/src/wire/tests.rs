@@ -217,6 +217,8 @@ fn config_decodes_as_serde_encodes_it_and_tolerates_gaps() {
     c.auto_open_delay_secs = Some(30);
     c.online = false;
     c.show_agent_avatars = false;
+    c.visitor_uploads = false;
+    c.max_upload_mb = 3;
     c.offline_message = Some("Closed".into());
     c.version = "v3".into();
     c.prechat = PrechatForm {
