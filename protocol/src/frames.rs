@@ -93,12 +93,15 @@ pub enum AgentFrame {
     Claim { conversation_id: ConversationId },
     /// Sends a message to a conversation the agent holds. `attachments`:
     /// uploads of this agent not attached yet (`text` may then be empty).
+    /// `quick_replies`: up to 6 buttons the visitor may answer with.
     Send {
         conversation_id: ConversationId,
         client_id: ClientMsgId,
         text: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<UploadId>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        quick_replies: Vec<String>,
     },
     /// The agent started or stopped typing in a conversation.
     Typing { conversation_id: ConversationId, on: bool },
@@ -195,7 +198,13 @@ mod tests {
             AgentFrame::Sync { conversation_id: c, after_seq: Seq(0) },
             AgentFrame::Unwatch { conversation_id: c },
             AgentFrame::Claim { conversation_id: c },
-            AgentFrame::Send { conversation_id: c, client_id: cid.clone(), text: "x".into(), attachments: vec![] },
+            AgentFrame::Send {
+                conversation_id: c,
+                client_id: cid.clone(),
+                text: "x".into(),
+                attachments: vec![],
+                quick_replies: Vec::new(),
+            },
             AgentFrame::Typing { conversation_id: c, on: false },
             AgentFrame::Read { conversation_id: c, seq: Seq(2) },
             AgentFrame::Transfer { conversation_id: c, to: AgentId(2), note: None },

@@ -39,6 +39,10 @@ pub enum MessageBody {
         /// Files sent with the text, in the order the sender listed them.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<Attachment>,
+        /// Buttons an agent offered with the text (at most 6): a visitor's
+        /// click sends that label as their message.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        quick_replies: Vec<String>,
     },
     /// Something that happened to the conversation, shown as a system line.
     Event { event: ConversationEvent },

@@ -124,6 +124,7 @@ async fn live_messages_during_a_replay_arrive_after_it_in_seq_order() {
         client_id: cid("live"),
         text: "live answer".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     let mut seqs = Vec::new();

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use natter_protocol::{
-    AgentFrame, Author, ConversationEvent, ConversationStatus, MessageBody, Seq, ToAgent, ToVisitor, VisitorFrame,
-    VisitorInfo,
+    AgentFrame, Author, ConversationEvent, ConversationStatus, ErrorCode, MessageBody, PROTOCOL_VERSION, Seq, ToAgent,
+    ToVisitor, VisitorFrame, VisitorInfo,
 };
 
 #[tokio::test]
@@ -70,6 +70,7 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
         client_id: cid("a1"),
         text: "Yes, in 2 days.".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     let ack = ann.until(|f| matches!(f, ToAgent::Ack { .. })).await;
@@ -105,10 +106,11 @@ async fn visitor_and_agent_exchange_messages_with_typing_and_receipts() {
         client_id: cid("a2"),
         text: "one more".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     let (code, fatal, _) = ann.error().await;
-    assert_eq!(code, natter_protocol::ErrorCode::ConversationClosed);
+    assert_eq!(code, ErrorCode::ConversationClosed);
     assert!(!fatal);
 
     // A visitor message after the end opens a new conversation.
@@ -143,12 +145,18 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
     // Bob loses the race for the claim and is told who has it.
     bob.send(&AgentFrame::Claim { conversation_id: id }).await;
     let (code, _, message) = bob.error().await;
-    assert_eq!(code, natter_protocol::ErrorCode::AlreadyClaimed);
+    assert_eq!(code, ErrorCode::AlreadyClaimed);
     assert!(message.contains("Ann"), "{message}");
     // Nor may he write into it.
-    bob.send(&AgentFrame::Send { conversation_id: id, client_id: cid("b1"), text: "hi".into(), attachments: vec![] })
-        .await;
-    assert_eq!(bob.error().await.0, natter_protocol::ErrorCode::Forbidden);
+    bob.send(&AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid("b1"),
+        text: "hi".into(),
+        attachments: vec![],
+        quick_replies: Vec::new(),
+    })
+    .await;
+    assert_eq!(bob.error().await.0, ErrorCode::Forbidden);
 
     ann.send(&AgentFrame::Transfer { conversation_id: id, to: bob_info.id, note: Some("VIP, wants express".into()) })
         .await;
@@ -174,6 +182,7 @@ async fn transfer_moves_the_conversation_and_hides_the_note_from_the_visitor() {
         client_id: cid("b2"),
         text: "Bob here".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     assert!(matches!(bob.until(|f| matches!(f, ToAgent::Ack { .. })).await, ToAgent::Ack { duplicate: false, .. }));
@@ -197,5 +206,46 @@ async fn visitor_can_end_the_conversation() {
     };
     assert!(conversation.closed_at.is_some());
     v.send(&VisitorFrame::End).await;
-    assert_eq!(v.error().await.0, natter_protocol::ErrorCode::NoConversation);
+    assert_eq!(v.error().await.0, ErrorCode::NoConversation);
+}
+
+#[tokio::test]
+async fn an_agent_offers_quick_replies_and_the_visitor_gets_them_live_and_on_replay() {
+    let relay = TestRelay::start().await;
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let mut v = relay.visitor("acme").await;
+    let (token, _, _) = welcome_parts(&v.recv().await);
+    v.send(&VisitorFrame::Send { client_id: cid("v1"), text: "return?".into(), attachments: vec![] }).await;
+    let ToVisitor::Ack { conversation_id: id, .. } = v.until(|f| matches!(f, ToVisitor::Ack { .. })).await else {
+        unreachable!()
+    };
+    ann.send(&AgentFrame::Claim { conversation_id: id }).await;
+    let offer = |client: &str, labels: Vec<String>| AgentFrame::Send {
+        conversation_id: id,
+        client_id: cid(client),
+        text: "Start a return?".into(),
+        attachments: vec![],
+        quick_replies: labels,
+    };
+    ann.send(&offer("a0", (1..=7).map(|i| format!("option {i}")).collect())).await;
+    let (code, _, _) = ann.error().await;
+    assert_eq!(code, ErrorCode::InvalidInput, "at most six");
+    ann.send(&offer("a1", vec![" Yes, please ".into(), "No".into()])).await;
+    let live = v.until(|f| f.text() == Some("Start a return?")).await;
+    let ToVisitor::Message { message, .. } = live else { unreachable!() };
+    let MessageBody::Text { quick_replies, .. } = &message.body else { unreachable!() };
+    assert_eq!(quick_replies, &["Yes, please", "No"]);
+
+    // A returning visitor's replay has them too.
+    v.close_and_wait().await;
+    let hello = VisitorFrame::Hello {
+        v: PROTOCOL_VERSION,
+        token: Some(token),
+        conversation_id: Some(id),
+        last_seq: Some(Seq(0)),
+    };
+    let mut back = Client::visitor(relay.addr, "acme", SHOP_ORIGIN, Some(hello)).await;
+    let replayed = back.until(|f| f.text() == Some("Start a return?")).await;
+    let ToVisitor::Message { message, .. } = replayed else { unreachable!() };
+    assert!(matches!(&message.body, MessageBody::Text { quick_replies, .. } if quick_replies.len() == 2));
 }

@@ -55,6 +55,7 @@ async fn a_note_reaches_the_agents_and_never_the_visitor() {
         client_id: cid("a1"),
         text: "Refund is on its way".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     loop {
@@ -90,6 +91,7 @@ async fn a_replay_to_the_visitor_never_carries_a_note() {
         client_id: cid("a1"),
         text: "after the note".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     v.close_and_wait().await;

@@ -276,6 +276,7 @@ async fn an_agent_sends_a_pdf_that_downloads_as_an_attachment() {
         client_id: cid("inv"),
         text: "Your invoice".into(),
         attachments: vec![a.id.clone()],
+        quick_replies: Vec::new(),
     };
     ann.send(&send).await;
     let msg = v.until(|f| matches!(f, ToVisitor::Message { message, .. } if !attachments_of(message).is_empty())).await;

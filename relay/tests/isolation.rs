@@ -46,7 +46,13 @@ async fn agents_cannot_touch_another_tenants_conversations() {
     let attempts = [
         AgentFrame::Sync { conversation_id: id, after_seq: Seq(0) },
         AgentFrame::Claim { conversation_id: id },
-        AgentFrame::Send { conversation_id: id, client_id: cid("x"), text: "hi".into(), attachments: vec![] },
+        AgentFrame::Send {
+            conversation_id: id,
+            client_id: cid("x"),
+            text: "hi".into(),
+            attachments: vec![],
+            quick_replies: Vec::new(),
+        },
         AgentFrame::Typing { conversation_id: id, on: true },
         AgentFrame::Read { conversation_id: id, seq: Seq(1) },
         AgentFrame::Transfer { conversation_id: id, to: natter_protocol::AgentId(1), note: None },

@@ -238,6 +238,7 @@ async fn out_of_hours_visitors_leave_a_message_that_agents_see() {
         client_id: cid("a1"),
         text: "Calling you at 10".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     assert!(matches!(ann.until(|f| matches!(f, ToAgent::Ack { .. })).await, ToAgent::Ack { duplicate: false, .. }));

@@ -59,6 +59,7 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
         client_id: cid("a1"),
         text: "answer 1".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     assert_eq!(texts(&mut v, 1).await, vec![(Seq(3), "answer 1".to_owned())]);
@@ -70,6 +71,7 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
             client_id: cid(&format!("a{i}")),
             text: format!("answer {i}"),
             attachments: vec![],
+            quick_replies: vec![],
         })
         .await;
         ann.until(|f| matches!(f, ToAgent::Ack { .. })).await;
@@ -92,6 +94,7 @@ async fn reconnect_with_last_seq_replays_exactly_what_was_missed() {
         client_id: cid("a5"),
         text: "answer 5".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     let next = v.recv().await;

@@ -88,6 +88,7 @@ async fn a_deactivated_agent_is_signed_out_loses_the_chat_to_the_queue_and_keeps
         client_id: cid("b1"),
         text: "on its way".into(),
         attachments: vec![],
+        quick_replies: Vec::new(),
     })
     .await;
     bob.until(|f| matches!(f, ToAgent::Ack { client_id, .. } if client_id.as_str() == "b1")).await;

@@ -1003,6 +1003,7 @@ impl Store {
                 client_id: p.client_id,
                 text: p.text,
                 attachments: p.attachments.into_iter().map(|a| a.id).collect(),
+                quick_replies: Vec::new(),
             }));
         }
     }
@@ -1291,7 +1292,12 @@ impl Store {
                             seq,
                             at: p.at,
                             author: Author::Agent { id: me.id, name: me.name },
-                            body: MessageBody::Text { text: p.text, client_id, attachments: p.attachments },
+                            body: MessageBody::Text {
+                                text: p.text,
+                                client_id,
+                                attachments: p.attachments,
+                                quick_replies: Vec::new(),
+                            },
                         });
                         if c.has_gap() && c.gap_seen_at.is_none() {
                             c.gap_seen_at = Some(now);

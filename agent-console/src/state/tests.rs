@@ -56,7 +56,12 @@ fn visitor_msg(seq: u64, text: &str) -> Message {
         seq: Seq(seq),
         at: at(seq as i64 * 100),
         author: Author::Visitor,
-        body: MessageBody::Text { text: text.into(), client_id: cid(&format!("v{seq}")), attachments: Vec::new() },
+        body: MessageBody::Text {
+            text: text.into(),
+            client_id: cid(&format!("v{seq}")),
+            attachments: Vec::new(),
+            quick_replies: Vec::new(),
+        },
     }
 }
 
@@ -65,7 +70,12 @@ fn agent_msg(seq: u64, who: AgentId, client: &str) -> Message {
         seq: Seq(seq),
         at: at(seq as i64 * 100),
         author: Author::Agent { id: who, name: "x".into() },
-        body: MessageBody::Text { text: "hello".into(), client_id: cid(client), attachments: Vec::new() },
+        body: MessageBody::Text {
+            text: "hello".into(),
+            client_id: cid(client),
+            attachments: Vec::new(),
+            quick_replies: Vec::new(),
+        },
     }
 }
 
@@ -369,6 +379,7 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
             client_id: cid("m1"),
             text: "Hello there".into(),
             attachments: Vec::new(),
+            quick_replies: Vec::new(),
         }]
     );
     assert_eq!(s.draft(ConversationId(1)), "");
@@ -390,6 +401,7 @@ fn send_goes_out_once_and_is_resent_with_the_same_id_after_a_reconnect() {
             client_id: cid("m1"),
             text: "Hello there".into(),
             attachments: Vec::new(),
+            quick_replies: Vec::new(),
         }]
     );
 
@@ -1016,6 +1028,7 @@ fn an_unacknowledged_message_is_written_again_with_the_same_id() {
             client_id: cid("m9"),
             text: "hi".into(),
             attachments: Vec::new(),
+            quick_replies: Vec::new(),
         }]
     );
     frame(

@@ -240,4 +240,8 @@ CREATE TABLE file_refusals (
     conversation_id INTEGER                 -- where agents were told, if anywhere
 );
 ",
+    // 10: quick-reply buttons an agent sent with a text (JSON array; NULL: none).
+    r"
+ALTER TABLE messages ADD COLUMN quick_replies TEXT;
+",
 ];

@@ -100,7 +100,7 @@ impl AgentDesk<'_> {
                 Ok(())
             }
             AgentFrame::Claim { conversation_id } => self.claim(db, &me, find(db, conversation_id)?, batch),
-            AgentFrame::Send { conversation_id, client_id, text, attachments } => {
+            AgentFrame::Send { conversation_id, client_id, text, attachments, quick_replies } => {
                 let c = find(db, conversation_id)?;
                 if c.status != ConversationStatus::Closed && !holds(&c, me.agent.id) {
                     // A resend of something already stored is still acknowledged.
@@ -111,7 +111,7 @@ impl AgentDesk<'_> {
                     }
                     return Err(refuse(ErrorCode::Forbidden, not_yours(&c)).about(Some(&client_id), Some(c.id)));
                 }
-                let draft = Draft { client_id, text, attachments };
+                let draft = Draft { client_id, text, attachments, quick_replies };
                 self.convs.post_text(db, &c, me.author(), draft, AckTo::Agent(conn), batch)
             }
             AgentFrame::Typing { conversation_id, on } => {

@@ -8,13 +8,12 @@ use natter_protocol::{
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
+use super::conversations::MAX_QUICK_REPLIES;
 use super::queries;
 use crate::store::StoreError;
 
 /// Most canned responses per scope (the tenant's shared ones, or one agent's).
 pub const MAX_PER_SCOPE: usize = 500;
-/// Most quick-reply buttons on one message.
-pub const MAX_QUICK_REPLIES: usize = 6;
 
 /// A change to canned responses, by one agent.
 #[derive(Debug)]

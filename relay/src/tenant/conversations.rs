@@ -37,12 +37,33 @@ pub enum AckTo {
     Agent(ConnId),
 }
 
-/// A message as its sender wrote it: text and the uploads to attach.
+/// A message as its sender wrote it: text, the uploads to attach, and (agents
+/// only) quick-reply buttons.
 #[derive(Debug)]
 pub struct Draft {
     pub client_id: ClientMsgId,
     pub text: String,
     pub attachments: Vec<UploadId>,
+    pub quick_replies: Vec<String>,
+}
+
+/// Most quick-reply buttons on one message.
+pub const MAX_QUICK_REPLIES: usize = 6;
+
+/// Quick-reply labels, trimmed: at most six, each 1–40 characters without
+/// control characters.
+fn checked_quick_replies(labels: Vec<String>) -> Result<Vec<String>, Refusal> {
+    if labels.len() > MAX_QUICK_REPLIES {
+        return Err(refuse(ErrorCode::InvalidInput, format!("at most {MAX_QUICK_REPLIES} quick replies")));
+    }
+    labels
+        .into_iter()
+        .map(|l| {
+            let l = l.trim().to_owned();
+            let ok = (1..=40).contains(&l.chars().count()) && !l.chars().any(char::is_control);
+            if ok { Ok(l) } else { Err(refuse(ErrorCode::InvalidInput, "a quick reply is 1 to 40 characters")) }
+        })
+        .collect()
 }
 
 /// How a conversation came to an agent (for the assignment log and the event line).
@@ -197,7 +218,7 @@ impl Conversations {
         ack_to: AckTo,
         batch: &mut Batch,
     ) -> OpResult {
-        let Draft { client_id, text, attachments } = draft;
+        let Draft { client_id, text, attachments, quick_replies } = draft;
         let sender = queries::sender_key(&author);
         if let Some(seq) = queries::seq_of_client_id(db, c.id, &sender, &client_id)? {
             ack(ack_to, c.id, client_id, seq, true, batch);
@@ -208,13 +229,14 @@ impl Conversations {
             return Err(about(refuse(ErrorCode::ConversationClosed, "this conversation is closed")));
         }
         self.check_text(&text, attachments.len()).map_err(about)?;
+        let quick_replies = checked_quick_replies(quick_replies).map_err(about)?;
         let uploader = match &author {
             Author::Agent { id, .. } => Uploader::Agent(*id),
             Author::Visitor | Author::System => Uploader::Visitor(c.visitor_id.clone()),
         };
         let uploads = super::files::attachable(db, &attachments, &uploader).map_err(about)?;
         let attachments = uploads.iter().map(|u| u.attachment(&self.links, batch.now)).collect();
-        let body = MessageBody::Text { text, client_id: client_id.clone(), attachments };
+        let body = MessageBody::Text { text, client_id: client_id.clone(), attachments, quick_replies };
         let message = queries::append_message(db, c.id, author, body, batch.now)?;
         super::files::attach(db, &uploads, c.id, message.seq)?;
         metrics::counter!(crate::metrics::MESSAGES_ACKED).increment(1);

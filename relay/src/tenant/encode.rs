@@ -105,8 +105,12 @@ mod tests {
 
     #[test]
     fn a_plain_message_is_serialized_once_for_both() {
-        let body =
-            MessageBody::Text { text: "hi".into(), client_id: ClientMsgId::parse("c1").unwrap(), attachments: vec![] };
+        let body = MessageBody::Text {
+            text: "hi".into(),
+            client_id: ClientMsgId::parse("c1").unwrap(),
+            attachments: vec![],
+            quick_replies: Vec::new(),
+        };
         let (to_visitor, to_agents) = message(ConversationId(7), at_seq(body));
         assert!(Arc::ptr_eq(&to_visitor.text, &to_agents.text));
         assert!(serde_json::from_str::<ToVisitor>(&to_visitor.text).is_ok());

@@ -181,6 +181,7 @@ mod tests {
                 text: (*text).to_owned(),
                 client_id: ClientMsgId::parse(format!("c{}-{i}", id.0)).unwrap(),
                 attachments: vec![],
+                quick_replies: vec![],
             };
             queries::append_message(db, id, Author::Visitor, body, UnixMillis(1)).unwrap();
         }

@@ -529,6 +529,12 @@ pub fn append_message(
         MessageBody::Text { text, client_id, .. } => ("text", Cow::Borrowed(text.as_str()), Some(client_id.as_str())),
         MessageBody::Event { event } => ("event", Cow::Owned(serde_json::to_string(event).map_err(corrupt)?), None),
     };
+    let quick_replies = match &body {
+        MessageBody::Text { quick_replies, .. } if !quick_replies.is_empty() => {
+            Some(serde_json::to_string(quick_replies).map_err(corrupt)?)
+        }
+        _ => None,
+    };
     let preview = match &body {
         // Files without words: the inbox row names them.
         MessageBody::Text { text, attachments, .. } if text.trim().is_empty() && !attachments.is_empty() => {
@@ -547,10 +553,23 @@ pub fn append_message(
         .query_row(params![id.0, preview, now.0], |r| r.get(0))?;
     let sender = client_id.map(|_| sender_key(&author));
     conn.prepare_cached(
-        "INSERT INTO messages(conversation_id, seq, at, author, agent_id, agent_name, kind, body, sender, client_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO messages(conversation_id, seq, at, author, agent_id, agent_name, kind, body, sender, client_id,
+                              quick_replies)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
-    .execute(params![id.0, seq, now.0, author_kind, agent_id, agent_name, kind, text, sender, client_id])?;
+    .execute(params![
+        id.0,
+        seq,
+        now.0,
+        author_kind,
+        agent_id,
+        agent_name,
+        kind,
+        text,
+        sender,
+        client_id,
+        quick_replies
+    ])?;
     if kind == "text" {
         super::indexer::queue(conn, id, Seq(seq))?;
     }
@@ -579,7 +598,7 @@ pub fn messages_after(
     limit: usize,
 ) -> Result<Vec<Message>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, author, agent_id, agent_name, kind, body, client_id FROM messages
+        "SELECT seq, at, author, agent_id, agent_name, kind, body, client_id, quick_replies FROM messages
          WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     )?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -593,11 +612,12 @@ pub fn messages_after(
             r.get::<_, String>(5)?,
             r.get::<_, String>(6)?,
             r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, at, author, agent_id, agent_name, kind, body, client_id) = row?;
+        let (seq, at, author, agent_id, agent_name, kind, body, client_id, quick_replies) = row?;
         let author = match (author.as_str(), agent_id) {
             ("visitor", _) => Author::Visitor,
             ("agent", Some(id)) => Author::Agent { id: AgentId(id), name: agent_name.unwrap_or_default() },
@@ -609,6 +629,10 @@ pub fn messages_after(
                 text: body,
                 client_id: ClientMsgId::parse(cid).map_err(corrupt)?,
                 attachments: Vec::new(),
+                quick_replies: match quick_replies {
+                    Some(json) => serde_json::from_str(&json).map_err(corrupt)?,
+                    None => Vec::new(),
+                },
             },
             ("event", _) => {
                 MessageBody::Event { event: serde_json::from_str::<ConversationEvent>(&body).map_err(corrupt)? }
@@ -932,6 +956,7 @@ mod search_tests {
             text: "He said \"ship it\" — ส่งของแล้ว".into(),
             client_id: ClientMsgId::parse("m").unwrap(),
             attachments: vec![],
+            quick_replies: Vec::new(),
         };
         append_message(&conn, ConversationId(2), Author::Visitor, text, UnixMillis(0)).unwrap();
 

@@ -90,7 +90,7 @@ impl Visitors<'_> {
             VisitorFrame::Hello { .. } => Err(refuse(ErrorCode::InvalidInput, "hello was already sent on this socket")),
             VisitorFrame::Start { info } => self.start(db, &me, clean_info(info)?, batch),
             VisitorFrame::Send { client_id, text, attachments } => {
-                self.send(db, &me, Draft { client_id, text, attachments }, batch)
+                self.send(db, &me, Draft { client_id, text, attachments, quick_replies: Vec::new() }, batch)
             }
             VisitorFrame::Typing { on } => {
                 if let Some(c) = open_conversation(db, me.id)? {
@@ -226,7 +226,7 @@ impl Visitors<'_> {
             }
             None => self.convs.create(db, me.id, &info, me.user_agent, true, batch).map_err(about)?,
         };
-        let draft = Draft { client_id, text, attachments: Vec::new() };
+        let draft = Draft { client_id, text, attachments: Vec::new(), quick_replies: Vec::new() };
         self.convs.post_text(db, &c, Author::Visitor, draft, AckTo::Visitor(me.conn), batch)
     }
 

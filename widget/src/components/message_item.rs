@@ -8,6 +8,9 @@ use yew::prelude::*;
 use super::attachments::attachments;
 use crate::format::clock;
 use crate::i18n::{Locale, fill};
+use crate::state::Action;
+use crate::web::dom;
+use crate::web::runtime::dispatch;
 
 /// What a line needs to render.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +20,27 @@ pub struct Line {
     pub show_name: bool,
     pub tz_min: i32,
     pub locale: Locale,
+    /// Its quick replies may still be clicked (the newest message, not yet answered).
+    pub answerable: bool,
+}
+
+/// An agent's quick-reply buttons: a click sends that label as the visitor's
+/// message; once answered (or after any later message) they stay, disabled.
+fn quick_replies(labels: &[String], live: bool) -> Html {
+    if labels.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="quick" role="group">
+            { for labels.iter().map(|label| {
+                let text = label.clone();
+                let onclick = Callback::from(move |_: MouseEvent| {
+                    dispatch(Action::Send { client_id: dom::client_id(), text: text.clone(), now: dom::now() });
+                });
+                html! { <button type="button" disabled={!live} {onclick} dir="auto">{ label.clone() }</button> }
+            }) }
+        </div>
+    }
 }
 
 #[derive(Properties, PartialEq, Debug)]
@@ -58,7 +82,7 @@ pub fn MessageItem(p: &Props) -> Html {
                 </div>
             </div>
         },
-        (author, MessageBody::Text { text, attachments: files, .. }) => {
+        (author, MessageBody::Text { text, attachments: files, quick_replies: labels, .. }) => {
             let name = match author {
                 Author::Agent { name, .. } if l.show_name => name.clone(),
                 _ => s.agent_fallback.to_owned(),
@@ -71,6 +95,7 @@ pub fn MessageItem(p: &Props) -> Html {
                         { attachments(files, s) }
                         <span class="meta"><time>{ time }</time></span>
                     </div>
+                    { quick_replies(labels, l.answerable) }
                 </div>
             }
         }

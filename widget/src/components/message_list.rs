@@ -26,6 +26,7 @@ pub fn MessageList() -> Html {
     }
     let greeting = store.greeting_text(s.default_greeting).to_owned();
     let seen = store.seen_mark();
+    let answerable = store.quick_replies_open();
     let names = store.show_agent_names();
     // An acknowledged message can be both in the history and (until the outbox
     // catches up) pending: show it once. A scan, not a HashSet: the outbox is tiny,
@@ -45,6 +46,7 @@ pub fn MessageList() -> Html {
                     show_name: names,
                     tz_min: store.tz_min,
                     locale: store.locale(),
+                    answerable: answerable == Some(m.seq),
                 }} />
             }) }
             { for store.outbox.items().iter().filter(|p| !shown(p.client_id.as_str())).map(|p| html! {

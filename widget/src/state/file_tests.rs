@@ -290,7 +290,12 @@ fn an_image_opens_in_the_lightbox_and_escape_closes_it_back_to_the_thumbnail() {
                 seq: Seq(1),
                 at: T0,
                 author: Author::Agent { id: natter_protocol::AgentId(1), name: "Ann".into() },
-                body: MessageBody::Text { text: String::new(), client_id: cid("a1"), attachments: vec![image('A')] },
+                body: MessageBody::Text {
+                    text: String::new(),
+                    client_id: cid("a1"),
+                    attachments: vec![image('A')],
+                    quick_replies: Vec::new(),
+                },
             },
         },
     });

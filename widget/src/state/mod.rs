@@ -464,6 +464,16 @@ impl Store {
         self.messages.iter().rev().find(|m| m.author == Author::Visitor && m.seq <= read).map(|m| m.seq)
     }
 
+    /// The message whose quick replies may be clicked: the newest one, an
+    /// agent's with buttons, while nothing the visitor sent is on its way and
+    /// the conversation goes on. Any answer makes its buttons stale.
+    pub fn quick_replies_open(&self) -> Option<Seq> {
+        let last = self.messages.last()?;
+        let offers = matches!(&last.body, MessageBody::Text { quick_replies, .. } if !quick_replies.is_empty());
+        (offers && matches!(last.author, Author::Agent { .. }) && self.outbox.is_empty() && !self.conversation_closed())
+            .then_some(last.seq)
+    }
+
     /// Whether the tenant says it is closed (business hours).
     pub fn tenant_offline(&self) -> bool {
         self.config.as_ref().is_some_and(|c| !c.online)
@@ -868,7 +878,12 @@ impl Store {
                     fx.push(Effect::SavePending(self.unsent()));
                     if self.conversation.as_ref().is_some_and(|c| c.id == conversation_id) {
                         // The stored copy follows; until then show the acknowledged text in place.
-                        let body = MessageBody::Text { text: p.text, client_id, attachments: p.attachments };
+                        let body = MessageBody::Text {
+                            text: p.text,
+                            client_id,
+                            attachments: p.attachments,
+                            quick_replies: Vec::new(),
+                        };
                         self.insert(Message { seq, at: p.at, author: Author::Visitor, body });
                     }
                 }

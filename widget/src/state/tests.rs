@@ -46,7 +46,12 @@ fn msg(conv: u64, seq: u64, author: Author, text: &str, client: &str) -> Action 
                 seq: Seq(seq),
                 at: T0,
                 author,
-                body: MessageBody::Text { text: text.into(), client_id: cid(client), attachments: Vec::new() },
+                body: MessageBody::Text {
+                    text: text.into(),
+                    client_id: cid(client),
+                    attachments: Vec::new(),
+                    quick_replies: Vec::new(),
+                },
             },
         },
     }
@@ -964,4 +969,26 @@ fn an_ended_chat_names_no_agent() {
     c.status = ConversationStatus::Closed;
     s.apply(Action::Frame { now: T0, frame: ToVisitor::VisitorConversation { conversation: c } });
     assert_eq!(s.agent_name(), None);
+}
+
+#[test]
+fn quick_replies_are_open_on_the_newest_agent_message_until_the_visitor_answers() {
+    let mut s = online();
+    s.apply(welcome("tok", Some(conv(7, ConversationStatus::Active))));
+    s.apply(msg(7, 1, Author::Visitor, "Can I return it?", "v1"));
+    let mut offer = msg(7, 2, ann(), "Start a return?", "a1");
+    if let Action::Frame { frame: ToVisitor::Message { message, .. }, .. } = &mut offer
+        && let MessageBody::Text { quick_replies, .. } = &mut message.body
+    {
+        *quick_replies = vec!["Yes, please".into(), "No, thanks".into()];
+    }
+    s.apply(offer);
+    assert_eq!(s.quick_replies_open(), Some(Seq(2)));
+    // A click sends the label as the visitor's message; the buttons close.
+    let fx = send(&mut s, "v2", "Yes, please");
+    assert!(matches!(&sends(&fx)[..], [VisitorFrame::Send { text, .. }] if text == "Yes, please"));
+    assert_eq!(s.quick_replies_open(), None, "an answer on its way");
+    s.apply(ack(7, "v2", 3));
+    s.apply(msg(7, 3, Author::Visitor, "Yes, please", "v2"));
+    assert_eq!(s.quick_replies_open(), None, "answered");
 }

@@ -182,6 +182,7 @@ fn body<J: Json>(v: &J) -> Option<MessageBody> {
             text: text(v, "text")?,
             client_id: client_id(v, "client_id")?,
             attachments: attachments(v.get("attachments")),
+            quick_replies: strings(v.get("quick_replies")),
         }),
         "event" => Some(MessageBody::Event { event: event(&v.get("event")?)? }),
         _ => None,

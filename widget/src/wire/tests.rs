@@ -81,12 +81,22 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
     round_trip(msg(
         3,
         Author::Visitor,
-        MessageBody::Text { text: "héllo \"q\"\n<b>".into(), client_id: cid("m-1"), attachments: Vec::new() },
+        MessageBody::Text {
+            text: "héllo \"q\"\n<b>".into(),
+            client_id: cid("m-1"),
+            attachments: Vec::new(),
+            quick_replies: Vec::new(),
+        },
     ));
     round_trip(msg(
         4,
         Author::Agent { id: AgentId(2), name: "Bob".into() },
-        MessageBody::Text { text: "hi".into(), client_id: cid("a1"), attachments: Vec::new() },
+        MessageBody::Text {
+            text: "hi".into(),
+            client_id: cid("a1"),
+            attachments: Vec::new(),
+            quick_replies: Vec::new(),
+        },
     ));
     let events = [
         ConversationEvent::Claimed { agent: ann() },
@@ -395,7 +405,12 @@ fn files_in_messages_decode_as_serde_encodes_them() {
     round_trip(msg(
         6,
         Author::Visitor,
-        MessageBody::Text { text: String::new(), client_id: cid("m-2"), attachments: vec![photo(), invoice()] },
+        MessageBody::Text {
+            text: String::new(),
+            client_id: cid("m-2"),
+            attachments: vec![photo(), invoice()],
+            quick_replies: Vec::new(),
+        },
     ));
     for reason in [FileRefusal::Infected, FileRefusal::Other] {
         let event = ConversationEvent::FileRefused { name: "eicar.txt".into(), reason, signature: None };

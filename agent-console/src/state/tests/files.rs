@@ -96,6 +96,7 @@ fn picked_files_upload_at_once_and_go_with_the_next_message_once() {
             client_id: cid("m1"),
             text: "Here you go".into(),
             attachments: vec![upload_id(0), upload_id(1)],
+            quick_replies: vec![],
         }]
     );
     // Out of the composer; the browser's files are let go.
@@ -132,6 +133,7 @@ fn a_message_of_files_alone_waits_for_its_uploads() {
             client_id: cid("m2"),
             text: String::new(),
             attachments: vec![upload_id(2)],
+            quick_replies: Vec::new(),
         }]
     );
     // Without files or text, Send does nothing.
