@@ -54,18 +54,82 @@ async fn the_connection_cap_refuses_extra_sockets() {
     assert!(again.is_ok(), "a slot is freed when a socket closes");
 }
 
+/// A TCP stream whose writes can be swallowed: once `mute` is set, nothing more
+/// reaches the relay (not even the pongs a WebSocket client answers pings
+/// with), while everything the relay sends is still read.
+struct Muted {
+    tcp: tokio::net::TcpStream,
+    mute: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl tokio::io::AsyncRead for Muted {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Muted {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.mute.load(std::sync::atomic::Ordering::SeqCst) {
+            return std::task::Poll::Ready(Ok(buf.len()));
+        }
+        std::pin::Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
+}
+
 #[tokio::test]
 async fn a_silent_peer_is_dropped() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest as _};
     let relay = TestRelay::start_with(|c| {
         c.limits.ping_interval = Duration::from_millis(200);
         c.limits.dead_peer_timeout = Duration::from_millis(800);
     })
     .await;
-    let mut v = relay.visitor("acme").await;
-    v.recv().await;
-    // This client never reads, so it never answers pings.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert!(v.closed().await);
+    let mute = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let tcp = Muted { tcp: tokio::net::TcpStream::connect(relay.addr).await.unwrap(), mute: mute.clone() };
+    let mut req = format!("ws://{}/v1/ws/visitor?tenant=acme", relay.addr).into_client_request().unwrap();
+    req.headers_mut().insert("Origin", SHOP_ORIGIN.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::client_async(req, tcp).await.unwrap();
+    let hello = VisitorFrame::Hello { v: PROTOCOL_VERSION, token: None, conversation_id: None, last_seq: None };
+    ws.send(Message::text(serde_json::to_string(&hello).unwrap())).await.unwrap();
+    assert!(matches!(ws.next().await, Some(Ok(Message::Text(_)))), "welcome");
+    // From now on this peer says nothing, pongs included; it keeps reading, so
+    // what ends the wait is the relay closing the socket, not a timer here.
+    mute.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut pings = 0;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Ping(_))) => pings += 1,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the relay drops a peer that answers no ping");
+    assert!(pings >= 1, "it was pinged before being dropped");
 }
 
 #[tokio::test]
