@@ -13,6 +13,8 @@ use super::identity_section::IdentitySection;
 use super::install_section::InstallSection;
 use super::prechat_editor::PrechatEditor;
 use super::routing_form::RoutingForm;
+use super::tags_section::TagsSection;
+use super::team_section::TeamSection;
 use super::use_store;
 use super::widget_form::WidgetForm;
 use super::widget_preview::WidgetPreview;
@@ -99,6 +101,11 @@ pub fn AdminPage() -> Html {
                         texts_language={a.texts_language.clone()} />
                 </div>
             </form>
+            // Outside the settings form: these change the relay at once, not on Save.
+            <div class="admin-desk">
+                <TeamSection />
+                <TagsSection />
+            </div>
         </main>
     }
 }

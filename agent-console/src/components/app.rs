@@ -55,6 +55,7 @@ pub fn App() -> Html {
         Announce::NewVisitor(l) => fill(s.a_new_visitor, &[&format::label(s, l)]),
         Announce::NewMessage(l) => fill(s.a_new_message, &[&format::label(s, l)]),
         Announce::TransferredToMe(l) => fill(s.a_transferred, &[&format::label(s, l)]),
+        Announce::Mentioned(l) => fill(s.desk.a_mention, &[&format::label(s, l)]),
     });
     html! {
         <ContextProvider<Ctx> context={store.clone()}>

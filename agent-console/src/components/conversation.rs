@@ -6,11 +6,14 @@
 use natter_protocol::{ConversationId, ConversationStatus};
 use yew::prelude::*;
 
+use super::assignment_history::AssignmentHistory;
 use super::composer::Composer;
 use super::conversation_header::ConversationHeader;
 use super::earlier_list::EarlierList;
 use super::files_list::FilesList;
 use super::message_list::MessageList;
+use super::note_composer::{ComposerMode, NoteComposer};
+use super::tag_bar::TagBar;
 use super::use_store;
 use crate::format;
 use crate::i18n::fill;
@@ -37,6 +40,12 @@ pub fn ConversationView(p: &Props) -> Html {
     let can_reply = store.can_reply(id);
     let sum = &conv.summary;
     let title_id = format!("conv-title-{id}");
+    let note_mode = store.in_note_mode(id);
+    let colleagues: Vec<_> = store.agents.iter().filter(|a| a.id != me).cloned().collect();
+    let names: Vec<String> = store.agents.iter().map(|a| a.name.clone()).collect();
+    let note_box = html! {
+        <NoteComposer {id} draft={store.note_draft(id).to_owned()} agents={colleagues} locale={store.settings.locale} />
+    };
 
     let note = if can_reply {
         None
@@ -87,12 +96,21 @@ pub fn ConversationView(p: &Props) -> Html {
             <div class="conv-main">
                 <ConversationHeader conv={conv.clone()} {title_id} can_reply={can_reply}
                     online={store.conn == crate::state::Conn::Online} locale={store.settings.locale} />
+                <TagBar {id} on={sum.tags.clone()} all={store.tags.clone()}
+                    online={store.conn == crate::state::Conn::Online} locale={store.settings.locale} />
                 <MessageList conv={conv.clone()} {pending} fetched={store.fetched_links(id)} {me} {tz}
-                    locale={store.settings.locale} />
+                    locale={store.settings.locale} notes={store.notes_of(id).to_vec()}
+                    pending_notes={store.pending_notes(id)} {names}
+                    my_name={store.me().map(|a| a.name.clone()).unwrap_or_default()} />
                 <div class="typing" aria-live="polite">
                     if conv.visitor_typing(store.now) { { s.visitor_typing } }
                 </div>
                 if can_reply {
+                    <ComposerMode {id} note={note_mode} locale={store.settings.locale} />
+                }
+                if can_reply && note_mode {
+                    { note_box.clone() }
+                } else if can_reply {
                     <Composer {id} draft={store.draft(id).to_owned()} uploads={store.uploads.of(id).cloned().collect::<Vec<_>>()}
                         locale={store.settings.locale} />
                 } else {
@@ -111,6 +129,7 @@ pub fn ConversationView(p: &Props) -> Html {
                             <button type="button" class="primary" disabled=true>{ s.send }</button>
                         </div>
                     }
+                    { note_box }
                 }
             </div>
             <aside class="details" aria-label={ s.details }>
@@ -157,6 +176,9 @@ pub fn ConversationView(p: &Props) -> Html {
                         <dd>{ format!("{} ({})", format::clock(store.now, offset), format::utc_offset(offset)) }</dd>
                     }
                 </dl>
+                <AssignmentHistory {id} holder={sum.assignee.as_ref().map(|a| (a.id, sum.status))}
+                    token={store.session.as_ref().map(|x| x.token.clone()).unwrap_or_default()} {tz}
+                    locale={store.settings.locale} />
                 <FilesList {id} />
                 <EarlierList {id} />
             </aside>

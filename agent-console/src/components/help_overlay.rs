@@ -20,6 +20,7 @@ pub fn HelpOverlay() -> Html {
         Shortcut::Claim => s.sc_claim,
         Shortcut::Transfer => s.sc_transfer,
         Shortcut::Close => s.sc_close,
+        Shortcut::NoteMode => s.desk.sc_note_mode,
         Shortcut::Help => s.sc_help,
         Shortcut::Escape => s.sc_escape,
     };

@@ -5,6 +5,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inbox_row::InboxRow;
+use super::tag_bar::TagFilter;
 use super::team_panel::TeamPanel;
 use super::use_store;
 use crate::state::Action;
@@ -97,6 +98,7 @@ pub fn Inbox() -> Html {
                 { for tabs }
             </div>
             <div id="inbox-panel" role="tabpanel" aria-labelledby="inbox-tabs" class="rows">
+                <TagFilter all={store.tags.clone()} current={store.desk.tag_filter} locale={store.settings.locale} />
                 if store.tab == InboxTab::Closed {
                     <div class="search">
                         <label class="sr-only" for="closed-search">{ s.search_closed }</label>
@@ -117,10 +119,14 @@ pub fn Inbox() -> Html {
                     <ul class="rows" id="inbox-rows">
                         { for rows.iter().map(|c| {
                             let conv = store.conv(c.id()).cloned().expect("row comes from the store");
+                            let tags: Vec<_> = c.summary.tags.iter()
+                                .filter_map(|t| store.tags.iter().find(|k| k.id == *t).cloned()).collect();
+                            let mentioned = store.mentioned.contains(&c.id());
                             html! {
                                 <li key={c.id().0}>
                                     <InboxRow {conv} now={store.now} current={store.focused == Some(c.id())}
-                                        {me} locale={store.settings.locale} position={positions.get(&c.id()).copied()} />
+                                        {me} locale={store.settings.locale} position={positions.get(&c.id()).copied()}
+                                        {tags} {mentioned} />
                                 </li>
                             }
                         }) }

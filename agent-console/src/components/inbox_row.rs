@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use natter_protocol::{AgentId, ConversationStatus, Priority, UnixMillis};
+use natter_protocol::{AgentId, ConversationStatus, Priority, Tag, UnixMillis};
 use yew::prelude::*;
 
 use crate::format;
@@ -33,6 +33,12 @@ pub struct Props {
     pub locale: Locale,
     /// Place in the queue while waiting.
     pub position: Option<u32>,
+    /// The tags on it (from the tenant's list).
+    #[prop_or_default]
+    pub tags: Vec<Tag>,
+    /// A colleague's note names this agent and they have not opened it since.
+    #[prop_or_default]
+    pub mentioned: bool,
 }
 
 impl PartialEq for Props {
@@ -44,6 +50,8 @@ impl PartialEq for Props {
             && self.me == o.me
             && self.locale == o.locale
             && self.position == o.position
+            && self.tags == o.tags
+            && self.mentioned == o.mentioned
     }
 }
 
@@ -90,7 +98,11 @@ pub fn InboxRow(p: &Props) -> Html {
         Priority::High => Some(("high", s.pr_high)),
         Priority::Urgent => Some(("urgent", s.pr_urgent)),
     };
-    let tags = priority.is_some() || c.summary.offline || c.summary.skill.is_some() || p.position.is_some();
+    let tags = priority.is_some()
+        || c.summary.offline
+        || c.summary.skill.is_some()
+        || p.position.is_some()
+        || !p.tags.is_empty();
     let fresh = c.assigned_new;
     let row = html! {
         <button type="button" id={format!("row-{id}")} class={classes!("row", fresh.then_some("fresh"))}
@@ -100,6 +112,11 @@ pub fn InboxRow(p: &Props) -> Html {
             <span class="top">
                 if fresh { <span class="tag new">{ s.new_badge }</span> }
                 <span class="name">{ name.clone() }</span>
+                if p.mentioned {
+                    <span class="mention-mark" title={ s.desk.mentioned_you }>
+                        <span aria-hidden="true">{ "@" }</span><span class="sr-only">{ s.desk.mentioned_you }</span>
+                    </span>
+                }
                 if unread > 0 {
                     <span class="badge hot">
                         <span aria-hidden="true">{ unread }</span>
@@ -115,6 +132,7 @@ pub fn InboxRow(p: &Props) -> Html {
                     if let Some((class, word)) = priority { <span class={classes!("tag", class)}>{ word }</span> }
                     if c.summary.offline { <span class="tag offline">{ s.offline_badge }</span> }
                     if let Some(skill) = &c.summary.skill { <span class="tag">{ fill(s.skill_badge, &[skill]) }</span> }
+                    { for p.tags.iter().map(super::tag_bar::chip) }
                 </span>
             }
             if let Some(who) = who { <span class="who">{ who }</span> }

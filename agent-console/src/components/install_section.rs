@@ -126,7 +126,7 @@ fn check(local: Handle, token: String, s: &'static InstallStrings, url: String) 
 }
 
 /// `navigator.clipboard.writeText(text)`, where the browser offers it.
-fn copy_text(text: &str) -> bool {
+pub(crate) fn copy_text(text: &str) -> bool {
     let Some(window) = web_sys::window() else { return false };
     let clipboard = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("clipboard")).ok();
     let write = clipboard

@@ -7,6 +7,7 @@
 pub mod admin;
 pub use natter_browser::backoff;
 pub mod conv;
+pub mod desk;
 pub mod files;
 mod follow;
 pub mod idle;
@@ -15,6 +16,7 @@ pub mod notify;
 pub mod outbox;
 pub mod past;
 pub mod shortcuts;
+pub mod team;
 #[cfg(test)]
 mod tests;
 
@@ -32,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Locale;
 use admin::{AdminAction, AdminState};
 use conv::{ConvState, Label, TYPING_TTL_MS};
+use desk::{Desk, DeskAction};
 use files::{FileRef, LinkAnswer, LinkState, PickedFile, UploadError, Uploads};
 use idle::IdleStatus;
 use inbox::InboxTab;
@@ -224,6 +227,8 @@ pub enum Announce {
     NewVisitor(Label),
     NewMessage(Label),
     TransferredToMe(Label),
+    /// A colleague's note names this agent.
+    Mentioned(Label),
 }
 
 /// What the glue should focus after rendering.
@@ -340,6 +345,8 @@ pub enum Action {
     /// Hide the "new conversation assigned to you" banner.
     DismissAssigned,
     Admin(AdminAction),
+    /// Notes, mentions and tags (see `desk.rs`).
+    Desk(DeskAction),
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
     SetSettings(Settings),
@@ -512,6 +519,8 @@ pub struct Store {
     pub uploads: Uploads,
     /// Fresh links fetched for attachments whose own links expired.
     pub links: BTreeMap<UploadId, LinkState>,
+    /// Notes on their way, the note box, the inbox's tag filter (see `desk.rs`).
+    pub desk: Desk,
 }
 
 impl Store {
@@ -744,6 +753,7 @@ impl Store {
                     fx.push(Effect::SaveAdmin { token: s.token.clone(), save: Box::new(save) });
                 }
             }
+            Action::Desk(a) => self.desk_action(a, &mut fx),
             Action::ShowDialog(d) => self.dialog = d,
             Action::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             Action::SetSettings(s) => {
@@ -819,7 +829,8 @@ impl Store {
     pub fn rows(&self, tab: InboxTab) -> Vec<&ConvState> {
         let search = self.search.trim().to_lowercase();
         let hits = if self.closed.q.to_lowercase() == search { &self.closed.hits } else { &BTreeSet::new() };
-        inbox::rows(self.convs.values().map(|c| &**c), tab, self.my_id(), &search, hits)
+        let convs = self.convs.values().map(|c| &**c).filter(|c| self.passes_tag_filter(c));
+        inbox::rows(convs, tab, self.my_id(), &search, hits)
     }
 
     pub fn tab_count(&self, tab: InboxTab) -> usize {
@@ -923,6 +934,7 @@ impl Store {
         self.typing_out.clear();
         self.watched.clear();
         self.outbox.requeue();
+        self.desk.notes_out.requeue();
         for c in self.convs.values_mut() {
             let c = Rc::make_mut(c);
             c.syncing = false;
@@ -963,12 +975,14 @@ impl Store {
             }
             self.pump_syncs(fx);
             self.flush_outbox(fx);
+            self.flush_notes(fx);
         }
         self.notices.retain(|n| now.0 - n.at.0 < NOTICE_TTL_MS);
     }
 
     fn socket_closed(&mut self, now: UnixMillis, jitter: u16, fx: &mut Vec<Effect>) {
         self.outbox.requeue();
+        self.desk.notes_out.requeue();
         self.typing_out.clear();
         // Watches are the socket's: the next one starts with none.
         self.watched.clear();
@@ -1179,6 +1193,13 @@ impl Store {
             Shortcut::Help => {
                 self.dialog = if self.dialog == Some(Dialog::Help) { None } else { Some(Dialog::Help) };
             }
+            Shortcut::NoteMode => {
+                if let Some(id) = self.focused.filter(|&id| self.can_reply(id)) {
+                    let on = !self.desk.note_mode.contains(&id);
+                    self.desk_action(DeskAction::NoteMode { id, on }, fx);
+                    fx.push(Effect::Focus(FocusTarget::Composer(id)));
+                }
+            }
             Shortcut::Escape => self.dialog = None,
         }
     }
@@ -1334,13 +1355,8 @@ impl Store {
             ToAgent::Notes { conversation_id, notes } => {
                 self.notes.insert(conversation_id, notes);
             }
-            ToAgent::Note { conversation_id, note } => self.keep_note(conversation_id, note),
-            ToAgent::Mention { conversation_id, note } => {
-                self.keep_note(conversation_id, note);
-                if self.focused != Some(conversation_id) {
-                    self.mentioned.insert(conversation_id);
-                }
-            }
+            ToAgent::Note { conversation_id, note } => self.note_arrived(conversation_id, note),
+            ToAgent::Mention { conversation_id, note } => self.mentioned_in(conversation_id, note, fx),
         }
     }
 
@@ -1414,6 +1430,7 @@ impl Store {
         }
         self.pump_syncs(fx);
         self.flush_outbox(fx);
+        self.flush_notes(fx);
         if self.metrics.inbox_ready_at.is_none() {
             self.metrics.inbox_ready_at = Some(self.now);
         }
@@ -1530,6 +1547,7 @@ impl Store {
             AlertKind::NewVisitor => Announce::NewVisitor(label),
             AlertKind::NewMessage => Announce::NewMessage(label),
             AlertKind::TransferredToMe => Announce::TransferredToMe(label),
+            AlertKind::Mention => Announce::Mentioned(label),
         });
     }
 
@@ -1581,6 +1599,9 @@ impl Store {
             return;
         }
         if let Some(client_id) = client_id {
+            if self.note_refused(&client_id, code, &message) {
+                return;
+            }
             if code == ErrorCode::ConversationClosed {
                 if let Some(p) = self.outbox.take(&client_id) {
                     self.restore_text(p.conversation_id, &p.text);

@@ -17,6 +17,8 @@ pub enum AlertKind {
     NewMessage,
     /// A colleague handed a conversation to this agent.
     TransferredToMe,
+    /// A colleague's internal note names this agent.
+    Mention,
 }
 
 /// The agent's notification settings, remembered in localStorage.
@@ -67,8 +69,8 @@ impl Notifier {
         focused: bool,
         viewing: bool,
     ) -> Option<Alert> {
-        if focused && viewing && kind == AlertKind::NewMessage {
-            // The message is on screen in front of the agent.
+        if focused && viewing && matches!(kind, AlertKind::NewMessage | AlertKind::Mention) {
+            // The message (or note) is on screen in front of the agent.
             return None;
         }
         let in_burst = self.last_alert_at.is_some_and(|t| now.0 - t.0 < COALESCE_MS);

@@ -14,6 +14,8 @@ pub enum Shortcut {
     Claim,
     Close,
     Transfer,
+    /// Switch the composer between reply and internal note.
+    NoteMode,
     Help,
     Escape,
 }
@@ -28,6 +30,7 @@ pub const LIST: &[(&str, Shortcut)] = &[
     ("Alt+C", Shortcut::Claim),
     ("Alt+T", Shortcut::Transfer),
     ("Alt+X", Shortcut::Close),
+    ("Alt+N", Shortcut::NoteMode),
     ("? / Alt+/", Shortcut::Help),
     ("Esc", Shortcut::Escape),
 ];
@@ -52,6 +55,7 @@ pub fn from_key(code: &str, key: &str, alt: bool, ctrl: bool, meta: bool, typing
         "KeyC" => Shortcut::Claim,
         "KeyT" => Shortcut::Transfer,
         "KeyX" => Shortcut::Close,
+        "KeyN" => Shortcut::NoteMode,
         "Slash" => Shortcut::Help,
         _ => {
             let digit = code.strip_prefix("Digit")?.parse::<usize>().ok()?;

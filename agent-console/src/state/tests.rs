@@ -1625,4 +1625,5 @@ fn a_reconnect_follows_the_open_conversations_again() {
     assert_eq!(syncs(&fx), vec![(1, 1)]);
 }
 
+mod desk;
 mod files;

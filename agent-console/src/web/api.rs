@@ -3,6 +3,9 @@
 //! section calls the install endpoints directly, see `install_call`).
 
 use natter_protocol::{
+    AgentActive, AgentUpdate, AssignmentRecord, ConversationId, PasswordReset, Tag, TagDraft, TagId,
+};
+use natter_protocol::{
     AgentAdminView, AgentId, AllowedOrigins, ApiErrorBody, ConversationPage, ErrorCode, FileLink, IdentitySecret,
     InstallInfo, LoginRequest, LoginResponse, PageCheck, PageCheckRequest, TenantSettings, UploadId,
 };
@@ -16,6 +19,7 @@ use super::json;
 use crate::state::admin::{AdminAction, Save};
 use crate::state::files::LinkAnswer;
 use crate::state::past::Lookup;
+use crate::state::team::{Command, Refused, Spot, TeamAction};
 use crate::state::{Action, SignInError};
 
 async fn post(path: &str, body: Option<String>, token: Option<&str>) -> Result<Response, ()> {
@@ -206,4 +210,66 @@ pub async fn put_origins(token: String, origins: Vec<String>) -> Result<Vec<Stri
 /// `POST /v1/admin/install/check`: the relay fetches the page and reports.
 pub async fn check_page(token: String, url: String) -> Result<PageCheck, InstallRefusal> {
     install_call("POST", "/v1/admin/install/check", Some(&PageCheckRequest { url }), &token).await
+}
+
+/// An authorised JSON call whose refusal keeps its code (the desk and the team
+/// screen word refusals per language). A `204` answers `()`.
+pub async fn coded_call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&impl Serialize>,
+    token: &str,
+) -> Result<T, Refused> {
+    let refused = |message: &str| Refused { code: None, field: None, message: message.to_owned() };
+    let body = body.and_then(json::to_string);
+    let resp =
+        request(method, path, body, Some(token)).await.map_err(|()| refused("the relay could not be reached"))?;
+    let text = text(&resp).await.unwrap_or_default();
+    if resp.ok() {
+        let text = if text.is_empty() { "null" } else { text.as_str() };
+        return json::from_str(text).ok_or_else(|| refused("unreadable answer"));
+    }
+    Err(match json::from_str::<ApiErrorBody>(&text) {
+        Some(e) => Refused { code: Some(e.error.code), field: e.error.field, message: e.error.message },
+        None => refused(&format!("HTTP {}", resp.status())),
+    })
+}
+
+/// `GET /v1/agent/conversations/{id}/assignments`: who held it, oldest first.
+pub async fn assignments(token: String, id: ConversationId) -> Result<Vec<AssignmentRecord>, Refused> {
+    coded_call("GET", &format!("/v1/agent/conversations/{id}/assignments"), None::<&()>, &token).await
+}
+
+/// Runs one command of the team screen and words its answer as an action.
+pub async fn team_command(token: String, command: Command) -> TeamAction {
+    match command {
+        Command::Load => {
+            TeamAction::Loaded(coded_call("GET", "/v1/admin/agents", None::<&()>, &token).await.map_err(|r| r.message))
+        }
+        Command::Create(new) => TeamAction::Created(coded_call("POST", "/v1/admin/agents", Some(&new), &token).await),
+        Command::SetRole(id, role) => {
+            let update = AgentUpdate { role: Some(role), ..AgentUpdate::default() };
+            let path = format!("/v1/admin/agents/{id}");
+            TeamAction::Changed(Spot::Role(id), coded_call("PUT", &path, Some(&update), &token).await)
+        }
+        Command::ResetPassword(id, password) => {
+            let path = format!("/v1/admin/agents/{id}/password");
+            TeamAction::ResetDone(id, coded_call("PUT", &path, Some(&PasswordReset { password }), &token).await)
+        }
+        Command::SetActive(id, active) => {
+            let path = format!("/v1/admin/agents/{id}/active");
+            TeamAction::Changed(Spot::Active(id), coded_call("PUT", &path, Some(&AgentActive { active }), &token).await)
+        }
+    }
+}
+
+/// `POST /v1/admin/tags`, `PUT` or `DELETE /v1/admin/tags/{id}`: the new list
+/// (which also reaches every console as a `tags` frame).
+pub async fn tag_call(token: String, id: Option<TagId>, draft: Option<TagDraft>) -> Result<Vec<Tag>, Refused> {
+    match (id, draft) {
+        (None, Some(d)) => coded_call("POST", "/v1/admin/tags", Some(&d), &token).await,
+        (Some(id), Some(d)) => coded_call("PUT", &format!("/v1/admin/tags/{id}"), Some(&d), &token).await,
+        (Some(id), None) => coded_call("DELETE", &format!("/v1/admin/tags/{id}"), None::<&()>, &token).await,
+        (None, None) => Ok(Vec::new()),
+    }
 }

@@ -67,8 +67,12 @@ pub fn schedule(effects: Vec<Effect>, store: &Store) {
                             AlertKind::NewVisitor => fill(s.a_new_visitor, &[&label]),
                             AlertKind::NewMessage => fill(s.a_new_message, &[&label]),
                             AlertKind::TransferredToMe => fill(s.a_transferred, &[&label]),
+                            AlertKind::Mention => fill(s.desk.a_mention, &[&label]),
                         };
-                        let body = store.conv(a.conversation_id).and_then(|c| c.preview().map(str::to_owned));
+                        let body = match a.kind {
+                            AlertKind::Mention => store.notes_of(a.conversation_id).last().map(|n| n.text.clone()),
+                            _ => store.conv(a.conversation_id).and_then(|c| c.preview().map(str::to_owned)),
+                        };
                         (title, body.unwrap_or_default())
                     };
                     Desktop { title, body, lang: store.settings.locale.tag(), id: a.conversation_id }
