@@ -47,8 +47,9 @@ pub struct ApiError {
 }
 
 /// Query of `GET /v1/agent/conversations`: past conversations, newest first.
-/// Without `visitor`: closed conversations of the tenant, optionally matching
-/// `q`. With `visitor`: every conversation of that visitor (any status).
+/// Without `visitor`: closed conversations of the tenant (or, with
+/// `status=any`, open ones too), optionally matching `q` and carrying `tag`.
+/// With `visitor`: every conversation of that visitor (any status).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationQuery {
     /// Text to find, case-insensitively, in the visitor's name or email or
@@ -64,6 +65,20 @@ pub struct ConversationQuery {
     /// Page size, 1 to [`ConversationQuery::MAX_LIMIT`]; default [`ConversationQuery::DEFAULT_LIMIT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// `closed` (the default) or `any`: open conversations too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SearchStatus>,
+    /// Only conversations carrying this tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<crate::TagId>,
+}
+
+/// Which conversations a search covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchStatus {
+    Closed,
+    Any,
 }
 
 impl ConversationQuery {
@@ -78,6 +93,10 @@ pub struct ConversationPage {
     pub conversations: Vec<ConversationSummary>,
     /// More match: ask again with `before` set to the last id here.
     pub more: bool,
+    /// How many conversations match in all, on a first page without `q` or
+    /// `visitor` (the Closed tab's count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 /// `GET /v1/admin/identity` (owners and admins): the secret a shop's server

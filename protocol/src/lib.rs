@@ -34,6 +34,7 @@ pub use files::{
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
+    SearchStatus,
 };
 pub use ids::{
     AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, NoteId, Seq, TagId, TenantId, UnixMillis, UploadId,

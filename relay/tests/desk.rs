@@ -224,3 +224,50 @@ async fn the_assignment_history_says_who_claimed_and_transferred() {
     let globex = relay.login("globex", "ann@x.test").await.token;
     assert_eq!(http.get(&url).bearer_auth(&globex).send().await.unwrap().status(), 404, "another tenant's");
 }
+
+#[tokio::test]
+async fn search_covers_open_conversations_notes_and_tags_and_counts_the_closed_ones() {
+    let relay = TestRelay::start().await;
+    let token = relay.login("acme", "ann@x.test").await.token;
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    tags_frame(&mut ann).await;
+    let (_v, open) = claimed_by_ann(&relay, &mut ann).await;
+    ann.send(&AgentFrame::Note { conversation_id: open, client_id: cid("n1"), text: "wants the blue kettle".into() })
+        .await;
+    note_on(&mut ann, open).await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(relay.http("/v1/admin/tags"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Kettles", "color": "#aa0000"}))
+        .send()
+        .await
+        .unwrap();
+    let tag: Vec<Tag> = res.json().await.unwrap();
+    ann.send(&AgentFrame::Tag { conversation_id: open, tag: tag[0].id, on: true }).await;
+    ann.until(|f| matches!(f, ToAgent::Conversation { conversation } if conversation.id == open && !conversation.tags.is_empty()))
+        .await;
+
+    let find = |query: String| {
+        let url = relay.http(&format!("/v1/agent/conversations?{query}"));
+        let req = http.get(url).bearer_auth(&token);
+        async move { req.send().await.unwrap().json::<natter_protocol::ConversationPage>().await.unwrap() }
+    };
+    let ids = |page: &natter_protocol::ConversationPage| page.conversations.iter().map(|c| c.id).collect::<Vec<_>>();
+    // By default the search is the Closed tab's: the open one is not there.
+    assert!(find("q=kettle".into()).await.conversations.is_empty());
+    // With status=any it is, found by its internal note, by its tag, and by a message.
+    assert_eq!(ids(&find("q=blue%20kettle&status=any".into()).await), [open]);
+    assert_eq!(ids(&find(format!("status=any&tag={}", tag[0].id)).await), [open]);
+    assert_eq!(ids(&find("q=parcel&status=any".into()).await), [open]);
+    assert!(find(format!("tag={}", tag[0].id)).await.conversations.is_empty(), "not closed yet");
+
+    // The plain first page tells the total, for the Closed tab's count.
+    assert_eq!(find("".into()).await.total, Some(0));
+    ann.send(&AgentFrame::Close { conversation_id: open }).await;
+    ann.until(|f| matches!(f, ToAgent::Conversation { conversation } if conversation.id == open && conversation.status == natter_protocol::ConversationStatus::Closed))
+        .await;
+    let closed = find("".into()).await;
+    assert_eq!((ids(&closed), closed.total), (vec![open], Some(1)));
+    assert_eq!(find("q=kettle".into()).await.total, None, "a text search is not counted");
+}

@@ -839,7 +839,7 @@ fn page(ids: &[u64], more: bool) -> Result<ConversationPage, String> {
             c
         })
         .collect();
-    Ok(ConversationPage { conversations, more })
+    Ok(ConversationPage { conversations, more, total: None })
 }
 
 #[test]

@@ -133,15 +133,20 @@ fn move_to_index(tx: &Connection, max_rows: usize) -> Result<usize, StoreError> 
 /// Closed conversations with an id below `before` and a queued (not yet
 /// indexed) text message containing `q`, compared as the trigram index compares
 /// (ignoring case), without repeats.
-pub(super) fn unindexed_matches(conn: &Connection, q: &str, before: i64) -> Result<Vec<ConversationId>, StoreError> {
+pub(super) fn unindexed_matches(
+    conn: &Connection,
+    q: &str,
+    before: i64,
+    open_too: bool,
+) -> Result<Vec<ConversationId>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id >> 24, m.body FROM message_search_pending p
          JOIN conversations c ON c.id = p.id >> 24
          JOIN messages m ON m.conversation_id = p.id >> 24 AND m.seq = p.id & 16777215
-         WHERE p.id < (?1 << 24) AND c.status = 'closed'",
+         WHERE p.id < (?1 << 24) AND (c.status = 'closed' OR ?2)",
     )?;
     let needle = fold_case(q);
-    let mut rows = stmt.query([before.min(i64::MAX >> 24)])?;
+    let mut rows = stmt.query(params![before.min(i64::MAX >> 24), open_too])?;
     let mut out: Vec<ConversationId> = Vec::new();
     while let Some(row) = rows.next()? {
         let id = ConversationId(row.get(0)?);

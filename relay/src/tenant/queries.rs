@@ -8,7 +8,7 @@ use natter_protocol::{
     ConversationStatus, ConversationSummary, Message, MessageBody, Priority, Role, Seq, TagId, UnixMillis, VisitorId,
     VisitorInfo,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, named_params, params};
 
 use crate::auth::session::TokenHash;
 use crate::store::StoreError;
@@ -159,14 +159,69 @@ pub fn open_conversations(conn: &Connection) -> Result<Vec<ConversationSummary>,
     query_conversations(conn, select_conversations!("status <> 'closed' ORDER BY id"), [])
 }
 
+/// Which conversations a search covers besides its text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchScope {
+    /// Open (waiting, active) conversations too, not only closed ones.
+    pub open_too: bool,
+    /// Only those carrying this tag.
+    pub tag: Option<TagId>,
+}
+
+/// A search scope's condition on `conversations`, with named parameters
+/// `:open_too` and `:tag` (see [`SearchScope::params`]).
+const IN_SCOPE: &str = "(status = 'closed' OR :open_too) AND (:tag IS NULL OR EXISTS
+    (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = conversations.id AND t.tag_id = :tag))";
+
+impl SearchScope {
+    fn tag_param(self) -> Option<i64> {
+        self.tag.map(|t| i64::try_from(t.0).unwrap_or(i64::MAX))
+    }
+
+    /// Whether conversation `id` is in scope.
+    fn covers(self, conn: &Connection, id: ConversationId) -> Result<bool, StoreError> {
+        let sql = format!("SELECT 1 FROM conversations WHERE id = :id AND {IN_SCOPE}");
+        let found: Option<i64> = conn
+            .prepare_cached(&sql)?
+            .query_row(named_params! { ":id": id.0, ":open_too": self.open_too, ":tag": self.tag_param() }, |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// How many conversations are in scope (the Closed tab's count).
+    pub fn count(self, conn: &Connection) -> Result<u64, StoreError> {
+        let sql = format!("SELECT count(*) FROM conversations WHERE {IN_SCOPE}");
+        let n: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(named_params! { ":open_too": self.open_too, ":tag": self.tag_param() }, |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
 /// Past conversations, newest first, at most `limit`: one visitor's (any
-/// status), else closed ones whose visitor name, email or messages contain `q`.
+/// status), else closed ones whose visitor name, email, messages or internal
+/// notes contain `q`.
+#[cfg(test)]
 pub fn find_conversations(
     conn: &Connection,
     visitor: Option<&VisitorId>,
     q: Option<&str>,
     before: Option<ConversationId>,
     limit: u32,
+) -> Result<Vec<ConversationSummary>, StoreError> {
+    search_conversations(conn, visitor, q, before, limit, SearchScope::default())
+}
+
+/// [`find_conversations`] within a scope (open ones too, a tag).
+pub fn search_conversations(
+    conn: &Connection,
+    visitor: Option<&VisitorId>,
+    q: Option<&str>,
+    before: Option<ConversationId>,
+    limit: u32,
+    scope: SearchScope,
 ) -> Result<Vec<ConversationSummary>, StoreError> {
     let before = before.map_or(i64::MAX, |c| i64::try_from(c.0).unwrap_or(i64::MAX));
     match visitor {
@@ -182,14 +237,29 @@ pub fn find_conversations(
             // the indexer could otherwise move a message from the queue into the
             // index between the two reads, and neither would show it.
             let _snapshot = conn.is_autocommit().then(|| conn.unchecked_transaction()).transpose()?;
-            let mut ids = indexed_matches(conn, q, before, limit)?;
-            ids.extend(super::indexer::unindexed_matches(conn, q, before)?);
-            let mut by_person = conn.prepare_cached(
+            let mut ids = indexed_matches(conn, q, before, limit, scope)?;
+            for id in super::indexer::unindexed_matches(conn, q, before, scope.open_too)? {
+                if scope.covers(conn, id)? {
+                    ids.push(id);
+                }
+            }
+            // Names, emails and internal notes are few enough to scan.
+            let sql = format!(
                 "SELECT id FROM conversations
-                 WHERE status = 'closed' AND id < ?1 AND (name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\')
-                 ORDER BY id DESC LIMIT ?3",
+                 WHERE id < :before AND {IN_SCOPE} AND (name LIKE :pattern ESCAPE '\\' OR email LIKE :pattern ESCAPE '\\'
+                    OR EXISTS (SELECT 1 FROM notes n WHERE n.conversation_id = conversations.id
+                               AND n.body LIKE :pattern ESCAPE '\\'))
+                 ORDER BY id DESC LIMIT :limit"
+            );
+            let mut by_person = conn.prepare_cached(&sql)?;
+            let found = by_person.query_map(
+                named_params! {
+                    ":before": before, ":pattern": like_pattern(q), ":limit": limit,
+                    ":open_too": scope.open_too, ":tag": scope.tag_param(),
+                },
+                |r| r.get(0),
             )?;
-            for id in by_person.query_map(params![before, like_pattern(q), limit], |r| r.get(0))? {
+            for id in found {
                 ids.push(ConversationId(id?));
             }
             ids.sort_unstable_by(|a, b| b.cmp(a));
@@ -202,40 +272,54 @@ pub fn find_conversations(
             Ok(out)
         }
         // Shorter texts cannot use trigrams: scan (they are rarely what anyone searches).
-        None => query_conversations(
-            conn,
-            select_conversations!(
-                "status = 'closed' AND id < ?1 AND (?2 IS NULL
-                OR name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'
+        None => {
+            let condition = format!(
+                "id < :before AND {IN_SCOPE} AND (:pattern IS NULL
+                OR name LIKE :pattern ESCAPE '\\' OR email LIKE :pattern ESCAPE '\\'
                 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id
-                           AND m.kind = 'text' AND m.body LIKE ?2 ESCAPE '\\'))
-             ORDER BY id DESC LIMIT ?3"
-            ),
-            params![before, q.map(like_pattern), limit],
-        ),
+                           AND m.kind = 'text' AND m.body LIKE :pattern ESCAPE '\\')
+                OR EXISTS (SELECT 1 FROM notes n WHERE n.conversation_id = conversations.id
+                           AND n.body LIKE :pattern ESCAPE '\\'))
+             ORDER BY id DESC LIMIT :limit"
+            );
+            let sql = format!("{}{condition}", select_conversations!(""));
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(named_params! {
+                ":before": before, ":pattern": q.map(like_pattern), ":limit": limit,
+                ":open_too": scope.open_too, ":tag": scope.tag_param(),
+            })?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(conversation_from_row(row)?);
+            }
+            Ok(out)
+        }
     }
 }
 
 /// The newest closed conversations (below `before`, at most `limit`) with a text
 /// message containing `q`, read from the index newest first and stopping as
 /// soon as the page is full.
-fn indexed_matches(conn: &Connection, q: &str, before: i64, limit: u32) -> Result<Vec<ConversationId>, StoreError> {
+fn indexed_matches(
+    conn: &Connection,
+    q: &str,
+    before: i64,
+    limit: u32,
+    scope: SearchScope,
+) -> Result<Vec<ConversationId>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT rowid >> 24 FROM message_search WHERE message_search MATCH ?1 AND rowid < (?2 << 24)
          ORDER BY rowid DESC",
     )?;
     let mut rows = stmt.query(params![fts_phrase(q), before.min(i64::MAX >> 24)])?;
-    let mut closed = conn.prepare_cached("SELECT status = 'closed' FROM conversations WHERE id = ?1")?;
     let mut out: Vec<ConversationId> = Vec::new();
-    // Rows of one conversation come together: its status is looked up once.
+    // Rows of one conversation come together: its scope is looked up once.
     let mut last_seen = None;
     while out.len() < limit as usize
         && let Some(row) = rows.next()?
     {
         let id = ConversationId(row.get(0)?);
-        if last_seen.replace(id) != Some(id)
-            && closed.query_row([id.0], |r| r.get::<_, bool>(0)).optional()? == Some(true)
-        {
+        if last_seen.replace(id) != Some(id) && scope.covers(conn, id)? {
             out.push(id);
         }
     }

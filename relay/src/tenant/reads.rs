@@ -7,7 +7,7 @@ use std::path::Path;
 
 use natter_protocol::{
     AgentAdminView, AgentId, AgentInfo, AssignmentRecord, CannedResponse, ConversationId, ConversationPage,
-    ConversationQuery,
+    ConversationQuery, SearchStatus,
 };
 use rusqlite::{Connection, OpenFlags};
 
@@ -94,9 +94,14 @@ impl Reader {
 
 fn find_conversations(db: &Connection, query: &ConversationQuery) -> Result<ConversationPage, StoreError> {
     let limit = query.limit.unwrap_or(ConversationQuery::DEFAULT_LIMIT);
-    let mut found =
-        queries::find_conversations(db, query.visitor.as_ref(), query.q.as_deref(), query.before, limit + 1)?;
+    let scope = queries::SearchScope { open_too: query.status == Some(SearchStatus::Any), tag: query.tag };
+    let (visitor, q) = (query.visitor.as_ref(), query.q.as_deref());
+    let mut found = queries::search_conversations(db, visitor, q, query.before, limit + 1, scope)?;
     let more = found.len() > limit as usize;
     found.truncate(limit as usize);
-    Ok(ConversationPage { conversations: found, more })
+    // The total of a plain listing (the Closed tab's count); a text search
+    // would cost a full scan to count.
+    let plain_first_page = visitor.is_none() && q.is_none() && query.before.is_none();
+    let total = if plain_first_page { Some(scope.count(db)?) } else { None };
+    Ok(ConversationPage { conversations: found, more, total })
 }
