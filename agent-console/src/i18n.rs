@@ -4,8 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod canned;
 pub mod files;
 pub mod install;
+pub use canned::CannedStrings;
 pub use files::FileStrings;
 pub use install::InstallStrings;
 
@@ -56,6 +58,8 @@ pub struct Strings {
     pub install: &'static InstallStrings,
     /// Files in chat: composer, attachments, settings.
     pub files: &'static FileStrings,
+    /// Canned responses: the `/` picker, quick replies, the management screen.
+    pub canned: &'static CannedStrings,
     pub app_name: &'static str,
     pub window_title: &'static str,
     pub skip_to_inbox: &'static str,
@@ -365,6 +369,7 @@ pub struct Strings {
 pub static EN: Strings = Strings {
     install: &install::EN,
     files: &files::EN,
+    canned: &canned::EN,
     app_name: "Natter",
     window_title: "Natter console",
     skip_to_inbox: "Skip to inbox",
@@ -661,6 +666,7 @@ pub static EN: Strings = Strings {
 pub static TH: Strings = Strings {
     install: &install::TH,
     files: &files::TH,
+    canned: &canned::TH,
     app_name: "Natter",
     window_title: "คอนโซล Natter",
     skip_to_inbox: "ข้ามไปที่กล่องข้อความ",

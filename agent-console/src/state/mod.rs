@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub use natter_browser::backoff;
+pub mod canned;
 pub mod conv;
 pub mod files;
 mod follow;
@@ -31,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use admin::{AdminAction, AdminState};
+use canned::{CannedAction, CannedCall, CannedState};
 use conv::{ConvState, Label, TYPING_TTL_MS};
 use files::{FileRef, LinkAnswer, LinkState, PickedFile, UploadError, Uploads};
 use idle::IdleStatus;
@@ -159,6 +161,8 @@ pub enum View {
     Inbox,
     /// Workspace settings (owners and admins).
     Admin,
+    /// Canned responses (every agent).
+    Canned,
 }
 
 /// Which pane a phone shows: the console's columns one at a time (wider screens
@@ -340,6 +344,7 @@ pub enum Action {
     /// Hide the "new conversation assigned to you" banner.
     DismissAssigned,
     Admin(AdminAction),
+    Canned(CannedAction),
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
     SetSettings(Settings),
@@ -445,6 +450,11 @@ pub enum Effect {
         url: String,
         name: String,
     },
+    /// A canned responses call to the relay (see `canned.rs`).
+    Canned {
+        token: String,
+        call: CannedCall,
+    },
 }
 
 /// The store.
@@ -512,6 +522,8 @@ pub struct Store {
     pub uploads: Uploads,
     /// Fresh links fetched for attachments whose own links expired.
     pub links: BTreeMap<UploadId, LinkState>,
+    /// Canned responses: the list, the `/` picker, quick replies, the management screen.
+    pub canned: CannedState,
 }
 
 impl Store {
@@ -678,6 +690,7 @@ impl Store {
                 if let Some(p) = self.outbox.take(&client_id) {
                     self.restore_text(p.conversation_id, &p.text);
                     self.restore_attachments(p.conversation_id, p.attachments);
+                    self.canned.restore_quick(p.conversation_id, p.quick_replies);
                     self.save_drafts(&mut fx);
                     fx.push(Effect::Focus(FocusTarget::Composer(p.conversation_id)));
                 }
@@ -744,6 +757,7 @@ impl Store {
                     fx.push(Effect::SaveAdmin { token: s.token.clone(), save: Box::new(save) });
                 }
             }
+            Action::Canned(a) => self.canned_action(a, &mut fx),
             Action::ShowDialog(d) => self.dialog = d,
             Action::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             Action::SetSettings(s) => {
@@ -856,7 +870,11 @@ impl Store {
     // ----- internals -----
 
     fn show_view(&mut self, view: View, fx: &mut Vec<Effect>) {
-        let view = if self.is_admin() { view } else { View::Inbox };
+        let view = if view == View::Admin && !self.is_admin() { View::Inbox } else { view };
+        if view == View::Canned && self.view != View::Canned {
+            // Fresh each time: colleagues add and use responses.
+            self.load_canned(fx);
+        }
         if view == View::Admin && self.view != View::Admin {
             // Fresh from the relay each time: another admin may have changed it.
             self.admin = AdminState::default();
@@ -1003,6 +1021,7 @@ impl Store {
                 client_id: p.client_id,
                 text: p.text,
                 attachments: p.attachments.into_iter().map(|a| a.id).collect(),
+                // MERGE: `quick_replies: p.quick_replies,` once the frame has the field.
             }));
         }
     }
@@ -1245,6 +1264,7 @@ impl Store {
             conversation_id: id,
             text,
             attachments,
+            quick_replies: self.canned.take_quick(id),
             at: now,
             state: PendingState::Queued,
             sent_at: None,
