@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod canned;
 pub mod desk;
 pub mod files;
 pub mod install;
+pub use canned::CannedStrings;
 pub use desk::DeskStrings;
 pub use files::FileStrings;
 pub use install::InstallStrings;
@@ -60,6 +62,8 @@ pub struct Strings {
     pub files: &'static FileStrings,
     /// Notes, mentions, tags, assignment history and the team screen.
     pub desk: &'static DeskStrings,
+    /// Canned responses: the `/` picker, quick replies, the management screen.
+    pub canned: &'static CannedStrings,
     pub app_name: &'static str,
     pub window_title: &'static str,
     pub skip_to_inbox: &'static str,
@@ -370,6 +374,7 @@ pub static EN: Strings = Strings {
     install: &install::EN,
     files: &files::EN,
     desk: &desk::EN,
+    canned: &canned::EN,
     app_name: "Natter",
     window_title: "Natter console",
     skip_to_inbox: "Skip to inbox",
@@ -667,6 +672,7 @@ pub static TH: Strings = Strings {
     install: &install::TH,
     files: &files::TH,
     desk: &desk::TH,
+    canned: &canned::TH,
     app_name: "Natter",
     window_title: "คอนโซล Natter",
     skip_to_inbox: "ข้ามไปที่กล่องข้อความ",

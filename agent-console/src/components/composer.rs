@@ -4,14 +4,20 @@
 //! store's draft is written into it only when they differ (sent, restored).
 //! Files come with the Attach button, by pasting, or by dropping them on the
 //! composer; they upload at once and go with the next message.
+//! `/` opens the canned responses picker (`canned_picker.rs`): while it is
+//! open, ArrowUp/ArrowDown move, Enter or Tab insert, Escape closes.
 
 use natter_protocol::ConversationId;
 use web_sys::{DragEvent, FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::canned_picker::{CannedPicker, list_id, option_id};
+use super::quick_chips::QuickChips;
 use super::upload_tray::UploadTray;
+use super::use_store;
 use crate::i18n::Locale;
 use crate::state::Action;
+use crate::state::canned::{CannedAction, Caret};
 use crate::state::files::Upload;
 use crate::web::{dom, files, runtime};
 
@@ -38,6 +44,32 @@ fn carries_files(e: &DragEvent) -> bool {
     e.data_transfer().is_some_and(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
 }
 
+/// Tells the store the text and caret (for the `/` picker).
+fn typed(id: ConversationId, el: &HtmlTextAreaElement, text: String) {
+    let caret = el.selection_start().ok().flatten().unwrap_or(0);
+    runtime::dispatch(Action::Canned(CannedAction::Typed { id, text, caret }));
+}
+
+/// Puts the caret where an insertion ended (the store says where, once per insertion).
+fn place_caret(el: &HtmlTextAreaElement, c: Caret) {
+    let _ = el.focus();
+    let _ = el.set_selection_range(c.at, c.at);
+}
+
+/// A key while the picker is open: whether it was the picker's.
+fn picker_key(e: &KeyboardEvent, has_hits: bool) -> bool {
+    let action = match e.key().as_str() {
+        "ArrowDown" if has_hits => CannedAction::Move(1),
+        "ArrowUp" if has_hits => CannedAction::Move(-1),
+        "Enter" | "Tab" if has_hits && !e.shift_key() => CannedAction::Pick(None),
+        "Escape" => CannedAction::Close,
+        _ => return false,
+    };
+    e.prevent_default();
+    runtime::dispatch(Action::Canned(action));
+    true
+}
+
 #[component]
 pub fn Composer(p: &Props) -> Html {
     let s = p.locale.strings();
@@ -45,28 +77,56 @@ pub fn Composer(p: &Props) -> Html {
     let area = use_node_ref();
     let picker = use_node_ref();
     let dragging = use_state(|| false);
+    let store = use_store();
+    let canned = store.canned.picker_of(id).map(|p| (p.active, !p.hits.is_empty()));
+    let caret = store.canned.caret.filter(|c| c.conversation == id);
+    // A caret from before this composer mounted is not this composer's to place.
+    let placed = use_mut_ref(|| caret.map(|c| c.generation));
     {
         let area = area.clone();
-        use_effect_with(p.draft.clone(), move |draft| {
-            if let Some(el) = area.cast::<HtmlTextAreaElement>()
-                && el.value() != *draft
-            {
-                el.set_value(draft);
+        use_effect_with((p.draft.clone(), caret), move |(draft, caret)| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                if el.value() != *draft {
+                    el.set_value(draft);
+                }
+                // Once per insertion: later typing moves the caret itself.
+                if let Some(c) = caret.filter(|c| *placed.borrow() != Some(c.generation)) {
+                    *placed.borrow_mut() = Some(c.generation);
+                    place_caret(&el, c);
+                }
             }
         });
     }
     let oninput = Callback::from(move |e: InputEvent| {
-        let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-        runtime::dispatch(Action::DraftChanged { id, text, now: dom::now() });
+        let el = e.target_unchecked_into::<HtmlTextAreaElement>();
+        let text = el.value();
+        runtime::dispatch(Action::DraftChanged { id, text: text.clone(), now: dom::now() });
+        typed(id, &el, text);
     });
     let onkeydown = Callback::from(move |e: KeyboardEvent| {
         // keyCode 229: Safari reports the IME's confirming Enter this way.
-        if e.key() != "Enter" || e.shift_key() || e.is_composing() || e.key_code() == 229 {
+        if e.is_composing() || e.key_code() == 229 {
+            return;
+        }
+        if let Some((_, has_hits)) = canned
+            && picker_key(&e, has_hits)
+        {
+            return;
+        }
+        if e.key() != "Enter" || e.shift_key() {
             return;
         }
         e.prevent_default();
         runtime::dispatch(Action::Send { id, client_id: dom::client_id(), now: dom::now() });
     });
+    // Moving the caret out of (or back into) a `/query` closes (or opens) the picker.
+    let onkeyup = Callback::from(move |e: KeyboardEvent| {
+        if matches!(e.key().as_str(), "ArrowLeft" | "ArrowRight" | "Home" | "End") {
+            let el = e.target_unchecked_into::<HtmlTextAreaElement>();
+            typed(id, &el, el.value());
+        }
+    });
+    let onblur = Callback::from(|_: FocusEvent| runtime::dispatch(Action::Canned(CannedAction::Blur)));
     let onclick = Callback::from(move |_: MouseEvent| {
         runtime::dispatch(Action::Send { id, client_id: dom::client_id(), now: dom::now() });
     });
@@ -123,6 +183,8 @@ pub fn Composer(p: &Props) -> Html {
     html! {
         <div class={classes!("composer-wrap", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
             <UploadTray uploads={p.uploads.clone()} locale={p.locale} />
+            <QuickChips {id} replies={store.canned.quick_of(id).to_vec()} locale={p.locale} />
+            <CannedPicker {id} />
             if *dragging { <p class="drop-hint" aria-hidden="true">{ s.files.drop_here }</p> }
             <div class="composer">
                 <input id={picker_id} ref={picker} type="file" multiple=true hidden=true tabindex="-1" {onchange} />
@@ -132,7 +194,10 @@ pub fn Composer(p: &Props) -> Html {
                 </button>
                 <label class="sr-only" for={input_id.clone()}>{ s.reply }</label>
                 <textarea id={input_id} ref={area} rows="2" placeholder={ s.reply_placeholder }
-                    aria-keyshortcuts="Alt+R" {oninput} {onkeydown} {onpaste} />
+                    aria-keyshortcuts="Alt+R" aria-autocomplete="list"
+                    aria-controls={ canned.map(|_| list_id(id)) }
+                    aria-activedescendant={ canned.filter(|p| p.1).map(|p| option_id(id, p.0)) }
+                    {oninput} {onkeydown} {onkeyup} {onblur} {onpaste} />
                 <button type="button" class="primary" {onclick}>{ s.send }</button>
             </div>
         </div>

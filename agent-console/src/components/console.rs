@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::admin_page::AdminPage;
 use super::assigned_banner::AssignedBanner;
+use super::canned_page::CannedPage;
 use super::confirm_close::ConfirmClose;
 use super::conversation::ConversationView;
 use super::help_overlay::HelpOverlay;
@@ -44,6 +45,8 @@ pub fn Console() -> Html {
             </div>
             if store.view == View::Admin {
                 <AdminPage />
+            } else if store.view == View::Canned {
+                <CannedPage />
             } else {
                 <div class={classes!("main", match store.pane {
                     Pane::Inbox => "pane-inbox",

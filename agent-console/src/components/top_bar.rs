@@ -38,6 +38,12 @@ pub fn TopBar() -> Html {
         let next = if admin_view { View::Inbox } else { View::Admin };
         Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowView(next)))
     };
+    let canned_view = store.view == View::Canned;
+    let switch_canned = {
+        let store = store.clone();
+        let next = if canned_view { View::Inbox } else { View::Canned };
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowView(next)))
+    };
     let logout = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Logout))
@@ -58,6 +64,9 @@ pub fn TopBar() -> Html {
                     { if admin_view { s.back_to_inbox } else { s.admin_settings } }
                 </button>
             }
+            <button type="button" id="canned-switch" onclick={switch_canned}>
+                { if canned_view { s.back_to_inbox } else { s.canned.title } }
+            </button>
             <button type="button" class="link" onclick={toggle_locale}
                 lang={ if store.settings.locale == Locale::En { "th" } else { "en" } }
                 aria-label={ format!("{}: {}", s.language, s.other_language) }>

@@ -112,6 +112,7 @@ impl Store {
             conversation_id: id,
             text,
             attachments: Vec::new(),
+            quick_replies: Vec::new(),
             at: now,
             state: PendingState::Queued,
             sent_at: None,

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub use natter_browser::backoff;
+pub mod canned;
 pub mod conv;
 pub mod desk;
 pub mod files;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use admin::{AdminAction, AdminState};
+use canned::{CannedAction, CannedCall, CannedState};
 use conv::{ConvState, Label, TYPING_TTL_MS};
 use desk::{Desk, DeskAction};
 use files::{FileRef, LinkAnswer, LinkState, PickedFile, UploadError, Uploads};
@@ -162,6 +164,8 @@ pub enum View {
     Inbox,
     /// Workspace settings (owners and admins).
     Admin,
+    /// Canned responses (every agent).
+    Canned,
 }
 
 /// Which pane a phone shows: the console's columns one at a time (wider screens
@@ -347,6 +351,7 @@ pub enum Action {
     Admin(AdminAction),
     /// Notes, mentions and tags (see `desk.rs`).
     Desk(DeskAction),
+    Canned(CannedAction),
     ShowDialog(Option<Dialog>),
     DismissNotice(u64),
     SetSettings(Settings),
@@ -452,6 +457,11 @@ pub enum Effect {
         url: String,
         name: String,
     },
+    /// A canned responses call to the relay (see `canned.rs`).
+    Canned {
+        token: String,
+        call: CannedCall,
+    },
 }
 
 /// The store.
@@ -521,6 +531,8 @@ pub struct Store {
     pub links: BTreeMap<UploadId, LinkState>,
     /// Notes on their way, the note box, the inbox's tag filter (see `desk.rs`).
     pub desk: Desk,
+    /// Canned responses: the list, the `/` picker, quick replies, the management screen.
+    pub canned: CannedState,
 }
 
 impl Store {
@@ -687,6 +699,7 @@ impl Store {
                 if let Some(p) = self.outbox.take(&client_id) {
                     self.restore_text(p.conversation_id, &p.text);
                     self.restore_attachments(p.conversation_id, p.attachments);
+                    self.canned.restore_quick(p.conversation_id, p.quick_replies);
                     self.save_drafts(&mut fx);
                     fx.push(Effect::Focus(FocusTarget::Composer(p.conversation_id)));
                 }
@@ -754,6 +767,7 @@ impl Store {
                 }
             }
             Action::Desk(a) => self.desk_action(a, &mut fx),
+            Action::Canned(a) => self.canned_action(a, &mut fx),
             Action::ShowDialog(d) => self.dialog = d,
             Action::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             Action::SetSettings(s) => {
@@ -867,7 +881,11 @@ impl Store {
     // ----- internals -----
 
     fn show_view(&mut self, view: View, fx: &mut Vec<Effect>) {
-        let view = if self.is_admin() { view } else { View::Inbox };
+        let view = if view == View::Admin && !self.is_admin() { View::Inbox } else { view };
+        if view == View::Canned && self.view != View::Canned {
+            // Fresh each time: colleagues add and use responses.
+            self.load_canned(fx);
+        }
         if view == View::Admin && self.view != View::Admin {
             // Fresh from the relay each time: another admin may have changed it.
             self.admin = AdminState::default();
@@ -1017,7 +1035,7 @@ impl Store {
                 client_id: p.client_id,
                 text: p.text,
                 attachments: p.attachments.into_iter().map(|a| a.id).collect(),
-                quick_replies: Vec::new(),
+                quick_replies: p.quick_replies,
             }));
         }
     }
@@ -1267,6 +1285,7 @@ impl Store {
             conversation_id: id,
             text,
             attachments,
+            quick_replies: self.canned.take_quick(id),
             at: now,
             state: PendingState::Queued,
             sent_at: None,

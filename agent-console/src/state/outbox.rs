@@ -26,6 +26,9 @@ pub struct Pending {
     /// Files uploaded before the message was sent (their ids go in the frame).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// Buttons offered to the visitor with the message (from canned responses).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_replies: Vec<String>,
     pub at: UnixMillis,
     pub state: PendingState,
     /// When it was last written to a socket (for the resend after [`ACK_TIMEOUT_MS`]).

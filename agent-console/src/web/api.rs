@@ -26,7 +26,12 @@ async fn post(path: &str, body: Option<String>, token: Option<&str>) -> Result<R
     request("POST", path, body, token).await
 }
 
-async fn request(method: &str, path: &str, body: Option<String>, token: Option<&str>) -> Result<Response, ()> {
+pub(super) async fn request(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<Response, ()> {
     let init = RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ())?;
@@ -44,7 +49,7 @@ async fn request(method: &str, path: &str, body: Option<String>, token: Option<&
     resp.dyn_into::<Response>().map_err(|_| ())
 }
 
-async fn text(resp: &Response) -> Option<String> {
+pub(super) async fn text(resp: &Response) -> Option<String> {
     JsFuture::from(resp.text().ok()?).await.ok()?.as_string()
 }
 

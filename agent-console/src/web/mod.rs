@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod audio;
+pub mod canned;
 pub mod desktop;
 pub mod dom;
 pub mod files;
@@ -19,7 +20,7 @@ use crate::components::app::App;
 
 /// The console's stylesheet, injected once at start so the page template needs
 /// nothing but the script tag.
-const CSS: &str = include_str!("../console.css");
+const CSS: &str = concat!(include_str!("../console.css"), include_str!("../canned.css"));
 
 /// Mounts the console.
 pub fn start() {

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use natter_protocol::ConversationId;
 use yew::Callback;
 
-use super::{api, audio, desktop, dom, files, socket, storage};
+use super::{api, audio, canned, desktop, dom, files, socket, storage};
 use crate::format;
 use crate::i18n::fill;
 use crate::state::notify::AlertKind;
@@ -146,6 +146,7 @@ fn run(job: Job) {
                 dispatch(api::fetch_link(token, id).await);
             }),
             Effect::Download { url, name } => files::download(&url, &name),
+            Effect::Canned { token, call } => canned::run(token, call),
             Effect::Focus(target) => dom::focus_id(&match target {
                 FocusTarget::Composer(id) => composer_id(id),
                 FocusTarget::Inbox => "inbox-tabs".to_owned(),

@@ -1,0 +1,233 @@
+//! The words of canned responses, in English and Thai (one table per language,
+//! so a missing translation is a compile error; reached as `strings().canned`):
+//! the `/` picker, quick replies, and the management screen.
+
+use natter_protocol::CannedScope;
+
+/// Every string about canned responses.
+#[derive(Debug)]
+pub struct CannedStrings {
+    pub title: &'static str,
+    // the picker
+    pub list_label: &'static str,
+    /// `{0}`: how many match.
+    pub count: &'static str,
+    /// `{0}`: the query.
+    pub no_match: &'static str,
+    pub loading: &'static str,
+    /// `{0}`: the relay's words.
+    pub load_failed: &'static str,
+    pub keys_hint: &'static str,
+    pub preview: &'static str,
+    /// `{0}`: variables, comma-separated.
+    pub fell_back: &'static str,
+    pub left_out: &'static str,
+    // quick replies
+    pub quick_label: &'static str,
+    /// `{0}`: the reply.
+    pub quick_remove: &'static str,
+    // the screen
+    pub intro: &'static str,
+    pub shared: &'static str,
+    pub personal: &'static str,
+    pub shared_heading: &'static str,
+    pub personal_heading: &'static str,
+    pub shared_read_only: &'static str,
+    pub none_yet: &'static str,
+    pub col_shortcut: &'static str,
+    pub col_category: &'static str,
+    pub col_text: &'static str,
+    pub col_quick: &'static str,
+    pub col_uses: &'static str,
+    pub col_actions: &'static str,
+    pub new: &'static str,
+    pub edit: &'static str,
+    pub delete: &'static str,
+    /// `{0}`: the shortcut.
+    pub edit_of: &'static str,
+    pub delete_of: &'static str,
+    pub confirm_delete: &'static str,
+    pub keep: &'static str,
+    pub form_new: &'static str,
+    pub scope: &'static str,
+    pub shortcut: &'static str,
+    pub shortcut_hint: &'static str,
+    pub category: &'static str,
+    pub text: &'static str,
+    pub text_hint: &'static str,
+    pub quick: &'static str,
+    pub quick_hint: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub cancel: &'static str,
+    /// `{0}`: the relay's words.
+    pub refused: &'static str,
+    pub e_shortcut: &'static str,
+    pub e_text: &'static str,
+    pub e_category: &'static str,
+    pub e_quick: &'static str,
+    // CSV
+    pub csv_heading: &'static str,
+    pub csv_hint: &'static str,
+    pub export_shared: &'static str,
+    pub export_personal: &'static str,
+    pub import_into: &'static str,
+    pub import_file: &'static str,
+    pub importing: &'static str,
+    /// `{0}`: how many.
+    pub imported: &'static str,
+    /// `{0}`: the row (the header is row 1), `{1}`: the relay's words.
+    pub import_row: &'static str,
+    pub import_failed: &'static str,
+    pub file_unreadable: &'static str,
+}
+
+impl CannedStrings {
+    pub fn scope(&self, scope: CannedScope) -> &'static str {
+        match scope {
+            CannedScope::Shared => self.shared,
+            CannedScope::Personal => self.personal,
+        }
+    }
+
+    /// The hint for a field the relay refused, by its name.
+    pub fn field_error(&self, field: &str) -> Option<&'static str> {
+        Some(match field {
+            "shortcut" => self.e_shortcut,
+            "text" => self.e_text,
+            "category" => self.e_category,
+            "quick_replies" => self.e_quick,
+            _ => return None,
+        })
+    }
+}
+
+pub static EN: CannedStrings = CannedStrings {
+    title: "Canned responses",
+    list_label: "Canned responses",
+    count: "{0} canned responses",
+    no_match: "No canned response matches “{0}”.",
+    loading: "Loading canned responses…",
+    load_failed: "Canned responses could not be loaded: {0}",
+    keys_hint: "↑ ↓ to choose, Enter or Tab to insert, Esc to close",
+    preview: "Preview",
+    fell_back: "Not known here, so the fallback is used: {0}",
+    left_out: "Not known here, so left out: {0}",
+    quick_label: "Quick replies sent with this message",
+    quick_remove: "Remove quick reply “{0}”",
+    intro: "Type / in a reply to insert one. Variables: {{visitor.name}}, {{visitor.email}}, {{agent.name}}, \
+            {{shop.name}}, {{conversation.id}}; {{visitor.name|there}} uses “there” when the name is unknown.",
+    shared: "Shared",
+    personal: "Personal",
+    shared_heading: "Shared with the team",
+    personal_heading: "Only mine",
+    shared_read_only: "Owners and admins manage the shared responses.",
+    none_yet: "None yet.",
+    col_shortcut: "Shortcut",
+    col_category: "Category",
+    col_text: "Text",
+    col_quick: "Quick replies",
+    col_uses: "Uses",
+    col_actions: "Actions",
+    new: "New response",
+    edit: "Edit",
+    delete: "Delete",
+    edit_of: "Edit /{0}",
+    delete_of: "Delete /{0}",
+    confirm_delete: "Delete /{0}?",
+    keep: "Keep",
+    form_new: "New canned response",
+    scope: "Who sees it",
+    shortcut: "Shortcut",
+    shortcut_hint: "Typed after /: a-z, 0-9, - and _, at most 32.",
+    category: "Category",
+    text: "Text",
+    text_hint: "Up to 4000 bytes; the variables above may be used.",
+    quick: "Quick replies",
+    quick_hint: "Buttons offered to the visitor: one per line, at most 6, each up to 40 characters.",
+    save: "Save",
+    saving: "Saving…",
+    cancel: "Cancel",
+    refused: "Not saved: {0}",
+    e_shortcut: "Use 1 to 32 of a-z, 0-9, - and _.",
+    e_text: "Write 1 to 4000 bytes, with variables from the list only.",
+    e_category: "At most 40 characters.",
+    e_quick: "At most 6 quick replies, each 1 to 40 characters.",
+    csv_heading: "Import and export (CSV)",
+    csv_hint: "Columns: shortcut, category, text, quick_replies (joined by |). A row whose shortcut exists replaces \
+               it; if one row is refused, nothing is imported.",
+    export_shared: "Export shared",
+    export_personal: "Export mine",
+    import_into: "Import into",
+    import_file: "CSV file to import",
+    importing: "Importing…",
+    imported: "Imported {0} responses.",
+    import_row: "Nothing imported: row {0} is refused: {1}",
+    import_failed: "Nothing imported: {0}",
+    file_unreadable: "The file could not be read.",
+};
+
+pub static TH: CannedStrings = CannedStrings {
+    title: "ข้อความสำเร็จรูป",
+    list_label: "ข้อความสำเร็จรูป",
+    count: "ข้อความสำเร็จรูป {0} รายการ",
+    no_match: "ไม่มีข้อความสำเร็จรูปที่ตรงกับ “{0}”",
+    loading: "กำลังโหลดข้อความสำเร็จรูป…",
+    load_failed: "โหลดข้อความสำเร็จรูปไม่ได้: {0}",
+    keys_hint: "↑ ↓ เพื่อเลือก, Enter หรือ Tab เพื่อแทรก, Esc เพื่อปิด",
+    preview: "ตัวอย่าง",
+    fell_back: "ไม่ทราบค่าในแชทนี้ จึงใช้ค่าสำรอง: {0}",
+    left_out: "ไม่ทราบค่าในแชทนี้ จึงเว้นไว้: {0}",
+    quick_label: "ปุ่มตอบกลับด่วนที่จะส่งไปกับข้อความนี้",
+    quick_remove: "นำปุ่มตอบกลับด่วน “{0}” ออก",
+    intro: "พิมพ์ / ในช่องตอบกลับเพื่อแทรกข้อความ ตัวแปร: {{visitor.name}}, {{visitor.email}}, {{agent.name}}, \
+            {{shop.name}}, {{conversation.id}}; {{visitor.name|คุณลูกค้า}} จะใช้ “คุณลูกค้า” เมื่อไม่ทราบชื่อ",
+    shared: "ใช้ร่วมกัน",
+    personal: "ส่วนตัว",
+    shared_heading: "ใช้ร่วมกันทั้งทีม",
+    personal_heading: "ของฉันเท่านั้น",
+    shared_read_only: "เจ้าของและผู้ดูแลเป็นผู้จัดการข้อความที่ใช้ร่วมกัน",
+    none_yet: "ยังไม่มี",
+    col_shortcut: "คำย่อ",
+    col_category: "หมวดหมู่",
+    col_text: "ข้อความ",
+    col_quick: "ปุ่มตอบกลับด่วน",
+    col_uses: "ใช้ไปแล้ว",
+    col_actions: "การทำงาน",
+    new: "สร้างข้อความใหม่",
+    edit: "แก้ไข",
+    delete: "ลบ",
+    edit_of: "แก้ไข /{0}",
+    delete_of: "ลบ /{0}",
+    confirm_delete: "ลบ /{0} ใช่ไหม",
+    keep: "เก็บไว้",
+    form_new: "ข้อความสำเร็จรูปใหม่",
+    scope: "ใครเห็นได้",
+    shortcut: "คำย่อ",
+    shortcut_hint: "พิมพ์ต่อจาก /: a-z, 0-9, - และ _ ไม่เกิน 32 ตัว",
+    category: "หมวดหมู่",
+    text: "ข้อความ",
+    text_hint: "ไม่เกิน 4000 ไบต์ ใช้ตัวแปรด้านบนได้",
+    quick: "ปุ่มตอบกลับด่วน",
+    quick_hint: "ปุ่มที่ให้ผู้เยี่ยมชมกด: บรรทัดละหนึ่งปุ่ม ไม่เกิน 6 ปุ่ม ปุ่มละไม่เกิน 40 ตัวอักษร",
+    save: "บันทึก",
+    saving: "กำลังบันทึก…",
+    cancel: "ยกเลิก",
+    refused: "ยังไม่ได้บันทึก: {0}",
+    e_shortcut: "ใช้ a-z, 0-9, - และ _ จำนวน 1 ถึง 32 ตัว",
+    e_text: "เขียน 1 ถึง 4000 ไบต์ และใช้เฉพาะตัวแปรในรายการ",
+    e_category: "ไม่เกิน 40 ตัวอักษร",
+    e_quick: "ปุ่มตอบกลับด่วนไม่เกิน 6 ปุ่ม ปุ่มละ 1 ถึง 40 ตัวอักษร",
+    csv_heading: "นำเข้าและส่งออก (CSV)",
+    csv_hint: "คอลัมน์: shortcut, category, text, quick_replies (คั่นด้วย |) แถวที่มีคำย่อซ้ำจะแทนที่ของเดิม \
+               หากมีแถวใดไม่ผ่าน จะไม่นำเข้าเลย",
+    export_shared: "ส่งออกที่ใช้ร่วมกัน",
+    export_personal: "ส่งออกของฉัน",
+    import_into: "นำเข้าไปยัง",
+    import_file: "ไฟล์ CSV ที่จะนำเข้า",
+    importing: "กำลังนำเข้า…",
+    imported: "นำเข้าแล้ว {0} รายการ",
+    import_row: "ไม่ได้นำเข้า: แถวที่ {0} ไม่ผ่าน: {1}",
+    import_failed: "ไม่ได้นำเข้า: {0}",
+    file_unreadable: "อ่านไฟล์ไม่ได้",
+};
