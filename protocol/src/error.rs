@@ -67,6 +67,12 @@ pub enum ErrorCode {
     Conflict,
     /// The account was deactivated by an owner or admin; it cannot sign in.
     AccountDeactivated,
+    /// An invitation link that does not exist (forged, mistyped, or withdrawn).
+    InvitationInvalid,
+    /// An invitation link that was already used: sign in instead.
+    InvitationUsed,
+    /// An invitation link past its expiry: ask for a new one.
+    InvitationExpired,
     /// An upload is over the tenant's (or the relay's) size limit (HTTP 413).
     FileTooLarge,
     /// An upload has no bytes (HTTP 422).
@@ -131,6 +137,9 @@ impl ErrorCode {
             Self::PageUnreachable => "page_unreachable",
             Self::Conflict => "conflict",
             Self::AccountDeactivated => "account_deactivated",
+            Self::InvitationInvalid => "invitation_invalid",
+            Self::InvitationUsed => "invitation_used",
+            Self::InvitationExpired => "invitation_expired",
             Self::FileTooLarge => "file_too_large",
             Self::FileEmpty => "file_empty",
             Self::FileTypeNotAllowed => "file_type_not_allowed",
@@ -167,6 +176,9 @@ mod tests {
             ErrorCode::TooManyConnections,
             ErrorCode::Conflict,
             ErrorCode::AccountDeactivated,
+            ErrorCode::InvitationInvalid,
+            ErrorCode::InvitationUsed,
+            ErrorCode::InvitationExpired,
             ErrorCode::FileTooLarge,
             ErrorCode::FileTypeNotAllowed,
             ErrorCode::FileTypeMismatch,

@@ -49,8 +49,9 @@ pub use model::{
 };
 pub use server::{ErrorFrame, ToAgent, ToVisitor};
 pub use settings::{
-    AgentActive, AgentAdminView, AgentUpdate, BusinessHours, FieldKind, FileSettings, ForceState, Interval, NewAgent,
-    PasswordReset, PrechatField, PrechatForm, RoutingSettings, TenantSettings, Weekday, WidgetSettings,
+    AcceptInvitation, AgentActive, AgentAdminView, AgentUpdate, BusinessHours, FieldKind, FileSettings, ForceState,
+    Interval, Invitation, Invite, NewAgent, PasswordReset, PrechatField, PrechatForm, RoutingSettings, TenantSettings,
+    Weekday, WidgetSettings,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition, WidgetTexts};
 

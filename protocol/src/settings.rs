@@ -272,6 +272,34 @@ pub struct NewAgent {
     pub password: String,
 }
 
+/// `POST /v1/admin/invitations`: who to invite, and as what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    pub email: String,
+    pub name: String,
+    pub role: crate::Role,
+}
+
+/// Answer to [`Invite`]: the link to give the invitee, shown once (only its
+/// hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    /// The console's address with the token in its fragment:
+    /// `<console>/#invite=<token>`.
+    pub url: String,
+    pub token: String,
+    pub expires_at: crate::UnixMillis,
+}
+
+/// `POST /v1/agent/invitations/accept`: the invitee chooses a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    pub token: String,
+    pub password: String,
+}
+
 /// `PUT /v1/admin/agents/{id}/password`: the agent's new password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

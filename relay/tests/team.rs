@@ -257,3 +257,70 @@ async fn every_change_is_recorded_for_the_audit_log() {
     assert_eq!(by_ann, ["agent.update", "agent.password", "agent.deactivate"]);
     assert!(rows.iter().any(|(a, what)| a.is_none() && what == "agent.add"), "the seeding CLI path is recorded too");
 }
+
+async fn invite(relay: &TestRelay, token: &str, body: Value) -> (u16, Value) {
+    call(relay, token, reqwest::Method::POST, "/v1/admin/invitations", Some(body)).await
+}
+
+async fn accept(relay: &TestRelay, token: &str, password: &str) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(relay.http("/v1/agent/invitations/accept"))
+        .json(&json!({"token": token, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_invitation_works_once_until_it_expires_and_cannot_be_forged() {
+    let clock = natter_relay::time::Clock::manual();
+    let relay = TestRelay::start_with(|c| c.clock = clock.clone()).await;
+    let ann = relay.login("acme", "ann@x.test").await.token;
+    let bob = relay.login("acme", "bob@x.test").await.token;
+    let cat = json!({"email": "cat@x.test", "name": "Cat", "role": "agent"});
+    assert_eq!(invite(&relay, &bob, cat.clone()).await.0, 403, "a plain agent invites nobody");
+
+    let (status, link) = invite(&relay, &ann, cat).await;
+    assert_eq!(status, 201, "{link}");
+    let token = link["token"].as_str().unwrap().to_owned();
+    assert_eq!(link["url"], format!("/console/#invite={token}"));
+    // The link is not a session.
+    let res = reqwest::Client::new().get(relay.http("/v1/agent/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+
+    let (status, body) = accept(&relay, &token, "short").await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("password")), "{body}");
+    let (status, joined) = accept(&relay, &token, NEW_PASSWORD).await;
+    assert_eq!((status, &joined["agent"]["email"]), (201, &json!("cat@x.test")), "{joined}");
+    let session = joined["token"].as_str().unwrap();
+    let res = reqwest::Client::new().get(relay.http("/v1/agent/me")).bearer_auth(session).send().await.unwrap();
+    assert_eq!(res.status(), 200, "signed in at once");
+    assert_eq!(sign_in(&relay, "acme", "cat@x.test", NEW_PASSWORD).await.0, 200);
+
+    // Used twice: refused, and nothing changes.
+    let (status, body) = accept(&relay, &token, "another long passphrase").await;
+    assert_eq!((status, error_code(&body)), (410, ErrorCode::InvitationUsed));
+    assert_eq!(sign_in(&relay, "acme", "cat@x.test", NEW_PASSWORD).await.0, 200, "the first password stands");
+
+    // An email already in the team is refused.
+    let (status, body) = invite(&relay, &ann, json!({"email": "bob@x.test", "name": "Bob", "role": "agent"})).await;
+    assert_eq!((status, error_code(&body)), (409, ErrorCode::Conflict));
+
+    // Expired: 72 hours later the link no longer works.
+    let (_, link) = invite(&relay, &ann, json!({"email": "dan@x.test", "name": "Dan", "role": "agent"})).await;
+    clock.advance(std::time::Duration::from_secs(72 * 3600));
+    let (status, body) = accept(&relay, link["token"].as_str().unwrap(), NEW_PASSWORD).await;
+    assert_eq!((status, error_code(&body)), (410, ErrorCode::InvitationExpired));
+    assert_eq!(sign_in(&relay, "acme", "dan@x.test", NEW_PASSWORD).await.0, 401, "no account was made");
+
+    // Forged, altered, or another kind of token.
+    let mut altered = token.clone();
+    altered.replace_range(altered.len() - 2.., "AA");
+    for forged in
+        [altered.as_str(), "nti.acme.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "nti.nosuch.x", session, ""]
+    {
+        let (status, body) = accept(&relay, forged, NEW_PASSWORD).await;
+        assert_eq!((status, error_code(&body)), (404, ErrorCode::InvitationInvalid), "{forged}");
+    }
+}

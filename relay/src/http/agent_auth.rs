@@ -9,12 +9,13 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use natter_protocol::{AgentInfo, ErrorCode, LoginRequest, LoginResponse};
+use natter_protocol::{AcceptInvitation, AgentInfo, ErrorCode, LoginRequest, LoginResponse};
 
 use super::{ApiError, json_rejection};
 use crate::auth::client_addr::ClientAddrs;
 use crate::auth::throttle::{HashSlots, LoginThrottle};
 use crate::auth::{password, session};
+use crate::tenant::invitations::InvitationRefused;
 use crate::tenant::{AdminOp, TenantHandle, Tenants};
 
 /// State of the sign-in endpoints.
@@ -108,6 +109,37 @@ pub async fn login(
     let expires_at = tenant.admin(|reply| AdminOp::CreateSession { agent: agent.id, hash, reply }).await?;
     tracing::info!(tenant = %tenant.id(), agent = %agent.id, "agent signed in");
     Ok(Json(LoginResponse { token, agent, expires_at, idle_timeout_secs: state.idle_timeout_secs }))
+}
+
+/// Joins the team with an invitation link: creates the account with the chosen
+/// password and signs it in. The link is checked before the slow hash, under
+/// the same bound on concurrent hashes as sign-in.
+pub async fn accept_invitation(
+    State(state): State<AuthState>,
+    body: Result<Json<AcceptInvitation>, JsonRejection>,
+) -> Result<(StatusCode, Json<LoginResponse>), ApiError> {
+    let Json(accept) = body.map_err(json_rejection)?;
+    let refused = super::team::invitation_refused;
+    let (tenant_id, hash) =
+        session::parse_invitation(accept.token.trim()).ok_or_else(|| refused(InvitationRefused::Invalid))?;
+    let tenant = state.tenants.get(&tenant_id).await?.ok_or_else(|| refused(InvitationRefused::Invalid))?;
+    tenant.reader().invitation(hash, tenant.now()).await?.map_err(refused)?;
+    password::check_policy(&accept.password).map_err(|reason| ApiError::invalid_field("password", reason))?;
+    let Some(_slot) = state.hash_slots.try_take() else {
+        return Err(hashes_busy());
+    };
+    let (password, iterations) = (accept.password, state.password_iterations);
+    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password, iterations))
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let agent =
+        tenant.admin(|reply| AdminOp::AcceptInvitation { hash, password_hash, reply }).await?.map_err(refused)?;
+    let (token, session_hash) = session::new_token(tenant.id());
+    let expires_at =
+        tenant.admin(|reply| AdminOp::CreateSession { agent: agent.id, hash: session_hash, reply }).await?;
+    tracing::info!(tenant = %tenant.id(), agent = %agent.id, "agent joined by invitation");
+    let idle_timeout_secs = state.idle_timeout_secs;
+    Ok((StatusCode::CREATED, Json(LoginResponse { token, agent, expires_at, idle_timeout_secs })))
 }
 
 pub async fn logout(State(state): State<AuthState>, headers: HeaderMap) -> Result<StatusCode, ApiError> {

@@ -35,6 +35,8 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
     let auth_routes = Router::new()
         .route("/v1/agent/login", post(agent_auth::login))
         .route("/v1/agent/logout", post(agent_auth::logout))
+        .route("/v1/agent/invitations/accept", post(agent_auth::accept_invitation))
+        .route("/v1/admin/invitations", post(team::invite))
         .route("/v1/agent/me", get(agent_auth::me))
         .route("/v1/agent/conversations", get(conversations::find))
         .route("/v1/agent/canned", get(canned::list).post(canned::create))

@@ -1,4 +1,5 @@
-//! The team admin API (owners and admins): list agent accounts, add one,
+//! The team admin API (owners and admins): list agent accounts, add one or
+//! invite someone (the invitee's side is `agent_auth::accept_invitation`),
 //! change role, skills or chat limit, reset a password, deactivate and
 //! reactivate. Every change goes through the tenant actor, so it reaches the
 //! agent's live sessions at once (a reset or a deactivation ends them).
@@ -8,12 +9,14 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use natter_protocol::{
-    AgentActive, AgentAdminView, AgentId, AgentInfo, AgentUpdate, ErrorCode, NewAgent, PasswordReset, Role,
+    AgentActive, AgentAdminView, AgentId, AgentInfo, AgentUpdate, ErrorCode, Invitation, Invite, NewAgent,
+    PasswordReset, Role,
 };
 
 use super::agent_auth::{AuthState, signed_in};
 use super::{ApiError, json_rejection};
-use crate::auth::password;
+use crate::auth::{password, session};
+use crate::tenant::invitations::{InvitationRefused, InvitationRow};
 use crate::tenant::{AdminOp, AgentChangeRefused, TenantHandle};
 
 /// The caller's tenant and account, if the caller is a signed-in owner or admin.
@@ -72,11 +75,7 @@ pub async fn create_agent(
 ) -> Result<(StatusCode, Json<AgentAdminView>), ApiError> {
     let (tenant, by) = admin(&state, &headers).await?;
     let Json(new) = body.map_err(json_rejection)?;
-    let (email, name) = (new.email.trim().to_owned(), new.name.trim().to_owned());
-    password::check_email(&email).map_err(|reason| ApiError::invalid_field("email", reason))?;
-    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field("name", "a name is 1 to 80 characters, no control characters"));
-    }
+    let (email, name) = checked_person(&new.email, &new.name)?;
     match new.role {
         Role::Owner if by.role != Role::Owner => return Err(refused(AgentChangeRefused::OwnersOnly)),
         Role::Owner | Role::Admin | Role::Agent => {}
@@ -91,6 +90,46 @@ pub async fn create_agent(
     tracing::info!(tenant = %tenant.id(), agent = %added.id, by = %by.id, "agent added");
     let view = tenant.reader().agents_admin().await?.into_iter().find(|a| a.agent.id == added.id);
     Ok((StatusCode::CREATED, Json(view.ok_or_else(ApiError::internal)?)))
+}
+
+/// A new member's email and name, trimmed and checked.
+fn checked_person(email: &str, name: &str) -> Result<(String, String), ApiError> {
+    let (email, name) = (email.trim().to_owned(), name.trim().to_owned());
+    password::check_email(&email).map_err(|reason| ApiError::invalid_field("email", reason))?;
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid_field("name", "a name is 1 to 80 characters, no control characters"));
+    }
+    Ok((email, name))
+}
+
+/// An invitation's refusal as an HTTP answer.
+pub(super) fn invitation_refused(why: InvitationRefused) -> ApiError {
+    let message = why.to_string();
+    match why {
+        InvitationRefused::Invalid => ApiError::new(StatusCode::NOT_FOUND, ErrorCode::InvitationInvalid, message),
+        InvitationRefused::Used => ApiError::new(StatusCode::GONE, ErrorCode::InvitationUsed, message),
+        InvitationRefused::Expired => ApiError::new(StatusCode::GONE, ErrorCode::InvitationExpired, message),
+        InvitationRefused::EmailTaken => ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
+        InvitationRefused::OwnersOnly => ApiError::forbidden(message),
+        InvitationRefused::BadRole => ApiError::invalid_field("role", message),
+    }
+}
+
+/// Invites someone to the team: answers the link, shown this once.
+pub async fn invite(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    body: Result<Json<Invite>, JsonRejection>,
+) -> Result<(StatusCode, Json<Invitation>), ApiError> {
+    let (tenant, by) = admin(&state, &headers).await?;
+    let Json(invite) = body.map_err(json_rejection)?;
+    let (email, name) = checked_person(&invite.email, &invite.name)?;
+    let (token, hash) = session::new_invitation(tenant.id());
+    let invitee = InvitationRow { email, name, role: invite.role };
+    let expires_at =
+        tenant.admin(|reply| AdminOp::Invite { hash, invitee, by, reply }).await?.map_err(invitation_refused)?;
+    let url = format!("/console/#invite={token}");
+    Ok((StatusCode::CREATED, Json(Invitation { url, token, expires_at })))
 }
 
 pub async fn update_agent(

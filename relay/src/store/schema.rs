@@ -244,4 +244,17 @@ CREATE TABLE file_refusals (
     r"
 ALTER TABLE messages ADD COLUMN quick_replies TEXT;
 ",
+    // 11: invitations to join the team (only the token's hash is stored).
+    r"
+CREATE TABLE invitations (
+    token_hash BLOB PRIMARY KEY,
+    email      TEXT NOT NULL COLLATE NOCASE,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    invited_by INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+) WITHOUT ROWID;
+",
 ];

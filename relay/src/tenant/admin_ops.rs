@@ -93,6 +93,14 @@ impl Admin<'_> {
                 self.agents.invalidate();
                 batch.reply_after_commit(reply, Ok(Ok(version)));
             }
+            AdminOp::Invite { hash, invitee, by, reply } => {
+                let result = super::invitations::create(db, &hash, invitee, &by, now);
+                batch.reply_after_commit(reply, result);
+            }
+            AdminOp::AcceptInvitation { hash, password_hash, reply } => {
+                let result = super::invitations::accept(db, &hash, &password_hash, now);
+                batch.reply_after_commit(reply, result);
+            }
             AdminOp::Canned { op, by, reply } => {
                 let result = super::canned::apply(db, op, &by, self.convs.max_text_bytes(), now);
                 batch.reply_after_commit(reply, result);

@@ -9,6 +9,7 @@ use tokio::sync::oneshot;
 use super::canned::{CannedOp, CannedResult};
 use super::desk::TagRefused;
 use super::hub::{ConnId, ConnSink};
+use super::invitations::{InvitationRefused, InvitationRow};
 use crate::auth::session::TokenHash;
 use crate::store::StoreError;
 
@@ -95,6 +96,15 @@ pub enum AdminOp {
     PutTag { id: Option<TagId>, draft: TagDraft, by: AgentId, reply: Reply<Result<Vec<Tag>, TagRefused>> },
     /// Deletes a tag, taking it off every conversation; answers the new list.
     DeleteTag { id: TagId, by: AgentId, reply: Reply<Result<Vec<Tag>, TagRefused>> },
+    /// Stores an invitation (see [`super::invitations`]); answers its expiry.
+    Invite {
+        hash: TokenHash,
+        invitee: InvitationRow,
+        by: AgentInfo,
+        reply: Reply<Result<UnixMillis, InvitationRefused>>,
+    },
+    /// Uses an invitation: the account is created and the link spent.
+    AcceptInvitation { hash: TokenHash, password_hash: String, reply: Reply<Result<AgentInfo, InvitationRefused>> },
     /// A change to canned responses by an agent (see [`super::canned`]).
     Canned { op: CannedOp, by: AgentInfo, reply: Reply<CannedResult> },
 }

@@ -19,6 +19,7 @@ mod hours;
 mod housekeeping;
 pub mod hub;
 mod indexer;
+pub mod invitations;
 mod queries;
 mod queue;
 mod reads;
@@ -103,6 +104,11 @@ impl TenantHandle {
     /// The settings as of the last commit that changed them.
     pub fn settings(&self) -> Arc<Versioned> {
         self.settings.current()
+    }
+
+    /// Now, by the tenant's clock (the one its actor uses).
+    pub fn now(&self) -> natter_protocol::UnixMillis {
+        self.clock.now()
     }
 
     /// The settings, and whether the shop is open now by their business hours.

@@ -81,6 +81,16 @@ impl Reader {
             .await
     }
 
+    /// The invitation behind a token, if it may still be used (checked before
+    /// the slow password hash; the actor checks again when it is used).
+    pub async fn invitation(
+        &self,
+        hash: crate::auth::session::TokenHash,
+        now: natter_protocol::UnixMillis,
+    ) -> Result<Result<super::invitations::InvitationRow, super::invitations::InvitationRefused>, StoreError> {
+        self.thread.call(move |db| super::invitations::usable(db, &hash, now)).await
+    }
+
     /// The shared canned responses and `agent`'s own, most used first.
     pub async fn canned(&self, agent: AgentId) -> Result<Vec<CannedResponse>, StoreError> {
         self.thread.call(move |db| super::canned::list(db, agent)).await
