@@ -1,14 +1,16 @@
 //! The root component: owns the store, boots it from localStorage, installs the
 //! page listeners, keeps the window title and `lang` in step, and shows either
-//! the sign-in form or the console.
+//! the sign-in form (or the join screen of an invitation link) or the console.
 
 use yew::prelude::*;
 
 use super::Ctx;
 use super::console::Console;
+use super::join::Join;
 use super::sign_in::SignIn;
 use crate::format;
 use crate::i18n::{Locale, fill};
+use crate::state::join::invite_token;
 use crate::state::{Action, Announce, Settings, Store};
 use crate::web::{dom, listeners, runtime, storage};
 
@@ -39,6 +41,12 @@ pub fn App() -> Html {
             runtime::dispatch(boot());
         });
     }
+    // An invitation link (`#invite=…`) opens the join screen instead of sign-in.
+    let invite = use_state(|| dom::window().and_then(|w| w.location().hash().ok()).and_then(|h| invite_token(&h)));
+    let leave_invite = {
+        let invite = invite.clone();
+        Callback::from(move |()| invite.set(None))
+    };
     let s = store.settings.locale.strings();
     let count = store.title_count();
     let title = if count > 0 { format!("({count}) {}", s.window_title) } else { s.window_title.to_owned() };
@@ -59,7 +67,13 @@ pub fn App() -> Html {
     });
     html! {
         <ContextProvider<Ctx> context={store.clone()}>
-            if store.session.is_some() { <Console /> } else { <SignIn /> }
+            if store.session.is_some() {
+                <Console />
+            } else if let Some(token) = (*invite).clone() {
+                <Join {token} on_leave={leave_invite} />
+            } else {
+                <SignIn />
+            }
             <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{ announcement.unwrap_or_default() }</div>
         </ContextProvider<Ctx>>
     }

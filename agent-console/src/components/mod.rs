@@ -27,6 +27,7 @@ pub mod idle_warning;
 pub mod inbox;
 pub mod inbox_row;
 pub mod install_section;
+pub mod join;
 pub mod lightbox;
 pub mod message_item;
 pub mod message_list;

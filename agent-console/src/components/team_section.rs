@@ -1,13 +1,14 @@
 //! The settings page's team screen (owners and admins): every account with its
 //! role, skills, chat limit, last sign-in and state; adding an agent with an
-//! initial password, changing roles, resetting a password (shown once, with a
+//! initial password or inviting one by a link (shown once, with its expiry and
+//! a copy button), changing roles, resetting a password (shown once, with a
 //! copy button) and deactivating or reactivating behind a confirmation. Changes
 //! go to the relay at once, apart from the settings form's Save. Only owners
 //! touch owners; refusals show next to what they are about.
 
 use std::rc::Rc;
 
-use natter_protocol::{AgentAdminView, AgentId, Role};
+use natter_protocol::{AgentAdminView, AgentId, Invitation, Role};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -18,7 +19,7 @@ use super::use_store;
 use crate::format;
 use crate::i18n::desk::{DeskStrings, problem_text, role_name};
 use crate::i18n::fill;
-use crate::state::team::{self, AddForm, Spot, TeamAction, TeamState};
+use crate::state::team::{self, AddForm, InviteForm, Spot, TeamAction, TeamState};
 use crate::web::{api, dom};
 
 /// The screen's state as a Yew reducer.
@@ -94,6 +95,11 @@ pub fn TeamSection() -> Html {
         let open = t.add_open;
         Callback::from(move |_: MouseEvent| team.dispatch(TeamAction::OpenAdd(!open)))
     };
+    let open_invite = {
+        let team = team.dispatcher();
+        let open = t.invite_open;
+        Callback::from(move |_: MouseEvent| team.dispatch(TeamAction::OpenInvite(!open)))
+    };
     html! {
         <section class="card team-admin" aria-labelledby="sec-team">
             <h2 id="sec-team">{ s.team }</h2>
@@ -104,7 +110,13 @@ pub fn TeamSection() -> Html {
             <button type="button" id="team-add" aria-expanded={t.add_open.to_string()} onclick={open_add}>
                 { s.add_agent }
             </button>
+            { " " }
+            <button type="button" id="team-invite" aria-expanded={t.invite_open.to_string()} onclick={open_invite}>
+                { s.invite }
+            </button>
+            if let Some(invited) = &t.invited { { invited_box(s, &team, invited) } }
             if t.add_open { { add_form(s, &team, &t.add, my_role, t.busy, &err) } }
+            if t.invite_open { { invite_form(s, &team, &t.invite, my_role, t.busy, &err) } }
             if let Some((id, active)) = t.confirm { { confirm(s, &team, id, active) } }
         </section>
     }
@@ -317,6 +329,110 @@ fn add_form(
                 <button type="submit" class="primary" disabled={busy}>{ if busy { s.working } else { s.create } }</button>
             </div>
         </form>
+    }
+}
+
+fn invite_form(
+    s: &'static DeskStrings,
+    team: &UseReducerHandle<Team>,
+    f: &InviteForm,
+    my_role: Role,
+    busy: bool,
+    err: &dyn Fn(Spot) -> Option<String>,
+) -> Html {
+    let edit = |change: fn(&mut InviteForm, String)| {
+        let (team, f) = (team.dispatcher(), f.clone());
+        Callback::from(move |e: InputEvent| {
+            let mut next = f.clone();
+            change(&mut next, value(&e));
+            team.dispatch(TeamAction::EditInvite(next));
+        })
+    };
+    let field =
+        |key: &'static str, label: &'static str, kind: &'static str, v: &str, change: fn(&mut InviteForm, String)| {
+            let id = format!("team-invite-{key}");
+            let e = err(Spot::Invite(key));
+            let (d, i) = aria(&id, e.as_deref());
+            html! {
+                <div class="field">
+                    <label for={id.clone()}>{ label }</label>
+                    <input id={id.clone()} type={kind} value={v.to_owned()} oninput={edit(change)}
+                        aria-describedby={d} aria-invalid={i} spellcheck="false" />
+                    { error_line(&id, e.as_deref()) }
+                </div>
+            }
+        };
+    let on_role = {
+        let (team, f) = (team.dispatcher(), f.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(role) = Role::parse(&v) {
+                team.dispatch(TeamAction::EditInvite(InviteForm { role, ..f.clone() }));
+            }
+        })
+    };
+    let onsubmit = {
+        let team = team.dispatcher();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            team.dispatch(TeamAction::SubmitInvite);
+        })
+    };
+    let role_err = err(Spot::Invite("role"));
+    let (rd, ri) = aria("team-invite-role", role_err.as_deref());
+    html! {
+        <form class="team-form" id="team-invite-form" {onsubmit} novalidate=true aria-labelledby="team-invite-title">
+            <h3 id="team-invite-title">{ s.invite_title }</h3>
+            <p class="who">{ s.invite_hint }</p>
+            { field("email", s.email, "email", &f.email, |f, v| f.email = v) }
+            { field("name", s.name, "text", &f.name, |f, v| f.name = v) }
+            <div class="field">
+                <label for="team-invite-role">{ s.role }</label>
+                <select id="team-invite-role" onchange={on_role} aria-describedby={rd} aria-invalid={ri}>
+                    { for team::grantable(my_role).iter().map(|r| html! {
+                        <option value={r.as_str()} selected={*r == f.role}>{ role_name(s, *r) }</option>
+                    }) }
+                </select>
+                { error_line("team-invite-role", role_err.as_deref()) }
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary" disabled={busy}>
+                    { if busy { s.working } else { s.send_invite } }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The invitation link just made, in full (this page's origin and the
+/// relay's relative link), with its expiry and a copy button: shown once.
+fn invited_box(s: &'static DeskStrings, team: &UseReducerHandle<Team>, invited: &Invitation) -> Html {
+    let origin = dom::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let link = format!("{origin}{}", invited.url);
+    let expires = format::date_time(invited.expires_at, dom::tz_offset_min());
+    let copy = {
+        let link = link.clone();
+        Callback::from(move |e: MouseEvent| {
+            if copy_text(&link)
+                && let Some(b) = e.target_dyn_into::<web_sys::HtmlElement>()
+            {
+                b.set_text_content(Some(s.copied));
+            }
+        })
+    };
+    let done = {
+        let team = team.dispatcher();
+        Callback::from(move |_: MouseEvent| team.dispatch(TeamAction::DismissInvited))
+    };
+    html! {
+        <div class="shown-password" role="status">
+            <p><strong>{ s.invited_title }</strong>{ " " }{ fill(s.invited_hint, &[&expires]) }</p>
+            <p>
+                <code id="invite-link">{ link }</code>{ " " }
+                <button type="button" id="copy-invite" onclick={copy}>{ s.copy_link }</button>{ " " }
+                <button type="button" onclick={done}>{ s.done }</button>
+            </p>
+        </div>
     }
 }
 

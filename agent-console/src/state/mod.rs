@@ -13,6 +13,7 @@ pub mod files;
 mod follow;
 pub mod idle;
 pub mod inbox;
+pub mod join;
 pub mod notify;
 pub mod outbox;
 pub mod past;

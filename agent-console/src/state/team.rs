@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use natter_protocol::{AgentAdminView, AgentId, ErrorCode, NewAgent, Role};
+use natter_protocol::{AgentAdminView, AgentId, ErrorCode, Invitation, Invite, NewAgent, Role};
 
 /// Shortest password the relay accepts.
 pub const MIN_PASSWORD: usize = 10;
@@ -53,6 +53,7 @@ pub enum Problem {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Spot {
     Add(&'static str),
+    Invite(&'static str),
     Role(AgentId),
     Password(AgentId),
     Active(AgentId),
@@ -73,6 +74,20 @@ impl Default for AddForm {
     }
 }
 
+/// The invite form, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteForm {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Default for InviteForm {
+    fn default() -> Self {
+        Self { email: String::new(), name: String::new(), role: Role::Agent }
+    }
+}
+
 /// A password the admin just set, shown once (with a copy button).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
@@ -85,6 +100,7 @@ pub struct Shown {
 pub enum Command {
     Load,
     Create(NewAgent),
+    Invite(Invite),
     SetRole(AgentId, Role),
     ResetPassword(AgentId, String),
     SetActive(AgentId, bool),
@@ -102,6 +118,10 @@ pub struct TeamState {
     /// A (de)activation waiting for the admin's confirmation.
     pub confirm: Option<(AgentId, bool)>,
     pub shown: Option<Shown>,
+    pub invite: InviteForm,
+    pub invite_open: bool,
+    /// The link of the invitation just made, shown once (only its hash is kept).
+    pub invited: Option<Invitation>,
     pub errors: BTreeMap<Spot, Problem>,
     /// A request is out (buttons wait).
     pub busy: bool,
@@ -131,6 +151,11 @@ pub enum TeamAction {
     /// An account the relay changed (role, activity), or the refusal.
     Changed(Spot, Result<AgentAdminView, Refused>),
     DismissShown,
+    OpenInvite(bool),
+    EditInvite(InviteForm),
+    SubmitInvite,
+    Invited(Result<Invitation, Refused>),
+    DismissInvited,
 }
 
 impl TeamState {
@@ -220,6 +245,42 @@ impl TeamState {
                 self.errors.insert(spot, problem_of(&r));
             }
             TeamAction::DismissShown => self.shown = None,
+            other => self.apply_invite(other),
+        }
+    }
+
+    /// The invite form's actions.
+    fn apply_invite(&mut self, action: TeamAction) {
+        match action {
+            TeamAction::OpenInvite(open) => {
+                self.invite_open = open;
+                self.errors.retain(|k, _| !matches!(k, Spot::Invite(_)));
+            }
+            TeamAction::EditInvite(form) => self.invite = form,
+            TeamAction::SubmitInvite => {
+                self.errors.retain(|k, _| !matches!(k, Spot::Invite(_)));
+                match check_invite(&self.invite) {
+                    Ok(invite) => self.run(Command::Invite(invite)),
+                    Err((field, problem)) => {
+                        self.errors.insert(Spot::Invite(field), problem);
+                    }
+                }
+            }
+            TeamAction::Invited(Ok(invitation)) => {
+                self.busy = false;
+                self.invited = Some(invitation);
+                self.invite = InviteForm::default();
+                self.invite_open = false;
+            }
+            TeamAction::Invited(Err(r)) => {
+                self.busy = false;
+                let field = add_field(r.field.as_deref(), r.code);
+                // An invitation has no password field: anything else is about the email.
+                let field = if field == "password" { "email" } else { field };
+                self.errors.insert(Spot::Invite(field), problem_of(&r));
+            }
+            TeamAction::DismissInvited => self.invited = None,
+            _ => {}
         }
     }
 
@@ -274,16 +335,29 @@ pub fn grantable(me: Role) -> &'static [Role] {
 /// Checks the add form as the relay will; the new account, or the first field
 /// that is wrong.
 pub fn check_new_agent(f: &AddForm) -> Result<NewAgent, (&'static str, Problem)> {
-    let email = f.email.trim();
+    let (email, name) = check_email_and_name(&f.email, &f.name)?;
+    check_password(&f.password).map_err(|p| ("password", p))?;
+    Ok(NewAgent { email, name, role: f.role, password: f.password.clone() })
+}
+
+/// Checks the invite form as the relay will; the invitation to ask for, or
+/// the first field that is wrong.
+pub fn check_invite(f: &InviteForm) -> Result<Invite, (&'static str, Problem)> {
+    let (email, name) = check_email_and_name(&f.email, &f.name)?;
+    Ok(Invite { email, name, role: f.role })
+}
+
+/// The trimmed email and name, or the first of them that is wrong.
+fn check_email_and_name(email: &str, name: &str) -> Result<(String, String), (&'static str, Problem)> {
+    let email = email.trim();
     if !looks_like_email(email) {
         return Err(("email", Problem::EmailInvalid));
     }
-    let name = f.name.trim();
+    let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         return Err(("name", Problem::NameInvalid));
     }
-    check_password(&f.password).map_err(|p| ("password", p))?;
-    Ok(NewAgent { email: email.to_owned(), name: name.to_owned(), role: f.role, password: f.password.clone() })
+    Ok((email.to_owned(), name.to_owned()))
 }
 
 /// At least [`MIN_PASSWORD`] characters, not all spaces.

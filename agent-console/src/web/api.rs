@@ -3,7 +3,7 @@
 //! section calls the install endpoints directly, see `install_call`).
 
 use natter_protocol::{
-    AgentActive, AgentUpdate, AssignmentRecord, ConversationId, PasswordReset, Tag, TagDraft, TagId,
+    AcceptInvitation, AgentActive, AgentUpdate, AssignmentRecord, ConversationId, PasswordReset, Tag, TagDraft, TagId,
 };
 use natter_protocol::{
     AgentAdminView, AgentId, AllowedOrigins, ApiErrorBody, ConversationPage, ErrorCode, FileLink, IdentitySecret,
@@ -75,6 +75,24 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, SignInError>
         }
         ErrorCode::UnknownTenant => SignInError::UnknownTenant,
         _ => SignInError::Other(err.error.message),
+    })
+}
+
+/// `POST /v1/agent/invitations/accept` (no session): the new account signed
+/// in, or the typed refusal.
+pub async fn accept_invitation(accept: &AcceptInvitation) -> Result<LoginResponse, Refused> {
+    let refused = |message: &str| Refused { code: None, field: None, message: message.to_owned() };
+    let body = json::to_string(accept).ok_or_else(|| refused("unreadable request"))?;
+    let resp = post("/v1/agent/invitations/accept", Some(body), None)
+        .await
+        .map_err(|()| refused("the relay could not be reached"))?;
+    let text = text(&resp).await.unwrap_or_default();
+    if resp.ok() {
+        return json::from_str(&text).ok_or_else(|| refused("unreadable answer"));
+    }
+    Err(match json::from_str::<ApiErrorBody>(&text) {
+        Some(e) => Refused { code: Some(e.error.code), field: e.error.field, message: e.error.message },
+        None => refused(&format!("HTTP {}", resp.status())),
     })
 }
 
@@ -252,6 +270,9 @@ pub async fn team_command(token: String, command: Command) -> TeamAction {
             TeamAction::Loaded(coded_call("GET", "/v1/admin/agents", None::<&()>, &token).await.map_err(|r| r.message))
         }
         Command::Create(new) => TeamAction::Created(coded_call("POST", "/v1/admin/agents", Some(&new), &token).await),
+        Command::Invite(invite) => {
+            TeamAction::Invited(coded_call("POST", "/v1/admin/invitations", Some(&invite), &token).await)
+        }
         Command::SetRole(id, role) => {
             let update = AgentUpdate { role: Some(role), ..AgentUpdate::default() };
             let path = format!("/v1/admin/agents/{id}");

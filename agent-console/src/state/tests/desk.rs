@@ -263,3 +263,98 @@ fn team_screen_adds_resets_and_keeps_refusals_by_the_field() {
     let field = Refused::new(ErrorCode::InvalidInput, Some("password"), "too short");
     assert_eq!(team::problem_of(&field), Problem::PasswordShort);
 }
+
+#[test]
+fn team_screen_invites_and_keeps_the_link_once() {
+    use natter_protocol::{Invitation, Invite};
+    use team::InviteForm;
+    let mut t = TeamState::default();
+    t.apply(TeamAction::OpenInvite(true));
+    t.apply(TeamAction::EditInvite(InviteForm { email: "dan".into(), name: "Dan".into(), role: Role::Agent }));
+    t.apply(TeamAction::SubmitInvite);
+    assert_eq!(t.errors.get(&Spot::Invite("email")), Some(&Problem::EmailInvalid));
+    assert_eq!(t.command_seq, 0, "nothing sent");
+    t.apply(TeamAction::EditInvite(InviteForm {
+        email: " dan@shop.example ".into(),
+        name: " ".into(),
+        role: Role::Admin,
+    }));
+    t.apply(TeamAction::SubmitInvite);
+    assert_eq!(t.errors.get(&Spot::Invite("name")), Some(&Problem::NameInvalid));
+    assert_eq!(t.errors.get(&Spot::Invite("email")), None, "the old error went");
+    t.apply(TeamAction::EditInvite(InviteForm {
+        email: " dan@shop.example ".into(),
+        name: "Dan".into(),
+        role: Role::Admin,
+    }));
+    t.apply(TeamAction::SubmitInvite);
+    let asked = Invite { email: "dan@shop.example".into(), name: "Dan".into(), role: Role::Admin };
+    assert_eq!(t.command, Some(Command::Invite(asked)));
+    assert!(t.busy);
+    t.apply(TeamAction::Invited(Err(Refused::new(ErrorCode::Conflict, Some("email"), "that email is in the team"))));
+    assert_eq!(t.errors.get(&Spot::Invite("email")), Some(&Problem::EmailInUse));
+    assert!(!t.busy);
+    t.apply(TeamAction::Invited(Err(Refused::new(ErrorCode::Forbidden, None, "only an owner invites an owner"))));
+    assert_eq!(t.errors.get(&Spot::Invite("role")), Some(&Problem::OwnersOnly));
+    t.apply(TeamAction::SubmitInvite);
+    let link =
+        Invitation { url: "/console/#invite=nti.acme.x".into(), token: "nti.acme.x".into(), expires_at: UnixMillis(9) };
+    t.apply(TeamAction::Invited(Ok(link.clone())));
+    assert_eq!(t.invited, Some(link));
+    assert!(!t.invite_open);
+    assert_eq!(t.invite, InviteForm::default());
+    assert!(t.errors.is_empty());
+    t.apply(TeamAction::DismissInvited);
+    assert_eq!(t.invited, None);
+}
+
+#[test]
+fn the_join_screen_reads_the_link_checks_the_password_and_words_refusals() {
+    use crate::state::join::{JoinProblem, JoinState, invite_token, tenant_of};
+    let secret = "A".repeat(43);
+    let token = format!("nti.acme.{secret}");
+    assert_eq!(invite_token(&format!("#invite={token}")), Some(token.clone()));
+    assert_eq!(invite_token("#invite="), None);
+    assert_eq!(invite_token("#other=1"), None);
+    assert_eq!(invite_token(""), None);
+    assert_eq!(tenant_of(&token).map(|t| t.as_str().to_owned()), Some("acme".into()));
+    assert_eq!(tenant_of(&format!("nts.acme.{secret}")), None, "a session token is no invitation");
+    assert_eq!(tenant_of("nti.acme"), None);
+
+    let mut j = JoinState::new(token.clone());
+    j.password = "short".into();
+    assert_eq!(j.submit(), None);
+    assert_eq!(j.problem, Some(JoinProblem::PasswordShort));
+    assert_eq!(j.problem.as_ref().and_then(JoinProblem::field), Some("password"));
+    j.password = "dan-password-1".into();
+    j.confirm = "dan-password-2".into();
+    assert_eq!(j.submit(), None);
+    assert_eq!(j.problem, Some(JoinProblem::Mismatch));
+    j.confirm = "dan-password-1".into();
+    let sent = j.submit().map(|a| (a.token, a.password));
+    assert_eq!(sent, Some((token.clone(), "dan-password-1".into())));
+    assert!(j.busy && j.problem.is_none());
+    assert_eq!(j.submit(), None, "one request at a time");
+
+    j.refused(&Refused::new(ErrorCode::InvalidInput, Some("password"), "too short"));
+    assert_eq!(j.problem, Some(JoinProblem::PasswordShort));
+    assert!(!j.busy);
+    for (code, problem) in [
+        (ErrorCode::InvitationUsed, JoinProblem::Used),
+        (ErrorCode::InvitationExpired, JoinProblem::Expired),
+        (ErrorCode::InvitationInvalid, JoinProblem::Invalid),
+    ] {
+        let mut j = JoinState {
+            password: "dan-password-1".into(),
+            confirm: "dan-password-1".into(),
+            ..JoinState::new(token.clone())
+        };
+        assert!(j.submit().is_some());
+        j.refused(&Refused::new(code, None, "no"));
+        assert_eq!(j.problem.as_ref(), Some(&problem));
+        assert!(problem.ends_the_link() && problem.field().is_none());
+        assert!(j.password.is_empty() && j.confirm.is_empty(), "a spent link forgets the password");
+    }
+    j.refused(&Refused { code: None, field: None, message: "the relay could not be reached".into() });
+    assert_eq!(j.problem, Some(JoinProblem::Other("the relay could not be reached".into())));
+}
