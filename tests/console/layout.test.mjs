@@ -267,7 +267,7 @@ test("keyboard first: C on a focused waiting row claims it and puts the cursor i
   await page.getByLabel("Reply").fill("a stale draft");
   await v1.end();
   await page.getByText("This conversation is closed.").first().waitFor();
-  const box = page.locator(".conv-main textarea");
+  const box = page.locator(".conv-main").getByRole("textbox", { name: "Reply" });
   assert.equal(await box.isDisabled(), true, "the reply box is off");
   assert.equal(await box.inputValue(), "", "the draft is gone");
   await page.screenshot({ path: `${SHOTS}layout-closed.png` });
