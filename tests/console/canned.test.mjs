@@ -7,8 +7,7 @@
 // Thai. The demo tenant starts with the relay's 10 English and 10 Thai templates.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { RELAY, DEMO, ANN, SHOTS, launch, signIn, row } from "./lib.mjs";
-import { AxeBuilder } from "@axe-core/playwright";
+import { DEMO, ANN, SHOTS, axeClean, launch, newAgentPage, signIn, row, visitorSocket } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -17,27 +16,14 @@ before(async () => {
 after(async () => browser?.close());
 
 async function agentPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.error("console page error:", e));
+  const { context, page } = await newAgentPage(browser, { height: 860 });
   await signIn(page, who);
   return { context, page };
 }
 
-/** A visitor: a page on the relay's origin with a raw visitor socket. */
+/** A visitor on a raw socket (see `visitorSocket`). */
 async function visitor(info) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${RELAY}/healthz`);
-  await page.evaluate(async ({ relay, info }) => {
-    window.frames_ = [];
-    const ws = new WebSocket(relay.replace(/^http/, "ws") + "/v1/ws/visitor?tenant=demo");
-    window.ws_ = ws;
-    ws.onmessage = (e) => window.frames_.push(JSON.parse(e.data));
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
-    ws.send(JSON.stringify({ type: "hello", v: 1 }));
-    ws.send(JSON.stringify({ type: "start", info }));
-  }, { relay: RELAY, info });
+  const { context, page } = await visitorSocket(browser, info);
   let n = 0;
   return {
     context,
@@ -49,12 +35,6 @@ async function visitor(info) {
       await context.close();
     },
   };
-}
-
-async function axe(page, name) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
 }
 
 /** Opens the visitor's conversation, claims it, and returns the reply box. */
@@ -93,7 +73,7 @@ test("a canned response with variables, inserted by keyboard only, reaches the v
   const preview = a.page.locator(".canned-pv");
   await preview.getByText("Hi Nok Canned, this is Demo Agent from Demo Shop.", { exact: false }).waitFor();
   await list.getByRole("option").first().getByText("Greetings").waitFor();
-  await axe(a.page, "the picker (English)");
+  await axeClean(a.page, "the picker (English)");
   await a.page.screenshot({ path: `${SHOTS}canned-picker.png` });
 
   await a.page.keyboard.press("ArrowDown");
@@ -132,7 +112,7 @@ test("fallbacks in Thai, insertion mid-text, quick replies as chips, Escape", as
   await list.getByRole("option").first().waitFor();
   await a.page.locator(".canned-pv mark.fallback", { hasText: "ลูกค้า" }).waitFor();
   await a.page.getByText("ไม่ทราบค่าในแชทนี้ จึงใช้ค่าสำรอง: {{visitor.name}}").waitFor();
-  await axe(a.page, "the picker (Thai)");
+  await axeClean(a.page, "the picker (Thai)");
   await a.page.keyboard.press("Tab");
   await a.page.waitForFunction(() => document.activeElement.value.startsWith("สวัสดีค่ะ คุณลูกค้า Demo Agent จาก Demo Shop"));
 
@@ -155,7 +135,7 @@ test("fallbacks in Thai, insertion mid-text, quick replies as chips, Escape", as
   // Its quick replies wait as chips for the next send; one is removed.
   const chips = a.page.getByRole("list", { name: "ปุ่มตอบกลับด่วนที่จะส่งไปกับข้อความนี้" });
   await chips.getByText("Yes, please").waitFor();
-  await axe(a.page, "quick-reply chips (Thai)");
+  await axeClean(a.page, "quick-reply chips (Thai)");
   await chips.getByRole("button", { name: "นำปุ่มตอบกลับด่วน “No, thanks” ออก" }).click();
   assert.deepEqual(await chips.locator(".chip span[dir]").allTextContents(), ["Yes, please"]);
   await reply.press("Enter");
@@ -173,7 +153,7 @@ test("the management screen: a plain agent's own responses, refusals, CSV import
   await shared.getByText("/hello").waitFor();
   await shared.getByText("Owners and admins manage the shared responses.").waitFor();
   assert.equal(await shared.getByRole("button", { name: /Edit|Delete/ }).count(), 0, "shared is read-only for a plain agent");
-  await axe(b.page, "the management screen (English)");
+  await axeClean(b.page, "the management screen (English)");
 
   // A personal response.
   await screen.getByRole("button", { name: "New response" }).click();
@@ -234,7 +214,7 @@ test("the management screen: a plain agent's own responses, refusals, CSV import
   await b.page.getByRole("main", { name: "ข้อความสำเร็จรูป" }).getByRole("region", { name: "ของฉันเท่านั้น" }).getByText("/ann-sizes").waitFor();
   await b.page.getByRole("button", { name: "สร้างข้อความใหม่" }).click();
   await b.page.getByRole("form", { name: "ข้อความสำเร็จรูปใหม่" }).waitFor();
-  await axe(b.page, "the management screen (Thai)");
+  await axeClean(b.page, "the management screen (Thai)");
   await b.page.screenshot({ path: `${SHOTS}canned-screen-th.png`, fullPage: true });
   await b.context.close();
 });

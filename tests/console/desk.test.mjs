@@ -6,8 +6,7 @@
 // Run through run.sh (relay, console URL, the demo owner and Ann).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
-import { RELAY, DEMO, ANN, SHOTS, launch, signIn, row, log } from "./lib.mjs";
+import { DEMO, ANN, SHOTS, axeClean, launch, newAgentPage, signIn, row, log, visitorSocket } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -15,42 +14,19 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-async function agentPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.error("console page error:", e));
-  return { context, page };
-}
+const agentPage = () => newAgentPage(browser, { height: 800 });
 
-/** A visitor on the relay's visitor socket (from a blank page, no widget): every
- * frame it receives is kept in `window.frames_`. */
+/** A visitor on a raw socket (see `visitorSocket`). */
 async function visitor(info) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${RELAY}/healthz`);
-  await page.evaluate(async ({ relay, info }) => {
-    window.frames_ = [];
-    const ws = new WebSocket(relay.replace(/^http/, "ws") + "/v1/ws/visitor?tenant=demo");
-    window.ws_ = ws;
-    ws.onmessage = (e) => window.frames_.push({ raw: e.data, frame: JSON.parse(e.data) });
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
-    ws.send(JSON.stringify({ type: "hello", v: 1 }));
-    ws.send(JSON.stringify({ type: "start", info }));
-  }, { relay: RELAY, info });
+  const { context, page } = await visitorSocket(browser, info);
   let n = 0;
   return {
     context,
     send: (text) => page.evaluate(([t, id]) => window.ws_.send(JSON.stringify({ type: "send", client_id: id, text: t })), [text, `v-${n++}`]),
     end: () => page.evaluate(() => window.ws_.send(JSON.stringify({ type: "end" }))),
-    raw: () => page.evaluate(() => window.frames_.map((f) => f.raw)),
-    waitFrame: (pred) => page.waitForFunction(`window.frames_.some((f) => (${pred})(f.frame))`, null, { timeout: 10_000 }),
+    raw: () => page.evaluate(() => window.raw_),
+    waitFrame: (pred) => page.waitForFunction(`window.frames_.some((f) => (${pred})(f))`, null, { timeout: 10_000 }),
   };
-}
-
-async function axe(page, name) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
 }
 
 /** The admin API with the page's session token. */
@@ -87,7 +63,7 @@ test("a note with a mention reaches Ann, is marked on her inbox, and never reach
   assert.equal(await owner.page.getByRole("button", { name: "Internal note" }).getAttribute("aria-pressed"), "true");
   await noteBox.pressSequentially("@An");
   await owner.page.getByRole("option", { name: "@Ann" }).waitFor();
-  await axe(owner.page, "note mode with mention suggestions");
+  await axeClean(owner.page, "note mode with mention suggestions");
   await noteBox.press("Enter");
   assert.equal(await noteBox.inputValue(), "@Ann ");
   await noteBox.pressSequentially("please check stock 4711");
@@ -103,7 +79,7 @@ test("a note with a mention reaches Ann, is marked on her inbox, and never reach
   await ann.page.getByRole("tab", { name: /All active/ }).click();
   const annRow = row(ann.page, "Nora Note");
   await annRow.locator(".mention-mark").waitFor();
-  await axe(ann.page, "inbox with a mention marker");
+  await axeClean(ann.page, "inbox with a mention marker");
   await annRow.click();
   const annNote = log(ann.page).locator(".note-line", { hasText: "please check stock 4711" });
   await annNote.waitFor();
@@ -111,7 +87,7 @@ test("a note with a mention reaches Ann, is marked on her inbox, and never reach
   await annRow.locator(".mention-mark").waitFor({ state: "detached" });
   // Ann does not hold it: her composer writes notes only.
   await ann.page.getByLabel("Internal note", { exact: true }).waitFor();
-  await axe(ann.page, "conversation with a note");
+  await axeClean(ann.page, "conversation with a note");
 
   // A reply after the note: once it reached the visitor, nothing before it held the note.
   await owner.page.getByRole("button", { name: "Reply", exact: true }).click();
@@ -129,7 +105,7 @@ test("a note with a mention reaches Ann, is marked on her inbox, and never reach
   await owner.page.getByRole("button", { name: "ภาษาไทย" }).click();
   await owner.page.getByRole("button", { name: "โน้ตภายใน" }).waitFor();
   await log(owner.page).locator(".note-label", { hasText: "ผู้เยี่ยมชมไม่เห็นข้อความนี้" }).first().waitFor();
-  await axe(owner.page, "conversation with a note (Thai)");
+  await axeClean(owner.page, "conversation with a note (Thai)");
   await owner.page.getByRole("button", { name: "English" }).click();
 
   await v.end();
@@ -158,11 +134,11 @@ test("tags: the owner creates one, puts it on a conversation, and the inbox filt
   await tags.getByLabel("Name", { exact: true }).fill("vip");
   await tags.getByRole("button", { name: "Add tag" }).click();
   await tags.locator("#tag-new-name-err", { hasText: "already exists" }).waitFor();
-  await axe(owner.page, "settings with tags and team");
+  await axeClean(owner.page, "settings with tags and team");
   await owner.page.getByRole("button", { name: "ภาษาไทย" }).click();
   await owner.page.locator("#sec-tags", { hasText: "แท็ก" }).waitFor();
   await owner.page.locator("#tag-new-name-err", { hasText: "มีแท็กชื่อนี้อยู่แล้ว" }).waitFor();
-  await axe(owner.page, "settings with tags and team (Thai)");
+  await axeClean(owner.page, "settings with tags and team (Thai)");
   await owner.page.getByRole("button", { name: "English" }).click();
   const tagId = await tags.locator("li.tag-row").first().getAttribute("data-tag");
   await owner.page.getByRole("button", { name: "Back to inbox" }).click();
@@ -175,7 +151,7 @@ test("tags: the owner creates one, puts it on a conversation, and the inbox filt
   await box.focus();
   await owner.page.keyboard.press("Space");
   await owner.page.locator(".tag-chips .tag-chip", { hasText: "VIP" }).waitFor();
-  await axe(owner.page, "conversation with the tag menu open");
+  await axeClean(owner.page, "conversation with the tag menu open");
   await owner.page.keyboard.press("Escape");
   await row(owner.page, "Tina Tagged").locator(".tag-chip", { hasText: "VIP" }).waitFor();
 

@@ -9,8 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
-import { AxeBuilder } from "@axe-core/playwright";
-import { RELAY, DEMO, SHOTS, launch, signIn, row, log } from "./lib.mjs";
+import { RELAY, DEMO, SHOTS, launch, signIn, row, log, axeClean, visitorSocket } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -96,19 +95,7 @@ async function agentPage({ staleLinks = false, locale = "en-US" } = {}) {
 
 /** A visitor: a page on the relay's origin with a raw visitor socket; uploads over HTTP with its token. */
 async function visitor(name) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${RELAY}/healthz`);
-  await page.evaluate(async ({ relay, name }) => {
-    window.frames_ = [];
-    const ws = new WebSocket(relay.replace(/^http/, "ws") + "/v1/ws/visitor?tenant=demo");
-    window.ws_ = ws;
-    ws.onmessage = (e) => window.frames_.push(JSON.parse(e.data));
-    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
-    ws.send(JSON.stringify({ type: "hello", v: 1 }));
-    ws.send(JSON.stringify({ type: "start", info: { name } }));
-  }, { relay: RELAY, name });
-  await page.waitForFunction(() => window.frames_.some((f) => f.type === "welcome"));
+  const { context, page } = await visitorSocket(browser, { name });
   let n = 0;
   return {
     context,
@@ -138,12 +125,6 @@ async function visitor(name) {
       await context.close();
     },
   };
-}
-
-async function axe(page, name) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
 }
 
 /** Opens the visitor's conversation and claims it. */
@@ -201,7 +182,7 @@ test("a visitor's photo shows as a thumbnail that opens in the lightbox; a block
 
   // The details list the conversation's files.
   await a.page.locator("aside.details section.files").getByRole("button", { name: "Open image photo.png" }).waitFor();
-  await axe(a.page, "conversation with a photo and a blocked file");
+  await axeClean(a.page, "conversation with a photo and a blocked file");
   await a.page.screenshot({ path: `${SHOTS}files-conversation.png` });
 
   // The lightbox: a dialog named by the file, the full image, Escape closes, focus returns.
@@ -213,7 +194,7 @@ test("a visitor's photo shows as a thumbnail that opens in the lightbox; a block
     return img?.complete && img.naturalWidth === 640 && img.alt === "Image: photo.png";
   });
   await dialog.getByText("PNG image").waitFor();
-  await axe(a.page, "lightbox");
+  await axeClean(a.page, "lightbox");
   await a.page.screenshot({ path: `${SHOTS}files-lightbox.png` });
   await a.page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
@@ -251,7 +232,7 @@ test("an agent sends a PDF (button, paste, drop) and the visitor downloads it as
   // A PNG named .txt: refused in words, with no Retry (it would fail again).
   await tray.getByRole("alert").getByText("notes.txt can't be sent: its name claims one type of file but its content is another.").waitFor();
   assert.equal(await tray.getByRole("button", { name: "Upload notes.txt again" }).count(), 0);
-  await axe(a.page, "composer with files and a refusal");
+  await axeClean(a.page, "composer with files and a refusal");
   await a.page.screenshot({ path: `${SHOTS}files-composer.png` });
   await tray.getByRole("button", { name: "Remove notes.txt" }).click();
   await tray.getByRole("button", { name: "Remove shot.png" }).click();
@@ -345,7 +326,7 @@ test("the files policy is saved with the settings; refusals show next to the fie
   await section.getByLabel("GIF image").uncheck();
   await section.getByLabel("Accept files when the virus scanner is unavailable").check();
   await section.getByText(/may contain malware/).waitFor();
-  await axe(a.page, "settings with the files policy");
+  await axeClean(a.page, "settings with the files policy");
   await a.page.screenshot({ path: `${SHOTS}files-settings.png`, fullPage: true });
   await a.page.locator("#admin-save").click();
   await a.page.getByText("Saved. Changes apply at once.").waitFor();
@@ -390,16 +371,16 @@ test("files in Thai: composer refusals, the conversation, the lightbox and the s
   await t.page.getByRole("button", { name: "แนบไฟล์" }).click();
   await (await chooser).setFiles({ name: "empty.txt", mimeType: "text/plain", buffer: Buffer.alloc(0) });
   await t.page.getByRole("alert").getByText("empty.txt เป็นไฟล์ว่าง").waitFor();
-  await axe(t.page, "Thai conversation with files");
+  await axeClean(t.page, "Thai conversation with files");
   await t.page.screenshot({ path: `${SHOTS}files-thai.png` });
   await log(t.page).getByRole("button", { name: "เปิดรูป รูป.png" }).click();
   await t.page.getByRole("dialog", { name: "รูป.png" }).waitFor();
   await t.page.waitForFunction(() => document.querySelector("#lightbox img")?.naturalWidth === 120);
-  await axe(t.page, "Thai lightbox");
+  await axeClean(t.page, "Thai lightbox");
   await t.page.keyboard.press("Escape");
   await t.page.getByRole("button", { name: "ตั้งค่าเวิร์กสเปซ" }).click();
   await t.page.getByRole("heading", { name: "ไฟล์ในแชท" }).waitFor();
-  await axe(t.page, "Thai settings with the files policy");
+  await axeClean(t.page, "Thai settings with the files policy");
   await v.end();
   await t.context.close();
 });

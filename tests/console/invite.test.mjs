@@ -6,8 +6,7 @@
 // Run through run.sh (relay, console URL, the demo owner).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
-import { DEMO, launch, signIn } from "./lib.mjs";
+import { DEMO, axeClean, launch, newAgentPage, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -15,21 +14,8 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-async function freshPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.error("console page error:", e));
-  return { context, page };
-}
-
-async function axe(page, name) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
-}
-
 test("the owner invites Dan, who joins with his own password; the link then says it was used", async () => {
-  const owner = await freshPage();
+  const owner = await newAgentPage(browser);
   await signIn(owner.page, DEMO);
   await owner.page.getByRole("button", { name: "Workspace settings" }).click();
   const team = owner.page.locator("section.team-admin");
@@ -49,13 +35,13 @@ test("the owner invites Dan, who joins with his own password; the link then says
   const link = await team.locator("#invite-link").textContent();
   assert.match(link, new RegExp(`^${process.env.RELAY_URL}/console/#invite=nti\\.demo\\.`));
   await team.locator(".shown-password", { hasText: "It expires" }).waitFor();
-  await axe(owner.page, "team screen with an invitation link");
+  await axeClean(owner.page, "team screen with an invitation link");
 
   // Dan opens the link in a fresh browser and joins.
-  const dan = await freshPage();
+  const dan = await newAgentPage(browser);
   await dan.page.goto(link);
   await dan.page.getByRole("heading", { name: "Join the team" }).waitFor();
-  await axe(dan.page, "join screen");
+  await axeClean(dan.page, "join screen");
   await dan.page.getByLabel("Password", { exact: true }).fill("dan-password-123");
   await dan.page.getByLabel("Confirm password").fill("dan-password-12");
   await dan.page.getByRole("button", { name: "Join" }).click();
@@ -71,7 +57,7 @@ test("the owner invites Dan, who joins with his own password; the link then says
   await dan.context.close();
 
   // The same link again: already used, with a way to sign in.
-  const again = await freshPage();
+  const again = await newAgentPage(browser);
   await again.page.goto(link);
   await again.page.getByLabel("Password", { exact: true }).fill("another-password-1");
   await again.page.getByLabel("Confirm password").fill("another-password-1");

@@ -90,3 +90,46 @@ export async function crowdComplete(page, n) {
   );
   return { shown, complete: Date.now() - started };
 }
+
+/** A fresh browser context and page for one agent (page errors logged). */
+export async function newAgentPage(browser, { width = 1280, height = 900, locale = "en-US" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error("console page error:", e));
+  return { context, page };
+}
+
+/** Asserts axe finds nothing serious or critical on the page. */
+export async function axeClean(page, name) {
+  const { AxeBuilder } = await import("@axe-core/playwright");
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
+}
+
+/**
+ * A visitor on the relay's visitor socket, from a blank page on the relay's
+ * origin (no widget): `hello`, then `start` with `info`. Every frame received
+ * is kept, parsed in `window.frames_` and as sent in `window.raw_`; the socket
+ * is `window.ws_`. Returns once the `welcome` arrived.
+ */
+export async function visitorSocket(browser, info) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${RELAY}/healthz`);
+  await page.evaluate(async ({ relay, info }) => {
+    window.frames_ = [];
+    window.raw_ = [];
+    const ws = new WebSocket(relay.replace(/^http/, "ws") + "/v1/ws/visitor?tenant=demo");
+    window.ws_ = ws;
+    ws.onmessage = (e) => {
+      window.raw_.push(e.data);
+      window.frames_.push(JSON.parse(e.data));
+    };
+    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+    ws.send(JSON.stringify({ type: "hello", v: 1 }));
+    ws.send(JSON.stringify({ type: "start", info }));
+  }, { relay: RELAY, info });
+  await page.waitForFunction(() => window.frames_.some((f) => f.type === "welcome"));
+  return { context, page };
+}

@@ -6,8 +6,7 @@
 // Run through run.sh (relay, console URL, the demo owner).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
-import { DEMO, SHOTS, launch, signIn } from "./lib.mjs";
+import { DEMO, SHOTS, axeClean, launch, newAgentPage, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -15,26 +14,13 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-async function agentPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => console.error("console page error:", e));
-  return { context, page };
-}
-
-async function axe(page, name) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `axe on ${name}`);
-}
-
 test("the owner adds an agent who signs in; a password reset ends their session; refusals by the field", async () => {
-  const owner = await agentPage();
+  const owner = await newAgentPage(browser);
   await signIn(owner.page, DEMO);
   await owner.page.getByRole("button", { name: "Workspace settings" }).click();
   const team = owner.page.locator("section.team-admin");
   await team.locator("tr[data-agent]").first().waitFor();
-  await axe(owner.page, "team screen");
+  await axeClean(owner.page, "team screen");
 
   // Add Cat: a short password is refused before the relay, then the account is made.
   await team.getByRole("button", { name: "Add agent" }).click();
@@ -49,7 +35,7 @@ test("the owner adds an agent who signs in; a password reset ends their session;
   assert.equal((await created).status(), 201);
   assert.equal(await team.locator("#shown-password").textContent(), "cat-password-789");
   await team.locator("tr[data-agent]", { hasText: "cat@natter.local" }).waitFor();
-  await axe(owner.page, "team screen with a new password shown");
+  await axeClean(owner.page, "team screen with a new password shown");
   await team.getByRole("button", { name: "Done" }).click();
 
   // The same email again: the relay's 409, worded next to the email field.
@@ -69,11 +55,11 @@ test("the owner adds an agent who signs in; a password reset ends their session;
   await roleErr.filter({ hasText: "พื้นที่ทำงานต้องมีเจ้าของ" }).waitFor();
   await team.locator("#team-add-email-err", { hasText: "มีเจ้าหน้าที่ที่ใช้อีเมลนี้อยู่แล้ว" }).waitFor();
   await owner.page.screenshot({ path: `${SHOTS}team-th.png`, fullPage: true });
-  await axe(owner.page, "team screen with refusals (Thai)");
+  await axeClean(owner.page, "team screen with refusals (Thai)");
   await owner.page.getByRole("button", { name: "English" }).click();
 
   // Cat signs in with the initial password.
-  const cat = await agentPage();
+  const cat = await newAgentPage(browser);
   await signIn(cat.page, { email: "cat@natter.local", password: "cat-password-789" });
 
   // A reset (generated password) ends Cat's open session at once.
@@ -82,7 +68,7 @@ test("the owner adds an agent who signs in; a password reset ends their session;
   await reset.getByRole("button", { name: "Generate" }).click();
   const fresh = await reset.getByLabel("New password").inputValue();
   assert.ok(fresh.length >= 10);
-  await axe(owner.page, "password reset form");
+  await axeClean(owner.page, "password reset form");
   await reset.getByRole("button", { name: "Set password" }).click();
   assert.equal(await team.locator("#shown-password").textContent(), fresh);
   await cat.page.locator("#signin-email").waitFor();
@@ -92,7 +78,7 @@ test("the owner adds an agent who signs in; a password reset ends their session;
   await team.getByRole("button", { name: "Deactivate Cat" }).click();
   const dialog = owner.page.getByRole("dialog");
   await dialog.waitFor();
-  await axe(owner.page, "deactivate confirmation");
+  await axeClean(owner.page, "deactivate confirmation");
   await dialog.getByRole("button", { name: "Deactivate" }).click();
   await team.locator("tr[data-agent]", { hasText: "cat@natter.local" }).filter({ hasText: "Deactivated" }).waitFor();
   await cat.page.locator("#signin-email").waitFor();

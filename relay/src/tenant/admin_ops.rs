@@ -164,7 +164,7 @@ impl Admin<'_> {
         by: &AgentInfo,
         new_role: Option<Role>,
     ) -> Result<Result<AgentAdminView, AgentChangeRefused>, StoreError> {
-        let Some(target) = queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id) else {
+        let Some(target) = account(db, id)? else {
             return Ok(Err(AgentChangeRefused::NoSuchAgent));
         };
         let touches_owner = target.agent.role == Role::Owner || new_role == Some(Role::Owner);
@@ -203,7 +203,7 @@ impl Admin<'_> {
         self.agents.invalidate();
         let detail = json!({ "agent": id, "role": role.as_str(), "skills": skills, "max_chats": max_chats });
         queries::audit(db, batch.now, Some(by.id), "agent.update", &detail)?;
-        Ok(queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id).ok_or(AgentChangeRefused::NoSuchAgent))
+        Ok(account(db, id)?.ok_or(AgentChangeRefused::NoSuchAgent))
     }
 
     fn set_active(
@@ -234,7 +234,7 @@ impl Admin<'_> {
         self.agents.invalidate();
         let action = if active { "agent.reactivate" } else { "agent.deactivate" };
         queries::audit(db, batch.now, Some(by.id), action, &json!({ "agent": id }))?;
-        Ok(queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id).ok_or(AgentChangeRefused::NoSuchAgent))
+        Ok(account(db, id)?.ok_or(AgentChangeRefused::NoSuchAgent))
     }
 
     fn set_password(
@@ -263,6 +263,11 @@ impl Admin<'_> {
         self.sessions.end_agent(agent, self.hub, batch);
         queries::delete_sessions_of(db, agent)
     }
+}
+
+/// One account as admins see it.
+fn account(db: &Connection, id: AgentId) -> Result<Option<AgentAdminView>, StoreError> {
+    Ok(queries::agents_admin(db)?.into_iter().find(|a| a.agent.id == id))
 }
 
 fn active_owners(db: &Connection) -> Result<usize, StoreError> {

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use super::conversations::MAX_QUICK_REPLIES;
-use super::queries;
+use super::queries::{self, corrupt};
 use crate::store::StoreError;
 
 /// Most canned responses per scope (the tenant's shared ones, or one agent's).
@@ -45,10 +45,6 @@ pub enum CannedRefused {
 
 /// What a change answers: the response, or for a delete, use or import nothing.
 pub type CannedResult = Result<Option<CannedResponse>, CannedRefused>;
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
 
 fn invalid(field: impl Into<String>, reason: impl Into<String>) -> CannedRefused {
     CannedRefused::Invalid { field: field.into(), reason: reason.into() }

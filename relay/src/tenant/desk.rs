@@ -11,15 +11,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::batch::{AgentTarget, Batch, OpResult, refuse};
 use super::conversations::{Conversations, followers, reload};
 use super::hub::ConnId;
-use super::queries;
+use super::queries::{self, corrupt};
 use crate::store::StoreError;
 
 /// Most tags a tenant may have.
 pub const MAX_TAGS: usize = 100;
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
 
 // ---- notes ------------------------------------------------------------------
 

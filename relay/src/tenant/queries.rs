@@ -15,7 +15,8 @@ use crate::store::StoreError;
 
 const PREVIEW_CHARS: usize = 140;
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+/// A stored value this code cannot read back.
+pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
