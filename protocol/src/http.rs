@@ -98,11 +98,3 @@ pub struct ConversationPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
 }
-
-/// `GET /v1/admin/identity` (owners and admins): the secret a shop's server
-/// uses to compute `Natter.identify` hashes — lowercase hex of
-/// HMAC-SHA256(key = the secret's UTF-8 bytes, message = the customer id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IdentitySecret {
-    pub secret: String,
-}

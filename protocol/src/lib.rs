@@ -21,6 +21,7 @@ pub mod origin;
 mod server;
 mod settings;
 mod widget;
+mod workspace;
 
 pub use canned::{
     CANNED_VARIABLES, CannedDraft, CannedId, CannedImported, CannedPart, CannedResponse, CannedScope, canned_parts,
@@ -33,8 +34,7 @@ pub use files::{
 };
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
 pub use http::{
-    ApiError, ApiErrorBody, ConversationPage, ConversationQuery, IdentitySecret, LoginRequest, LoginResponse,
-    SearchStatus,
+    ApiError, ApiErrorBody, ConversationPage, ConversationQuery, LoginRequest, LoginResponse, SearchStatus,
 };
 pub use ids::{
     AgentId, ClientMsgId, ConversationId, InvalidId, MAX_NUMBER_ID, NoteId, Seq, TagId, TenantId, UnixMillis, UploadId,
@@ -54,6 +54,9 @@ pub use settings::{
     Weekday, WidgetSettings,
 };
 pub use widget::{PublicWidgetConfig, WidgetPosition, WidgetTexts};
+pub use workspace::{
+    IdentityRotation, IdentitySecret, MAX_IDENTITY_GRACE_HOURS, MAX_SHOP_NAME_CHARS, PendingInvitation, Workspace,
+};
 
 /// The protocol version spoken by this build. A client states it in its `hello`
 /// frame; the relay refuses any other with [`ErrorCode::UnsupportedVersion`].

@@ -264,13 +264,13 @@ async fn tenant_command(storage: &Storage, cmd: TenantCommand, out: &mut impl st
                 )));
             }
             let tenant = handle(storage, &id).await?;
-            let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
+            let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?.secret;
             writeln!(out, "added tenant {id}")?;
             writeln!(out, "identity secret (for Natter.identify hashes; keep it on your server): {secret}")?;
         }
         TenantCommand::Secret { id } => {
             let tenant = handle(storage, &id).await?;
-            let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
+            let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?.secret;
             writeln!(out, "{secret}")?;
         }
         TenantCommand::Origins { id, set, add, remove } => {

@@ -98,6 +98,13 @@ impl Registry {
         self.db.call(move |conn| Ok(conn.execute(sql, params![id.as_str(), text])? == 1)).await
     }
 
+    /// Renames a tenant (the shop's name visitors see); `Ok(false)` if there is no such tenant.
+    pub async fn set_display_name(&self, id: &TenantId, name: String) -> Result<bool, StoreError> {
+        let id = id.clone();
+        let sql = "UPDATE tenants SET display_name = ?2 WHERE id = ?1";
+        self.db.call(move |conn| Ok(conn.execute(sql, params![id.as_str(), name])? == 1)).await
+    }
+
     /// Removes a tenant from the registry; `Ok(false)` if it did not exist.
     pub async fn remove(&self, id: &TenantId) -> Result<bool, StoreError> {
         self.refused.forget_tenant(id);

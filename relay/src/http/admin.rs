@@ -1,14 +1,15 @@
 //! The admin API (owner and admin roles): tenant settings — widget, business
-//! hours, routing — with `GET/PUT /v1/admin/settings`, and `GET /v1/admin/identity`
-//! (the identity-verification secret). The team (agent accounts) is in
-//! `team.rs`; the install endpoints (origins, script tag, page check) in `install.rs`.
+//! hours, routing — with `GET/PUT /v1/admin/settings`. The team (agent
+//! accounts) is in `team.rs`; the shop's name and identity secret in
+//! `workspace.rs`; the install endpoints (origins, script tag, page check) in
+//! `install.rs`.
 
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use natter_protocol::{IdentitySecret, TenantSettings};
+use natter_protocol::{AgentInfo, TenantSettings};
 
 use super::agent_auth::{AuthState, signed_in};
 use super::{ApiError, json_rejection};
@@ -21,11 +22,19 @@ async fn admin(state: &AuthState, headers: &HeaderMap) -> Result<TenantHandle, A
 
 /// The caller's tenant, if the caller is a signed-in owner or admin of it.
 pub(super) async fn admin_of(tenants: &Tenants, headers: &HeaderMap) -> Result<TenantHandle, ApiError> {
+    Ok(signed_in_admin(tenants, headers).await?.0)
+}
+
+/// The caller's tenant and account, if the caller is a signed-in owner or admin of it.
+pub(super) async fn signed_in_admin(
+    tenants: &Tenants,
+    headers: &HeaderMap,
+) -> Result<(TenantHandle, AgentInfo), ApiError> {
     let (tenant, agent) = signed_in(tenants, headers).await?;
     if !agent.role.is_admin() {
         return Err(ApiError::forbidden("only owners and admins may use the admin API"));
     }
-    Ok(tenant)
+    Ok((tenant, agent))
 }
 
 fn with_etag(body: impl IntoResponse, version: u64) -> Response {
@@ -57,13 +66,4 @@ pub async fn put_settings(
         }
         Err((field, reason)) => Err(ApiError::invalid_field(field.clone(), format!("{field}: {reason}"))),
     }
-}
-
-pub async fn identity_secret(
-    State(state): State<AuthState>,
-    headers: HeaderMap,
-) -> Result<Json<IdentitySecret>, ApiError> {
-    let tenant = admin(&state, &headers).await?;
-    let secret = tenant.admin(|reply| AdminOp::IdentitySecret { reply }).await?;
-    Ok(Json(IdentitySecret { secret }))
 }

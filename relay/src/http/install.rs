@@ -11,12 +11,12 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, header};
 use natter_protocol::{AllowedOrigins, InstallInfo, PageCheck, PageCheckRequest};
 
-use super::admin::admin_of;
+use super::admin::{admin_of, signed_in_admin};
 use super::page_check::{PageFetcher, resolve, script_tags};
 use super::{ApiError, json_rejection};
 use crate::origin::{MAX_ORIGINS, normalize_pattern, normalize_patterns, origin_allowed, origin_of_url};
 use crate::registry::TenantRecord;
-use crate::tenant::{TenantHandle, Tenants};
+use crate::tenant::{AdminOp, TenantHandle, Tenants};
 
 /// State of the install endpoints.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub async fn put_origins(
     headers: HeaderMap,
     body: Result<Json<AllowedOrigins>, JsonRejection>,
 ) -> Result<Json<AllowedOrigins>, ApiError> {
-    let tenant = admin_of(&state.tenants, &headers).await?;
+    let (tenant, by) = signed_in_admin(&state.tenants, &headers).await?;
     let Json(AllowedOrigins { origins }) = body.map_err(json_rejection)?;
     if origins.len() > MAX_ORIGINS {
         return Err(ApiError::invalid_field("origins", format!("at most {MAX_ORIGINS} origins")));
@@ -57,6 +57,8 @@ pub async fn put_origins(
     if !state.tenants.registry().set_origins(tenant.id(), origins.clone()).await? {
         return Err(ApiError::unknown_tenant());
     }
+    let (by, detail) = (by.id, serde_json::json!({ "origins": origins }));
+    tenant.admin(|reply| AdminOp::Audit { by, action: "workspace.origins", detail, reply }).await?;
     tracing::info!(tenant = %tenant.id(), origins = ?origins, "allowed origins changed");
     Ok(Json(AllowedOrigins { origins }))
 }

@@ -14,11 +14,12 @@ mod page_check;
 mod tags;
 mod team;
 mod widget_config;
+mod workspace;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderName;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
@@ -36,7 +37,8 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/agent/login", post(agent_auth::login))
         .route("/v1/agent/logout", post(agent_auth::logout))
         .route("/v1/agent/invitations/accept", post(agent_auth::accept_invitation))
-        .route("/v1/admin/invitations", post(team::invite))
+        .route("/v1/admin/invitations", get(team::pending_invitations).post(team::invite))
+        .route("/v1/admin/invitations/{email}", delete(team::withdraw_invitation))
         .route("/v1/agent/me", get(agent_auth::me))
         .route("/v1/agent/conversations", get(conversations::find))
         .route("/v1/agent/canned", get(canned::list).post(canned::create))
@@ -53,7 +55,9 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/admin/agents/{id}", put(team::update_agent))
         .route("/v1/admin/agents/{id}/password", put(team::reset_password))
         .route("/v1/admin/agents/{id}/active", put(team::set_active))
-        .route("/v1/admin/identity", get(admin::identity_secret))
+        .route("/v1/admin/identity", get(workspace::identity_secret))
+        .route("/v1/admin/identity/rotate", post(workspace::rotate_identity))
+        .route("/v1/admin/workspace", get(workspace::get_workspace).put(workspace::put_workspace))
         .route("/v1/admin/tags", post(tags::create))
         .route("/v1/admin/tags/{id}", put(tags::update).delete(tags::delete))
         .with_state(auth);

@@ -1,7 +1,7 @@
 //! The team admin API (owners and admins): list agent accounts, add one or
 //! invite someone (the invitee's side is `agent_auth::accept_invitation`),
 //! change role, skills or chat limit, reset a password, deactivate and
-//! reactivate. Every change goes through the tenant actor, so it reaches the
+//! reactivate, list and withdraw pending invitations. Every change goes through the tenant actor, so it reaches the
 //! agent's live sessions at once (a reset or a deactivation ends them).
 
 use axum::Json;
@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use natter_protocol::{
     AgentActive, AgentAdminView, AgentId, AgentInfo, AgentUpdate, ErrorCode, Invitation, Invite, NewAgent,
-    PasswordReset, Role,
+    PasswordReset, PendingInvitation, Role,
 };
 
-use super::agent_auth::{AuthState, signed_in};
+use super::agent_auth::AuthState;
 use super::{ApiError, json_rejection};
 use crate::auth::{password, session};
 use crate::tenant::invitations::{InvitationRefused, InvitationRow};
@@ -21,11 +21,7 @@ use crate::tenant::{AdminOp, AgentChangeRefused, TenantHandle};
 
 /// The caller's tenant and account, if the caller is a signed-in owner or admin.
 async fn admin(state: &AuthState, headers: &HeaderMap) -> Result<(TenantHandle, AgentInfo), ApiError> {
-    let (tenant, agent) = signed_in(&state.tenants, headers).await?;
-    if !agent.role.is_admin() {
-        return Err(ApiError::forbidden("only owners and admins may manage the team"));
-    }
-    Ok((tenant, agent))
+    super::admin::signed_in_admin(&state.tenants, headers).await
 }
 
 /// The agent id of the path; an id that cannot exist is simply not found.
@@ -130,6 +126,30 @@ pub async fn invite(
         tenant.admin(|reply| AdminOp::Invite { hash, invitee, by, reply }).await?.map_err(invitation_refused)?;
     let url = format!("/console/#invite={token}");
     Ok((StatusCode::CREATED, Json(Invitation { url, token, expires_at })))
+}
+
+/// The invitations still waiting for their invitee.
+pub async fn pending_invitations(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<PendingInvitation>>, ApiError> {
+    let (tenant, _) = admin(&state, &headers).await?;
+    Ok(Json(tenant.reader().pending_invitations(tenant.now()).await?))
+}
+
+/// Withdraws an email's unused invitations: their links answer `invitation_invalid`.
+pub async fn withdraw_invitation(
+    State(state): State<AuthState>,
+    email: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let (tenant, by) = admin(&state, &headers).await?;
+    let Path(email) = email.map_err(|e| ApiError::invalid_field("email", e.body_text()))?;
+    let by = by.id;
+    if !tenant.admin(|reply| AdminOp::WithdrawInvitation { email, by, reply }).await? {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no pending invitation for that email"));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn update_agent(

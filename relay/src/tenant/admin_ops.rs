@@ -79,7 +79,16 @@ impl Admin<'_> {
                 batch.reply_after_commit(reply, Ok(removal));
             }
             AdminOp::IdentitySecret { reply } => {
-                batch.reply_after_commit(reply, super::visitor_frames::identity_secret(db));
+                batch.reply_after_commit(reply, super::identity::status(db, now));
+            }
+            AdminOp::RotateIdentity { grace_ms, by, reply } => {
+                batch.reply_after_commit(reply, super::identity::rotate(db, now, grace_ms, by));
+            }
+            AdminOp::Audit { by, action, detail, reply } => {
+                batch.reply_after_commit(reply, queries::audit(db, now, Some(by), action, &detail));
+            }
+            AdminOp::WithdrawInvitation { email, by, reply } => {
+                batch.reply_after_commit(reply, super::invitations::withdraw(db, &email, by, now));
             }
             AdminOp::PutSettings { settings, reply } => {
                 if let Err(problem) = settings_rules::validate(&settings) {

@@ -1,8 +1,8 @@
 //! What async code can ask of a tenant actor.
 
 use natter_protocol::{
-    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, Role, Seq, Tag, TagDraft,
-    TagId, TenantSettings, UnixMillis, VisitorFrame, VisitorId,
+    AgentAdminView, AgentFrame, AgentId, AgentInfo, AgentUpdate, ConversationId, ErrorCode, IdentitySecret, Role, Seq,
+    Tag, TagDraft, TagId, TenantSettings, UnixMillis, VisitorFrame, VisitorId,
 };
 use tokio::sync::oneshot;
 
@@ -72,8 +72,16 @@ pub enum AdminOp {
     SetPassword { email: String, password_hash: String, reply: Reply<bool> },
     /// Deletes an agent, returning their conversations to the queue.
     RemoveAgent { email: String, reply: Reply<Removal> },
-    /// The tenant's identity-verification secret (created on first use), hex.
-    IdentitySecret { reply: Reply<String> },
+    /// The tenant's identity-verification secret (created on first use), hex,
+    /// with the end of a rotation's grace period.
+    IdentitySecret { reply: Reply<IdentitySecret> },
+    /// A new identity secret; the old one verifies for `grace_ms` more.
+    RotateIdentity { grace_ms: i64, by: AgentId, reply: Reply<IdentitySecret> },
+    /// Records an admin change made outside the tenant database (the shop's
+    /// name, allowed origins: both live in the registry) in its audit log.
+    Audit { by: AgentId, action: &'static str, detail: serde_json::Value, reply: Reply<()> },
+    /// Withdraws the unused invitations of an email; answers whether there was one.
+    WithdrawInvitation { email: String, by: AgentId, reply: Reply<bool> },
     /// Validates and stores new settings; answers the new version, or the
     /// offending field and why (nothing is stored then).
     PutSettings { settings: Box<TenantSettings>, reply: Reply<Result<u64, (String, String)>> },

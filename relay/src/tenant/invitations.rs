@@ -3,7 +3,7 @@
 //! expires, and its use creates the account with the password the invitee
 //! chooses.
 
-use natter_protocol::{AgentInfo, Role, UnixMillis};
+use natter_protocol::{AgentId, AgentInfo, PendingInvitation, Role, UnixMillis};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
@@ -121,4 +121,34 @@ pub fn accept(
         .execute(params![&hash[..], now.0])?;
     queries::audit(db, now, Some(agent.id), "agent.join", &json!({ "agent": agent.id, "email": agent.email }))?;
     Ok(Ok(agent))
+}
+
+/// Invitations neither used nor expired, newest first.
+pub fn pending(db: &Connection, now: UnixMillis) -> Result<Vec<PendingInvitation>, StoreError> {
+    let mut stmt = db.prepare_cached(
+        "SELECT email, name, role, invited_by, created_at, expires_at FROM invitations
+         WHERE used_at IS NULL AND expires_at > ?1 ORDER BY created_at DESC, email",
+    )?;
+    let rows = stmt.query_map([now.0], |r| {
+        Ok(PendingInvitation {
+            email: r.get(0)?,
+            name: r.get(1)?,
+            role: Role::parse(&r.get::<_, String>(2)?).unwrap_or(Role::Agent),
+            invited_by: AgentId(r.get(3)?),
+            created_at: UnixMillis(r.get(4)?),
+            expires_at: UnixMillis(r.get(5)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Withdraws the unused invitations of `email`: their links stop working
+/// (`invitation_invalid`). Answers whether there was one.
+pub fn withdraw(db: &Connection, email: &str, by: AgentId, now: UnixMillis) -> Result<bool, StoreError> {
+    let gone =
+        db.prepare_cached("DELETE FROM invitations WHERE email = ?1 AND used_at IS NULL")?.execute([email.trim()])?;
+    if gone > 0 {
+        queries::audit(db, now, Some(by), "agent.invite.withdraw", &json!({ "email": email.trim() }))?;
+    }
+    Ok(gone > 0)
 }

@@ -18,6 +18,7 @@ mod files;
 mod hours;
 mod housekeeping;
 pub mod hub;
+mod identity;
 mod indexer;
 pub mod invitations;
 mod queries;

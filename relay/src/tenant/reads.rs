@@ -47,6 +47,14 @@ impl Reader {
         self.thread.call(move |db| find_conversations(db, &query)).await
     }
 
+    /// Invitations neither used nor expired at `now`.
+    pub async fn pending_invitations(
+        &self,
+        now: natter_protocol::UnixMillis,
+    ) -> Result<Vec<natter_protocol::PendingInvitation>, StoreError> {
+        self.thread.call(move |db| super::invitations::pending(db, now)).await
+    }
+
     pub async fn agents(&self) -> Result<Vec<AgentInfo>, StoreError> {
         self.thread.call(|db| queries::agents(db)).await
     }

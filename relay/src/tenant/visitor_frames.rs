@@ -242,8 +242,7 @@ impl Visitors<'_> {
         if user_id.is_empty() || user_id.len() > 256 {
             return Err(refuse(ErrorCode::InvalidInput, "user_id must be 1 to 256 bytes"));
         }
-        let secret = identity_secret(db)?;
-        if !crate::auth::identity::verify(secret.as_bytes(), &user_id, &hash) {
+        if !super::identity::verify(db, batch.now, &user_id, &hash)? {
             return Err(refuse(ErrorCode::TokenInvalid, "identity hash does not match user_id"));
         }
         let name = name.map(|n| clip(&n, 100));
@@ -272,16 +271,6 @@ impl Visitors<'_> {
         batch.push(Effect::Register(me.conn, sink, member));
         Ok(self.welcome(db, me.conn, &target, None, batch)?)
     }
-}
-
-/// The tenant's identity secret, created on first use.
-pub fn identity_secret(db: &Connection) -> Result<String, StoreError> {
-    if let Some(s) = queries::setting(db, "identity_secret")? {
-        return Ok(s);
-    }
-    let secret: String = crate::auth::random_bytes(32).iter().map(|b| format!("{b:02x}")).collect();
-    queries::set_setting(db, "identity_secret", &secret)?;
-    Ok(secret)
 }
 
 fn open_conversation(db: &Connection, visitor: &VisitorId) -> Result<Option<ConversationSummary>, StoreError> {

@@ -65,7 +65,7 @@ pub async fn seed(config: &Config) -> std::collections::HashMap<String, String> 
             .unwrap()
             .unwrap();
         }
-        secrets.insert(id.to_owned(), t.admin(|reply| AdminOp::IdentitySecret { reply }).await.unwrap());
+        secrets.insert(id.to_owned(), t.admin(|reply| AdminOp::IdentitySecret { reply }).await.unwrap().secret);
     }
     storage.tenants.shutdown().await;
     secrets
