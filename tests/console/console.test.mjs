@@ -425,6 +425,7 @@ test("history: a returning visitor's earlier chat and local time; the Closed tab
   await v.waitFrame(`f => f.type === "visitor_conversation" && f.conversation.status === "closed"`);
   // As the widget does, the new conversation starts with the visitor's details.
   await v.page.evaluate(() => window.ws_.send(JSON.stringify({ type: "start", info: { name: "Returning Rin", utc_offset_min: 420 } })));
+  await v.send("Order 7788 came damaged");
   await v.send("Back again about the parcel");
 
   const a = await agentPage();
@@ -443,13 +444,22 @@ test("history: a returning visitor's earlier chat and local time; the Closed tab
   await log(a.page).getByText("Where is parcel 4321?").waitFor();
   await a.page.getByText("This conversation is closed.").first().waitFor();
 
-  // Ann's fresh console has loaded nothing closed: the search asks the relay.
+  // Ann's fresh console has loaded no messages: the search asks the relay, on
+  // the queue's tab (open conversations) as on the Closed tab.
   const b = await agentPage();
   await signIn(b.page, ANN);
-  await b.page.getByRole("tab", { name: /Closed/ }).click();
-  await b.page.getByLabel("Search by name, email or text").fill("4321");
+  const search = b.page.getByLabel("Search by name, email or text");
+  await search.fill("7788");
   await row(b.page, "Returning Rin").waitFor();
-  await b.page.getByLabel("Search by name, email or text").fill("no such words 98765");
+  assert.equal(await b.page.locator("#inbox-rows .row").count(), 1, "only the match");
+  // The Closed tab's badge is the tenant's count, not what this console holds.
+  const { total } = await fetch(`${RELAY}/v1/agent/conversations`, { headers: { authorization: `Bearer ${login.token}` } })
+    .then((r) => r.json());
+  await b.page.getByRole("tab", { name: new RegExp(`^Closed\\s?\\(${total}\\)$`) }).waitFor();
+  await b.page.getByRole("tab", { name: /Closed/ }).click();
+  await search.fill("4321");
+  await row(b.page, "Returning Rin").waitFor();
+  await search.fill("no such words 98765");
   await b.page.getByText("No conversations here.").waitFor();
 
   await v.end();

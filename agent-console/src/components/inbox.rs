@@ -1,4 +1,5 @@
-//! The inbox column: tabs (Waiting, Mine, All active, Closed) with count badges
+//! The inbox column: tabs (Waiting, Mine, All active, Closed) with count badges,
+//! one search over every tab (the relay's history included), the tag filter,
 //! and the rows of the selected tab. Arrow keys move between tabs.
 
 use web_sys::HtmlInputElement;
@@ -88,7 +89,7 @@ pub fn Inbox() -> Html {
 
     let more = {
         let store = store.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::MoreClosed))
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::MoreFound))
     };
 
     html! {
@@ -98,21 +99,21 @@ pub fn Inbox() -> Html {
                 { for tabs }
             </div>
             <div id="inbox-panel" role="tabpanel" aria-labelledby="inbox-tabs" class="rows">
-                <TagFilter all={store.tags.clone()} current={store.desk.tag_filter} locale={store.settings.locale} />
-                if store.tab == InboxTab::Closed {
-                    <div class="search">
-                        <label class="sr-only" for="closed-search">{ s.search_closed }</label>
-                        <input id="closed-search" type="search" placeholder={ s.search_closed }
-                            value={ store.search.clone() } oninput={search} />
+                <div class="search">
+                    <label class="sr-only" for="inbox-search">{ s.search_inbox }</label>
+                    <input id="inbox-search" type="search" placeholder={ s.search_inbox }
+                        value={ store.search.clone() } oninput={search} />
+                    if store.tab == InboxTab::Closed {
                         <p class="who">{ s.tab_closed_hint }</p>
-                        if store.closed.loading {
-                            <p class="who" role="status">{ s.searching }</p>
-                        }
-                        if store.closed.failed {
-                            <p class="notice error" role="alert">{ s.search_failed }</p>
-                        }
-                    </div>
-                }
+                    }
+                    if store.history.loading {
+                        <p class="who" role="status">{ s.searching }</p>
+                    }
+                    if store.history.failed {
+                        <p class="notice error" role="alert">{ s.search_failed }</p>
+                    }
+                </div>
+                <TagFilter all={store.tags.clone()} current={store.desk.tag_filter} locale={store.settings.locale} />
                 if rows.is_empty() {
                     <p class="empty">{ s.empty_tab }</p>
                 } else {
@@ -132,7 +133,7 @@ pub fn Inbox() -> Html {
                         }) }
                     </ul>
                 }
-                if store.tab == InboxTab::Closed && store.closed.more && !store.closed.loading {
+                if store.history.more && !store.history.loading {
                     <button type="button" class="more" onclick={more}>{ s.load_more }</button>
                 }
             </div>

@@ -94,7 +94,11 @@ impl Store {
                     fx.push(Effect::Send(AgentFrame::Tag { conversation_id: id, tag, on }));
                 }
             }
-            DeskAction::FilterTag(tag) => self.desk.tag_filter = tag,
+            DeskAction::FilterTag(tag) => {
+                self.desk.tag_filter = tag;
+                // Conversations carrying it that this console does not hold are in the history.
+                self.refresh_history(fx);
+            }
         }
     }
 

@@ -37,9 +37,10 @@ impl InboxTab {
     }
 }
 
-/// The conversations of `tab` in display order. `search` (lowercased) filters the
-/// Closed tab, which also shows `hits`: what the relay found for that text in
-/// messages this console has not loaded.
+/// The conversations of `tab` in display order. `search` (lowercased) filters
+/// every tab, which also shows `hits`: what the relay found for that text in
+/// messages this console has not loaded (and, on the Closed tab, the relay's
+/// listing).
 pub fn rows<'a>(
     convs: impl Iterator<Item = &'a ConvState>,
     tab: InboxTab,
@@ -47,10 +48,8 @@ pub fn rows<'a>(
     search: &str,
     hits: &BTreeSet<ConversationId>,
 ) -> Vec<&'a ConvState> {
-    let mut list: Vec<&ConvState> = convs
-        .filter(|c| tab.contains(c, me))
-        .filter(|c| tab != InboxTab::Closed || c.matches(search) || hits.contains(&c.id()))
-        .collect();
+    let mut list: Vec<&ConvState> =
+        convs.filter(|c| tab.contains(c, me)).filter(|c| c.matches(search) || hits.contains(&c.id())).collect();
     match tab {
         // The relay's queue order: its position when it sends one, else its rule
         // (higher priority first, then arrival).

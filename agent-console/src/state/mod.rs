@@ -43,7 +43,7 @@ use idle::IdleStatus;
 use inbox::InboxTab;
 use notify::{Alert, AlertKind, Notifier, NotifySettings};
 use outbox::{Outbox, Pending, PendingState};
-use past::{ClosedSearch, Lookup};
+use past::{HistorySearch, Lookup};
 use shortcuts::Shortcut;
 
 /// At most this many conversations are open side by side.
@@ -361,8 +361,8 @@ pub enum Action {
         lookup: Lookup,
         page: Result<ConversationPage, String>,
     },
-    /// The next page of the Closed tab's search.
-    MoreClosed,
+    /// The next page of the inbox search (or of the Closed tab's listing).
+    MoreFound,
     /// The agent picked, pasted or dropped files into conversation `id`'s composer.
     Attach {
         id: ConversationId,
@@ -515,8 +515,8 @@ pub struct Store {
     /// opened or dismissed.
     pub assigned_banner: Option<ConversationId>,
     pub admin: AdminState,
-    /// The Closed tab's search over the relay's history.
-    pub closed: ClosedSearch,
+    /// The inbox search over the relay's history, and the Closed tab's listing and count.
+    pub history: HistorySearch,
     /// Each visitor's conversations as the relay listed them, newest first
     /// (`None` while the request is out).
     pub earlier: BTreeMap<VisitorId, Option<Vec<ConversationId>>>,
@@ -653,24 +653,19 @@ impl Store {
                 self.frame(frame, &mut fx);
             }
             Action::SelectTab(tab) => {
+                let listing = tab == InboxTab::Closed && self.search.trim().is_empty();
                 self.tab = tab;
-                if tab == InboxTab::Closed {
-                    self.search_closed(None, &mut fx);
+                // A search's results already cover every tab; the Closed listing is fetched afresh.
+                if listing || self.history.q != self.search.trim() {
+                    self.refresh_history(&mut fx);
                 }
             }
             Action::Search(s) => {
                 self.search = s;
-                if self.tab == InboxTab::Closed {
-                    self.search_closed(None, &mut fx);
-                }
+                self.refresh_history(&mut fx);
             }
             Action::Found { lookup, page } => self.found(lookup, page),
-            Action::MoreClosed => {
-                let last = self.closed.hits.first().copied();
-                if self.closed.more && !self.closed.loading {
-                    self.search_closed(last, &mut fx);
-                }
-            }
+            Action::MoreFound => self.more_history(&mut fx),
             Action::Open(id) => self.open_conversation(id, &mut fx),
             Action::CloseView(id) => {
                 if let Some(pos) = self.open.iter().position(|&o| o == id) {
@@ -843,13 +838,19 @@ impl Store {
     /// Conversations of a tab, in display order.
     pub fn rows(&self, tab: InboxTab) -> Vec<&ConvState> {
         let search = self.search.trim().to_lowercase();
-        let hits = if self.closed.q.to_lowercase() == search { &self.closed.hits } else { &BTreeSet::new() };
+        let hits = if self.history.q.to_lowercase() == search { &self.history.hits } else { &BTreeSet::new() };
         let convs = self.convs.values().map(|c| &**c).filter(|c| self.passes_tag_filter(c));
         inbox::rows(convs, tab, self.my_id(), &search, hits)
     }
 
+    /// The badge of a tab: what this console holds, or for the Closed tab the
+    /// tenant's total once the relay told it.
     pub fn tab_count(&self, tab: InboxTab) -> usize {
-        inbox::count(self.convs.values().map(|c| &**c), tab, self.my_id())
+        let held = inbox::count(self.convs.values().map(|c| &**c), tab, self.my_id());
+        match (tab, self.history.closed_total) {
+            (InboxTab::Closed, Some(total)) => held.max(usize::try_from(total).unwrap_or(usize::MAX)),
+            _ => held,
+        }
     }
 
     /// The number in the window title: unread visitor messages in the queue and in
@@ -1099,64 +1100,6 @@ impl Store {
         }
         self.mark_seen(id, fx);
         self.load_earlier(id, fx);
-    }
-
-    /// Asks the relay for the Closed tab's conversations matching the search
-    /// text (from the start, or older than `before`).
-    fn search_closed(&mut self, before: Option<ConversationId>, fx: &mut Vec<Effect>) {
-        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else { return };
-        let q = self.search.trim().to_owned();
-        if before.is_none() {
-            self.closed = ClosedSearch { q: q.clone(), ..ClosedSearch::default() };
-        }
-        self.closed.loading = true;
-        self.closed.failed = false;
-        fx.push(Effect::FindConversations { token, lookup: Lookup::Closed { q, before } });
-    }
-
-    /// Asks once per visitor for their conversations (shown beside the open one).
-    fn load_earlier(&mut self, id: ConversationId, fx: &mut Vec<Effect>) {
-        let Some(token) = self.session.as_ref().map(|s| s.token.clone()) else { return };
-        let Some(visitor) = self.convs.get(&id).map(|c| c.summary.visitor_id.clone()) else { return };
-        if self.earlier.contains_key(&visitor) {
-            return;
-        }
-        self.earlier.insert(visitor.clone(), None);
-        fx.push(Effect::FindConversations { token, lookup: Lookup::Visitor(visitor) });
-    }
-
-    fn found(&mut self, lookup: Lookup, page: Result<ConversationPage, String>) {
-        match (lookup, page) {
-            (Lookup::Closed { q, .. }, _) if q != self.closed.q => {} // an older search's answer
-            (Lookup::Closed { .. }, Ok(page)) => {
-                self.closed.loading = false;
-                self.closed.more = page.more;
-                for summary in page.conversations {
-                    self.closed.hits.insert(summary.id);
-                    self.remember(summary);
-                }
-            }
-            (Lookup::Closed { .. }, Err(_)) => {
-                self.closed.loading = false;
-                self.closed.failed = true;
-            }
-            (Lookup::Visitor(v), Ok(page)) => {
-                let ids = page.conversations.iter().map(|c| c.id).collect();
-                for summary in page.conversations {
-                    self.remember(summary);
-                }
-                self.earlier.insert(v, Some(ids));
-            }
-            // Asked again the next time one of their conversations opens.
-            (Lookup::Visitor(v), Err(_)) => {
-                self.earlier.remove(&v);
-            }
-        }
-    }
-
-    /// Keeps a summary from the history; what the socket said is fresher and wins.
-    fn remember(&mut self, summary: ConversationSummary) {
-        self.convs.entry(summary.id).or_insert_with(|| Rc::new(ConvState::new(summary)));
     }
 
     /// The visitor's conversations before this one, newest first; `None` until
@@ -1418,6 +1361,8 @@ impl Store {
         self.watched.clear();
         self.account(agent, fx);
         self.agents = agents;
+        // Conversations may have closed anywhere while this console was away.
+        self.ask_closed_total(fx);
         let present: BTreeSet<ConversationId> = conversations.iter().map(|c| c.id).collect();
         for summary in conversations {
             self.upsert(summary, resume, fx);
@@ -1467,10 +1412,12 @@ impl Store {
         let now = self.now;
         let mut alert = None;
         let mut closed_draft = false;
+        let mut status_change = None;
         match self.convs.get_mut(&id) {
             Some(rc) => {
                 let c = Rc::make_mut(rc);
                 let was = c.summary.clone();
+                status_change = Some((was.status, summary.status));
                 summary.last_seq = summary.last_seq.max(c.max_seq());
                 if summary.last_seq > was.last_seq && summary.last_seq > c.max_seq() {
                     c.announced_at = Some(now);
@@ -1535,6 +1482,9 @@ impl Store {
                 }
                 self.convs.insert(id, Rc::new(c));
             }
+        }
+        if let Some((was, now)) = status_change {
+            self.count_status_change(was, now);
         }
         if closed_draft {
             self.uploads_follow_status(id, fx);

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use natter_protocol::{
     AgentFrame, AgentId, AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, ClientMsgId, ConversationEvent,
     ConversationId, ConversationStatus, ConversationSummary, ErrorCode, ErrorFrame, LoginResponse, Message,
-    MessageBody, Priority, Role, Seq, TenantId, ToAgent, UnixMillis,
+    MessageBody, Priority, Role, Seq, TagId, TenantId, ToAgent, UnixMillis,
 };
+
+use super::desk::DeskAction;
 
 use super::backoff;
 use super::idle::{self, IdleStatus};
@@ -842,40 +844,112 @@ fn page(ids: &[u64], more: bool) -> Result<ConversationPage, String> {
     Ok(ConversationPage { conversations, more, total: None })
 }
 
+fn search(q: &str, before: Option<u64>) -> Lookup {
+    Lookup::Search { q: q.into(), tag: None, before: before.map(ConversationId) }
+}
+
 #[test]
 fn the_closed_tab_searches_the_relays_history_and_pages() {
     let mut s = signed_in();
     welcome(&mut s, 0, vec![summary(50, ConversationStatus::Waiting, None, 0)]);
-    let closed_from_start = Lookup::Closed { q: String::new(), before: None };
-    assert_eq!(lookups(&s.apply(Action::SelectTab(InboxTab::Closed))), [closed_from_start]);
-    assert!(s.closed.loading);
+    assert_eq!(lookups(&s.apply(Action::SelectTab(InboxTab::Closed))), [search("", None)]);
+    assert!(s.history.loading);
 
     // Typing searches again; the answer to the older text is ignored.
-    let parcel = Lookup::Closed { q: "parcel".into(), before: None };
-    assert_eq!(lookups(&s.apply(Action::Search(" parcel ".into()))), vec![parcel.clone()]);
-    s.apply(Action::Found { lookup: Lookup::Closed { q: String::new(), before: None }, page: page(&[9], false) });
+    assert_eq!(lookups(&s.apply(Action::Search(" parcel ".into()))), vec![search("parcel", None)]);
+    s.apply(Action::Found { lookup: search("", None), page: page(&[9], false) });
     assert!(s.rows(InboxTab::Closed).is_empty(), "a stale answer shows nothing");
     // The relay matched message text this console never loaded: the rows show anyway.
-    s.apply(Action::Found { lookup: parcel, page: page(&[12, 8], true) });
+    s.apply(Action::Found { lookup: search("parcel", None), page: page(&[12, 8], true) });
     let ids: Vec<u64> = s.rows(InboxTab::Closed).iter().map(|c| c.id().0).collect();
     assert_eq!(ids, vec![12, 8]);
-    assert!(!s.closed.loading && s.closed.more);
+    assert!(!s.history.loading && s.history.more);
 
     // "Load more" asks for what is older than the oldest hit.
-    let fx = s.apply(Action::MoreClosed);
-    assert_eq!(lookups(&fx), [Lookup::Closed { q: "parcel".into(), before: Some(ConversationId(8)) }]);
-    s.apply(Action::Found {
-        lookup: Lookup::Closed { q: "parcel".into(), before: Some(ConversationId(8)) },
-        page: page(&[4], false),
-    });
+    let fx = s.apply(Action::MoreFound);
+    assert_eq!(lookups(&fx), [search("parcel", Some(8))]);
+    s.apply(Action::Found { lookup: search("parcel", Some(8)), page: page(&[4], false) });
     assert_eq!(s.rows(InboxTab::Closed).len(), 3);
-    assert!(lookups(&s.apply(Action::MoreClosed)).is_empty(), "nothing more to load");
+    assert!(lookups(&s.apply(Action::MoreFound)).is_empty(), "nothing more to load");
 
     // A failure is shown, and the live inbox is untouched.
     s.apply(Action::Search("x".into()));
-    s.apply(Action::Found { lookup: Lookup::Closed { q: "x".into(), before: None }, page: Err("down".into()) });
-    assert!(s.closed.failed && !s.closed.loading);
+    s.apply(Action::Found { lookup: search("x", None), page: Err("down".into()) });
+    assert!(s.history.failed && !s.history.loading);
     assert_eq!(c(&s, 50).summary.status, ConversationStatus::Waiting);
+}
+
+#[test]
+fn a_search_covers_every_tab_and_the_open_conversations_the_relay_matched() {
+    let mut s = signed_in();
+    let mut waiting = summary(3, ConversationStatus::Waiting, None, 0);
+    waiting.visitor.name = Some("Nok".into());
+    welcome(&mut s, 0, vec![waiting, summary(4, ConversationStatus::Active, Some(ME), 1)]);
+    assert_eq!(s.rows(InboxTab::Mine).len(), 1);
+    // On the Mine tab: the text asks the relay about every status.
+    let fx = s.apply(Action::Search("invoice".into()));
+    assert_eq!(lookups(&fx), [search("invoice", None)]);
+    assert_eq!(search("invoice", None).query().status, Some(natter_protocol::SearchStatus::Any));
+    assert!(s.rows(InboxTab::Mine).is_empty(), "conversation 4 holds no such text here");
+    // The relay found the word in conversation 4's messages this console never loaded.
+    let mut hit = summary(4, ConversationStatus::Active, Some(ME), 1);
+    hit.preview = None;
+    s.apply(Action::Found {
+        lookup: search("invoice", None),
+        page: Ok(ConversationPage { conversations: vec![hit], more: false, total: None }),
+    });
+    assert_eq!(s.rows(InboxTab::Mine).iter().map(|c| c.id().0).collect::<Vec<_>>(), [4]);
+    // Names match locally on any tab; switching tabs keeps the results without asking again.
+    s.apply(Action::Search("nok".into()));
+    assert_eq!(s.rows(InboxTab::Waiting).len(), 1);
+    assert!(lookups(&s.apply(Action::SelectTab(InboxTab::Waiting))).is_empty());
+    // Clearing the text on an open tab asks nothing and shows every row.
+    assert!(lookups(&s.apply(Action::Search(String::new()))).is_empty());
+    assert_eq!(s.rows(InboxTab::Mine).len(), 1);
+}
+
+#[test]
+fn the_tag_filter_asks_the_relay_on_the_closed_tab() {
+    let mut s = signed_in();
+    welcome(&mut s, 0, vec![]);
+    s.apply(Action::SelectTab(InboxTab::Closed));
+    let fx = s.apply(Action::Desk(DeskAction::FilterTag(Some(TagId(2)))));
+    let tagged = Lookup::Search { q: String::new(), tag: Some(TagId(2)), before: None };
+    assert_eq!(lookups(&fx), std::slice::from_ref(&tagged));
+    // An answer for the untagged listing is stale now.
+    s.apply(Action::Found { lookup: search("", None), page: page(&[9], false) });
+    assert!(s.history.hits.is_empty());
+    let mut with_tag = summary(11, ConversationStatus::Closed, Some(ANN), 1);
+    with_tag.tags = vec![TagId(2)];
+    s.apply(Action::Found {
+        lookup: tagged,
+        page: Ok(ConversationPage { conversations: vec![with_tag], more: false, total: Some(1) }),
+    });
+    assert_eq!(s.rows(InboxTab::Closed).iter().map(|c| c.id().0).collect::<Vec<_>>(), [11]);
+}
+
+#[test]
+fn the_closed_badge_counts_the_tenants_total_and_follows_live_closes() {
+    let mut s = signed_in();
+    let fx = welcome(&mut s, 0, vec![summary(1, ConversationStatus::Active, Some(ME), 1)]);
+    assert_eq!(lookups(&fx), [Lookup::ClosedTotal], "asked once signed in");
+    assert_eq!(s.tab_count(InboxTab::Closed), 0);
+    s.apply(Action::Found {
+        lookup: Lookup::ClosedTotal,
+        page: Ok(ConversationPage { conversations: vec![], more: false, total: Some(120) }),
+    });
+    assert_eq!(s.tab_count(InboxTab::Closed), 120, "the tenant's total, not what this console holds");
+    frame(&mut s, 1, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Closed, Some(ME), 1) });
+    assert_eq!(s.tab_count(InboxTab::Closed), 121);
+    frame(&mut s, 2, ToAgent::Conversation { conversation: summary(1, ConversationStatus::Active, Some(ME), 1) });
+    assert_eq!(s.tab_count(InboxTab::Closed), 120, "a reopened conversation leaves the count");
+    // The Closed tab's plain listing refreshes the total.
+    s.apply(Action::SelectTab(InboxTab::Closed));
+    s.apply(Action::Found {
+        lookup: search("", None),
+        page: Ok(ConversationPage { conversations: vec![], more: false, total: Some(125) }),
+    });
+    assert_eq!(s.tab_count(InboxTab::Closed), 125);
 }
 
 #[test]
