@@ -7,8 +7,9 @@
    widget frame, the postMessage bridge, the visitor's first-party storage) is a second
    script from the relay, loaded only when needed: on click (preconnecting on
    hover/focus), when the visitor has a conversation going (first-party hint in this
-   origin's localStorage, set by the frame), or after the tenant's auto-open delay. The
-   two share one private object, `Natter._k`. No dependencies.
+   origin's localStorage, set by the frame), or after the tenant's auto-open delay. A
+   third part (embed/teaser.js, proactive greetings) loads only for a tenant with
+   greeting rules. They share one private object, `Natter._k`. No dependencies.
    Host API: Natter.open(), .close(), .identify({id, name, email, hash}),
    .setLocale(tag), .on('unread', fn). Unknown tenant or refused origin: nothing is
    drawn and one console warning explains why. */
@@ -65,14 +66,17 @@
     l.href = relay;
     document.head.appendChild(l);
   }
+  function part(name) {
+    var s = document.createElement('script');
+    s.src = relay + '/assets/' + name;
+    s.async = true;
+    document.head.appendChild(s);
+  }
   function load() {
     if (loading) return;
     loading = true;
     preconnect();
-    var part = document.createElement('script');
-    part.src = relay + '/assets/{{FRAME_JS}}';
-    part.async = true;
-    document.head.appendChild(part);
+    part('{{FRAME_JS}}');
   }
   function show(open) {
     isOpen = k.o = open;
@@ -129,6 +133,7 @@
     document.body.appendChild(host);
     if (wantOpen) open();
     else if (stored('active') === '1') load();
+    if (c.greetings) part('{{TEASER_JS}}');
     var delay = c.auto_open_delay_secs;
     var once = function (set) {
       try { return set ? sessionStorage.setItem(key + 'auto', '1') : sessionStorage.getItem(key + 'auto'); } catch (e) { return null; }

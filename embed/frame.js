@@ -5,13 +5,14 @@
    messages"). Keeps what the frame asks it to keep for the visitor (token, unsent
    messages, read position) in this page's own, first-party localStorage, because
    browsers block or partition a cross-site frame's storage, and hands it back with the
-   already-fetched config when the frame starts. Works on embed.js's private object
-   `Natter._k`. No dependencies. */
+   already-fetched config when the frame starts. Tells a visitor who looks elsewhere
+   about a reply (title flash, opt-in; desktop notification, if already permitted).
+   Works on embed.js's private object `Natter._k`. No dependencies. */
 (function (k) {
   'use strict';
   if (!k || k.post) return;
   // The only things the frame may ask us to keep.
-  var KEPT = ['token', 'pending', 'seen'];
+  var KEPT = ['token', 'pending', 'seen', 'muted'];
   var ready = false;
   var sheet = new CSSStyleSheet();
   sheet.replaceSync(
@@ -55,18 +56,47 @@
       ready = true;
       post({
         type: 'init', page_url: location.href, referrer: document.referrer, locale: k.l, open: !!k.o, config: k.cfg,
-        stored: { token: k.stored('token'), pending: k.stored('pending'), seen: k.stored('seen') }
+        stored: { token: k.stored('token'), pending: k.stored('pending'), seen: k.stored('seen'), muted: k.stored('muted') }
       });
       if (k.i) post(Object.assign({ type: 'identify' }, k.i));
     } else if (d.type === 'store') {
       if (KEPT.indexOf(d.key) >= 0 && (d.value === null || typeof d.value === 'string')) k.store(d.key, d.value);
     } else if (d.type === 'unread') {
       k.unread(+d.count || 0);
+      alertHost(+d.count || 0);
     } else if (d.type === 'active') {
       k.store('active', d.active ? '1' : null);
     } else if (d.type === 'close') {
       k.close();
     }
+  });
+
+  // A reply that arrives while the visitor looks elsewhere: the page's title
+  // flashes (only if the shop set `Natter.flashTitle = true`) and, if this origin
+  // already has the visitor's permission, a desktop notification (never asked for).
+  var seenCount = 0, title0, flashing;
+  function alertHost(n) {
+    var more = n > seenCount;
+    seenCount = n;
+    if (!more || !document.hidden) return;
+    var news = /^th/i.test(k.l || k.cfg.locale || navigator.language) ? 'ข้อความใหม่' : 'New message';
+    if (window.Natter.flashTitle === true && !flashing) {
+      title0 = document.title;
+      var on = false;
+      flashing = setInterval(function () {
+        on = !on;
+        document.title = on ? '(' + seenCount + ') ' + news : title0;
+      }, 1000);
+    }
+    if (window.Notification && Notification.permission === 'granted') {
+      try { new Notification(k.cfg.name, { body: news, tag: 'natter-' + k.tenant }); } catch (e) { /* not allowed here */ }
+    }
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (document.hidden || !flashing) return;
+    clearInterval(flashing);
+    flashing = null;
+    document.title = title0;
   });
 
   k.post = post;

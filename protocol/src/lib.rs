@@ -13,6 +13,7 @@ mod desk;
 mod error;
 mod files;
 mod frames;
+mod greetings;
 mod http;
 mod ids;
 mod install;
@@ -33,6 +34,7 @@ pub use files::{
     Attachment, AttachmentKind, FileLink, FileRefusal, FileType, MAX_ATTACHMENTS, MAX_FILE_NAME_BYTES, ScanState,
 };
 pub use frames::{AGENT_FRAME_TYPES, AgentFrame, VISITOR_FRAME_TYPES, VisitorFrame};
+pub use greetings::{GreetingAction, GreetingAudience, GreetingRule, MAX_GREETING_RULES};
 pub use http::{
     ApiError, ApiErrorBody, ConversationPage, ConversationQuery, LoginRequest, LoginResponse, SearchStatus,
 };

@@ -79,6 +79,14 @@ pub struct WidgetSettings {
     pub prechat: PrechatForm,
     /// Shown above the offline form; `None` means the default text.
     pub offline_message: Option<String>,
+    /// 10–3600 seconds: a visitor waiting this long in the queue (agents
+    /// online but nobody answering) is offered the offline form. `None`: only
+    /// when no agent is online.
+    pub offline_after_secs: Option<u32>,
+    /// Proactive greetings, first match wins (at most [`crate::MAX_GREETING_RULES`]).
+    pub greetings: Vec<crate::GreetingRule>,
+    /// A visitor sees at most one greeting every this many hours (1–720).
+    pub greetings_every_hours: u32,
 }
 
 impl Default for WidgetSettings {
@@ -102,6 +110,9 @@ impl Default for WidgetSettings {
             sound: true,
             prechat: PrechatForm::default(),
             offline_message: None,
+            offline_after_secs: None,
+            greetings: Vec::new(),
+            greetings_every_hours: 24,
         }
     }
 }

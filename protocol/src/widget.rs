@@ -54,6 +54,15 @@ pub struct PublicWidgetConfig {
     /// Shown above the offline form; `None` means the widget's default text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_message: Option<String>,
+    /// Offer the offline form to a visitor waiting this long in the queue even
+    /// while agents are online; `None`: only when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_after_secs: Option<u32>,
+    /// Proactive greetings the loader evaluates (see [`crate::GreetingRule`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub greetings: Vec<crate::GreetingRule>,
+    #[serde(default = "day")]
+    pub greetings_every_hours: u32,
     /// Changes whenever the settings change (also sent as the `ETag`).
     #[serde(default)]
     pub version: String,
@@ -72,6 +81,10 @@ fn yes() -> bool {
 
 fn ten() -> u32 {
     10
+}
+
+fn day() -> u32 {
+    24
 }
 
 /// The texts of one language; `None` falls back to the shop's default text,
@@ -119,6 +132,9 @@ impl PublicWidgetConfig {
             show_agent_avatars: true,
             prechat: crate::PrechatForm::default(),
             offline_message: None,
+            offline_after_secs: None,
+            greetings: Vec::new(),
+            greetings_every_hours: 24,
             version: String::new(),
             visitor_uploads: true,
             max_upload_mb: 10,

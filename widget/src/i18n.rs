@@ -47,6 +47,10 @@ pub struct Strings {
     pub default_header: &'static str,
     pub default_greeting: &'static str,
     pub close: &'static str,
+    /// Above the offline form when the shop closed while the visitor wrote.
+    pub shop_just_closed: &'static str,
+    /// The toggle that silences the new-message chime (pressed: muted).
+    pub mute: &'static str,
     pub end_chat: &'static str,
     pub start_chat: &'static str,
     pub new_chat: &'static str,
@@ -102,6 +106,8 @@ pub struct Strings {
     pub offline_sent: &'static str,
     /// Waiting while no agent is online.
     pub nobody_online: &'static str,
+    /// The queue notice once the wait passed the shop's limit.
+    pub taking_long: &'static str,
     pub leave_message: &'static str,
     pub back_to_chat: &'static str,
     pub email_invalid: &'static str,
@@ -143,6 +149,8 @@ pub static EN: Strings = Strings {
     default_header: "Chat with us",
     default_greeting: "Hi! Questions about an order or a product? We are happy to help.",
     close: "Close chat",
+    shop_just_closed: "The shop has just closed. Your message is below: add your email and we will answer by email.",
+    mute: "Mute sounds",
     end_chat: "End chat",
     start_chat: "Start a chat",
     new_chat: "Start a new chat",
@@ -189,6 +197,7 @@ pub static EN: Strings = Strings {
     offline_send: "Send message",
     offline_sent: "Thank you! We will get back to you soon.",
     nobody_online: "No one is available right now — leave a message and we'll reply by email.",
+    taking_long: "This is taking longer than usual — leave a message and we'll reply by email.",
     leave_message: "Leave a message",
     back_to_chat: "Keep waiting",
     email_invalid: "Please enter a valid email address.",
@@ -227,6 +236,8 @@ pub static TH: Strings = Strings {
     default_header: "แชทกับเรา",
     default_greeting: "สวัสดีค่ะ มีคำถามเกี่ยวกับคำสั่งซื้อหรือสินค้าไหมคะ เรายินดีช่วยเหลือ",
     close: "ปิดแชท",
+    shop_just_closed: "ร้านเพิ่งปิดทำการ ข้อความของคุณอยู่ด้านล่าง ใส่อีเมลไว้แล้วเราจะตอบกลับทางอีเมล",
+    mute: "ปิดเสียงแจ้งเตือน",
     end_chat: "จบการสนทนา",
     start_chat: "เริ่มแชท",
     new_chat: "เริ่มแชทใหม่",
@@ -273,6 +284,7 @@ pub static TH: Strings = Strings {
     offline_send: "ส่งข้อความ",
     offline_sent: "ขอบคุณค่ะ เราจะติดต่อกลับโดยเร็ว",
     nobody_online: "ขณะนี้ไม่มีเจ้าหน้าที่ว่าง ฝากข้อความไว้ แล้วเราจะตอบกลับทางอีเมล",
+    taking_long: "ใช้เวลานานกว่าปกติ ฝากข้อความไว้ แล้วเราจะตอบกลับทางอีเมล",
     leave_message: "ฝากข้อความ",
     back_to_chat: "รอต่อ",
     email_invalid: "กรุณากรอกอีเมลให้ถูกต้อง",

@@ -380,13 +380,18 @@ fn dist() -> Result<()> {
     let frame_part = minify_js(&root, "embed-frame.js", &text(&root.join("embed/frame.js"))?, false)?;
     let frame_part_name = hashed_name("embed-frame", "js", frame_part.as_bytes());
     d.add(&format!("assets/{frame_part_name}"), frame_part.as_bytes())?;
+    let teaser_part = minify_js(&root, "embed-teaser.js", &text(&root.join("embed/teaser.js"))?, false)?;
+    let teaser_part_name = hashed_name("embed-teaser", "js", teaser_part.as_bytes());
+    d.add(&format!("assets/{teaser_part_name}"), teaser_part.as_bytes())?;
     let loader = text(&root.join("embed/embed.js"))?;
-    if !loader.contains("{{FRAME_JS}}") {
-        return Err("embed/embed.js must name its frame part as /assets/{{FRAME_JS}}".into());
+    if !loader.contains("{{FRAME_JS}}") || !loader.contains("{{TEASER_JS}}") {
+        return Err("embed/embed.js must name its parts as {{FRAME_JS}} and {{TEASER_JS}}".into());
     }
-    let embed = minify_js(&root, "embed.js", &loader.replace("{{FRAME_JS}}", &frame_part_name), false)?;
+    let loader = loader.replace("{{FRAME_JS}}", &frame_part_name).replace("{{TEASER_JS}}", &teaser_part_name);
+    let embed = minify_js(&root, "embed.js", &loader, false)?;
     d.add("embed.js", embed.as_bytes())?;
     names.insert("embed_frame_js", frame_part_name);
+    names.insert("embed_teaser_js", teaser_part_name);
 
     // Example storefronts.
     let mut examples = Vec::new();

@@ -7,7 +7,8 @@ use yew::prelude::*;
 use super::modal::Modal;
 use super::use_store;
 use crate::state::Action;
-use crate::web::{audio, desktop};
+use crate::web::desktop;
+use natter_browser::audio;
 
 #[component]
 pub fn SettingsDialog() -> Html {

@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::KeyboardEvent;
 
-use super::{audio, desktop, dom, runtime};
+use natter_browser::audio;
+
+use super::{desktop, dom, runtime};
 use crate::state::Action;
 use crate::state::shortcuts;
 

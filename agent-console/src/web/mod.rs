@@ -2,7 +2,6 @@
 //! socket, HTTP calls, localStorage, sound and browser notifications.
 
 pub mod api;
-pub mod audio;
 pub mod canned;
 pub mod desktop;
 pub mod dom;

@@ -7,7 +7,9 @@ use std::cell::{Cell, RefCell};
 use natter_protocol::ConversationId;
 use yew::Callback;
 
-use super::{api, audio, canned, desktop, dom, files, socket, storage};
+use natter_browser::audio;
+
+use super::{api, canned, desktop, dom, files, socket, storage};
 use crate::format;
 use crate::i18n::fill;
 use crate::state::notify::AlertKind;

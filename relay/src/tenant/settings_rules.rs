@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use natter_protocol::colour::{MIN_CONTRAST, contrast_ratio};
-use natter_protocol::{FieldKind, FileSettings, RoutingSettings, TenantSettings, WidgetSettings};
+use natter_protocol::{FieldKind, FileSettings, MAX_GREETING_RULES, RoutingSettings, TenantSettings, WidgetSettings};
 
 /// Languages the widget speaks (keys of `widget.texts`, values of `widget.locale`).
 const LANGUAGES: [&str; 2] = ["en", "th"];
@@ -78,6 +78,42 @@ fn texts(w: &WidgetSettings) -> Checked {
     Ok(())
 }
 
+/// Proactive greetings: bounded in number and size, every text present.
+fn greetings(w: &WidgetSettings) -> Checked {
+    if !(1..=720).contains(&w.greetings_every_hours) {
+        return fail("widget.greetings_every_hours", "must be 1 to 720");
+    }
+    if w.greetings.len() > MAX_GREETING_RULES {
+        return fail("widget.greetings", format!("at most {MAX_GREETING_RULES} greetings"));
+    }
+    for (i, g) in w.greetings.iter().enumerate() {
+        let at = |name: &str| format!("widget.greetings[{i}].{name}");
+        if g.name.trim().is_empty() || g.name.chars().count() > 60 {
+            return fail(&at("name"), "a name is 1 to 60 characters");
+        }
+        if g.url_pattern.chars().count() > 200 || g.url_pattern.chars().any(char::is_whitespace) {
+            return fail(&at("url_pattern"), "a path pattern like /products/*, at most 200 characters, no spaces");
+        }
+        if g.min_seconds_on_page > 3600 {
+            return fail(&at("min_seconds_on_page"), "must be 0 to 3600");
+        }
+        if g.min_scroll_percent > 100 {
+            return fail(&at("min_scroll_percent"), "must be 0 to 100");
+        }
+        if g.text.trim().is_empty() {
+            return fail(&at("text"), "write the greeting");
+        }
+        text(&at("text"), Some(&g.text), 200)?;
+        for (lang, t) in &g.texts {
+            if !LANGUAGES.contains(&lang.as_str()) {
+                return fail(&at(&format!("texts.{lang}")), "texts are for en or th");
+            }
+            text(&at(&format!("texts.{lang}")), Some(t), 200)?;
+        }
+    }
+    Ok(())
+}
+
 fn validate_widget(w: &WidgetSettings) -> Checked {
     colour("widget.primary_color", &w.primary_color)?;
     colour("widget.secondary_color", &w.secondary_color)?;
@@ -91,6 +127,7 @@ fn validate_widget(w: &WidgetSettings) -> Checked {
     text("widget.header", w.header.as_deref(), 60)?;
     text("widget.greeting", w.greeting.as_deref(), 500)?;
     texts(w)?;
+    greetings(w)?;
     text("widget.offline_message", w.offline_message.as_deref(), 500)?;
     if let Some(l) = &w.locale
         && !LANGUAGES.contains(&l.as_str())
@@ -101,6 +138,11 @@ fn validate_widget(w: &WidgetSettings) -> Checked {
         && !(1..=3600).contains(&d)
     {
         return fail("widget.auto_open_delay_secs", "must be 1 to 3600");
+    }
+    if let Some(d) = w.offline_after_secs
+        && !(10..=3600).contains(&d)
+    {
+        return fail("widget.offline_after_secs", "must be 10 to 3600");
     }
     let mut keys = HashSet::new();
     if w.prechat.fields.len() > 12 {
@@ -156,7 +198,7 @@ pub fn is_skill(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use natter_protocol::{PrechatField, WidgetTexts};
+    use natter_protocol::{GreetingRule, PrechatField, WidgetTexts};
 
     use super::*;
 
@@ -203,6 +245,10 @@ mod tests {
         assert_eq!(validate(&TenantSettings::default()), Ok(()));
     }
 
+    fn greeting() -> GreetingRule {
+        GreetingRule { name: "Tea page".into(), text: "Questions about our teas?".into(), ..GreetingRule::default() }
+    }
+
     #[test]
     fn each_rule_names_its_field() {
         type Breaker = Box<dyn Fn(&mut TenantSettings)>;
@@ -227,6 +273,33 @@ mod tests {
                 "widget.secondary_color",
             ),
             (Box::new(|s| s.widget.auto_open_delay_secs = Some(0)), "widget.auto_open_delay_secs"),
+            (Box::new(|s| s.widget.offline_after_secs = Some(9)), "widget.offline_after_secs"),
+            (Box::new(|s| s.widget.greetings_every_hours = 0), "widget.greetings_every_hours"),
+            (Box::new(|s| s.widget.greetings = vec![greeting(); 11]), "widget.greetings"),
+            (
+                Box::new(|s| s.widget.greetings = vec![GreetingRule { name: " ".into(), ..greeting() }]),
+                "widget.greetings[0].name",
+            ),
+            (
+                Box::new(|s| s.widget.greetings = vec![GreetingRule { url_pattern: "/a b".into(), ..greeting() }]),
+                "widget.greetings[0].url_pattern",
+            ),
+            (
+                Box::new(|s| s.widget.greetings = vec![GreetingRule { min_scroll_percent: 101, ..greeting() }]),
+                "widget.greetings[0].min_scroll_percent",
+            ),
+            (
+                Box::new(|s| s.widget.greetings = vec![GreetingRule { text: "".into(), ..greeting() }]),
+                "widget.greetings[0].text",
+            ),
+            (
+                Box::new(|s| {
+                    let mut g = greeting();
+                    g.texts.insert("fr".into(), "Bonjour".into());
+                    s.widget.greetings = vec![g];
+                }),
+                "widget.greetings[0].texts.fr",
+            ),
             (Box::new(|s| s.routing.default_max_chats = 0), "routing.default_max_chats"),
             (Box::new(|s| s.routing.offline_grace_secs = 99_999), "routing.offline_grace_secs"),
             (Box::new(|s| s.files.max_mb = 0), "files.max_mb"),

@@ -26,6 +26,7 @@ fn boot() -> Action {
         seen: tenant.as_ref().and_then(storage::load_seen),
         browser_locale: Locale::parse(&dom::browser_language()),
         tz_min: dom::tz_offset_min(),
+        muted: tenant.as_ref().is_some_and(storage::load_muted),
         tenant,
     }
 }
@@ -47,6 +48,18 @@ fn install_listeners() {
     });
     let _ = window.add_event_listener_with_callback("keydown", escape.as_ref().unchecked_ref());
     escape.forget();
+    // A chime needs an audio context started by a gesture inside this frame.
+    let unlock = Closure::<dyn FnMut()>::new(natter_browser::audio::unlock);
+    for ev in ["pointerdown", "keydown"] {
+        let _ = window.add_event_listener_with_callback(ev, unlock.as_ref().unchecked_ref());
+    }
+    unlock.forget();
+    // The chime also plays for an open panel in a background tab.
+    let visibility = Closure::<dyn FnMut()>::new(|| runtime::dispatch(Action::PageHidden(dom::page_hidden())));
+    if let Some(doc) = window.document() {
+        let _ = doc.add_event_listener_with_callback("visibilitychange", visibility.as_ref().unchecked_ref());
+    }
+    visibility.forget();
 }
 
 #[component]

@@ -27,7 +27,7 @@ pub fn Chat() -> Html {
     let store = use_store();
     let s = store.locale().strings();
     let ended = store.conversation_closed() && store.outbox.is_empty();
-    let droppable = !(ended || store.uploads_off || (store.leaving_message && store.nobody_online()));
+    let droppable = !(ended || store.uploads_off || (store.leaving_message && store.offline_offered()));
     let dragging = use_state_eq(|| false);
     let ondragover = {
         let dragging = dragging.clone();
@@ -71,7 +71,7 @@ pub fn Chat() -> Html {
                 }
                 if ended {
                     <EndedNotice />
-                } else if store.leaving_message && store.nobody_online() {
+                } else if store.leaving_message && store.offline_offered() {
                     <LeaveMessageForm />
                 } else {
                     <Composer />

@@ -19,7 +19,7 @@ pub fn OfflineForm() -> Html {
     let text = use_node_ref();
     let bad_email = use_state(|| false);
     let bad_text = use_state(|| false);
-    let intro = if store.nobody_online() {
+    let intro = if store.offline_offered() {
         // The queue notice above already says nobody is there.
         None
     } else {
@@ -75,7 +75,7 @@ pub fn OfflineForm() -> Html {
             </div>
             <div class="field">
                 <label for="natter-off-text">{ s.message_label }{ " " }<span class="muted">{ s.required_mark }</span></label>
-                <textarea id="natter-off-text" ref={text} rows="4" required=true
+                <textarea id="natter-off-text" ref={text} rows="4" required=true value={store.offline_draft.clone()}
                     aria-invalid={(*bad_text).to_string()} aria-describedby={bad_text.then_some("natter-off-text-err")} />
                 if *bad_text { <p class="field-error" id="natter-off-text-err">{ s.field_required }</p> }
             </div>

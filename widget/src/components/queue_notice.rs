@@ -1,6 +1,7 @@
 //! While the conversation waits for an agent: "waiting — you are number N, about
-//! M minutes", as the relay reports it. When no agent is online it also says so
-//! and offers to leave a message (the offline form) for an email reply.
+//! M minutes", as the relay reports it. When no agent is online, or the wait
+//! passed the shop's `offline_after_secs`, it also says so and offers to leave a
+//! message (the offline form) for an email reply.
 
 use natter_protocol::ConversationStatus;
 use yew::prelude::*;
@@ -22,7 +23,8 @@ pub fn QueueNotice() -> Html {
     let wait = store.queue.and_then(|q| q.estimated_wait_secs).map(|secs| {
         if secs < 60 { s.queue_wait_soon.to_owned() } else { fill(s.queue_wait, &[&secs.div_ceil(60).to_string()]) }
     });
-    let nobody = store.nobody_online();
+    let nobody = store.offline_offered();
+    let why = if store.nobody_online() { s.nobody_online } else { s.taking_long };
     let leave = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::LeaveMessage(true)))
@@ -35,7 +37,7 @@ pub fn QueueNotice() -> Html {
                 if let Some(w) = wait { { " " }<span>{ w }</span> }
             </p>
             if nobody {
-                <p class="nobody-text" role="status">{ s.nobody_online }</p>
+                <p class="nobody-text" role="status">{ why }</p>
                 if !store.leaving_message {
                     <button type="button" class="primary" onclick={leave}>{ s.leave_message }</button>
                 }

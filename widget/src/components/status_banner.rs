@@ -40,6 +40,7 @@ pub fn StatusBanner() -> Html {
             Notice::TooLong => s.too_long,
             Notice::IdentityRefused => s.err_identity,
             Notice::TooManyFiles => s.err_too_many_files,
+            Notice::ShopJustClosed => s.shop_just_closed,
         };
         html! {
             <p class="banner error" role="alert">

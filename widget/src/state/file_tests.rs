@@ -242,6 +242,7 @@ fn uploaded_files_survive_a_reload_and_go_with_the_next_message() {
         browser_locale: None,
         tz_min: 0,
         await_host: false,
+        muted: false,
     });
     assert_eq!(s.tray.ready().cloned().collect::<Vec<_>>(), vec![image('A')]);
     assert_eq!(s.screen(), Screen::Chat, "the files wait in the composer");
@@ -261,6 +262,7 @@ fn the_loaders_kept_files_merge_with_files_attached_while_waiting() {
         token: Some("tok".into()),
         pending: Some(Unsent { messages: vec![], files: vec![image('A'), pdf('B')] }),
         seen: None,
+        muted: None,
     };
     let fx = s.apply(host_init(Some(stored)));
     let ids: Vec<_> = s.tray.ready().map(|a| a.id.clone()).collect();

@@ -117,6 +117,8 @@ pub enum Notice {
     IdentityRefused,
     /// More files than one message can carry.
     TooManyFiles,
+    /// The shop closed while the visitor was writing: the offline form took over.
+    ShopJustClosed,
 }
 
 /// Where keyboard focus should go.
@@ -172,6 +174,10 @@ pub enum Effect {
     SaveSeen(Option<(ConversationId, Seq)>),
     ToHost(ToHost),
     Focus(Focus),
+    /// Play the new-message chime.
+    Chime,
+    /// Remember the visitor's mute choice.
+    SaveMuted(bool),
     /// Apply the tenant's colours.
     Theme {
         primary: String,
@@ -190,6 +196,7 @@ pub struct HostStored {
     pub token: Option<String>,
     pub pending: Option<Unsent>,
     pub seen: Option<(ConversationId, Seq)>,
+    pub muted: Option<bool>,
 }
 
 /// Everything that can happen to the widget.
@@ -206,6 +213,8 @@ pub enum Action {
         browser_locale: Option<Locale>,
         tz_min: i32,
         await_host: bool,
+        /// The visitor muted the chime on an earlier page.
+        muted: bool,
     },
     Config(PublicWidgetConfig),
     /// From the loader: the host page's URL and referrer, forced language, whether
@@ -247,6 +256,10 @@ pub enum Action {
     },
     /// After an ended chat: back to the greeting.
     NewChat,
+    /// The visitor muted (or unmuted) the new-message chime.
+    Mute(bool),
+    /// The page (and so the frame) became hidden or visible.
+    PageHidden(bool),
     /// While nobody is online: open (or close) the leave-a-message form.
     LeaveMessage(bool),
     Send {
@@ -351,6 +364,13 @@ pub struct Store {
     pub agent_typing: Option<AgentTyping>,
     pub queue: Option<QueueSpot>,
     pub offline_form: OfflineForm,
+    /// What the visitor had written when the shop closed, for the offline form.
+    pub offline_draft: String,
+    /// When this page first saw the conversation waiting in the queue.
+    waiting_since: Option<UnixMillis>,
+    /// The wait passed the shop's `offline_after_secs` (set by the clock tick,
+    /// which otherwise leaves the state alone: no re-render each second).
+    waited_long: bool,
     /// The visitor chose to leave a message while waiting with no agent online.
     pub leaving_message: bool,
     /// Whether the host shows the panel.
@@ -363,6 +383,10 @@ pub struct Store {
     read_sent: Seq,
     /// The visitor pressed "Start a chat" (or has a conversation going).
     pub started: bool,
+    /// The visitor turned the new-message chime off.
+    pub muted: bool,
+    /// The page is in a background tab or minimised.
+    page_hidden: bool,
     start_queued: Option<VisitorInfo>,
     pub page: VisitorInfo,
     pub identity: Option<(Identity, IdentityState)>,
@@ -435,8 +459,18 @@ impl Store {
     /// Waiting in the queue while no agent is online, and no message left yet:
     /// the widget says so and offers the leave-a-message form.
     pub fn nobody_online(&self) -> bool {
+        self.waiting_unanswered() && self.queue.is_some_and(|q| !q.agents_online)
+    }
+
+    /// The leave-a-message form is offered: nobody is online, or the visitor
+    /// has waited longer than the shop's `offline_after_secs`.
+    pub fn offline_offered(&self) -> bool {
+        self.nobody_online() || (self.waiting_unanswered() && self.waited_long)
+    }
+
+    fn waiting_unanswered(&self) -> bool {
         let waiting = self.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Waiting);
-        waiting && self.queue.is_some_and(|q| !q.agents_online) && self.offline_form != OfflineForm::Sent
+        waiting && self.offline_form != OfflineForm::Sent
     }
 
     pub fn show_agent_names(&self) -> bool {
@@ -474,6 +508,18 @@ impl Store {
             .then_some(last.seq)
     }
 
+    /// Whether a new agent message should chime: the shop has sounds on, the
+    /// visitor did not mute them, and the panel is closed or the page hidden
+    /// (an open, visible panel shows the message; a sound would only nag).
+    pub fn chime_wanted(&self) -> bool {
+        self.sounds_on() && !self.muted && (!self.open || self.page_hidden)
+    }
+
+    /// Whether the shop plays sounds at all (the mute toggle shows only then).
+    pub fn sounds_on(&self) -> bool {
+        self.config.as_ref().is_none_or(|c| c.sound)
+    }
+
     /// Whether the tenant says it is closed (business hours).
     pub fn tenant_offline(&self) -> bool {
         self.config.as_ref().is_some_and(|c| !c.online)
@@ -499,7 +545,8 @@ impl Store {
         let before = (self.unread(), self.conversation_open() || !self.outbox.is_empty(), self.locale());
         let mut fx = Vec::new();
         match action {
-            Action::Boot { tenant, token, pending, seen, browser_locale, tz_min, await_host } => {
+            Action::Boot { tenant, token, pending, seen, browser_locale, tz_min, await_host, muted } => {
+                self.muted = muted;
                 self.browser_locale = browser_locale;
                 self.tz_min = tz_min;
                 // Sent with the page details so agents see the visitor's local time.
@@ -594,9 +641,14 @@ impl Store {
                 fx.push(Effect::SaveSeen(None));
                 fx.push(Effect::Focus(Focus::Start));
             }
+            Action::Mute(on) => {
+                self.muted = on;
+                fx.push(Effect::SaveMuted(on));
+            }
+            Action::PageHidden(hidden) => self.page_hidden = hidden,
             Action::LeaveMessage(on) => {
                 let was = self.leaving_message;
-                self.leaving_message = on && self.nobody_online();
+                self.leaving_message = on && self.offline_offered();
                 if self.leaving_message {
                     fx.push(Effect::Focus(Focus::Start));
                 } else if was {
@@ -730,6 +782,9 @@ impl Store {
         }
         if stored.seen.is_some() {
             self.seen_hint = stored.seen;
+        }
+        if let Some(muted) = stored.muted {
+            self.muted = muted;
         }
         fx.push(Effect::Connect { delay_ms: 0 });
     }
@@ -914,6 +969,10 @@ impl Store {
     }
 
     fn message(&mut self, conversation_id: ConversationId, message: Message, fx: &mut Vec<Effect>) {
+        let fresh = message.seq > self.last_seq() && message.seq > self.seen;
+        if fresh && matches!(message.author, Author::Agent { .. }) && self.chime_wanted() {
+            fx.push(Effect::Chime);
+        }
         match &mut self.conversation {
             Some(c) if c.id == conversation_id => c.last_seq = c.last_seq.max(message.seq),
             Some(c) if c.id > conversation_id => return,
@@ -970,6 +1029,7 @@ impl Store {
         fx: &mut Vec<Effect>,
     ) {
         match code {
+            ErrorCode::ShopClosed => self.shop_closed(fx),
             ErrorCode::TokenInvalid | ErrorCode::TokenExpired if self.identify_in_flight() => {
                 if let Some((_, s)) = &mut self.identity {
                     *s = IdentityState::Done;
@@ -1009,6 +1069,26 @@ impl Store {
                 self.notice = Some(Notice::Error(code));
             }
         }
+    }
+
+    /// The shop closed before the visitor's message could open a conversation:
+    /// their words move to the offline form (nothing is lost), which the
+    /// widget now shows, with a word on why.
+    fn shop_closed(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(c) = self.config.as_mut() {
+            c.online = false;
+        }
+        let texts: Vec<String> = self.outbox.items().iter().map(|p| p.text.clone()).collect();
+        for id in self.outbox.items().iter().map(|p| p.client_id.clone()).collect::<Vec<_>>() {
+            self.outbox.remove(&id);
+        }
+        if !texts.is_empty() {
+            self.offline_draft = texts.join("\n");
+            fx.push(Effect::SavePending(self.unsent()));
+        }
+        self.started = false;
+        self.notice = Some(Notice::ShopJustClosed);
+        fx.push(Effect::Focus(Focus::Start));
     }
 
     fn send(&mut self, client_id: ClientMsgId, text: String, now: UnixMillis, fx: &mut Vec<Effect>) {
@@ -1186,6 +1266,11 @@ impl Store {
     }
 
     fn tick(&mut self, now: UnixMillis, fx: &mut Vec<Effect>) {
+        let waiting = self.conversation.as_ref().is_some_and(|c| c.status == ConversationStatus::Waiting);
+        self.waiting_since = if waiting { self.waiting_since.or(Some(now)) } else { None };
+        let limit = self.config.as_ref().and_then(|c| c.offline_after_secs);
+        let waited_ms = self.waiting_since.map(|since| now.0 - since.0);
+        self.waited_long = limit.zip(waited_ms).is_some_and(|(secs, ms)| ms >= i64::from(secs) * 1000);
         if self.typing.is_some_and(|t| now.0 - t.last_input.0 >= TYPING_IDLE_MS) {
             self.stop_typing(fx);
         }

@@ -84,6 +84,7 @@ pub(super) fn boot(pending: Vec<Pending>, token: Option<&str>, await_host: bool)
         browser_locale: None,
         tz_min: 0,
         await_host,
+        muted: false,
     });
     (s, fx)
 }
@@ -155,6 +156,7 @@ fn in_the_loaders_frame_the_socket_waits_for_the_hosts_stored_token() {
         token: Some("first-party".into()),
         pending: Some(vec![pending("p1", "still unsent")].into()),
         seen: Some((ConversationId(3), Seq(5))),
+        muted: Some(true),
     };
     let fx = s.apply(host_init(Some(stored)));
     assert!(fx.contains(&Effect::Connect { delay_ms: 0 }));
@@ -172,7 +174,12 @@ fn in_the_loaders_frame_the_socket_waits_for_the_hosts_stored_token() {
 fn the_hosts_pending_messages_merge_with_ones_typed_while_waiting() {
     let (mut s, _) = boot_in_frame(vec![], None);
     send(&mut s, "typed", "typed before init");
-    let stored = HostStored { token: None, pending: Some(vec![pending("old", "from last page")].into()), seen: None };
+    let stored = HostStored {
+        token: None,
+        pending: Some(vec![pending("old", "from last page")].into()),
+        seen: None,
+        muted: None,
+    };
     let fx = s.apply(host_init(Some(stored)));
     let ids: Vec<_> = s.outbox.items().iter().map(|p| p.client_id.as_str().to_owned()).collect();
     assert_eq!(ids, ["old", "typed"], "stored (older) first, then typed; nothing lost");
@@ -206,6 +213,7 @@ fn no_tenant_means_no_socket() {
         browser_locale: None,
         tz_min: 0,
         await_host: false,
+        muted: false,
     });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Connect { .. })));
     assert_eq!(s.conn, Conn::Stopped(ErrorCode::UnknownTenant));
@@ -428,6 +436,7 @@ fn seen_survives_a_reload_of_the_same_conversation() {
         browser_locale: None,
         tz_min: 0,
         await_host: false,
+        muted: false,
     });
     s.apply(Action::SocketOpened);
     s.apply(welcome("tok", Some(conv(4, ConversationStatus::Active))));
@@ -765,6 +774,7 @@ fn locale_follows_host_then_config_then_browser() {
         browser_locale: Some(Locale::Th),
         tz_min: 420,
         await_host: false,
+        muted: false,
     });
     assert_eq!(s.locale(), Locale::Th);
     let mut cfg = PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into());
@@ -991,4 +1001,101 @@ fn quick_replies_are_open_on_the_newest_agent_message_until_the_visitor_answers(
     s.apply(ack(7, "v2", 3));
     s.apply(msg(7, 3, Author::Visitor, "Yes, please", "v2"));
     assert_eq!(s.quick_replies_open(), None, "answered");
+}
+
+fn chimes(fx: &[Effect]) -> usize {
+    fx.iter().filter(|e| **e == Effect::Chime).count()
+}
+
+#[test]
+fn an_agent_reply_chimes_while_the_panel_is_closed_or_the_page_hidden_unless_muted() {
+    let mut s = online();
+    s.apply(welcome("tok", Some(conv(1, ConversationStatus::Active))));
+    // The panel is closed: the reply chimes, the visitor's own message does not.
+    assert_eq!(chimes(&s.apply(msg(1, 1, ann(), "Hello!", "a1"))), 1);
+    assert_eq!(chimes(&s.apply(msg(1, 2, Author::Visitor, "hi", "v1"))), 0);
+    // A replayed (already held) message is not news.
+    assert_eq!(chimes(&s.apply(msg(1, 1, ann(), "Hello!", "a1"))), 0);
+    // Open and visible: the message shows, no sound.
+    s.apply(Action::HostOpen(true));
+    assert_eq!(chimes(&s.apply(msg(1, 3, ann(), "Anything else?", "a2"))), 0);
+    // Open in a background tab: it chimes again.
+    s.apply(Action::PageHidden(true));
+    assert_eq!(chimes(&s.apply(msg(1, 4, ann(), "Still there?", "a3"))), 1);
+    // Muted: silence, and the choice is stored.
+    let fx = s.apply(Action::Mute(true));
+    assert!(fx.contains(&Effect::SaveMuted(true)));
+    assert_eq!(chimes(&s.apply(msg(1, 5, ann(), "Bye", "a4"))), 0);
+    s.apply(Action::Mute(false));
+    // A shop with sounds off never chimes, and shows no toggle.
+    let mut config = natter_protocol::PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "Demo".into());
+    config.sound = false;
+    s.apply(Action::Config(config));
+    assert!(!s.sounds_on());
+    assert_eq!(chimes(&s.apply(msg(1, 6, ann(), "Quiet", "a5"))), 0);
+}
+
+#[test]
+fn the_mute_choice_of_an_earlier_page_comes_back_from_the_loader() {
+    let (mut s, _) = boot_in_frame(vec![], None);
+    let stored = HostStored { token: None, pending: None, seen: None, muted: Some(true) };
+    s.apply(host_init(Some(stored)));
+    assert!(s.muted);
+}
+
+#[test]
+fn the_shop_closing_before_the_first_message_moves_the_words_to_the_offline_form() {
+    let mut s = online();
+    s.apply(Action::Config(natter_protocol::PublicWidgetConfig::defaults(
+        TenantId::parse("demo").unwrap(),
+        "D".into(),
+    )));
+    send(&mut s, "m1", "Do you ship to Phuket?");
+    send(&mut s, "m2", "And Krabi?");
+    assert_eq!(s.screen(), Screen::Chat);
+    let refused = ErrorFrame {
+        code: ErrorCode::ShopClosed,
+        message: "closed".into(),
+        client_id: Some(cid("m1")),
+        conversation_id: None,
+        fatal: false,
+    };
+    let fx = s.apply(Action::Frame { now: T0, frame: ToVisitor::Error(refused) });
+    assert_eq!(s.screen(), Screen::Offline, "the offline form takes over");
+    assert_eq!(s.offline_draft, "Do you ship to Phuket?\nAnd Krabi?", "nothing typed is lost");
+    assert!(s.outbox.is_empty());
+    assert!(fx.contains(&Effect::SavePending(s.unsent())), "the resend queue is cleared for good");
+    assert_eq!(s.notice, Some(Notice::ShopJustClosed));
+}
+
+#[test]
+fn a_long_wait_offers_the_offline_form_even_with_agents_online() {
+    let mut s = online();
+    let mut config = natter_protocol::PublicWidgetConfig::defaults(TenantId::parse("demo").unwrap(), "D".into());
+    config.offline_after_secs = Some(60);
+    s.apply(Action::Config(config));
+    s.apply(welcome("tok", Some(conv(1, ConversationStatus::Waiting))));
+    let queue = ToVisitor::Queue {
+        conversation_id: ConversationId(1),
+        position: 1,
+        waiting: 1,
+        estimated_wait_secs: Some(30),
+        agents_online: true,
+    };
+    s.apply(Action::Frame { now: T0, frame: queue });
+    s.apply(Action::Tick { now: T0 });
+    assert!(!s.offline_offered() && !s.nobody_online());
+    s.apply(Action::Tick { now: UnixMillis(T0.0 + 59_999) });
+    assert!(!s.offline_offered(), "not before the shop's limit");
+    s.apply(Action::Tick { now: UnixMillis(T0.0 + 60_000) });
+    assert!(s.offline_offered() && !s.nobody_online(), "offered, and not said to be nobody");
+    s.apply(Action::LeaveMessage(true));
+    assert!(s.leaving_message);
+    // Claimed meanwhile: no longer waiting, no longer offered.
+    s.apply(Action::Frame {
+        now: T0,
+        frame: ToVisitor::VisitorConversation { conversation: conv(1, ConversationStatus::Active) },
+    });
+    s.apply(Action::Tick { now: UnixMillis(T0.0 + 61_000) });
+    assert!(!s.offline_offered());
 }

@@ -61,6 +61,7 @@ fn host_stored(data: &JsValue) -> Option<HostStored> {
         token: str_field(&stored, "token").filter(|t| !t.is_empty()),
         pending: str_field(&stored, "pending").map(|t| storage::parse_pending(&t)),
         seen: str_field(&stored, "seen").and_then(|t| storage::parse_seen(&t)),
+        muted: str_field(&stored, "muted").map(|m| m == "1"),
     })
 }
 

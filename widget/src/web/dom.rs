@@ -53,3 +53,8 @@ pub fn set_theme(primary: &str, secondary: &str) {
         let _ = style.set_property("--natter-on-primary", secondary);
     }
 }
+
+/// Whether the page is hidden (a background tab, a minimised window).
+pub fn page_hidden() -> bool {
+    document().is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+}

@@ -102,6 +102,12 @@ fn run(effect: Effect, tenant: Option<&TenantId>) {
             }
         }
         Effect::Download(url) => files::download(&url),
+        Effect::Chime => natter_browser::audio::chime(0.6),
+        Effect::SaveMuted(muted) => {
+            if let Some(t) = tenant {
+                storage::save_muted(t, muted);
+            }
+        }
         Effect::Theme { primary, secondary } => dom::set_theme(&primary, &secondary),
         Effect::Lang(locale) => dom::set_lang(locale.tag()),
     }

@@ -1,5 +1,6 @@
 //! What persists for the visitor: the visitor token, unacknowledged messages and
-//! uploaded files not sent yet, and how far the visitor has read. Every write
+//! uploaded files not sent yet, how far the visitor has read, and whether they
+//! muted the chime. Every write
 //! goes to two places: the frame's own localStorage (the relay's origin,
 //! partitioned per shop, and blocked outright in a cross-site frame by browsers
 //! that restrict third-party storage) and, through the bridge, the loader's
@@ -61,6 +62,15 @@ pub fn save_pending(tenant: &TenantId, unsent: &Unsent) {
     } else {
         set(tenant, "pending", Some(&encode::unsent(unsent)));
     }
+}
+
+/// Whether the visitor muted the chime (kept as `muted`: `1`, or absent).
+pub fn load_muted(tenant: &TenantId) -> bool {
+    get(tenant, "muted").is_some_and(|m| m == "1")
+}
+
+pub fn save_muted(tenant: &TenantId, muted: bool) {
+    set(tenant, "muted", muted.then_some("1"));
 }
 
 pub fn load_seen(tenant: &TenantId) -> Option<(ConversationId, Seq)> {

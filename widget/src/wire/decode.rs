@@ -339,6 +339,7 @@ pub fn widget_config<J: Json>(v: &J) -> Option<PublicWidgetConfig> {
     c.locale = text(v, "locale");
     c.offline_message = text(v, "offline_message");
     c.auto_open_delay_secs = uint32(v, "auto_open_delay_secs");
+    c.offline_after_secs = uint32(v, "offline_after_secs");
     let set_flag = |key: &str, slot: &mut bool| {
         if let Some(b) = flag(v, key) {
             *slot = b;
