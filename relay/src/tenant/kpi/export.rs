@@ -267,7 +267,7 @@ fn ratings(db: &Connection, f: &Filter, cursor: Cursor, w: &mut csv::Writer<Vec<
             r.get::<_, Option<i64>>(5)?.map(|a| a.to_string()).unwrap_or_default(),
             inert(r.get(6)?),
             r.get(7)?,
-            (r.get::<_, i64>(8)? > 0).then_some("1").unwrap_or("0").to_owned(),
+            if r.get::<_, i64>(8)? > 0 { "1" } else { "0" }.to_owned(),
         ];
         w.write_record(&record).map_err(csv_error)?;
         (n, last) = (n + 1, Some(Cursor(id, 0)));
