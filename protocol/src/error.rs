@@ -99,6 +99,13 @@ pub enum ErrorCode {
     LinkInvalid,
     /// A file link has expired; ask for a fresh one (HTTP 403).
     LinkExpired,
+    /// The conversation cannot be rated: it is not closed, it is not this
+    /// visitor's, or the tenant does not ask for ratings.
+    RatingUnavailable,
+    /// The time to rate this conversation (or change its rating) is over.
+    RatingExpired,
+    /// The rating was already changed once; it cannot change again.
+    RatingLocked,
     /// Something failed inside the relay; details are in its log, not here.
     Internal,
     /// A code this build does not know (sent by a newer relay).
@@ -151,6 +158,9 @@ impl ErrorCode {
             Self::QuotaExceeded => "quota_exceeded",
             Self::LinkInvalid => "link_invalid",
             Self::LinkExpired => "link_expired",
+            Self::RatingUnavailable => "rating_unavailable",
+            Self::RatingExpired => "rating_expired",
+            Self::RatingLocked => "rating_locked",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }
@@ -190,6 +200,9 @@ mod tests {
             ErrorCode::LinkInvalid,
             ErrorCode::LinkExpired,
             ErrorCode::FileEmpty,
+            ErrorCode::RatingUnavailable,
+            ErrorCode::RatingExpired,
+            ErrorCode::RatingLocked,
             ErrorCode::Internal,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));

@@ -73,6 +73,17 @@ pub enum VisitorFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         utc_offset_min: Option<i16>,
     },
+    /// Rates a closed conversation of this visitor, after a `survey` frame:
+    /// `score` 1 to 5, an optional `comment` of at most 1000 characters.
+    /// Answered by a fresh `survey` frame holding the rating. A rating can be
+    /// changed once, until the survey expires (`rating_locked`,
+    /// `rating_expired`).
+    Rate {
+        conversation_id: ConversationId,
+        score: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 /// Frames an agent (the console) sends on `/v1/ws/agent`.
@@ -138,7 +149,8 @@ pub enum AgentFrame {
 
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
 /// "known frame with bad fields".
-pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify", "offline"];
+pub const VISITOR_FRAME_TYPES: &[&str] =
+    &["hello", "start", "send", "typing", "read", "end", "identify", "offline", "rate"];
 
 /// Every `type` an agent may send.
 pub const AGENT_FRAME_TYPES: &[&str] = &[
@@ -188,6 +200,7 @@ mod tests {
                 referrer: None,
                 utc_offset_min: None,
             },
+            VisitorFrame::Rate { conversation_id: ConversationId(1), score: 5, comment: None },
         ];
         let names: Vec<_> = visitor.iter().map(type_of).collect();
         assert_eq!(names, VISITOR_FRAME_TYPES);

@@ -17,6 +17,7 @@ mod greetings;
 mod http;
 mod ids;
 mod install;
+mod metrics;
 mod model;
 pub mod origin;
 mod server;
@@ -44,6 +45,11 @@ pub use ids::{
 };
 pub use install::{
     AllowedOrigins, EmbedSurface, InstallInfo, PageCheck, PageCheckRequest, RefusalReason, RefusedEmbed,
+};
+pub use metrics::{
+    AgentCount, AgentScorecard, Breakdown, BreakdownRow, CsatSettings, CsatTexts, Heatmap, JudgedFigure, KpiFigures,
+    KpiSummary, KpiTargets, LiveKpis, MAX_RATING_COMMENT_CHARS, MetricsSettings, Rating, RatingPage, RatingRecord,
+    Scorecards, TargetStatus, TrendDirection, TrendPoint, Trends,
 };
 pub use model::{
     AgentInfo, AgentPresence, AgentRef, AgentStatus, Author, AutoCloseReason, ConversationEvent, ConversationStatus,

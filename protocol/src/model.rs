@@ -303,6 +303,9 @@ pub struct ConversationSummary {
     /// Tags agents put on it (ids of the tenant's list), in the order added.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<crate::TagId>,
+    /// The visitor's rating, once they gave one (closed conversations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<crate::Rating>,
 }
 
 /// A conversation as its visitor sees it.

@@ -66,6 +66,28 @@ pub enum ToVisitor {
         #[serde(default = "yes")]
         agents_online: bool,
     },
+    /// The post-chat survey of a closed conversation: sent when it closes (if
+    /// the tenant asks for ratings), again on `welcome` while it can still be
+    /// answered, and after each `rate` with the rating given. Show it after
+    /// `delay_secs`; it can be answered for `expires_in_secs` more. `question`
+    /// is the tenant's default text and `texts` its per-language ones
+    /// (`{"th": "..."}`); without either the widget uses its own.
+    Survey {
+        conversation_id: ConversationId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        question: Option<String>,
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        texts: std::collections::BTreeMap<String, String>,
+        delay_secs: u32,
+        expires_in_secs: u32,
+        /// The rating already given, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        score: Option<u8>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        /// Whether a (new or changed) rating is still accepted.
+        can_rate: bool,
+    },
     Error(ErrorFrame),
 }
 
@@ -151,6 +173,13 @@ pub enum ToAgent {
     /// the console may show follows `agent.role` from now on.
     Account {
         agent: AgentInfo,
+    },
+    /// KPIs of these local days (`YYYY-MM-DD`) changed: a conversation of
+    /// theirs closed, was answered, rated... Sent to every agent socket after
+    /// the rollup commits, coalesced (a newer one replaces an unwritten one);
+    /// a dashboard refetches what it shows. Carries no figures.
+    MetricsChanged {
+        days: Vec<String>,
     },
     Error(ErrorFrame),
 }

@@ -17,6 +17,10 @@ pub struct TenantSettings {
     pub hours: BusinessHours,
     pub routing: RoutingSettings,
     pub files: FileSettings,
+    /// The post-chat survey.
+    pub csat: crate::CsatSettings,
+    /// KPI definitions' parameters, targets and who sees scorecards.
+    pub metrics: crate::MetricsSettings,
 }
 
 /// Files in chat: who may upload, how large, which types, and whether a file

@@ -62,6 +62,9 @@ pub struct Storage {
     pub tokens: VisitorTokens,
     /// Files in chat outside the actors: receiving, checking, links.
     pub files: files::FileService,
+    /// Signed links to the rating page (`RatingLinks::url` builds the one a
+    /// reminder email carries).
+    pub rating_links: auth::rating_link::RatingLinks,
     /// This process's hold on the data directory.
     _lock: Arc<data_dir::DirLock>,
 }
@@ -73,6 +76,7 @@ impl Storage {
         let lock = Arc::new(data_dir::open(dir)?);
         let secret = auth::secret::load_or_create(dir).map_err(io)?;
         let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
+        let rating_links = auth::rating_link::RatingLinks::new(&secret);
         let files = files::FileService::new(dir, config.files.clone(), &secret, config.clock.clone());
         // Nothing can be uploading yet: what is in the temporary directories
         // was interrupted by a crash.
@@ -96,7 +100,7 @@ impl Storage {
             clock: config.clock.clone(),
         };
         let tenants = Tenants::new(registry, dir, settings)?;
-        Ok(Self { tenants, tokens, files, _lock: lock })
+        Ok(Self { tenants, tokens, files, rating_links, _lock: lock })
     }
 }
 
@@ -143,7 +147,8 @@ pub async fn run(
         tokens: storage.tokens.clone(),
         own_origins: own_origins.clone(),
     };
-    let app = http::routes(auth, widget, storage.tenants.registry().clone())
+    let ratings = http::RatingPageState { tenants: storage.tenants.clone(), links: storage.rating_links.clone() };
+    let app = http::routes(auth, widget, storage.tenants.registry().clone(), ratings)
         .merge(http::file_routes(file_routes))
         .merge(ws::routes(sockets))
         .merge(web::router(storage.tenants.registry().clone(), public_origin));

@@ -39,6 +39,8 @@ pub enum Coalesce {
     Presence,
     /// The tenant's tag list (`tags`).
     Tags,
+    /// KPIs changed (`metrics_changed`).
+    Metrics,
 }
 
 /// A serialized frame and its coalescing key.

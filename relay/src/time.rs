@@ -39,6 +39,11 @@ impl Clock {
         }
     }
 
+    /// A manual clock standing at `at` (tests of calendars: time zones, DST).
+    pub fn manual_at(at: UnixMillis) -> Self {
+        Self { manual: Some(Arc::new(AtomicI64::new(at.0))) }
+    }
+
     /// Moves a manual clock forward; the system clock cannot be moved (returns false).
     pub fn advance(&self, by: Duration) -> bool {
         let Some(ms) = &self.manual else { return false };

@@ -66,8 +66,12 @@ async fn hashed_assets_are_immutable_with_the_right_types() {
             other => panic!("unexpected asset type {other:?}"),
         };
         assert_eq!(header(&h, "content-type"), want, "{}", f.path);
-        // Shops' pages (other sites) load the loader's frame part; nothing else.
-        let corp = if f.path.starts_with("assets/embed-frame-") { "cross-origin" } else { "same-site" };
+        // Shops' pages (other sites) load the loader's parts (frame, greetings); nothing else.
+        let corp = if f.path.starts_with("assets/embed-frame-") || f.path.starts_with("assets/embed-teaser-") {
+            "cross-origin"
+        } else {
+            "same-site"
+        };
         assert_eq!(header(&h, "cross-origin-resource-policy"), corp, "{}", f.path);
         assert_eq!(r.bytes().await.unwrap().as_ref(), f.brotli);
     }

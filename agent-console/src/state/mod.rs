@@ -1315,6 +1315,8 @@ impl Store {
             }
             ToAgent::Account { agent } => self.account(agent, fx),
             ToAgent::Tags { tags } => self.tags = tags,
+            // The analytics screen (loaded on demand) refetches; the inbox has nothing to update.
+            ToAgent::MetricsChanged { .. } => {}
             ToAgent::Notes { conversation_id, notes } => {
                 self.notes.insert(conversation_id, notes);
             }

@@ -4,6 +4,7 @@
 pub mod client_addr;
 pub mod identity;
 pub mod password;
+pub mod rating_link;
 pub mod secret;
 pub mod session;
 pub mod throttle;

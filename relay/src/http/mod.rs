@@ -7,10 +7,13 @@ mod agent_auth;
 mod canned;
 mod conversations;
 mod error;
+mod exports;
 mod files;
 mod health;
 mod install;
+mod metrics_api;
 mod page_check;
+mod rating_page;
 mod tags;
 mod team;
 mod widget_config;
@@ -27,12 +30,13 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 pub use agent_auth::AuthState;
 pub use error::{ApiError, json_rejection};
 pub use files::{FileState, routes as file_routes};
+pub use rating_page::RatingPageState;
 pub use widget_config::WidgetState;
 
 use crate::registry::Registry;
 
 /// Routes of the HTTP API.
-pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Router {
+pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry, ratings: RatingPageState) -> Router {
     let auth_routes = Router::new()
         .route("/v1/agent/login", post(agent_auth::login))
         .route("/v1/agent/logout", post(agent_auth::logout))
@@ -60,6 +64,14 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/v1/admin/workspace", get(workspace::get_workspace).put(workspace::put_workspace))
         .route("/v1/admin/tags", post(tags::create))
         .route("/v1/admin/tags/{id}", put(tags::update).delete(tags::delete))
+        .route("/v1/admin/metrics/live", get(metrics_api::live))
+        .route("/v1/admin/metrics/summary", get(metrics_api::summary))
+        .route("/v1/admin/metrics/trends", get(metrics_api::trends))
+        .route("/v1/admin/metrics/heatmap", get(metrics_api::heatmap))
+        .route("/v1/admin/metrics/agents", get(metrics_api::agents))
+        .route("/v1/admin/metrics/breakdown", get(metrics_api::breakdown))
+        .route("/v1/admin/ratings", get(metrics_api::ratings))
+        .route("/v1/admin/exports/{name}", get(exports::export))
         .with_state(auth);
     let install = install::InstallState {
         tenants: widget.tenants.clone(),
@@ -77,8 +89,11 @@ pub fn routes(auth: AuthState, widget: WidgetState, registry: Registry) -> Route
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(registry);
+    let rating_routes =
+        Router::new().route("/r/{token}", get(rating_page::show).post(rating_page::submit)).with_state(ratings);
     Router::new()
         .merge(auth_routes)
+        .merge(rating_routes)
         .merge(install_routes)
         .merge(widget_routes)
         .merge(health_routes)
@@ -122,7 +137,10 @@ async fn count_request(request: Request, next: axum::middleware::Next) -> axum::
 
 fn request_span(request: &Request) -> tracing::Span {
     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    tracing::info_span!("request", request_id = id, method = %request.method(), path = request.uri().path())
+    // A rating link's path is a capability: never logged.
+    let path = request.uri().path();
+    let path = if path.starts_with("/r/") { "/r/…" } else { path };
+    tracing::info_span!("request", request_id = id, method = %request.method(), path = path)
 }
 
 fn drop_unusable_request_id(mut request: Request) -> Request {

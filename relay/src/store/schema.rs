@@ -257,4 +257,76 @@ CREATE TABLE invitations (
     used_at    INTEGER
 ) WITHOUT ROWID;
 ",
+    // 12: CSAT and KPIs (METRICS.md). A conversation's rating (one row,
+    // changed at most once); each conversation's facts; daily rollups per agent
+    // and per hour, keyed on the tenant-local day (YYYYMMDD) the conversation
+    // was created; and the conversations whose facts are owed, filled in the
+    // transactions that touch them and emptied off the ack path (tenant/kpi).
+    r"
+CREATE TABLE ratings (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+    agent_id        INTEGER,                -- the last assigned agent
+    score           INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment         TEXT,
+    first_rated_at  INTEGER NOT NULL,
+    rated_at        INTEGER NOT NULL,
+    changes         INTEGER NOT NULL DEFAULT 0,
+    via             TEXT NOT NULL           -- widget | link
+);
+CREATE INDEX ratings_by_time ON ratings(rated_at);
+CREATE TABLE conversation_kpis (
+    conversation_id INTEGER PRIMARY KEY,
+    day             INTEGER NOT NULL,       -- local YYYYMMDD of created_at
+    hour            INTEGER NOT NULL,       -- local hour of created_at
+    weekday         INTEGER NOT NULL,       -- 0 = Monday
+    created_at      INTEGER NOT NULL,
+    agent_id        INTEGER NOT NULL,       -- last assigned agent, 0: none
+    skill           TEXT,
+    closed_reason   TEXT,
+    closed          INTEGER NOT NULL,
+    offline         INTEGER NOT NULL,
+    answered        INTEGER NOT NULL,
+    missed          INTEGER NOT NULL,
+    wait_ms         INTEGER,
+    frt_ms          INTEGER,                -- NULL for offline ones
+    resolution_ms   INTEGER,
+    transfers       INTEGER NOT NULL,
+    fcr             INTEGER NOT NULL,
+    score           INTEGER
+);
+CREATE INDEX conversation_kpis_frt ON conversation_kpis(day, frt_ms);
+CREATE INDEX conversation_kpis_resolution ON conversation_kpis(day, resolution_ms);
+CREATE TABLE kpi_daily (
+    day             INTEGER NOT NULL,
+    agent_id        INTEGER NOT NULL,
+    conversations   INTEGER NOT NULL,
+    closed          INTEGER NOT NULL,
+    answered        INTEGER NOT NULL,
+    missed          INTEGER NOT NULL,
+    offline         INTEGER NOT NULL,
+    transfers       INTEGER NOT NULL,
+    frt_count       INTEGER NOT NULL,
+    frt_sum_ms      INTEGER NOT NULL,
+    resolution_count INTEGER NOT NULL,
+    resolution_sum_ms INTEGER NOT NULL,
+    wait_count      INTEGER NOT NULL,
+    wait_sum_ms     INTEGER NOT NULL,
+    fcr             INTEGER NOT NULL,
+    csat_1          INTEGER NOT NULL,
+    csat_2          INTEGER NOT NULL,
+    csat_3          INTEGER NOT NULL,
+    csat_4          INTEGER NOT NULL,
+    csat_5          INTEGER NOT NULL,
+    PRIMARY KEY (day, agent_id)
+) WITHOUT ROWID;
+CREATE TABLE kpi_hourly (
+    day           INTEGER NOT NULL,
+    hour          INTEGER NOT NULL,
+    weekday       INTEGER NOT NULL,
+    conversations INTEGER NOT NULL,
+    PRIMARY KEY (day, hour)
+) WITHOUT ROWID;
+CREATE TABLE kpi_pending (conversation_id INTEGER PRIMARY KEY);
+INSERT INTO kpi_pending SELECT id FROM conversations;
+",
 ];

@@ -85,6 +85,7 @@ pub fn run(mut db: Connection, mut tenant: Tenant, clock: Clock, mut alarm: Alar
             (false, false) => Moment::Busy,
         };
         super::indexer::after_batch(&db, moment);
+        tenant.update_kpis(&db, moment, clock.now());
     }
     tracing::debug!(tenant = %tenant.id(), "tenant actor stopped");
 }

@@ -3,7 +3,7 @@
 //! the identity secret, settings. Reads that need no write go to the tenant's
 //! read connection instead ([`super::reads`]).
 
-use natter_protocol::{AgentAdminView, AgentId, AgentInfo, AgentUpdate, Role, ToAgent};
+use natter_protocol::{AgentAdminView, AgentId, AgentInfo, AgentUpdate, Role, ToAgent, UnixMillis};
 use rusqlite::Connection;
 use serde_json::json;
 
@@ -28,9 +28,38 @@ pub struct Admin<'a> {
 }
 
 impl Admin<'_> {
+    /// Live figures: the queue and who is available (`METRICS.md`).
+    fn live_kpis(&self, db: &Connection, now: UnixMillis) -> Result<natter_protocol::LiveKpis, StoreError> {
+        use natter_protocol::AgentStatus;
+        let waiting: Vec<_> = queries::waiting(db)?.into_iter().filter(|w| !w.offline).collect();
+        let active = queries::active_counts(db)?.iter().map(|(_, n)| *n).sum();
+        let presence = self.agents.snapshot(db, &self.settings.get().routing, now)?;
+        let count = |s: AgentStatus| presence.iter().filter(|p| p.status == s).count() as u32;
+        Ok(natter_protocol::LiveKpis {
+            at: now,
+            waiting: waiting.len() as u32,
+            active,
+            longest_wait_ms: waiting.iter().map(|w| now.0 - w.queued_at.0).max(),
+            agents_online: count(AgentStatus::Online),
+            agents_away: count(AgentStatus::Away),
+            agents_busy: count(AgentStatus::Busy),
+            agents_offline: count(AgentStatus::Offline),
+        })
+    }
+
     pub fn apply(&mut self, db: &Connection, op: AdminOp, batch: &mut Batch) -> OpResult {
         let now = batch.now;
         match op {
+            AdminOp::Rate { conversation, draft, reply } => {
+                let csat = &self.settings.get().csat;
+                let via = super::ratings::Via::Link;
+                let result = super::ratings::rate(db, self.convs, (conversation, None), draft, via, csat, batch)?;
+                batch.reply_after_commit(reply, Ok(result));
+            }
+            AdminOp::LiveKpis { reply } => {
+                let live = self.live_kpis(db, now);
+                batch.reply_after_commit(reply, live);
+            }
             AdminOp::CreateSession { agent, hash, reply } => {
                 let expires_at = self.sessions.expiry(now);
                 let row = SessionRow { agent, last_seen_at: now, expires_at };

@@ -115,6 +115,14 @@ pub enum AdminOp {
     AcceptInvitation { hash: TokenHash, password_hash: String, reply: Reply<Result<AgentInfo, InvitationRefused>> },
     /// A change to canned responses by an agent (see [`super::canned`]).
     Canned { op: CannedOp, by: AgentInfo, reply: Reply<CannedResult> },
+    /// A rating from the signed rating page (the link names the conversation).
+    Rate {
+        conversation: ConversationId,
+        draft: super::ratings::RatingDraft,
+        reply: Reply<Result<natter_protocol::Rating, super::ratings::RatingRefused>>,
+    },
+    /// Live KPIs: the queue and the team's availability now.
+    LiveKpis { reply: Reply<natter_protocol::LiveKpis> },
 }
 
 /// Why an admin's change to an agent account was refused (nothing changed).

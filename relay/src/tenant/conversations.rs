@@ -86,6 +86,8 @@ pub struct Conversations {
     previews_sent_at: UnixMillis,
     /// Mints the download links of attachments in the messages posted.
     links: crate::files::TenantLinks,
+    /// Conversations closed in this batch (their visitors get the survey).
+    closed: Vec<ConversationId>,
 }
 
 impl Conversations {
@@ -99,7 +101,13 @@ impl Conversations {
             previews_owed: HashSet::new(),
             previews_sent_at: UnixMillis(0),
             links,
+            closed: Vec::new(),
         }
+    }
+
+    /// The conversations closed since the last call.
+    pub fn take_closed(&mut self) -> Vec<ConversationId> {
+        std::mem::take(&mut self.closed)
     }
 
     /// Whether the queue changed since the last call.
@@ -449,6 +457,7 @@ impl Conversations {
     ) -> OpResult {
         queries::close_conversation(db, id, why, batch.now)?;
         self.queue_changed = true;
+        self.closed.push(id);
         let closed = reload(db, id)?;
         self.post_event(db, &closed, event, batch)?;
         self.announce(&reload(db, id)?, batch);

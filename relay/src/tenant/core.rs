@@ -2,12 +2,13 @@
 //! its concept, and the dispatch of commands to the part that handles them.
 //! Nothing here is shared; the actor thread owns it.
 
-use natter_protocol::{TenantId, UnixMillis};
+use natter_protocol::{TenantId, ToAgent, UnixMillis};
 use rusqlite::Connection;
 
 use super::admin_ops::Admin;
 use super::agent_frames::AgentDesk;
 use super::agents::Agents;
+use super::batch::{AgentTarget, VisitorTarget};
 use super::batch::{Batch, OpResult, Refusal};
 use super::command::{Command, FileOp};
 use super::conversations::Conversations;
@@ -16,7 +17,7 @@ use super::hub::{Hub, Member};
 use super::sessions::Sessions;
 use super::settings::{Settings, SettingsView};
 use super::visitor_frames::Visitors;
-use super::{housekeeping, queries, queue};
+use super::{housekeeping, kpi, queries, queue, ratings};
 use crate::auth::visitor_token::VisitorTokens;
 use crate::store::StoreError;
 
@@ -108,7 +109,29 @@ impl Tenant {
     /// previews still owed are due (the actor asks to be woken then).
     pub fn after_batch(&mut self, db: &Connection, batch: &mut Batch) -> Result<Option<std::time::Duration>, Refusal> {
         queue::route_if_changed(db, &mut self.convs, &mut self.agents, &self.settings.get().routing, batch)?;
+        self.send_surveys(db, batch)?;
         Ok(self.convs.send_previews(db, batch)?)
+    }
+
+    /// The visitors of conversations closed in this batch get their survey.
+    fn send_surveys(&mut self, db: &Connection, batch: &mut Batch) -> Result<(), StoreError> {
+        let csat = &self.settings.get().csat;
+        for id in self.convs.take_closed() {
+            let Some(c) = queries::conversation(db, id)? else { continue };
+            if let Some(frame) = ratings::survey(db, &c, csat, batch.now)? {
+                batch.to_visitor(VisitorTarget::Visitor(c.visitor_id.clone()), &frame);
+            }
+        }
+        Ok(())
+    }
+
+    /// KPIs, between batches (see [`kpi`]): agent sockets hear which days changed.
+    pub fn update_kpis(&mut self, db: &Connection, moment: super::indexer::Moment, now: UnixMillis) {
+        if let Some(days) = kpi::after_batch(db, moment, self.settings.get()) {
+            let mut batch = Batch::new(now);
+            batch.to_agents(AgentTarget::All, &ToAgent::MetricsChanged { days });
+            self.hub.deliver(batch.take().0);
+        }
     }
 
     /// The batch committed: publish what it changed.

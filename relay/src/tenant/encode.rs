@@ -25,6 +25,7 @@ pub fn agent(frame: &ToAgent) -> Frame {
         ToAgent::Conversation { conversation } => Some(Coalesce::Conversation(conversation.id)),
         ToAgent::Presence { .. } => Some(Coalesce::Presence),
         ToAgent::Tags { .. } => Some(Coalesce::Tags),
+        ToAgent::MetricsChanged { .. } => Some(Coalesce::Metrics),
         _ => None,
     };
     Frame { text: to_text(frame), key }

@@ -267,6 +267,9 @@ pub fn erase_conversation(conn: &Connection, id: ConversationId) -> Result<(), S
     conn.prepare_cached("DELETE FROM message_search_pending WHERE id >> 24 = ?1")?.execute([id.0])?;
     conn.prepare_cached("DELETE FROM messages WHERE conversation_id = ?1")?.execute([id.0])?;
     conn.prepare_cached("DELETE FROM assignments WHERE conversation_id = ?1")?.execute([id.0])?;
+    conn.prepare_cached("DELETE FROM ratings WHERE conversation_id = ?1")?.execute([id.0])?;
     conn.prepare_cached("DELETE FROM conversations WHERE id = ?1")?.execute([id.0])?;
+    // Its figures leave the rollups (the KPI pass finds it gone).
+    super::kpi::touch(conn, id)?;
     Ok(())
 }

@@ -75,7 +75,11 @@ macro_rules! select_conversations {
     priority, skill, offline, phone, fields, utc_offset_min,
     (SELECT v.external_id FROM visitors v WHERE v.id = visitor_id),
     (SELECT group_concat(tag_id) FROM (SELECT tag_id FROM conversation_tags t
-        WHERE t.conversation_id = conversations.id ORDER BY added_at, tag_id))
+        WHERE t.conversation_id = conversations.id ORDER BY added_at, tag_id)),
+    (SELECT r.score FROM ratings r WHERE r.conversation_id = conversations.id),
+    (SELECT r.comment FROM ratings r WHERE r.conversation_id = conversations.id),
+    (SELECT r.rated_at FROM ratings r WHERE r.conversation_id = conversations.id),
+    (SELECT r.changes FROM ratings r WHERE r.conversation_id = conversations.id)
     FROM conversations WHERE ",
             $condition
         )
@@ -117,6 +121,15 @@ fn conversation_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError>
         queue_position: None,
         customer_id: r.get(22)?,
         tags: tag_list(r.get(23)?)?,
+        rating: match r.get::<_, Option<u8>>(24)? {
+            Some(score) => Some(natter_protocol::Rating {
+                score,
+                comment: r.get(25)?,
+                rated_at: UnixMillis(r.get(26)?),
+                changed: r.get::<_, i64>(27)? > 0,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -374,7 +387,9 @@ pub fn create_conversation(
         offline,
         info.utc_offset_min
     ])?;
-    Ok(ConversationId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?))
+    let id = ConversationId(u64::try_from(conn.last_insert_rowid()).map_err(corrupt)?);
+    super::kpi::touch_opened(conn, visitor, id)?;
+    Ok(id)
 }
 
 fn fields_json(info: &VisitorInfo) -> Result<Option<String>, StoreError> {
@@ -657,6 +672,10 @@ pub fn append_message(
     ])?;
     if kind == "text" {
         super::indexer::queue(conn, id, Seq(seq))?;
+    }
+    // Agents' texts and lifecycle events move KPIs; a visitor's text does not.
+    if author_kind != "visitor" {
+        super::kpi::touch(conn, id)?;
     }
     Ok(Message { seq: Seq(seq), at: now, author, body })
 }

@@ -104,6 +104,39 @@ impl Reader {
         self.thread.call(move |db| super::canned::list(db, agent)).await
     }
 
+    /// Ratings for supervisors, newest first.
+    pub async fn ratings(&self, query: super::RatingQuery) -> Result<natter_protocol::RatingPage, StoreError> {
+        self.thread.call(move |db| super::ratings::list(db, &query)).await
+    }
+
+    /// What the rating page shows for a conversation; `None`: no such conversation.
+    pub async fn rating_page(
+        &self,
+        id: ConversationId,
+        csat: natter_protocol::CsatSettings,
+        now: natter_protocol::UnixMillis,
+    ) -> Result<Option<super::PageState>, StoreError> {
+        self.thread.call(move |db| super::ratings::page_state(db, id, &csat, now)).await
+    }
+
+    /// Runs a KPI report (`kpi/report.rs`) on the read connection.
+    pub async fn report<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.thread.call(move |db| f(db)).await
+    }
+
+    /// One page of a CSV export (`kpi/export.rs`).
+    pub async fn export_page(
+        &self,
+        kind: super::kpi_export::Kind,
+        filter: super::kpi_export::Filter,
+        cursor: super::kpi_export::Cursor,
+    ) -> Result<(Vec<u8>, Option<super::kpi_export::Cursor>), StoreError> {
+        self.thread.call(move |db| super::kpi_export::page(db, kind, &filter, cursor)).await
+    }
+
     /// Every account, deactivated ones included, with skills and chat limit.
     pub async fn agents_admin(&self) -> Result<Vec<AgentAdminView>, StoreError> {
         self.thread.call(|db| queries::agents_admin(db)).await

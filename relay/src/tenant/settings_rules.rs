@@ -4,7 +4,10 @@
 use std::collections::HashSet;
 
 use natter_protocol::colour::{MIN_CONTRAST, contrast_ratio};
-use natter_protocol::{FieldKind, FileSettings, MAX_GREETING_RULES, RoutingSettings, TenantSettings, WidgetSettings};
+use natter_protocol::{
+    CsatSettings, FieldKind, FileSettings, MAX_GREETING_RULES, MetricsSettings, RoutingSettings, TenantSettings,
+    WidgetSettings,
+};
 
 /// Languages the widget speaks (keys of `widget.texts`, values of `widget.locale`).
 const LANGUAGES: [&str; 2] = ["en", "th"];
@@ -20,7 +23,50 @@ pub fn validate(s: &TenantSettings) -> Checked {
     validate_widget(&s.widget)?;
     super::hours::validate(&s.hours)?;
     validate_routing(&s.routing)?;
-    validate_files(&s.files)
+    validate_files(&s.files)?;
+    validate_csat(&s.csat)?;
+    validate_metrics(&s.metrics)
+}
+
+fn validate_csat(c: &CsatSettings) -> Checked {
+    text("csat.question", c.question.as_deref(), 200)?;
+    for (lang, t) in &c.texts {
+        if !LANGUAGES.contains(&lang.as_str()) {
+            return fail("csat.texts", format!("unknown language '{lang}' (en or th)"));
+        }
+        text(&format!("csat.texts.{lang}.question"), t.question.as_deref(), 200)?;
+    }
+    if c.delay_secs > 3600 {
+        return fail("csat.delay_secs", "must be 0 to 3600");
+    }
+    if !(1..=720).contains(&c.expiry_hours) {
+        return fail("csat.expiry_hours", "must be 1 to 720");
+    }
+    Ok(())
+}
+
+fn validate_metrics(m: &MetricsSettings) -> Checked {
+    if !(1..=30).contains(&m.fcr_reopen_days) {
+        return fail("metrics.fcr_reopen_days", "must be 1 to 30");
+    }
+    let t = &m.targets;
+    if t.yellow_margin_pct > 100 {
+        return fail("metrics.targets.yellow_margin_pct", "must be 0 to 100");
+    }
+    if t.csat_avg_x100.is_some_and(|v| !(100..=500).contains(&v)) {
+        return fail("metrics.targets.csat_avg_x100", "must be 100 to 500 (1.00 to 5.00)");
+    }
+    for (field, pct) in [("fcr_pct", t.fcr_pct), ("missed_pct", t.missed_pct)] {
+        if pct.is_some_and(|v| v > 100) {
+            return fail(&format!("metrics.targets.{field}"), "must be 0 to 100");
+        }
+    }
+    for (field, secs) in [("frt_secs", t.frt_secs), ("resolution_secs", t.resolution_secs)] {
+        if secs.is_some_and(|v| v == 0 || v > 604_800) {
+            return fail(&format!("metrics.targets.{field}"), "must be 1 to 604800 seconds");
+        }
+    }
+    Ok(())
 }
 
 fn validate_files(f: &FileSettings) -> Checked {

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use super::batch::{AgentTarget, Batch, Effect, OpResult, Refusal, VisitorTarget, refuse};
 use super::conversations::{self, AckTo, Conversations, Draft, followers, visitor_view};
 use super::hub::{ConnId, ConnSink, Hub, Member};
-use super::{queries, replay};
+use super::{queries, ratings, replay};
 use crate::auth::visitor_token::VisitorTokens;
 use crate::outbox::Audience;
 use crate::store::StoreError;
@@ -76,6 +76,10 @@ impl Visitors<'_> {
             if c.status == ConversationStatus::Waiting {
                 self.convs.retell_place(c.id);
             }
+            // Queued behind the replay: the survey comes after the history.
+            if let Some(survey) = ratings::survey(db, &c, &self.settings.csat, batch.now)? {
+                batch.to_visitor(VisitorTarget::Conn(conn), &survey);
+            }
         }
         Ok(())
     }
@@ -119,6 +123,13 @@ impl Visitors<'_> {
                     ..VisitorInfo::default()
                 };
                 self.offline_message(db, &me, client_id, info, text, batch)
+            }
+            VisitorFrame::Rate { conversation_id, score, comment } => {
+                let draft = ratings::RatingDraft { score, comment };
+                let (via, csat) = (ratings::Via::Widget, &self.settings.csat);
+                ratings::rate(db, self.convs, (conversation_id, Some(me.id)), draft, via, csat, batch)?
+                    .map(|_| ())
+                    .map_err(|why| refuse(why.code(), why.to_string()).about(None, Some(conversation_id)))
             }
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! - `/embed.js` — the loader shops paste; short cache and an ETag.
 //! - `/assets/…` — content-hashed widget files and the loader's frame part
-//!   (`embed-frame-*.js`, the one asset shops' pages load); immutable,
+//!   (`embed-frame-*.js`, `embed-teaser-*.js`: the assets shops' pages load); immutable,
 //!   pre-compressed (brotli/gzip by `Accept-Encoding`), `application/wasm` for the module.
 //! - `/t/{tenant}/frame` — the widget frame, with the relay's own strict CSP
 //!   (`'wasm-unsafe-eval'`, no inline code) and `frame-ancestors` set to the

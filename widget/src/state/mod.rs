@@ -276,6 +276,11 @@ pub enum Action {
     DiscardFailed(ClientMsgId),
     DismissNotice,
     EndChat,
+    /// The visitor rates the closed conversation of the survey (1–5, optional comment).
+    Rate {
+        score: u8,
+        comment: Option<String>,
+    },
     ClosePanel,
     RetryNow,
     Tick {
@@ -336,6 +341,19 @@ pub struct AgentTyping {
     pub until: UnixMillis,
 }
 
+/// The post-chat survey (`survey` frame): when to show it, until when it
+/// takes a rating, and the rating given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    pub conversation_id: ConversationId,
+    /// The tenant's question for the visitor's language, if it set one.
+    pub question: Option<String>,
+    pub show_at: UnixMillis,
+    pub expires_at: UnixMillis,
+    pub score: Option<u8>,
+    pub can_rate: bool,
+}
+
 /// The widget's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Store {
@@ -363,6 +381,8 @@ pub struct Store {
     pub uploads_off: bool,
     pub agent_typing: Option<AgentTyping>,
     pub queue: Option<QueueSpot>,
+    /// The post-chat survey of the closed conversation, as the relay last sent it.
+    pub survey: Option<Survey>,
     pub offline_form: OfflineForm,
     /// What the visitor had written when the shop closed, for the offline form.
     pub offline_draft: String,
@@ -686,6 +706,12 @@ impl Store {
                 self.outbox.remove(&id);
             }
             Action::DismissNotice => self.notice = None,
+            Action::Rate { score, comment } => {
+                if let Some(s) = self.survey.as_ref().filter(|s| s.can_rate && self.online()) {
+                    let conversation_id = s.conversation_id;
+                    fx.push(Effect::Send(VisitorFrame::Rate { conversation_id, score, comment }));
+                }
+            }
             Action::EndChat => {
                 if self.online() && self.conversation_open() {
                     self.stop_typing(&mut fx);
@@ -964,6 +990,28 @@ impl Store {
             }
             ToVisitor::Error(ErrorFrame { code, client_id, fatal, .. }) => self.error(now, code, client_id, fatal, fx),
             // Typing and reads by the visitor (their own reads come back): nothing to show.
+            ToVisitor::Survey {
+                conversation_id,
+                question,
+                texts,
+                delay_secs,
+                expires_in_secs,
+                score,
+                can_rate,
+                ..
+            } => {
+                let question = texts.get(self.locale().tag()).cloned().or(question);
+                let after = |secs: u32| UnixMillis(now.0 + i64::from(secs) * 1000);
+                let show_at = after(delay_secs);
+                self.survey = Some(Survey {
+                    conversation_id,
+                    question,
+                    show_at,
+                    expires_at: after(expires_in_secs),
+                    score,
+                    can_rate,
+                });
+            }
             ToVisitor::Typing { .. } | ToVisitor::Read { .. } => {}
         }
     }

@@ -241,6 +241,20 @@ pub fn server_frame<J: Json>(v: &J) -> Option<ToVisitor> {
             by: author(&v.get("by")?)?,
             seq: Seq(uint(v, "seq")?),
         },
+        "survey" => ToVisitor::Survey {
+            conversation_id: conversation_id(v)?,
+            question: text(v, "question"),
+            // The languages the widget speaks.
+            texts: match v.get("texts") {
+                Some(t) => ["en", "th"].iter().filter_map(|l| Some(((*l).to_owned(), text(&t, l)?))).collect(),
+                None => Default::default(),
+            },
+            delay_secs: uint32(v, "delay_secs")?,
+            expires_in_secs: uint32(v, "expires_in_secs")?,
+            score: uint32(v, "score").and_then(|s| u8::try_from(s).ok()),
+            comment: text(v, "comment"),
+            can_rate: flag(v, "can_rate")?,
+        },
         "queue" => ToVisitor::Queue {
             conversation_id: conversation_id(v)?,
             position: uint32(v, "position")?,

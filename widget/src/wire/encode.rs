@@ -164,6 +164,11 @@ pub fn visitor_frame(frame: &VisitorFrame) -> String {
         VisitorFrame::Typing { on } => o.str("type", "typing").bool("on", *on),
         VisitorFrame::Read { seq } => o.str("type", "read").uint("seq", seq.0),
         VisitorFrame::End => o.str("type", "end"),
+        VisitorFrame::Rate { conversation_id, score, comment } => o
+            .str("type", "rate")
+            .uint("conversation_id", conversation_id.0)
+            .uint("score", u64::from(*score))
+            .opt_str("comment", comment.as_deref()),
         VisitorFrame::Identify { user_id, hash, name, email } => o
             .str("type", "identify")
             .str("user_id", user_id)

@@ -150,6 +150,26 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         fatal: false,
     }));
     round_trip(ToVisitor::Error(ErrorFrame::fatal(ErrorCode::ShuttingDown, "bye")));
+    round_trip(ToVisitor::Survey {
+        conversation_id: ConversationId(7),
+        question: Some("How did we do?".into()),
+        texts: [("th".to_owned(), "เป็นอย่างไรบ้าง".to_owned())].into_iter().collect(),
+        delay_secs: 5,
+        expires_in_secs: 3600,
+        score: Some(4),
+        comment: Some("quick".into()),
+        can_rate: true,
+    });
+    round_trip(ToVisitor::Survey {
+        conversation_id: ConversationId(7),
+        question: None,
+        texts: Default::default(),
+        delay_secs: 0,
+        expires_in_secs: 0,
+        score: None,
+        comment: None,
+        can_rate: false,
+    });
 }
 
 #[test]
@@ -303,6 +323,10 @@ fn visitor_frames_encode_as_serde_would() {
         VisitorFrame::Typing { on: true },
         VisitorFrame::Read { seq: Seq(9_007_199_254_740_991) },
         VisitorFrame::End,
+        VisitorFrame::Rate {
+            conversation_id: ConversationId(7), score: 5, comment: Some("ขอบคุณ \"มาก\"".into())
+        },
+        VisitorFrame::Rate { conversation_id: ConversationId(7), score: 1, comment: None },
         VisitorFrame::Identify { user_id: "c-42".into(), hash: "ab".into(), name: None, email: Some("k@x".into()) },
         VisitorFrame::Offline {
             client_id: cid("o-1"),
