@@ -73,6 +73,14 @@ pub enum VisitorFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         utc_offset_min: Option<i16>,
     },
+    /// "Email me this conversation": the visitor's latest conversation is
+    /// emailed to `email` (answered by `transcript_queued`). `lang` (`en`,
+    /// `th`) is the widget's language; absent: guessed from the conversation.
+    EmailTranscript {
+        email: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
+    },
 }
 
 /// Frames an agent (the console) sends on `/v1/ws/agent`.
@@ -138,7 +146,8 @@ pub enum AgentFrame {
 
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
 /// "known frame with bad fields".
-pub const VISITOR_FRAME_TYPES: &[&str] = &["hello", "start", "send", "typing", "read", "end", "identify", "offline"];
+pub const VISITOR_FRAME_TYPES: &[&str] =
+    &["hello", "start", "send", "typing", "read", "end", "identify", "offline", "email_transcript"];
 
 /// Every `type` an agent may send.
 pub const AGENT_FRAME_TYPES: &[&str] = &[
@@ -188,6 +197,7 @@ mod tests {
                 referrer: None,
                 utc_offset_min: None,
             },
+            VisitorFrame::EmailTranscript { email: "a@b.c".into(), lang: None },
         ];
         let names: Vec<_> = visitor.iter().map(type_of).collect();
         assert_eq!(names, VISITOR_FRAME_TYPES);

@@ -66,6 +66,11 @@ pub enum ToVisitor {
         #[serde(default = "yes")]
         agents_online: bool,
     },
+    /// Answer to `email_transcript`: the transcript is in the tenant's email
+    /// outbox (durably stored; it is sent shortly, retried if need be).
+    TranscriptQueued {
+        conversation_id: ConversationId,
+    },
     Error(ErrorFrame),
 }
 
