@@ -458,5 +458,51 @@ async fn agents_are_notified_of_offline_messages_unless_they_opted_out() {
         assert!(tokio::time::Instant::now() < deadline, "the marker reaches bob");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(!emails_to(&dir, "bob@x.test").iter().any(|r| about_olive(r)), "bob opted out");
+    assert!(!emails_to(&dir, "bob@x.test").iter().any(about_olive), "bob opted out");
+}
+
+#[tokio::test]
+async fn natter_mail_in_pipes_a_reply_to_the_running_relay() {
+    let (smtp, dir) = smtp_server();
+    let relay = TestRelay::start().await;
+    let owner = relay.login("acme", "ann@x.test").await.token;
+    enable_email(&relay.http(""), &owner, &smtp, serde_json::json!({})).await;
+    let (mut v, c) = visitor_with_email(&relay, "vee-pipe@example.com", "Hello").await;
+    let to = unique("vee-pipe-transcript");
+    v.send(&VisitorFrame::EmailTranscript { email: to.clone(), lang: None }).await;
+    let got = wait_for(&dir, &to, 1).await;
+    let reply_to = got[0].parsed().reply_to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap().to_owned();
+    let pipe = |raw: String, recipient: Option<String>| {
+        let data_dir = relay.dir.path().to_owned();
+        let url = relay.http("");
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write as _;
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_natter"));
+            cmd.args(["mail-in", "--relay", &url]).arg("--data-dir").arg(&data_dir).env("NATTER_LOG", "warn");
+            if let Some(r) = recipient {
+                cmd.args(["--recipient", &r]);
+            }
+            let mut child =
+                cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null()).spawn().unwrap();
+            child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+            child.wait().unwrap().code()
+        })
+    };
+    // The envelope recipient names the reply address; the headers need not.
+    let code = pipe(reply_email("help@acme.example", "pipe1@example.com", "Through the pipe"), Some(reply_to)).await;
+    assert_eq!(code.unwrap(), Some(0));
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    let texts: Vec<String> = ann
+        .follow(c)
+        .await
+        .into_iter()
+        .filter_map(|m| match m.body {
+            natter_protocol::MessageBody::Text { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, ["Hello", "Through the pipe"]);
+    let forged =
+        pipe(reply_email("reply+acme.1.zzzzzz.aaaaaaaaaaaaaaaa@in.acme.example", "pipe2@example.com", "x"), None).await;
+    assert_eq!(forged.unwrap(), Some(65), "a forged token bounces");
 }

@@ -8,6 +8,7 @@
 pub mod compose;
 pub mod inbound;
 pub mod key;
+pub mod mail_in;
 pub mod reply_token;
 pub mod rules;
 pub mod sender;

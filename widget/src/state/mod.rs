@@ -909,7 +909,8 @@ impl Store {
             }
             ToVisitor::Error(ErrorFrame { code, client_id, fatal, .. }) => self.error(now, code, client_id, fatal, fx),
             // Typing and reads by the visitor (their own reads come back): nothing to show.
-            ToVisitor::Typing { .. } | ToVisitor::Read { .. } => {}
+            // A transcript queued: the widget has no "email me" button yet.
+            ToVisitor::Typing { .. } | ToVisitor::Read { .. } | ToVisitor::TranscriptQueued { .. } => {}
         }
     }
 
