@@ -21,9 +21,15 @@ cargo clippy --quiet -p natter-protocol -p natter-browser -p natter-widget -p na
 
 step "clamd for the files tests (scripts/clamd.sh; installs clamav-daemon if missing)"
 clamd_dir=$(mktemp -d)
-trap 'scripts/clamd.sh stop "$clamd_dir"; rm -rf "$clamd_dir"' EXIT
+smtp_dir=$(mktemp -d)
+trap 'scripts/clamd.sh stop "$clamd_dir"; scripts/smtp.sh stop "$smtp_dir"; rm -rf "$clamd_dir" "$smtp_dir"' EXIT
 NATTER_TEST_CLAMD=$(scripts/clamd.sh start "$clamd_dir")
 export NATTER_TEST_CLAMD
+
+step "an SMTP server for the email tests (scripts/smtp.sh; installs aiosmtpd in a venv if missing)"
+NATTER_TEST_SMTP=$(scripts/smtp.sh start "$smtp_dir")
+NATTER_TEST_MAILDIR="$smtp_dir/mail"
+export NATTER_TEST_SMTP NATTER_TEST_MAILDIR
 
 step "unit, property and integration tests (real SQLite, real sockets, kill -9, real clamd)"
 cargo test --workspace

@@ -106,6 +106,18 @@ pub enum ErrorCode {
     RatingExpired,
     /// The rating was already changed once; it cannot change again.
     RatingLocked,
+    /// The tenant has not configured (or has switched off) email (HTTP 409).
+    EmailNotConfigured,
+    /// The SMTP server could not be reached or refused the message; the
+    /// message summarises why, without secrets (HTTP 502).
+    SmtpFailed,
+    /// An inbound email's reply address has no valid signed token: forged,
+    /// mistyped, or for another installation (HTTP 403).
+    ReplyTokenInvalid,
+    /// An inbound email's reply token is past its expiry (HTTP 403).
+    ReplyTokenExpired,
+    /// An inbound email could not be parsed, or has no text (HTTP 422).
+    MailUnreadable,
     /// Something failed inside the relay; details are in its log, not here.
     Internal,
     /// A code this build does not know (sent by a newer relay).
@@ -161,6 +173,11 @@ impl ErrorCode {
             Self::RatingUnavailable => "rating_unavailable",
             Self::RatingExpired => "rating_expired",
             Self::RatingLocked => "rating_locked",
+            Self::EmailNotConfigured => "email_not_configured",
+            Self::SmtpFailed => "smtp_failed",
+            Self::ReplyTokenInvalid => "reply_token_invalid",
+            Self::ReplyTokenExpired => "reply_token_expired",
+            Self::MailUnreadable => "mail_unreadable",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }
@@ -203,6 +220,11 @@ mod tests {
             ErrorCode::RatingUnavailable,
             ErrorCode::RatingExpired,
             ErrorCode::RatingLocked,
+            ErrorCode::EmailNotConfigured,
+            ErrorCode::SmtpFailed,
+            ErrorCode::ReplyTokenInvalid,
+            ErrorCode::ReplyTokenExpired,
+            ErrorCode::MailUnreadable,
             ErrorCode::Internal,
         ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));

@@ -84,6 +84,14 @@ pub enum VisitorFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         comment: Option<String>,
     },
+    /// "Email me this conversation": the visitor's latest conversation is
+    /// emailed to `email` (answered by `transcript_queued`). `lang` (`en`,
+    /// `th`) is the widget's language; absent: guessed from the conversation.
+    EmailTranscript {
+        email: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
+    },
 }
 
 /// Frames an agent (the console) sends on `/v1/ws/agent`.
@@ -150,7 +158,7 @@ pub enum AgentFrame {
 /// Every `type` a visitor may send; lets the relay tell "unknown frame" from
 /// "known frame with bad fields".
 pub const VISITOR_FRAME_TYPES: &[&str] =
-    &["hello", "start", "send", "typing", "read", "end", "identify", "offline", "rate"];
+    &["hello", "start", "send", "typing", "read", "end", "identify", "offline", "rate", "email_transcript"];
 
 /// Every `type` an agent may send.
 pub const AGENT_FRAME_TYPES: &[&str] = &[
@@ -201,6 +209,7 @@ mod tests {
                 utc_offset_min: None,
             },
             VisitorFrame::Rate { conversation_id: ConversationId(1), score: 5, comment: None },
+            VisitorFrame::EmailTranscript { email: "a@b.c".into(), lang: None },
         ];
         let names: Vec<_> = visitor.iter().map(type_of).collect();
         assert_eq!(names, VISITOR_FRAME_TYPES);

@@ -10,6 +10,7 @@
 mod canned;
 pub mod colour;
 mod desk;
+mod email;
 mod error;
 mod files;
 mod frames;
@@ -30,6 +31,7 @@ pub use canned::{
     render_canned, unknown_canned_variable,
 };
 pub use desk::{AssignmentRecord, Note, Tag, TagDraft};
+pub use email::{AgentEmailPrefs, EmailSettings, EmailTest, EmailTestSent, InboundAccepted, SmtpSecurity};
 pub use error::ErrorCode;
 pub use files::{
     Attachment, AttachmentKind, FileLink, FileRefusal, FileType, MAX_ATTACHMENTS, MAX_FILE_NAME_BYTES, ScanState,

@@ -88,6 +88,11 @@ pub enum ToVisitor {
         /// Whether a (new or changed) rating is still accepted.
         can_rate: bool,
     },
+    /// Answer to `email_transcript`: the transcript is in the tenant's email
+    /// outbox (durably stored; it is sent shortly, retried if need be).
+    TranscriptQueued {
+        conversation_id: ConversationId,
+    },
     Error(ErrorFrame),
 }
 

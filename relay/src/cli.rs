@@ -59,6 +59,21 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Deliver one emailed reply (RFC 5322 on stdin) to the running relay: the
+    /// pipe an MTA runs for `reply+*@<inbound domain>`. Exit 0 delivered, 75
+    /// try again later, 65 refused (forged or expired token, unreadable).
+    MailIn {
+        /// The relay's loopback address, e.g. http://127.0.0.1:8080.
+        #[arg(long, value_name = "URL")]
+        relay: String,
+        /// The inbound token file; default `<data-dir>/mail-inbound.token`.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// The envelope recipient (the MTA's `${recipient}`), if the message's
+        /// headers may not name the reply address.
+        #[arg(long, value_name = "ADDRESS")]
+        recipient: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +192,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
+    #[error("mail-in: {0}")]
+    MailIn(#[from] crate::mail::mail_in::MailInFailure),
 }
 
 impl Cli {
@@ -220,11 +237,17 @@ pub async fn manage(config: &Config, command: Command, out: &mut impl std::io::W
     match command {
         Command::Backup { to } => return backup_command(config.data_dir.clone(), to, out).await,
         Command::Restore { from, force } => return restore_command(from, config.data_dir.clone(), force, out).await,
+        Command::MailIn { relay, token_file, recipient } => {
+            let token_file = token_file.unwrap_or_else(|| config.data_dir.join(crate::mail::INBOUND_TOKEN_FILE));
+            let answer = crate::mail::mail_in::run(&relay, &token_file, recipient.as_deref()).await?;
+            writeln!(out, "{answer}")?;
+            return Ok(());
+        }
         _ => {}
     }
     let storage = Storage::open(config).await?;
     let result = match command {
-        Command::Serve | Command::Backup { .. } | Command::Restore { .. } => Ok(()),
+        Command::Serve | Command::Backup { .. } | Command::Restore { .. } | Command::MailIn { .. } => Ok(()),
         Command::Tenant(cmd) => tenant_command(&storage, cmd, out).await,
         Command::Agent(cmd) => agent_command(&storage, config.password_iterations, cmd, out).await,
     };

@@ -13,6 +13,7 @@ pub mod data_dir;
 pub mod files;
 pub mod http;
 pub mod logging;
+pub mod mail;
 pub mod metrics;
 pub mod net;
 pub mod origin;
@@ -65,6 +66,8 @@ pub struct Storage {
     /// Signed links to the rating page (`RatingLinks::url` builds the one a
     /// reminder email carries).
     pub rating_links: auth::rating_link::RatingLinks,
+    /// Email outside the actors: the password key, reply tokens, inbound token.
+    pub mail: mail::MailService,
     /// This process's hold on the data directory.
     _lock: Arc<data_dir::DirLock>,
 }
@@ -78,6 +81,7 @@ impl Storage {
         let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
         let rating_links = auth::rating_link::RatingLinks::new(&secret);
         let files = files::FileService::new(dir, config.files.clone(), &secret, config.clock.clone());
+        let mail = mail::MailService::open(dir, &secret).map_err(io)?;
         // Nothing can be uploading yet: what is in the temporary directories
         // was interrupted by a crash.
         let swept = files::disk::sweep_all_tmp(&dir.join("tenants")).map_err(io)?;
@@ -97,10 +101,11 @@ impl Storage {
                 quota_bytes: config.files.quota_bytes,
                 unattached_grace: config.files.unattached_grace,
             },
+            mail: mail.clone(),
             clock: config.clock.clone(),
         };
         let tenants = Tenants::new(registry, dir, settings)?;
-        Ok(Self { tenants, tokens, files, rating_links, _lock: lock })
+        Ok(Self { tenants, tokens, files, rating_links, mail, _lock: lock })
     }
 }
 
@@ -150,10 +155,23 @@ pub async fn run(
     let ratings = http::RatingPageState { tenants: storage.tenants.clone(), links: storage.rating_links.clone() };
     let app = http::routes(auth, widget, storage.tenants.registry().clone(), ratings)
         .merge(http::file_routes(file_routes))
+        .merge(http::email_routes(http::EmailState {
+            tenants: storage.tenants.clone(),
+            mail: storage.mail.clone(),
+            clock: config.clock.clone(),
+        }))
         .merge(ws::routes(sockets))
         .merge(web::router(storage.tenants.registry().clone(), public_origin));
     let app = http::with_request_tracing(app);
 
+    let tenants = storage.tenants.clone();
+    tokio::spawn(async move {
+        match tenants.resume_email().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tenants = n, "resumed sending queued emails"),
+            Err(e) => tracing::error!(error = %e, "could not look for queued emails"),
+        }
+    });
     tracing::info!(addr = %local, "natter relay serving");
     let stop_on_signal = stop.clone();
     let shutdown = async move {

@@ -12,10 +12,14 @@ async fn main() -> anyhow::Result<()> {
     natter_relay::logging::init(&settings.log)?;
     match cli.command {
         None | Some(Command::Serve) => serve(settings).await,
-        Some(command) => {
-            natter_relay::cli::manage(&settings.config, command, &mut std::io::stdout()).await?;
-            Ok(())
-        }
+        Some(command) => match natter_relay::cli::manage(&settings.config, command, &mut std::io::stdout()).await {
+            // An MTA reads the exit status: 75 retries later, 65 bounces.
+            Err(natter_relay::cli::CliError::MailIn(failure)) => {
+                eprintln!("natter mail-in: {failure}");
+                std::process::exit(if failure.temporary { 75 } else { 65 });
+            }
+            other => Ok(other?),
+        },
     }
 }
 

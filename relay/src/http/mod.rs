@@ -6,6 +6,7 @@ mod admin;
 mod agent_auth;
 mod canned;
 mod conversations;
+mod email;
 mod error;
 mod exports;
 mod files;
@@ -28,6 +29,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use agent_auth::AuthState;
+pub use email::{EmailState, routes as email_routes};
 pub use error::{ApiError, json_rejection};
 pub use files::{FileState, routes as file_routes};
 pub use rating_page::RatingPageState;

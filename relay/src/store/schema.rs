@@ -329,4 +329,35 @@ CREATE TABLE kpi_hourly (
 CREATE TABLE kpi_pending (conversation_id INTEGER PRIMARY KEY);
 INSERT INTO kpi_pending SELECT id FROM conversations;
 ",
+    // 13: email. The outbox (a row per email, its formatted message kept until
+    // it is sent; `sending` rows found at start were interrupted and are sent
+    // again), the agent replies a visitor has not seen (emailed after the
+    // tenant's delay), and agents' notification preferences.
+    r"
+ALTER TABLE conversations ADD COLUMN unseen_reply_at INTEGER;        -- oldest agent text neither seen nor emailed
+ALTER TABLE conversations ADD COLUMN emailed_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_unseen_reply ON conversations(unseen_reply_at) WHERE unseen_reply_at IS NOT NULL;
+CREATE TABLE email_outbox (
+    id              INTEGER PRIMARY KEY,     -- also in the Message-ID: <natter.<tenant>.<id>@<domain>>
+    kind            TEXT NOT NULL,           -- reply | transcript | offline_message | missed_chat | digest
+    conversation_id INTEGER,
+    agent_id        INTEGER,                 -- the agent notified, for notifications
+    envelope_from   TEXT NOT NULL,
+    recipient       TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    raw             BLOB,                    -- the formatted message; NULL once sent
+    state           TEXT NOT NULL,           -- queued | sending | sent | failed
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL,
+    sent_at         INTEGER,
+    last_error      TEXT                     -- a summary, never the server's whole answer
+);
+CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at, id) WHERE state = 'queued';
+CREATE INDEX email_outbox_by_agent ON email_outbox(agent_id, created_at) WHERE agent_id IS NOT NULL;
+CREATE TABLE agent_email_prefs (
+    agent_id INTEGER PRIMARY KEY,
+    prefs    TEXT NOT NULL                   -- JSON AgentEmailPrefs
+);
+",
 ];

@@ -104,6 +104,9 @@ fn run_batch(
         // another writer such as Litestream's checkpoints; a deferred BEGIN
         // would fail with "database is locked" when it upgrades mid-batch.
         let mut tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Err(refusal) = tenant.before_batch(&tx, batch) {
+            refusal.report(tenant.id(), None, batch);
+        }
         for cmd in commands.drain(..) {
             let conn = command_conn(&cmd);
             if let Some(conn) = conn {

@@ -43,6 +43,8 @@ pub enum Command {
     Admin(AdminOp),
     /// Files in chat: store an upload, record a refusal, erase a conversation.
     Files(FileOp),
+    /// Email: settings, the sender's claims and reports, inbound replies.
+    Mail(MailOp),
     /// Inbox previews are due (an alarm the actor set itself).
     Previews,
     /// Periodic housekeeping: end idle and expired sessions, timeouts.
@@ -156,6 +158,49 @@ pub enum FileOp {
     },
     /// Erases a closed conversation with its messages and files.
     Erase { conversation: ConversationId, reply: Reply<Result<(), super::files::EraseRefusal>> },
+}
+
+/// Requests about email (`tenant/mail.rs`).
+#[derive(Debug)]
+pub enum MailOp {
+    /// The settings as admins see them (the password only as `password_set`).
+    GetSettings { reply: Reply<natter_protocol::EmailSettings> },
+    /// Stores checked settings; `password`: `None` keeps the stored one,
+    /// `Some(None)` removes it, `Some(Some(sealed))` replaces it.
+    PutSettings {
+        settings: Box<natter_protocol::EmailSettings>,
+        password: Option<Option<String>>,
+        by: AgentId,
+        reply: Reply<natter_protocol::EmailSettings>,
+    },
+    /// The settings with the sealed password (for the test email).
+    Smtp { reply: Reply<(natter_protocol::EmailSettings, Option<String>)> },
+    /// The sender takes up to `limit` due emails (marked `sending`).
+    Claim { limit: usize, reply: Reply<super::mail::Claimed> },
+    /// The sender reports how a claimed email went.
+    Done { id: i64, outcome: super::mail::SendOutcome },
+    /// A visitor's emailed reply, its token verified: appended as their
+    /// message (idempotent on the email's Message-ID).
+    Inbound {
+        conversation: ConversationId,
+        text: String,
+        message_id: String,
+        reply: Reply<Result<InboundResult, ErrorCode>>,
+    },
+    /// An agent's own notification preferences (`None`: read only).
+    AgentPrefs {
+        agent: AgentId,
+        set: Option<natter_protocol::AgentEmailPrefs>,
+        reply: Reply<natter_protocol::AgentEmailPrefs>,
+    },
+}
+
+/// Where an inbound reply landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboundResult {
+    pub conversation: ConversationId,
+    pub seq: Seq,
+    pub duplicate: bool,
 }
 
 /// Outcome of [`AdminOp::RemoveAgent`].

@@ -35,6 +35,8 @@ pub type Place = (u32, u32, Option<u32>, bool);
 pub enum AckTo {
     Visitor(ConnId),
     Agent(ConnId),
+    /// No socket sent it (an emailed reply): no ack.
+    Nobody,
 }
 
 /// A message as its sender wrote it: text, the uploads to attach, and (agents
@@ -86,8 +88,11 @@ pub struct Conversations {
     previews_sent_at: UnixMillis,
     /// Mints the download links of attachments in the messages posted.
     links: crate::files::TenantLinks,
-    /// Conversations closed in this batch (their visitors get the survey).
+    /// Conversations closed in the open batch (their visitors get the survey
+    /// and, if the tenant asks, a transcript).
     closed: Vec<ConversationId>,
+    /// Conversations abandoned in the queue in the open batch (missed chats).
+    missed: Vec<ConversationId>,
 }
 
 impl Conversations {
@@ -102,12 +107,18 @@ impl Conversations {
             previews_sent_at: UnixMillis(0),
             links,
             closed: Vec::new(),
+            missed: Vec::new(),
         }
     }
 
     /// The conversations closed since the last call.
     pub fn take_closed(&mut self) -> Vec<ConversationId> {
         std::mem::take(&mut self.closed)
+    }
+
+    /// The conversations abandoned in the queue since the last call.
+    pub fn take_missed(&mut self) -> Vec<ConversationId> {
+        std::mem::take(&mut self.missed)
     }
 
     /// Whether the queue changed since the last call.
@@ -245,7 +256,11 @@ impl Conversations {
         let uploads = super::files::attachable(db, &attachments, &uploader).map_err(about)?;
         let attachments = uploads.iter().map(|u| u.attachment(&self.links, batch.now)).collect();
         let body = MessageBody::Text { text, client_id: client_id.clone(), attachments, quick_replies };
+        let by_agent = matches!(author, Author::Agent { .. });
         let message = queries::append_message(db, c.id, author, body, batch.now)?;
+        if by_agent {
+            super::mail_queries::reply_unseen(db, c.id, batch.now)?;
+        }
         super::files::attach(db, &uploads, c.id, message.seq)?;
         metrics::counter!(crate::metrics::MESSAGES_ACKED).increment(1);
         ack(ack_to, c.id, client_id, message.seq, false, batch);
@@ -441,7 +456,10 @@ impl Conversations {
             return Ok(());
         }
         let why = match reason {
-            AutoCloseReason::Abandoned => CloseReason::Abandoned,
+            AutoCloseReason::Abandoned => {
+                self.missed.push(id);
+                CloseReason::Abandoned
+            }
             AutoCloseReason::Inactive => CloseReason::Inactive,
         };
         self.end(db, id, why, ConversationEvent::AutoClosed { reason }, batch)
@@ -490,6 +508,7 @@ fn ack(
         AckTo::Agent(conn) => {
             batch.to_agents(AgentTarget::Conn(conn), &ToAgent::Ack { conversation_id, client_id, seq, duplicate });
         }
+        AckTo::Nobody => {}
     }
 }
 

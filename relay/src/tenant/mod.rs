@@ -22,6 +22,8 @@ mod identity;
 mod indexer;
 pub mod invitations;
 mod kpi;
+mod mail;
+mod mail_queries;
 mod queries;
 mod queue;
 mod ratings;
@@ -42,12 +44,13 @@ use std::time::Duration;
 use natter_protocol::TenantId;
 use tokio::sync::{mpsc, oneshot};
 
-pub use command::{AdminOp, AgentChangeRefused, Command, FileOp, Removal, Reply};
+pub use command::{AdminOp, AgentChangeRefused, Command, FileOp, InboundResult, MailOp, Removal, Reply};
 pub use desk::TagRefused;
 pub(crate) use encode::error as encode_error;
 pub use file_queries::{UploadRow, Uploader};
 pub use files::{BlobFile, EraseRefusal, NewUpload};
 pub use kpi::{days as kpi_days, export as kpi_export, report as kpi_report};
+pub use mail::{Claimed, SendOutcome};
 pub use ratings::{PageState, RatingDraft, RatingQuery, RatingRefused};
 pub use reads::Reader;
 pub use settings::{SettingsView, Versioned};
@@ -73,6 +76,8 @@ pub struct ActorSettings {
     pub housekeeping_every: Duration,
     /// Files in chat: links, the quota, the unattached grace period.
     pub files: FileSettings,
+    /// Email: the password key, reply tokens (a sender task per tenant).
+    pub mail: crate::mail::MailService,
     pub clock: crate::time::Clock,
 }
 
@@ -207,7 +212,8 @@ impl Tenants {
             return Ok(handle);
         }
         let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
-        let opened = self.spawn_actor(id.clone(), &tx, rx)?;
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let opened = self.spawn_actor(id.clone(), &tx, rx, mail_wake.clone())?;
         let started = async {
             let settings = opened.await.map_err(|_| StoreError::Stopped)??;
             let reader = Reader::open(id, &self.db_path(id)).await?;
@@ -218,6 +224,13 @@ impl Tenants {
             Ok(handle) => {
                 self.inner.actors.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), handle.clone());
                 spawn_ticker(&handle, self.inner.settings.housekeeping_every);
+                tokio::spawn(crate::mail::sender::run(
+                    id.clone(),
+                    handle.tx.downgrade(),
+                    self.inner.settings.mail.key.clone(),
+                    mail_wake,
+                    self.inner.settings.housekeeping_every,
+                ));
                 Ok(handle)
             }
             Err(e) => Err(e),
@@ -231,6 +244,7 @@ impl Tenants {
         tenant: TenantId,
         tx: &mpsc::Sender<Command>,
         rx: mpsc::Receiver<Command>,
+        mail_wake: Arc<tokio::sync::Notify>,
     ) -> Result<oneshot::Receiver<Result<SettingsView, StoreError>>, StoreError> {
         let (opened_tx, opened_rx) = oneshot::channel();
         let path = self.db_path(&tenant);
@@ -238,7 +252,7 @@ impl Tenants {
         let alarm = actor::Alarm::new(tokio::runtime::Handle::current(), tx.downgrade());
         let thread = std::thread::Builder::new().name(format!("tenant-{tenant}")).spawn(move || {
             let opened = store::open(&path, schema::TENANT)
-                .and_then(|db| core::Tenant::load(&db, tenant, &settings).map(|state| (db, state)));
+                .and_then(|db| core::Tenant::load(&db, tenant, &settings, mail_wake).map(|state| (db, state)));
             match opened {
                 Ok((db, state)) => {
                     let _ = opened_tx.send(Ok(state.settings_view()));
@@ -259,6 +273,21 @@ impl Tenants {
     fn db_path(&self, tenant: &TenantId) -> PathBuf {
         // TenantId is a validated slug, so this cannot escape the directory.
         self.inner.dir.join(format!("{tenant}.db"))
+    }
+
+    /// Starts the actors of tenants with emails still to send (queued, or
+    /// interrupted by a crash), so their senders resume without waiting for a
+    /// visitor or agent to wake the tenant. Actors otherwise start lazily.
+    pub async fn resume_email(&self) -> Result<usize, StoreError> {
+        let mut started = 0;
+        for record in self.inner.registry.list().await? {
+            let path = self.db_path(&record.id);
+            let pending = tokio::task::spawn_blocking(move || mail::has_pending(&path)).await.unwrap_or(false);
+            if pending && self.get(&record.id).await?.is_some() {
+                started += 1;
+            }
+        }
+        Ok(started)
     }
 
     /// Registers a tenant and creates its database; `Ok(false)` if it exists.

@@ -16,7 +16,7 @@ use crate::store::StoreError;
 const PREVIEW_CHARS: usize = 140;
 
 /// A stored value this code cannot read back.
-pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 

@@ -23,6 +23,7 @@ pub struct Visitors<'a> {
     pub convs: &'a mut Conversations,
     pub settings: &'a TenantSettings,
     pub tokens: &'a VisitorTokens,
+    pub mail: &'a mut super::mail::Mailer,
 }
 
 /// The visitor socket a frame came from (borrowed from the hub: no copy per frame).
@@ -131,6 +132,15 @@ impl Visitors<'_> {
                     .map(|_| ())
                     .map_err(|why| refuse(why.code(), why.to_string()).about(None, Some(conversation_id)))
             }
+            VisitorFrame::EmailTranscript { email, lang } => {
+                let Some(c) = queries::latest_conversation(db, me.id)? else {
+                    return Err(refuse(ErrorCode::NoConversation, "there is no conversation to email"));
+                };
+                let locale = self.settings.widget.locale.as_deref();
+                self.mail.transcript_requested(db, &c, &email, lang.as_deref(), locale, batch.now)?;
+                batch.to_visitor(VisitorTarget::Conn(me.conn), &ToVisitor::TranscriptQueued { conversation_id: c.id });
+                Ok(())
+            }
         }
     }
 
@@ -139,6 +149,7 @@ impl Visitors<'_> {
             return Err(refuse(ErrorCode::NoConversation, "there is no conversation to mark read"));
         };
         let seq = queries::mark_read(db, c.id, true, seq)?;
+        super::mail_queries::reply_seen(db, c.id)?;
         let (conversation_id, by) = (c.id, Author::Visitor);
         batch.to_agents(followers(&c), &ToAgent::Read { conversation_id, by: by.clone(), seq });
         batch.to_visitor(VisitorTarget::Visitor(me.id.clone()), &ToVisitor::Read { conversation_id, by, seq });
@@ -237,8 +248,14 @@ impl Visitors<'_> {
             }
             None => self.convs.create(db, me.id, &info, me.user_agent, true, batch).map_err(about)?,
         };
+        let fresh = queries::seq_of_client_id(db, c.id, "v", &client_id)?.is_none();
+        let said = text.clone();
         let draft = Draft { client_id, text, attachments: Vec::new(), quick_replies: Vec::new() };
-        self.convs.post_text(db, &c, Author::Visitor, draft, AckTo::Visitor(me.conn), batch)
+        self.convs.post_text(db, &c, Author::Visitor, draft, AckTo::Visitor(me.conn), batch)?;
+        if fresh {
+            self.mail.offline_message(db, &c, &said, batch.now)?;
+        }
+        Ok(())
     }
 
     fn identify(

@@ -1012,7 +1012,8 @@ impl Store {
                     can_rate,
                 });
             }
-            ToVisitor::Typing { .. } | ToVisitor::Read { .. } => {}
+            // A transcript queued: the widget has no "email me" button yet.
+            ToVisitor::Typing { .. } | ToVisitor::Read { .. } | ToVisitor::TranscriptQueued { .. } => {}
         }
     }
 

@@ -189,6 +189,9 @@ pub fn visitor_frame(frame: &VisitorFrame) -> String {
                 None => o,
             }
         }
+        VisitorFrame::EmailTranscript { email, lang } => {
+            o.str("type", "email_transcript").str("email", email).opt_str("lang", lang.as_deref())
+        }
     }
     .end()
 }
