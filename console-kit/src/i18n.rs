@@ -251,6 +251,10 @@ pub struct Strings {
     pub back_to_inbox: &'static str,
     pub adm_loading: &'static str,
     pub adm_load_failed: &'static str,
+    /// While an admin screen's code downloads (the first time one is opened).
+    pub screen_loading: &'static str,
+    /// Its download failed (with the browser's words); a Retry button follows.
+    pub screen_failed: &'static str,
     pub adm_save: &'static str,
     pub adm_saving: &'static str,
     pub adm_saved: &'static str,
@@ -549,6 +553,8 @@ pub static EN: Strings = Strings {
     back_to_inbox: "Back to inbox",
     adm_loading: "Loading settings…",
     adm_load_failed: "Could not load the settings: {0}",
+    screen_loading: "Loading…",
+    screen_failed: "Could not load this screen: {0}",
     adm_save: "Save",
     adm_saving: "Saving…",
     adm_saved: "Saved. Changes apply at once.",
@@ -847,6 +853,8 @@ pub static TH: Strings = Strings {
     back_to_inbox: "กลับไปที่กล่องข้อความ",
     adm_loading: "กำลังโหลดการตั้งค่า…",
     adm_load_failed: "โหลดการตั้งค่าไม่สำเร็จ: {0}",
+    screen_loading: "กำลังโหลด…",
+    screen_failed: "โหลดหน้านี้ไม่สำเร็จ: {0}",
     adm_save: "บันทึก",
     adm_saving: "กำลังบันทึก…",
     adm_saved: "บันทึกแล้ว มีผลทันที",

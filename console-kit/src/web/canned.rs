@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use super::api::{request, text};
-use super::{files, json, runtime};
+use super::{dom, json, runtime};
 use crate::state::Action;
 use crate::state::canned::{CannedAction, CannedCall, Refusal};
 
@@ -109,7 +109,7 @@ async fn export(token: &str, scope: CannedScope) {
     let Ok(resp) = request("GET", &path, None, Some(token)).await else { return };
     let Some(csv) = text(&resp).await.filter(|_| resp.ok()) else { return };
     let url = format!("data:text/csv;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&csv)));
-    files::download(&url, &format!("canned-{}.csv", scope_name(scope)));
+    dom::download(&url, &format!("canned-{}.csv", scope_name(scope)));
 }
 
 /// Carries out one call, dispatching its answer.
