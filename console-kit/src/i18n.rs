@@ -28,6 +28,15 @@ impl Locale {
         if tag.to_ascii_lowercase().starts_with("th") { Locale::Th } else { Locale::En }
     }
 
+    /// The settings page's install section's words (not in [`Strings`], so
+    /// that only the admin module, which shows it, carries them).
+    pub fn install_strings(self) -> &'static InstallStrings {
+        match self {
+            Locale::En => &install::EN,
+            Locale::Th => &install::TH,
+        }
+    }
+
     /// The `lang` attribute value.
     pub fn tag(self) -> &'static str {
         match self {
@@ -56,8 +65,6 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 /// Every user-visible string.
 #[derive(Debug)]
 pub struct Strings {
-    /// The settings page's install section.
-    pub install: &'static InstallStrings,
     /// Files in chat: composer, attachments, settings.
     pub files: &'static FileStrings,
     /// Notes, mentions, tags, assignment history and the team screen.
@@ -375,7 +382,6 @@ pub struct Strings {
 }
 
 pub static EN: Strings = Strings {
-    install: &install::EN,
     files: &files::EN,
     desk: &desk::EN,
     canned: &canned::EN,
@@ -675,7 +681,6 @@ pub static EN: Strings = Strings {
 };
 
 pub static TH: Strings = Strings {
-    install: &install::TH,
     files: &files::TH,
     desk: &desk::TH,
     canned: &canned::TH,

@@ -136,7 +136,7 @@ fn run(job: Job) {
                 dispatch(api::fetch_link(token, id).await);
             }),
             Effect::Download { url, name } => files::download(&url, &name),
-            Effect::Canned { token, call } => canned::run(token, call),
+            Effect::Canned { token, call } => canned::run_picker(token, call),
             Effect::Focus(target) => dom::focus_id(&match target {
                 FocusTarget::Composer(id) => composer_id(id),
                 FocusTarget::Inbox => "inbox-tabs".to_owned(),

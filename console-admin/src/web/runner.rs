@@ -15,9 +15,7 @@ pub fn run(effects: Vec<Effect>, _store: &Store) {
             Effect::SaveAdmin { token, save } => wasm_bindgen_futures::spawn_local(async move {
                 runtime::dispatch(Action::Admin(api::save_admin(token, *save).await));
             }),
-            Effect::Canned { token, call } => {
-                wasm_bindgen_futures::spawn_local(async move { canned::run(token, call) });
-            }
+            Effect::Canned { token, call } => canned::run(token, call),
             _ => {}
         }
     }
