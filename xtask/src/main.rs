@@ -229,8 +229,11 @@ fn build_wasm(root: &Path, package: &str, lib: &str) -> Result<(String, Vec<u8>)
     Ok((inline_snippets(&js, &tmp)?, read(&opt)?))
 }
 
+/// A name a glue imports from a snippet, and the alias it uses, if any.
+type ImportedName<'a> = (&'a str, Option<&'a str>);
+
 /// `import { a, b as c } from './snippets/…';` → the names (with their aliases) and the path.
-fn snippet_import(line: &str) -> Option<(Vec<(&str, Option<&str>)>, &str)> {
+fn snippet_import(line: &str) -> Option<(Vec<ImportedName<'_>>, &str)> {
     let rest = line.strip_prefix("import { ")?;
     let (items, from) = rest.split_once(" } from './")?;
     let path = from.strip_suffix("';")?;
