@@ -17,7 +17,7 @@ step "clippy, native (warnings are errors)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
 step "clippy, wasm32: protocol, widget and console build for the browser"
-cargo clippy --quiet -p natter-protocol -p natter-browser -p natter-widget -p natter-agent-console --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet -p natter-protocol -p natter-browser -p natter-widget -p natter-console-kit -p natter-agent-console -p natter-console-admin --target wasm32-unknown-unknown -- -D warnings
 
 step "clamd for the files tests (scripts/clamd.sh; installs clamav-daemon if missing)"
 clamd_dir=$(mktemp -d)

@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: builds the web assets into dist/ — the visitor widget
 //! (Yew → wasm32 → wasm-bindgen → npm binaryen's wasm-opt), the agent console
-//! (same pipeline, into dist/console/), the embed loader, the frame page and the
+//! (same pipeline, into dist/console/: the inbox module, and the admin module it
+//! loads on demand), the embed loader, the frame page and the
 //! example storefronts — with content-hashed names, pre-compressed `.br`/`.gz`
 //! copies, `dist/manifest.json` (with a hash of every source) and
 //! `dist/files.rs`, the list the relay includes to embed dist/ in its binary.
@@ -28,6 +29,10 @@ const SOURCES: &[&str] = &[
     "agent-console/index.html",
     "agent-console/favicon.svg",
     "agent-console/Cargo.toml",
+    "console-kit/src",
+    "console-kit/Cargo.toml",
+    "console-admin/src",
+    "console-admin/Cargo.toml",
     "protocol/src",
     "protocol/Cargo.toml",
     "browser/src",
@@ -221,7 +226,54 @@ fn build_wasm(root: &Path, package: &str, lib: &str) -> Result<(String, Vec<u8>)
         .arg("-o")
         .arg(&opt))?;
     let js = String::from_utf8(read(&tmp.join(format!("{lib}.js")))?).map_err(|e| e.to_string())?;
-    Ok((js, read(&opt)?))
+    Ok((inline_snippets(&js, &tmp)?, read(&opt)?))
+}
+
+/// A name a glue imports from a snippet, and the alias it uses, if any.
+type ImportedName<'a> = (&'a str, Option<&'a str>);
+
+/// `import { a, b as c } from './snippets/…';` → the names (with their aliases) and the path.
+fn snippet_import(line: &str) -> Option<(Vec<ImportedName<'_>>, &str)> {
+    let rest = line.strip_prefix("import { ")?;
+    let (items, from) = rest.split_once(" } from './")?;
+    let path = from.strip_suffix("';")?;
+    path.starts_with("snippets/").then_some(())?;
+    let items = items
+        .split(", ")
+        .map(|i| match i.split_once(" as ") {
+            Some((name, alias)) => (name, Some(alias)),
+            None => (i, None),
+        })
+        .collect();
+    Some((items, path))
+}
+
+/// Puts the crate's inline JS snippets (`#[wasm_bindgen(inline_js = …)]`) into
+/// the glue in place of their imports, so the glue stays one hashed file. Only
+/// `export function` snippets are supported (checked).
+fn inline_snippets(js: &str, out_dir: &Path) -> Result<String> {
+    let mut out = String::with_capacity(js.len());
+    for line in js.split_inclusive('\n') {
+        let Some((items, path)) = snippet_import(line.trim_end()) else {
+            out.push_str(line);
+            continue;
+        };
+        let code = text(&out_dir.join(path))?.replace("export function ", "function ");
+        if code.contains("export ") || code.contains("import ") {
+            return Err(format!("{path}: only `export function` snippets can be inlined into the glue"));
+        }
+        out.push_str(&code);
+        out.push('\n');
+        for (name, alias) in items {
+            if !code.contains(&format!("function {name}(")) {
+                return Err(format!("{path} does not define {name}"));
+            }
+            if let Some(alias) = alias {
+                let _ = writeln!(out, "const {alias} = {name};");
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn short_hash(data: &[u8]) -> String {
@@ -412,17 +464,33 @@ fn dist() -> Result<()> {
         let js_name = hashed_name("natter_agent_console", "js", js.as_bytes());
         d.add(&format!("console/{wasm_name}"), &wasm)?;
         d.add(&format!("console/{js_name}"), js.as_bytes())?;
+        // The admin screens: a second module the inbox imports the first time
+        // one is opened (it calls the glue's init itself), named in the page.
+        let (admin_js, admin_wasm) = build_wasm(&root, "natter-console-admin", "natter_console_admin")?;
+        let admin_wasm_name = hashed_name("natter_console_admin_bg", "wasm", &admin_wasm);
+        let admin_glue = finish_glue(&admin_js, "natter_console_admin", &admin_wasm_name, false)?;
+        let admin_js = minify_js(&root, "natter_console_admin.js", &admin_glue, true)?;
+        let admin_js_name = hashed_name("natter_console_admin", "js", admin_js.as_bytes());
+        d.add(&format!("console/{admin_wasm_name}"), &admin_wasm)?;
+        d.add(&format!("console/{admin_js_name}"), admin_js.as_bytes())?;
         // The tab icon: without one the browser asks for /favicon.ico and gets a 404.
         let icon = read(&root.join("agent-console/favicon.svg"))?;
         let icon_name = hashed_name("favicon", "svg", &icon);
         d.add(&format!("console/{icon_name}"), &icon)?;
-        let index = text(&root.join("agent-console/index.html"))?
+        let page = text(&root.join("agent-console/index.html"))?;
+        if !page.contains("data-admin-js=\"./natter_console_admin.js\"") {
+            return Err("agent-console/index.html must name the admin module in <body data-admin-js>".into());
+        }
+        let index = page
             .replace("natter_agent_console_bg.wasm", &wasm_name)
             .replace("natter_agent_console.js", &js_name)
+            .replace("natter_console_admin.js", &admin_js_name)
             .replace("favicon.svg", &icon_name);
         d.add("console/index.html", index.as_bytes())?;
         names.insert("console_js", js_name);
         names.insert("console_wasm", wasm_name);
+        names.insert("console_admin_js", admin_js_name);
+        names.insert("console_admin_wasm", admin_wasm_name);
     } else {
         eprintln!("xtask: agent-console is not buildable yet; dist/console/ left out");
     }
@@ -537,6 +605,22 @@ mod tests {
         assert!(out.contains("'w_bg-abc.wasm'"));
         assert!(out.ends_with("__wbg_init();\n"));
         assert!(finish_glue("nothing", "w", "x", false).is_err());
+    }
+
+    #[test]
+    fn inline_snippets_replace_their_imports() {
+        let dir = std::env::temp_dir().join(format!("xtask-snippets-{}", std::process::id()));
+        write(&dir.join("snippets/c-1/inline0.js"), b"export function load(u) { return import(u); }\n").unwrap();
+        let js = "import { load, load as load2 } from './snippets/c-1/inline0.js';\nlet a = 1;\n";
+        let out = inline_snippets(js, &dir).unwrap();
+        assert_eq!(out, "function load(u) { return import(u); }\n\nconst load2 = load;\nlet a = 1;\n");
+        write(&dir.join("snippets/c-1/inline1.js"), b"export const x = 1;\n").unwrap();
+        assert!(inline_snippets("import { x } from './snippets/c-1/inline1.js';\n", &dir).is_err());
+        assert_eq!(
+            inline_snippets("import { y } from './other.js';\n", &dir).unwrap(),
+            "import { y } from './other.js';\n"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

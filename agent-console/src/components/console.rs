@@ -1,12 +1,13 @@
 //! The signed-in layout: top bar, banners, inbox on the left, open conversations
 //! on the right, notices, and whichever dialog is up. On a phone the columns
 //! show one at a time (the store's `pane`, a class here that the CSS reads).
+//! The admin screens come from the admin module, through [`AdminHost`].
 
+use natter_console_kit::bridge::Screen;
 use yew::prelude::*;
 
-use super::admin_page::AdminPage;
+use super::admin_host::AdminHost;
 use super::assigned_banner::AssignedBanner;
-use super::canned_page::CannedPage;
 use super::confirm_close::ConfirmClose;
 use super::conversation::ConversationView;
 use super::help_overlay::HelpOverlay;
@@ -43,10 +44,8 @@ pub fn Console() -> Html {
                 <IdleWarning />
                 if store.view == View::Inbox { <AssignedBanner /> }
             </div>
-            if store.view == View::Admin {
-                <AdminPage />
-            } else if store.view == View::Canned {
-                <CannedPage />
+            if let Some(screen) = Screen::of(store.view) {
+                <AdminHost {screen} />
             } else {
                 <div class={classes!("main", match store.pane {
                     Pane::Inbox => "pane-inbox",

@@ -11,7 +11,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{File, FileList, ProgressEvent, XmlHttpRequest};
 
-use super::{dom, json, runtime};
+pub use natter_console_kit::web::dom::download;
+
+use super::{json, runtime};
 use crate::state::Action;
 use crate::state::files::{FileRef, PickedFile, UploadError};
 
@@ -123,20 +125,4 @@ pub fn abort(key: u64) {
     if let Some(r) = RUNNING.with(|r| r.borrow_mut().remove(&key)) {
         let _ = r.xhr.abort();
     }
-}
-
-/// Starts downloading a same-origin link under `name` (the relay answers
-/// files with `Content-Disposition: attachment`, so the page stays).
-pub fn download(url: &str, name: &str) {
-    let Some(doc) = dom::document() else { return };
-    let Ok(a) = doc.create_element("a") else { return };
-    let _ = a.set_attribute("href", url);
-    let _ = a.set_attribute("download", name);
-    let _ = a.set_attribute("hidden", "");
-    let Some(body) = doc.body() else { return };
-    let _ = body.append_child(&a);
-    if let Ok(el) = a.clone().dyn_into::<web_sys::HtmlElement>() {
-        el.click();
-    }
-    a.remove();
 }

@@ -1,17 +1,16 @@
 //! Browser glue (wasm32 only): mounting the app, the effect runner, the agent
-//! socket, HTTP calls, localStorage, sound and browser notifications.
+//! socket, localStorage, sound, browser notifications and the admin module
+//! (HTTP calls, JSON and DOM helpers are the kit's, re-exported here).
 
-pub mod api;
-pub mod canned;
+pub mod admin_module;
 pub mod desktop;
-pub mod dom;
 pub mod files;
-pub mod json;
 pub mod listeners;
 pub mod runtime;
 pub mod socket;
 pub mod storage;
-pub mod store;
+
+pub use natter_console_kit::web::{api, canned, dom, json};
 
 use wasm_bindgen::JsCast;
 

@@ -1,8 +1,9 @@
-//! Carries out the store's effects: socket frames, reconnect timers, storage,
-//! sign-out calls, sounds, notifications and focus moves. Also holds the store's
-//! dispatcher so browser callbacks (socket, timers) can send actions.
+//! Carries out the inbox store's effects: socket frames, reconnect timers,
+//! storage, sign-out calls, sounds, notifications and focus moves. The store's
+//! dispatcher, through which browser callbacks (socket, timers) send actions,
+//! is the kit's.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use natter_protocol::ConversationId;
 use yew::Callback;
@@ -15,22 +16,15 @@ use crate::i18n::fill;
 use crate::state::notify::AlertKind;
 use crate::state::{Action, Effect, FocusTarget, Store};
 
+pub use natter_console_kit::web::runtime::dispatch;
+
 thread_local! {
-    static DISPATCH: RefCell<Option<Callback<Action>>> = const { RefCell::new(None) };
     static RECONNECT: Cell<Option<i32>> = const { Cell::new(None) };
 }
 
-/// Registers the store's dispatcher (once, when the app mounts).
+/// Registers the store's dispatcher and this runner (once, when the app mounts).
 pub fn install(dispatch: Callback<Action>) {
-    DISPATCH.with(|d| *d.borrow_mut() = Some(dispatch));
-}
-
-/// Sends an action to the store from outside a component.
-pub fn dispatch(action: Action) {
-    let cb = DISPATCH.with(|d| d.borrow().clone());
-    if let Some(cb) = cb {
-        cb.emit(action);
-    }
+    natter_console_kit::web::runtime::install(dispatch, schedule);
 }
 
 /// A browser notification, worded while the store is at hand.
@@ -51,7 +45,7 @@ enum Job {
 
 /// Called by the reducer with the effects of one action and the new store. Runs
 /// them after the reducer returns (never inside it).
-pub fn schedule(effects: Vec<Effect>, store: &Store) {
+fn schedule(effects: Vec<Effect>, store: &Store) {
     if effects.is_empty() {
         return;
     }
@@ -132,12 +126,8 @@ fn run(job: Job) {
             Effect::SaveSettings(settings) => storage::save_settings(&settings),
             Effect::Logout { token } => wasm_bindgen_futures::spawn_local(api::logout(token)),
             Effect::Alert(_) => {}
-            Effect::LoadAdmin { token } => wasm_bindgen_futures::spawn_local(async move {
-                dispatch(Action::Admin(api::load_admin(token).await));
-            }),
-            Effect::SaveAdmin { token, save } => wasm_bindgen_futures::spawn_local(async move {
-                dispatch(Action::Admin(api::save_admin(token, *save).await));
-            }),
+            // The settings page is the admin module's: its own store loads and saves.
+            Effect::LoadAdmin { .. } | Effect::SaveAdmin { .. } => {}
             Effect::FindConversations { token, lookup } => wasm_bindgen_futures::spawn_local(async move {
                 dispatch(api::find_conversations(token, lookup).await);
             }),
@@ -148,7 +138,7 @@ fn run(job: Job) {
                 dispatch(api::fetch_link(token, id).await);
             }),
             Effect::Download { url, name } => files::download(&url, &name),
-            Effect::Canned { token, call } => canned::run(token, call),
+            Effect::Canned { token, call } => canned::run_picker(token, call),
             Effect::Focus(target) => dom::focus_id(&match target {
                 FocusTarget::Composer(id) => composer_id(id),
                 FocusTarget::Inbox => "inbox-tabs".to_owned(),

@@ -6,6 +6,7 @@ pub use natter_browser::dom::{
     tz_offset_min, window,
 };
 use natter_protocol::ClientMsgId;
+use wasm_bindgen::JsCast;
 
 /// Whether the console window has focus.
 pub fn has_focus() -> bool {
@@ -23,4 +24,20 @@ pub fn client_id() -> ClientMsgId {
         // 34 characters of [a-z0-9-] always parse; this branch cannot be reached.
         ClientMsgId::parse("c-fallback").expect("static id is valid")
     })
+}
+
+/// Starts downloading a same-origin link under `name` (the relay answers
+/// files with `Content-Disposition: attachment`, so the page stays).
+pub fn download(url: &str, name: &str) {
+    let Some(doc) = document() else { return };
+    let Ok(a) = doc.create_element("a") else { return };
+    let _ = a.set_attribute("href", url);
+    let _ = a.set_attribute("download", name);
+    let _ = a.set_attribute("hidden", "");
+    let Some(body) = doc.body() else { return };
+    let _ = body.append_child(&a);
+    if let Ok(el) = a.clone().dyn_into::<web_sys::HtmlElement>() {
+        el.click();
+    }
+    a.remove();
 }

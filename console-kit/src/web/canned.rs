@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use super::api::{request, text};
-use super::{files, json, runtime};
+use super::{dom, json, runtime};
 use crate::state::Action;
 use crate::state::canned::{CannedAction, CannedCall, Refusal};
 
@@ -109,31 +109,59 @@ async fn export(token: &str, scope: CannedScope) {
     let Ok(resp) = request("GET", &path, None, Some(token)).await else { return };
     let Some(csv) = text(&resp).await.filter(|_| resp.ok()) else { return };
     let url = format!("data:text/csv;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&csv)));
-    files::download(&url, &format!("canned-{}.csv", scope_name(scope)));
+    dom::download(&url, &format!("canned-{}.csv", scope_name(scope)));
 }
 
-/// Carries out one call, dispatching its answer.
+/// A call of the `/` picker (the list, a use) carried out with its answer, or
+/// the call handed back when it is one of the management screen's.
+async fn picker_call(token: &str, request: CannedCall) -> Result<Option<CannedAction>, CannedCall> {
+    match request {
+        CannedCall::Load { tenant } => Ok(Some(load(token, &tenant).await)),
+        CannedCall::Used(id) => {
+            // Only the order of the picker depends on it: best effort.
+            let _ = call::<()>("POST", &format!("/v1/agent/canned/{id}/use"), None, token).await;
+            Ok(None)
+        }
+        other => Err(other),
+    }
+}
+
+/// A call of the management screen, carried out with its answer.
+async fn screen_call(token: &str, request: CannedCall) -> Option<CannedAction> {
+    match request {
+        CannedCall::Save { id, draft } => Some(save(token, id, json::to_string(&draft)).await),
+        CannedCall::Delete(id) => {
+            let done = call::<()>("DELETE", &format!("/v1/agent/canned/{id}"), None, token).await;
+            Some(CannedAction::Deleted(done.map(|_| id)))
+        }
+        CannedCall::Import { scope, csv } => Some(import(token, scope, csv).await),
+        CannedCall::Export(scope) => {
+            export(token, scope).await;
+            None
+        }
+        CannedCall::Load { .. } | CannedCall::Used(_) => None,
+    }
+}
+
+/// Carries out one call, dispatching its answer (the admin module: the screen's
+/// calls and the list).
 pub fn run(token: String, request: CannedCall) {
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = match request {
-            CannedCall::Load { tenant } => Some(load(&token, &tenant).await),
-            CannedCall::Used(id) => {
-                // Only the order of the picker depends on it: best effort.
-                let _ = call::<()>("POST", &format!("/v1/agent/canned/{id}/use"), None, &token).await;
-                None
-            }
-            CannedCall::Save { id, draft } => Some(save(&token, id, json::to_string(&draft)).await),
-            CannedCall::Delete(id) => {
-                let done = call::<()>("DELETE", &format!("/v1/agent/canned/{id}"), None, &token).await;
-                Some(CannedAction::Deleted(done.map(|_| id)))
-            }
-            CannedCall::Import { scope, csv } => Some(import(&token, scope, csv).await),
-            CannedCall::Export(scope) => {
-                export(&token, scope).await;
-                None
-            }
+        let answer = match picker_call(&token, request).await {
+            Ok(answer) => answer,
+            Err(request) => screen_call(&token, request).await,
         };
         if let Some(a) = answer {
+            runtime::dispatch(Action::Canned(a));
+        }
+    });
+}
+
+/// Carries out one of the picker's calls, dispatching its answer (the inbox,
+/// which leaves the screen's calls to the admin module and so never links them).
+pub fn run_picker(token: String, request: CannedCall) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(Some(a)) = picker_call(&token, request).await {
             runtime::dispatch(Action::Canned(a));
         }
     });

@@ -146,7 +146,7 @@ fn input_value(e: &InputEvent) -> String {
 #[component]
 pub fn InstallSection() -> Html {
     let store = use_store();
-    let s: &'static InstallStrings = store.settings.locale.strings().install;
+    let s: &'static InstallStrings = store.settings.locale.install_strings();
     let token = store.session.as_ref().map(|x| x.token.clone()).unwrap_or_default();
     let local = use_reducer(Local::default);
     {

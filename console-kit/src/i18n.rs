@@ -28,6 +28,15 @@ impl Locale {
         if tag.to_ascii_lowercase().starts_with("th") { Locale::Th } else { Locale::En }
     }
 
+    /// The settings page's install section's words (not in [`Strings`], so
+    /// that only the admin module, which shows it, carries them).
+    pub fn install_strings(self) -> &'static InstallStrings {
+        match self {
+            Locale::En => &install::EN,
+            Locale::Th => &install::TH,
+        }
+    }
+
     /// The `lang` attribute value.
     pub fn tag(self) -> &'static str {
         match self {
@@ -56,8 +65,6 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 /// Every user-visible string.
 #[derive(Debug)]
 pub struct Strings {
-    /// The settings page's install section.
-    pub install: &'static InstallStrings,
     /// Files in chat: composer, attachments, settings.
     pub files: &'static FileStrings,
     /// Notes, mentions, tags, assignment history and the team screen.
@@ -251,6 +258,10 @@ pub struct Strings {
     pub back_to_inbox: &'static str,
     pub adm_loading: &'static str,
     pub adm_load_failed: &'static str,
+    /// While an admin screen's code downloads (the first time one is opened).
+    pub screen_loading: &'static str,
+    /// Its download failed (with the browser's words); a Retry button follows.
+    pub screen_failed: &'static str,
     pub adm_save: &'static str,
     pub adm_saving: &'static str,
     pub adm_saved: &'static str,
@@ -371,7 +382,6 @@ pub struct Strings {
 }
 
 pub static EN: Strings = Strings {
-    install: &install::EN,
     files: &files::EN,
     desk: &desk::EN,
     canned: &canned::EN,
@@ -549,6 +559,8 @@ pub static EN: Strings = Strings {
     back_to_inbox: "Back to inbox",
     adm_loading: "Loading settings…",
     adm_load_failed: "Could not load the settings: {0}",
+    screen_loading: "Loading…",
+    screen_failed: "Could not load this screen: {0}",
     adm_save: "Save",
     adm_saving: "Saving…",
     adm_saved: "Saved. Changes apply at once.",
@@ -669,7 +681,6 @@ pub static EN: Strings = Strings {
 };
 
 pub static TH: Strings = Strings {
-    install: &install::TH,
     files: &files::TH,
     desk: &desk::TH,
     canned: &canned::TH,
@@ -847,6 +858,8 @@ pub static TH: Strings = Strings {
     back_to_inbox: "กลับไปที่กล่องข้อความ",
     adm_loading: "กำลังโหลดการตั้งค่า…",
     adm_load_failed: "โหลดการตั้งค่าไม่สำเร็จ: {0}",
+    screen_loading: "กำลังโหลด…",
+    screen_failed: "โหลดหน้านี้ไม่สำเร็จ: {0}",
     adm_save: "บันทึก",
     adm_saving: "กำลังบันทึก…",
     adm_saved: "บันทึกแล้ว มีผลทันที",
