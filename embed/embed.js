@@ -7,9 +7,9 @@
    widget frame, the postMessage bridge, the visitor's first-party storage) is a second
    script from the relay, loaded only when needed: on click (preconnecting on
    hover/focus), when the visitor has a conversation going (first-party hint in this
-   origin's localStorage, set by the frame), or after the tenant's auto-open delay. A
-   third part (embed/teaser.js, proactive greetings) loads only for a tenant with
-   greeting rules. They share one private object, `Natter._k`. No dependencies.
+   origin's localStorage, set by the frame), or when a third part opens it: that
+   part (embed/teaser.js: proactive greetings and the auto-open delay) loads only
+   for a tenant with greeting rules or an auto-open delay. They share one private object, `Natter._k`. No dependencies.
    Host API: Natter.open(), .close(), .identify({id, name, email, hash}),
    .setLocale(tag), .on('unread', fn). Unknown tenant or refused origin: nothing is
    drawn and one console warning explains why. */
@@ -26,7 +26,7 @@
     en: ['Open chat', 'Close chat', ' unread', 'Chat'],
     th: ['เปิดแชท', 'ปิดแชท', ' ข้อความใหม่', 'แชท']
   };
-  var cfg, host, btn, isOpen = false, wantOpen = false, userClosed = false, loading = false;
+  var cfg, host, btn, isOpen = false, wantOpen = false, loading = false;
   var unread = 0, identity = null, locale = null, listeners = [], preconnected = false;
   // Shared with the frame part, which adds `frame`, `post`, `show` and the unread
   // badge (`badge`) when it runs: unread counts only come from the frame.
@@ -93,7 +93,6 @@
   function close() {
     wantOpen = false;
     if (!cfg || !isOpen) return;
-    userClosed = true;
     show(false);
     btn.focus();
   }
@@ -133,16 +132,7 @@
     document.body.appendChild(host);
     if (wantOpen) open();
     else if (stored('active') === '1') load();
-    if (c.greetings) part('{{TEASER_JS}}');
-    var delay = c.auto_open_delay_secs;
-    var once = function (set) {
-      try { return set ? sessionStorage.setItem(key + 'auto', '1') : sessionStorage.getItem(key + 'auto'); } catch (e) { return null; }
-    };
-    if (delay > 0 && !once()) {
-      setTimeout(function () {
-        if (!userClosed && !isOpen) { once(true); open(); }
-      }, delay * 1000);
-    }
+    if (c.greetings || c.auto_open_delay_secs) part('{{TEASER_JS}}');
   }
 
   window.Natter = {

@@ -1,6 +1,7 @@
-/* Natter loader, greetings part: loaded by embed.js (as a content-hashed asset from
-   the relay) only when the tenant has proactive greeting rules, after the bubble is
-   drawn. Picks the first rule that matches this page (path pattern), this visitor
+/* Natter loader, proactive part: loaded by embed.js (as a content-hashed asset from
+   the relay) only when the tenant has proactive greeting rules or an auto-open delay,
+   after the bubble is drawn. The auto-open delay opens the panel once per browser
+   session, unless the visitor used the bubble first or has a conversation going. For greetings, it picks the first rule that matches this page (path pattern), this visitor
    (new or returning, remembered in this origin's localStorage) and the shop's hours,
    then waits for its time on page and scroll depth, and shows a teaser beside the
    bubble (in the bubble's shadow root: fixed position, no layout shift) or opens the
@@ -11,13 +12,25 @@
   'use strict';
   if (!k || k.greeter) return;
   k.greeter = 1;
-  var cfg = k.cfg, now = Date.now();
+  var cfg = k.cfg, now = Date.now(), touched = false;
+  k.btn.addEventListener('click', function () { touched = true; });
+  function session(name, set) {
+    try {
+      if (set) sessionStorage.setItem('natter:' + k.tenant + ':' + name, set);
+      return sessionStorage.getItem('natter:' + k.tenant + ':' + name);
+    } catch (e) { return null; }
+  }
+  var delay = cfg.auto_open_delay_secs;
+  if (delay > 0 && !session('auto')) {
+    setTimeout(function () {
+      // Not over a chat the visitor already opened or has going (the frame part is then loaded).
+      if (!touched && !k.post) { session('auto', '1'); window.Natter.open(); }
+    }, delay * 1000);
+  }
+  if (!cfg.greetings) return;
   // A returning visitor came in an earlier browser session; the answer holds for this session.
-  var visit;
-  try {
-    visit = sessionStorage.getItem('natter:' + k.tenant + ':visit') || (k.stored('visited') ? 'returning' : 'new');
-    sessionStorage.setItem('natter:' + k.tenant + ':visit', visit);
-  } catch (e) { visit = k.stored('visited') ? 'returning' : 'new'; }
+  var visit = session('visit') || session('visit', k.stored('visited') ? 'returning' : 'new') ||
+    (k.stored('visited') ? 'returning' : 'new');
   k.store('visited', String(now));
   var quiet = k.stored('greet_off') || k.stored('active') === '1' ||
     now - (+k.stored('greeted') || 0) < cfg.greetings_every_hours * 3600000;

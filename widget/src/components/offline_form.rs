@@ -17,6 +17,18 @@ pub fn OfflineForm() -> Html {
     let name = use_node_ref();
     let email = use_node_ref();
     let text = use_node_ref();
+    // What the visitor wrote when the shop closed goes into the message box once
+    // (a bound `value` would reset their later edits on every render).
+    {
+        let text = text.clone();
+        use_effect_with(store.offline_draft.clone(), move |draft| {
+            if let Some(el) = text.cast::<HtmlTextAreaElement>()
+                && !draft.is_empty()
+            {
+                el.set_value(draft);
+            }
+        });
+    }
     let bad_email = use_state(|| false);
     let bad_text = use_state(|| false);
     let intro = if store.offline_offered() {
@@ -75,7 +87,7 @@ pub fn OfflineForm() -> Html {
             </div>
             <div class="field">
                 <label for="natter-off-text">{ s.message_label }{ " " }<span class="muted">{ s.required_mark }</span></label>
-                <textarea id="natter-off-text" ref={text} rows="4" required=true value={store.offline_draft.clone()}
+                <textarea id="natter-off-text" ref={text} rows="4" required=true
                     aria-invalid={(*bad_text).to_string()} aria-describedby={bad_text.then_some("natter-off-text-err")} />
                 if *bad_text { <p class="field-error" id="natter-off-text-err">{ s.field_required }</p> }
             </div>
