@@ -506,3 +506,50 @@ async fn natter_mail_in_pipes_a_reply_to_the_running_relay() {
         pipe(reply_email("reply+acme.1.zzzzzz.aaaaaaaaaaaaaaaa@in.acme.example", "pipe2@example.com", "x"), None).await;
     assert_eq!(forged.unwrap(), Some(65), "a forged token bounces");
 }
+
+#[tokio::test]
+async fn the_daily_digest_goes_out_a_day_after_it_is_turned_on_with_the_days_counts() {
+    let (smtp, dir) = smtp_server();
+    let (relay, clock) = manual_relay().await;
+    let owner = relay.login("acme", "ann@x.test").await.token;
+    let digests = |d: &Path| {
+        emails_to(d, "ann@x.test")
+            .into_iter()
+            .filter(|r| r.parsed().subject().is_some_and(|s| s.starts_with("Daily digest for Acme Shop")))
+            .collect::<Vec<_>>()
+    };
+    let before = digests(&dir).len();
+    enable_email(&relay.http(""), &owner, &smtp, serde_json::json!({"notify_daily_digest": true})).await;
+    let mut v = relay.visitor("acme").await;
+    v.recv().await;
+    v.send(&VisitorFrame::Offline {
+        client_id: cid("d1"),
+        name: Some("Dao".into()),
+        email: "dao@example.com".into(),
+        text: "Do you sell gift cards?".into(),
+        page_url: None,
+        referrer: None,
+        utc_offset_min: None,
+    })
+    .await;
+    v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
+
+    // 23 hours on: no digest yet. A marker queued now arrives; a digest queued
+    // before it would have arrived first (the outbox sends in order).
+    clock.advance(Duration::from_secs(23 * 3600));
+    let marked = emails_to(&dir, "ann@x.test").len();
+    marker(&relay, "ann@x.test").await;
+    wait_for(&dir, "ann@x.test", marked + 1).await;
+    assert_eq!(digests(&dir).len(), before, "no digest before a day has passed");
+
+    clock.advance(Duration::from_secs(3600));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while digests(&dir).len() == before {
+        assert!(tokio::time::Instant::now() < deadline, "the digest arrives within 10 s of the day's end");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let digest = digests(&dir).pop().unwrap();
+    let text = digest.text();
+    assert!(text.contains("1 offline messages") && text.contains("0 missed chats"), "{text}");
+    assert!(digest.header("List-Unsubscribe").starts_with('<'));
+}

@@ -64,6 +64,9 @@ pub enum SendOutcome {
     NotAttempted,
 }
 
+/// When the last daily digest went out (or the digest was turned on), Unix ms.
+const DIGEST_AT: &str = "email_digest_at";
+
 /// When a retry after `attempts` failed attempts is due.
 pub fn retry_delay_ms(attempts: u32) -> i64 {
     let doublings = attempts.saturating_sub(1).min(20);
@@ -131,6 +134,10 @@ impl Mailer {
         let detail =
             serde_json::json!({"enabled": stored.enabled, "host": stored.host, "password_set": sealed.is_some()});
         queries::audit(db, now, Some(by), "email_settings", &detail)?;
+        if stored.enabled && stored.notify_daily_digest && queries::setting(db, DIGEST_AT)?.is_none() {
+            // The first digest comes a day after the owner turned it on.
+            queries::set_setting(db, DIGEST_AT, &now.0.to_string())?;
+        }
         let previous = (std::mem::replace(&mut self.settings, stored), std::mem::replace(&mut self.sealed, sealed));
         self.before_change.get_or_insert(previous);
         self.queued = true; // the sender may now have work it was holding back
@@ -384,13 +391,13 @@ impl Mailer {
         if !self.settings.enabled || !self.settings.notify_daily_digest {
             return Ok(());
         }
-        let Some(last) = queries::setting(db, "email_digest_at")?.and_then(|v| v.parse::<i64>().ok()) else {
-            return queries::set_setting(db, "email_digest_at", &now.0.to_string());
+        let Some(last) = queries::setting(db, DIGEST_AT)?.and_then(|v| v.parse::<i64>().ok()) else {
+            return queries::set_setting(db, DIGEST_AT, &now.0.to_string());
         };
         if now.0 - last < DAY_MS {
             return Ok(());
         }
-        queries::set_setting(db, "email_digest_at", &now.0.to_string())?;
+        queries::set_setting(db, DIGEST_AT, &now.0.to_string())?;
         let (total, offline, missed) = q::day_counts(db, UnixMillis(now.0 - DAY_MS))?;
         let shop = self.shop_name();
         let body = Body {
