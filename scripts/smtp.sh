@@ -18,6 +18,13 @@ venv="$root/tests/smtp/.venv"
 install_aiosmtpd() {
     [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null && return 0
     echo "smtp.sh: installing aiosmtpd in $venv" >&2
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then
+        # Debian splits venv support out of python3.
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+        $sudo apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >&2
+    fi
     python3 -m venv "$venv" >&2
     "$venv/bin/pip" install -q -r "$root/tests/smtp/requirements.txt" >&2
 }
