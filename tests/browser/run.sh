@@ -18,5 +18,5 @@ fi
 [ -x "$NATTER_BIN" ] || { echo "run.sh: relay binary $NATTER_BIN is missing" >&2; exit 1; }
 export NATTER_BIN
 mkdir -p out
-if [ $# -gt 0 ]; then files=("$@"); else files=(widget.test.mjs restart.test.mjs queue.test.mjs crosssite.test.mjs forgotten.test.mjs files.test.mjs quickreplies.test.mjs reach.test.mjs); fi
+if [ $# -gt 0 ]; then files=("$@"); else files=(widget.test.mjs restart.test.mjs queue.test.mjs crosssite.test.mjs forgotten.test.mjs files.test.mjs quickreplies.test.mjs reach.test.mjs csat.test.mjs); fi
 exec node --test --test-concurrency=1 "${files[@]}"

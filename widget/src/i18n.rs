@@ -143,6 +143,24 @@ pub struct Strings {
     pub err_upload_network: &'static str,
     pub err_too_many_files: &'static str,
     pub err_file_gone: &'static str,
+    /// The survey's question when the shop set none.
+    pub survey_question: &'static str,
+    /// The five choices, 1 to 5 (shown as "1 – Very poor").
+    pub ratings: [&'static str; 5],
+    pub rating_comment: &'static str,
+    pub rating_submit: &'static str,
+    pub rating_missing: &'static str,
+    /// `{}`: the score.
+    pub rating_thanks: &'static str,
+    pub rating_change: &'static str,
+    pub err_rating_expired: &'static str,
+    pub err_rating_locked: &'static str,
+    pub err_rating_unavailable: &'static str,
+    pub email_me: &'static str,
+    /// `{}`: the address.
+    pub transcript_sent: &'static str,
+    pub err_email_off: &'static str,
+    pub err_transcript_limit: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -230,6 +248,20 @@ pub static EN: Strings = Strings {
     err_upload_network: "The upload failed. Check your connection and try again.",
     err_too_many_files: "You can send up to 10 files at once.",
     err_file_gone: "This file is no longer available.",
+    survey_question: "How was your chat?",
+    ratings: ["Very poor", "Poor", "Okay", "Good", "Excellent"],
+    rating_comment: "Anything to add?",
+    rating_submit: "Submit",
+    rating_missing: "Please choose a rating.",
+    rating_thanks: "Thank you for your feedback! You rated this chat {} out of 5.",
+    rating_change: "Change rating",
+    err_rating_expired: "This survey has closed.",
+    err_rating_locked: "A rating can be changed only once.",
+    err_rating_unavailable: "This chat cannot be rated.",
+    email_me: "Email me this conversation",
+    transcript_sent: "Sent to {}.",
+    err_email_off: "This shop does not send email.",
+    err_transcript_limit: "Too many emails asked for. Please try again later.",
 };
 
 pub static TH: Strings = Strings {
@@ -317,6 +349,20 @@ pub static TH: Strings = Strings {
     err_upload_network: "อัปโหลดไม่สำเร็จ กรุณาตรวจสอบการเชื่อมต่อแล้วลองใหม่",
     err_too_many_files: "ส่งได้ครั้งละไม่เกิน 10 ไฟล์",
     err_file_gone: "ไฟล์นี้ไม่มีแล้ว",
+    survey_question: "การสนทนาครั้งนี้เป็นอย่างไรบ้าง",
+    ratings: ["แย่มาก", "แย่", "พอใช้", "ดี", "ดีเยี่ยม"],
+    rating_comment: "มีอะไรเพิ่มเติมไหม",
+    rating_submit: "ส่งคะแนน",
+    rating_missing: "กรุณาเลือกคะแนน",
+    rating_thanks: "ขอบคุณสำหรับความคิดเห็น คุณให้คะแนนการสนทนานี้ {} จาก 5",
+    rating_change: "เปลี่ยนคะแนน",
+    err_rating_expired: "แบบสอบถามนี้ปิดแล้ว",
+    err_rating_locked: "เปลี่ยนคะแนนได้เพียงครั้งเดียว",
+    err_rating_unavailable: "การสนทนานี้ให้คะแนนไม่ได้",
+    email_me: "ส่งการสนทนานี้ทางอีเมล",
+    transcript_sent: "ส่งไปที่ {} แล้ว",
+    err_email_off: "ร้านนี้ไม่ได้เปิดการส่งอีเมล",
+    err_transcript_limit: "ขออีเมลบ่อยเกินไป กรุณาลองใหม่ภายหลัง",
 };
 
 /// Replaces each `{}` in `template` with the next of `values`.
@@ -363,6 +409,10 @@ pub fn error_text(s: &Strings, code: ErrorCode) -> &'static str {
         // In the widget only uploads and attachments are ever forbidden.
         ErrorCode::Forbidden => s.err_files_off,
         ErrorCode::NotFound => s.err_file_gone,
+        ErrorCode::RatingExpired => s.err_rating_expired,
+        ErrorCode::RatingLocked => s.err_rating_locked,
+        ErrorCode::RatingUnavailable => s.err_rating_unavailable,
+        ErrorCode::EmailNotConfigured => s.err_email_off,
         _ => s.err_generic,
     }
 }
@@ -399,6 +449,14 @@ mod tests {
     }
 
     #[test]
+    fn rating_and_email_refusals_have_their_own_sentences() {
+        assert_eq!(error_text(&EN, ErrorCode::RatingLocked), "A rating can be changed only once.");
+        assert_eq!(error_text(&TH, ErrorCode::RatingExpired), "แบบสอบถามนี้ปิดแล้ว");
+        assert_eq!(error_text(&TH, ErrorCode::RatingUnavailable), TH.err_rating_unavailable);
+        assert_eq!(error_text(&EN, ErrorCode::EmailNotConfigured), "This shop does not send email.");
+    }
+
+    #[test]
     fn both_tables_fill_the_same_holes() {
         let holes = |s: &Strings| {
             [
@@ -413,6 +471,8 @@ mod tests {
                 s.file_refused,
                 s.file_not_sent,
                 s.err_file_limit,
+                s.rating_thanks,
+                s.transcript_sent,
             ]
             .map(|t| t.matches("{}").count())
         };

@@ -49,7 +49,7 @@ pub use desk::TagRefused;
 pub(crate) use encode::error as encode_error;
 pub use file_queries::{UploadRow, Uploader};
 pub use files::{BlobFile, EraseRefusal, NewUpload};
-pub use kpi::{days as kpi_days, export as kpi_export, report as kpi_report};
+pub use kpi::{days as kpi_days, drain as kpi_drain, export as kpi_export, report as kpi_report};
 pub use mail::{Claimed, SendOutcome};
 pub use ratings::{PageState, RatingDraft, RatingQuery, RatingRefused};
 pub use reads::Reader;

@@ -1,7 +1,10 @@
-//! The end-of-chat notice, with a button to start a new chat.
+//! The end-of-chat area: the post-chat survey, the notice, "email me this
+//! conversation" and a button to start a new chat.
 
 use yew::prelude::*;
 
+use super::survey::PostChatSurvey;
+use super::transcript::TranscriptMail;
 use super::use_store;
 use crate::state::Action;
 use crate::web::runtime::START_ID;
@@ -16,7 +19,9 @@ pub fn EndedNotice() -> Html {
     };
     html! {
         <div class="ended">
+            <PostChatSurvey />
             <p>{ s.ended_notice }</p>
+            <TranscriptMail />
             <button type="button" id={START_ID} class="primary" onclick={again}>{ s.new_chat }</button>
         </div>
     }

@@ -15,6 +15,8 @@ pub mod pending_item;
 pub mod prechat_form;
 pub mod queue_notice;
 pub mod status_banner;
+pub mod survey;
+pub mod transcript;
 pub mod tray;
 pub mod typing_indicator;
 

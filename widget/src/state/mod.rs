@@ -10,6 +10,9 @@ mod file_tests;
 pub mod files;
 pub mod outbox;
 pub mod prechat;
+pub mod survey;
+#[cfg(test)]
+mod survey_tests;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +25,7 @@ use natter_protocol::{
 use crate::i18n::Locale;
 use files::{Phase, Picked, Problem, Tray, Unsent, Upload};
 use outbox::{Outbox, Pending};
+pub use survey::{MailPhase, Survey, SurveyView, TranscriptMail};
 
 /// While the visitor keeps typing, `typing on` is repeated this often.
 pub const TYPING_RESEND_MS: i64 = 4_000;
@@ -130,6 +134,10 @@ pub enum Focus {
     Lightbox,
     /// An image's thumbnail (back from the lightbox).
     Attachment(UploadId),
+    /// The survey's choice of this score (after "Change rating").
+    Rating(u8),
+    /// The "email me this conversation" field.
+    TranscriptEmail,
 }
 
 /// Messages from the frame to the host page's loader.
@@ -281,6 +289,14 @@ pub enum Action {
         score: u8,
         comment: Option<String>,
     },
+    /// "Change rating": the survey's form again, with the rating given.
+    ChangeRating,
+    /// Open (or close) the "email me this conversation" field.
+    TranscriptForm(bool),
+    /// Email the conversation to this address.
+    EmailTranscript {
+        email: String,
+    },
     ClosePanel,
     RetryNow,
     Tick {
@@ -341,19 +357,6 @@ pub struct AgentTyping {
     pub until: UnixMillis,
 }
 
-/// The post-chat survey (`survey` frame): when to show it, until when it
-/// takes a rating, and the rating given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Survey {
-    pub conversation_id: ConversationId,
-    /// The tenant's question for the visitor's language, if it set one.
-    pub question: Option<String>,
-    pub show_at: UnixMillis,
-    pub expires_at: UnixMillis,
-    pub score: Option<u8>,
-    pub can_rate: bool,
-}
-
 /// The widget's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Store {
@@ -383,6 +386,10 @@ pub struct Store {
     pub queue: Option<QueueSpot>,
     /// The post-chat survey of the closed conversation, as the relay last sent it.
     pub survey: Option<Survey>,
+    /// "Email me this conversation", after the chat ended.
+    pub transcript: TranscriptMail,
+    /// The email the visitor gave (pre-chat or offline form), to prefill the transcript's.
+    given_email: Option<String>,
     pub offline_form: OfflineForm,
     /// What the visitor had written when the shop closed, for the offline form.
     pub offline_draft: String,
@@ -642,6 +649,9 @@ impl Store {
                 }
                 self.started = true;
                 let info = prechat::info(&form, &answers, &self.page);
+                if info.email.is_some() {
+                    self.given_email.clone_from(&info.email);
+                }
                 if self.online() && !self.identify_in_flight() {
                     fx.push(Effect::Send(VisitorFrame::Start { info }));
                 } else {
@@ -658,6 +668,7 @@ impl Store {
                 // A message left earlier belongs to the ended chat, not the next one.
                 self.offline_form = OfflineForm::Editing;
                 self.leaving_message = false;
+                self.transcript = TranscriptMail::default();
                 fx.push(Effect::SaveSeen(None));
                 fx.push(Effect::Focus(Focus::Start));
             }
@@ -686,6 +697,7 @@ impl Store {
                     return fx;
                 }
                 let name = Some(name.trim().to_owned()).filter(|s| !s.is_empty());
+                self.given_email = Some(email.trim().to_owned());
                 // The page details, as `start` carries them: agents see where the visitor was.
                 let frame = VisitorFrame::Offline {
                     client_id,
@@ -706,10 +718,25 @@ impl Store {
                 self.outbox.remove(&id);
             }
             Action::DismissNotice => self.notice = None,
-            Action::Rate { score, comment } => {
-                if let Some(s) = self.survey.as_ref().filter(|s| s.can_rate && self.online()) {
-                    let conversation_id = s.conversation_id;
-                    fx.push(Effect::Send(VisitorFrame::Rate { conversation_id, score, comment }));
+            Action::Rate { score, comment } => self.rate(score, comment, &mut fx),
+            Action::ChangeRating => {
+                if let Some(s) = self.survey.as_mut()
+                    && s.change()
+                    && let Some(score) = s.score
+                {
+                    fx.push(Effect::Focus(Focus::Rating(score)));
+                }
+            }
+            Action::TranscriptForm(true) => {
+                let known = self.known_email().map(str::to_owned);
+                self.transcript.open(known.as_deref());
+                fx.push(Effect::Focus(Focus::TranscriptEmail));
+            }
+            Action::TranscriptForm(false) => self.transcript.close(),
+            Action::EmailTranscript { email } => {
+                if self.transcript.submit(&email, self.online()) {
+                    let lang = Some(self.locale().tag().to_owned());
+                    fx.push(Effect::Send(VisitorFrame::EmailTranscript { email: self.transcript.email.clone(), lang }));
                 }
             }
             Action::EndChat => {
@@ -873,6 +900,10 @@ impl Store {
 
     fn socket_closed(&mut self, now: UnixMillis, jitter: u16, fx: &mut Vec<Effect>) {
         self.typing = None;
+        if let Some(s) = &mut self.survey {
+            s.connection_lost();
+        }
+        self.transcript.connection_lost();
         self.agent_typing = None;
         self.read_sent = Seq(0);
         if let Some((_, state @ IdentityState::InFlight)) = &mut self.identity {
@@ -988,7 +1019,9 @@ impl Store {
                     self.leaving_message &= !agents_online;
                 }
             }
-            ToVisitor::Error(ErrorFrame { code, client_id, fatal, .. }) => self.error(now, code, client_id, fatal, fx),
+            ToVisitor::Error(ErrorFrame { code, client_id, conversation_id, fatal, .. }) => {
+                self.error(now, code, (client_id, conversation_id), fatal, fx)
+            }
             // Typing and reads by the visitor (their own reads come back): nothing to show.
             ToVisitor::Survey {
                 conversation_id,
@@ -997,23 +1030,57 @@ impl Store {
                 delay_secs,
                 expires_in_secs,
                 score,
+                comment,
                 can_rate,
-                ..
             } => {
                 let question = texts.get(self.locale().tag()).cloned().or(question);
-                let after = |secs: u32| UnixMillis(now.0 + i64::from(secs) * 1000);
-                let show_at = after(delay_secs);
-                self.survey = Some(Survey {
-                    conversation_id,
-                    question,
-                    show_at,
-                    expires_at: after(expires_in_secs),
-                    score,
-                    can_rate,
-                });
+                let times = (delay_secs, expires_in_secs);
+                self.survey = Some(Survey::new(conversation_id, question, times, (score, comment), can_rate, now));
             }
-            // A transcript queued: the widget has no "email me" button yet.
-            ToVisitor::Typing { .. } | ToVisitor::Read { .. } | ToVisitor::TranscriptQueued { .. } => {}
+            ToVisitor::TranscriptQueued { .. } => self.transcript.queued(),
+            // Typing and reads by the visitor (their own reads come back): nothing to show.
+            ToVisitor::Typing { .. } | ToVisitor::Read { .. } => {}
+        }
+    }
+
+    /// What the survey area of the ended chat shows: only the survey of the
+    /// closed conversation on screen.
+    pub fn survey_view(&self) -> SurveyView<'_> {
+        let shown = self.conversation.as_ref().filter(|c| c.status == ConversationStatus::Closed).map(|c| c.id);
+        match &self.survey {
+            Some(s) if Some(s.conversation_id) == shown => s.view(),
+            _ => SurveyView::Hidden,
+        }
+    }
+
+    /// The visitor's email as the widget knows it: from `identify`, else the
+    /// pre-chat or offline form.
+    pub fn known_email(&self) -> Option<&str> {
+        let identified = self.identity.as_ref().and_then(|(i, _)| i.email.as_deref());
+        identified.or(self.given_email.as_deref()).filter(|e| !e.is_empty())
+    }
+
+    fn rate(&mut self, score: u8, comment: Option<String>, fx: &mut Vec<Effect>) {
+        let online = self.online();
+        let Some(s) = self.survey.as_mut().filter(|_| online) else { return };
+        if let Some(comment) = s.submit(score, comment) {
+            let conversation_id = s.conversation_id;
+            fx.push(Effect::Send(VisitorFrame::Rate { conversation_id, score, comment }));
+        }
+    }
+
+    /// A refusal of the survey's rating; `false` if it is about something else.
+    fn survey_refused(&mut self, code: ErrorCode, conversation_id: Option<ConversationId>) -> bool {
+        let rating_error = matches!(
+            code,
+            ErrorCode::RatingExpired | ErrorCode::RatingLocked | ErrorCode::RatingUnavailable | ErrorCode::InvalidInput
+        );
+        match self.survey.as_mut().filter(|s| Some(s.conversation_id) == conversation_id && rating_error) {
+            Some(s) => {
+                s.refused(code);
+                true
+            }
+            None => false,
         }
     }
 
@@ -1073,7 +1140,7 @@ impl Store {
         &mut self,
         now: UnixMillis,
         code: ErrorCode,
-        client_id: Option<ClientMsgId>,
+        (client_id, conversation_id): (Option<ClientMsgId>, Option<ConversationId>),
         fatal: bool,
         fx: &mut Vec<Effect>,
     ) {
@@ -1099,6 +1166,10 @@ impl Store {
                 self.conn = Conn::Stopped(code);
             }
             ErrorCode::ShuttingDown | ErrorCode::SlowConsumer => {}
+            _ if client_id.is_none() && conversation_id.is_none() && self.transcript.answers(code) => {
+                self.transcript.refused(code);
+            }
+            _ if conversation_id.is_some() && self.survey_refused(code, conversation_id) => {}
             ErrorCode::RateLimited => {
                 if client_id.is_some() {
                     self.retry_sends_at = Some(UnixMillis(now.0 + RATE_RETRY_MS));
@@ -1322,6 +1393,9 @@ impl Store {
         self.waited_long = limit.zip(waited_ms).is_some_and(|(secs, ms)| ms >= i64::from(secs) * 1000);
         if self.typing.is_some_and(|t| now.0 - t.last_input.0 >= TYPING_IDLE_MS) {
             self.stop_typing(fx);
+        }
+        if let Some(s) = &mut self.survey {
+            s.tick(now);
         }
         if self.agent_typing.as_ref().is_some_and(|t| now >= t.until) {
             self.agent_typing = None;

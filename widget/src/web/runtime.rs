@@ -90,6 +90,8 @@ fn run(effect: Effect, tenant: Option<&TenantId>) {
         Effect::Focus(Focus::Start) => dom::focus_id(START_ID),
         Effect::Focus(Focus::Lightbox) => dom::focus_id(LIGHTBOX_ID),
         Effect::Focus(Focus::Attachment(id)) => dom::focus_id(&crate::state::files::dom_id(&id)),
+        Effect::Focus(Focus::Rating(score)) => dom::focus_id(&crate::components::survey::rating_id(score)),
+        Effect::Focus(Focus::TranscriptEmail) => dom::focus_id(crate::components::transcript::EMAIL_ID),
         Effect::Upload { key, name, token } => {
             if let Some(t) = tenant {
                 files::upload(key, &name, &token, t);

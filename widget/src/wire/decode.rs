@@ -50,7 +50,7 @@ fn client_id<J: Json>(v: &J, key: &str) -> Option<ClientMsgId> {
 }
 
 /// Every error code, to read one back from its wire name.
-const ERROR_CODES: [ErrorCode; 34] = [
+const ERROR_CODES: [ErrorCode; 38] = [
     ErrorCode::BadJson,
     ErrorCode::UnknownFrame,
     ErrorCode::InvalidInput,
@@ -84,6 +84,10 @@ const ERROR_CODES: [ErrorCode; 34] = [
     ErrorCode::FileNameInvalid,
     ErrorCode::ScannerUnavailable,
     ErrorCode::QuotaExceeded,
+    ErrorCode::RatingUnavailable,
+    ErrorCode::RatingExpired,
+    ErrorCode::RatingLocked,
+    ErrorCode::EmailNotConfigured,
     ErrorCode::Internal,
 ];
 
@@ -255,6 +259,7 @@ pub fn server_frame<J: Json>(v: &J) -> Option<ToVisitor> {
             comment: text(v, "comment"),
             can_rate: flag(v, "can_rate")?,
         },
+        "transcript_queued" => ToVisitor::TranscriptQueued { conversation_id: conversation_id(v)? },
         "queue" => ToVisitor::Queue {
             conversation_id: conversation_id(v)?,
             position: uint32(v, "position")?,

@@ -160,6 +160,15 @@ fn every_visitor_frame_decodes_as_serde_encodes_it() {
         comment: Some("quick".into()),
         can_rate: true,
     });
+    round_trip(ToVisitor::TranscriptQueued { conversation_id: ConversationId(7) });
+    round_trip(ToVisitor::Error(ErrorFrame {
+        code: ErrorCode::RatingLocked,
+        message: "changed once already".into(),
+        client_id: None,
+        conversation_id: Some(ConversationId(7)),
+        fatal: false,
+    }));
+    round_trip(ToVisitor::Error(ErrorFrame::new(ErrorCode::EmailNotConfigured, "no email")));
     round_trip(ToVisitor::Survey {
         conversation_id: ConversationId(7),
         question: None,

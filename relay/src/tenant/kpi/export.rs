@@ -90,7 +90,11 @@ pub struct Filter {
 pub struct Cursor(pub i64, pub i64);
 
 /// The conditions every export shares (on `k`, the conversation's facts).
-const CHOSEN: &str = "k.day BETWEEN :from AND :to AND (:agent IS NULL OR k.agent_id = :agent)
+/// `+k.day` keeps SQLite off the `(day, …)` indexes: with them it read the
+/// whole period and sorted it for every 500-row page (a year of 100,000
+/// conversations: 18 ms a page, 10 s an export); walking the primary key from
+/// the cursor reads one page's rows (0.2 ms; BENCHMARKS.md "KPIs on a big tenant").
+const CHOSEN: &str = "+k.day BETWEEN :from AND :to AND (:agent IS NULL OR k.agent_id = :agent)
     AND (:tag IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = k.conversation_id AND t.tag_id = :tag))
     AND (:rating IS NULL OR k.score = :rating)";
 

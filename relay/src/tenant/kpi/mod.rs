@@ -92,6 +92,20 @@ fn parameters_changed(db: &Connection, settings: &TenantSettings) -> Result<bool
     Ok(queries::setting(db, "kpi_parameters")?.as_deref() != Some(parameters(settings).as_str()))
 }
 
+/// Runs the queue until it is empty, one [`MAX_CONVERSATIONS`] run (one
+/// transaction) after another, exactly as the actor does between batches.
+/// For tools that fill a tenant's database outside the relay (the KPI
+/// benchmark); never call it on a database a running actor owns. Returns
+/// the number of runs.
+pub fn drain(db: &Connection, settings: &TenantSettings) -> Result<usize, StoreError> {
+    let mut runs = 0;
+    while backlog(db, 1)? > 0 || parameters_changed(db, settings)? {
+        run(db, settings)?;
+        runs += 1;
+    }
+    Ok(runs)
+}
+
 /// One run in its own transaction (committed without an fsync, like the
 /// search indexer's: a lost run is simply still queued).
 fn run(db: &Connection, settings: &TenantSettings) -> Result<Vec<String>, StoreError> {
