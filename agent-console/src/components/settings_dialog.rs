@@ -1,5 +1,6 @@
 //! Notification settings (sound on/off, volume, browser notifications),
-//! remembered in localStorage. (The language is the top bar's one switch.)
+//! remembered in localStorage, and the agent's own email notifications, kept
+//! by the relay (`/v1/agent/me/email`). (The language is the top bar's one switch.)
 
 use web_sys::{HtmlInputElement, NotificationPermission};
 use yew::prelude::*;
@@ -9,6 +10,47 @@ use super::use_store;
 use crate::state::Action;
 use crate::web::desktop;
 use natter_browser::audio;
+use natter_console_kit::web::workspace_api;
+use natter_protocol::AgentEmailPrefs;
+
+/// The agent's email switches: loaded when the dialog opens, each change saved
+/// at once (hidden until loaded, so nothing is shown that is not the relay's).
+#[component]
+fn EmailPrefs() -> Html {
+    let store = use_store();
+    let s = store.settings.locale.strings();
+    let token = store.session.as_ref().map(|x| x.token.clone()).unwrap_or_default();
+    let prefs = use_state(|| None::<AgentEmailPrefs>);
+    {
+        let (prefs, token) = (prefs.clone(), token.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { prefs.set(workspace_api::my_email_prefs(token).await) });
+        });
+    }
+    let Some(current) = *prefs else { return html! {} };
+    let switch = |id: &'static str, label: &'static str, on: bool, f: fn(&mut AgentEmailPrefs, bool)| {
+        let (prefs, token) = (prefs.clone(), token.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let mut next = current;
+            f(&mut next, e.target_unchecked_into::<HtmlInputElement>().checked());
+            let (prefs, token) = (prefs.clone(), token.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(saved) = workspace_api::put_my_email_prefs(token, next).await {
+                    prefs.set(Some(saved));
+                }
+            });
+        });
+        html! { <label class="check"><input {id} type="checkbox" checked={on} {onchange} />{ label }</label> }
+    };
+    html! {
+        <fieldset class="me-email">
+            <legend>{ s.me_email }</legend>
+            { switch("me-email-offline", s.me_email_offline, current.offline_message, |p, v| p.offline_message = v) }
+            { switch("me-email-missed", s.me_email_missed, current.missed_chat, |p, v| p.missed_chat = v) }
+            { switch("me-email-digest", s.me_email_digest, current.daily_digest, |p, v| p.daily_digest = v) }
+        </fieldset>
+    }
+}
 
 #[component]
 pub fn SettingsDialog() -> Html {
@@ -67,6 +109,7 @@ pub fn SettingsDialog() -> Html {
                     _ => html! {},
                 }
             }
+            <EmailPrefs />
             <div class="actions">
                 <button type="button" onclick={close}>{ s.close }</button>
             </div>

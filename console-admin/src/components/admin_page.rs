@@ -18,6 +18,7 @@ use super::team_section::TeamSection;
 use super::use_store;
 use super::widget_form::WidgetForm;
 use super::widget_preview::WidgetPreview;
+use super::workspace_section::WorkspaceSection;
 use crate::i18n::fill;
 use crate::state::Action;
 use crate::state::admin::{AdminAction, AdminStatus};
@@ -103,6 +104,7 @@ pub fn AdminPage() -> Html {
             </form>
             // Outside the settings form: these change the relay at once, not on Save.
             <div class="admin-desk">
+                <WorkspaceSection />
                 <TeamSection />
                 <TagsSection />
             </div>

@@ -1,0 +1,73 @@
+//! The workspace admin screens' HTTP calls (owners and admins): the shop's
+//! name, the identity secret and its rotation, pending invitations, the email
+//! settings and test email; and the agent's own email notifications. Each runs
+//! one command of a screen's pure state and words the answer as its action.
+
+use natter_protocol::{AgentEmailPrefs, IdentityRotation};
+
+use super::api::coded_call;
+use crate::state::email::{EmailAction, EmailCommand};
+use crate::state::invitations::{InvitationsAction, InvitationsCommand};
+use crate::state::workspace::{IdentityAction, IdentityCommand, NameAction, NameCommand};
+
+/// `GET` or `PUT /v1/admin/workspace`.
+pub async fn name_command(token: String, command: NameCommand) -> NameAction {
+    match command {
+        NameCommand::Load => NameAction::Loaded(
+            coded_call("GET", "/v1/admin/workspace", None::<&()>, &token).await.map_err(|r| r.message),
+        ),
+        NameCommand::Save(w) => NameAction::Saved(coded_call("PUT", "/v1/admin/workspace", Some(&w), &token).await),
+    }
+}
+
+/// `GET /v1/admin/identity` or `POST /v1/admin/identity/rotate`.
+pub async fn identity_command(token: String, command: IdentityCommand) -> IdentityAction {
+    match command {
+        IdentityCommand::Load => IdentityAction::Loaded(
+            coded_call("GET", "/v1/admin/identity", None::<&()>, &token).await.map_err(|r| r.message),
+        ),
+        IdentityCommand::Rotate(grace_hours) => {
+            let body = IdentityRotation { grace_hours };
+            IdentityAction::Rotated(coded_call("POST", "/v1/admin/identity/rotate", Some(&body), &token).await)
+        }
+    }
+}
+
+/// `GET /v1/admin/invitations` or `DELETE /v1/admin/invitations/{email}`.
+pub async fn invitations_command(token: String, command: InvitationsCommand) -> InvitationsAction {
+    match command {
+        InvitationsCommand::Load => InvitationsAction::Loaded(
+            coded_call("GET", "/v1/admin/invitations", None::<&()>, &token).await.map_err(|r| r.message),
+        ),
+        InvitationsCommand::Withdraw(email) => {
+            let path = format!("/v1/admin/invitations/{}", js_sys::encode_uri_component(&email));
+            let done = coded_call::<()>("DELETE", &path, None::<&()>, &token).await;
+            InvitationsAction::Withdrawn(email, done)
+        }
+    }
+}
+
+/// `GET`/`PUT /v1/admin/email` or `POST /v1/admin/email/test`.
+pub async fn email_command(token: String, command: EmailCommand) -> EmailAction {
+    match command {
+        EmailCommand::Load => {
+            EmailAction::Loaded(coded_call("GET", "/v1/admin/email", None::<&()>, &token).await.map_err(|r| r.message))
+        }
+        EmailCommand::Save(settings) => {
+            EmailAction::Saved(coded_call("PUT", "/v1/admin/email", Some(&*settings), &token).await)
+        }
+        EmailCommand::Test(to) => {
+            EmailAction::Tested(coded_call("POST", "/v1/admin/email/test", Some(&to), &token).await)
+        }
+    }
+}
+
+/// `GET /v1/agent/me/email`: this agent's notification switches.
+pub async fn my_email_prefs(token: String) -> Option<AgentEmailPrefs> {
+    coded_call("GET", "/v1/agent/me/email", None::<&()>, &token).await.ok()
+}
+
+/// `PUT /v1/agent/me/email`; the switches as stored.
+pub async fn put_my_email_prefs(token: String, prefs: AgentEmailPrefs) -> Option<AgentEmailPrefs> {
+    coded_call("PUT", "/v1/agent/me/email", Some(&prefs), &token).await.ok()
+}
