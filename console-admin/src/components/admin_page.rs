@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::agents_form::AgentsForm;
+use super::email_section::EmailSection;
 use super::files_form::FilesForm;
 use super::hours_form::HoursForm;
 use super::identity_section::IdentitySection;
@@ -107,6 +108,7 @@ pub fn AdminPage() -> Html {
                 <WorkspaceSection />
                 <TeamSection />
                 <TagsSection />
+                <EmailSection />
             </div>
         </main>
     }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod canned_csv;
 pub mod canned_form;
 pub mod canned_page;
+pub mod email_section;
 pub mod files_form;
 pub mod hours_form;
 pub mod identity_section;
