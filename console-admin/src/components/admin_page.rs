@@ -7,6 +7,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::agents_form::AgentsForm;
+use super::behaviour_form::BehaviourForm;
+use super::csat_form::CsatForm;
 use super::email_section::EmailSection;
 use super::files_form::FilesForm;
 use super::hours_form::HoursForm;
@@ -91,10 +93,12 @@ pub fn AdminPage() -> Html {
                 <div class="admin-cols">
                     <div class="admin-sections" key={a.generation}>
                         <WidgetForm />
+                        <BehaviourForm />
                         <PrechatEditor />
                         <HoursForm />
                         <RoutingForm />
                         <FilesForm />
+                        <CsatForm />
                         <AgentsForm />
                         <IdentitySection />
                         <InstallSection />

@@ -4,11 +4,14 @@
 pub mod admin_page;
 pub mod agents_form;
 pub mod app;
+pub mod behaviour_form;
 pub mod canned_csv;
 pub mod canned_form;
 pub mod canned_page;
+pub mod csat_form;
 pub mod email_section;
 pub mod files_form;
+pub mod greeting_rule;
 pub mod hours_form;
 pub mod identity_section;
 pub mod install_section;
