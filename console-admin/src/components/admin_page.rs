@@ -72,7 +72,8 @@ pub fn AdminPage() -> Html {
     let status = match (&a.status, &a.error, dirty) {
         (AdminStatus::Saving, ..) => html! { <span>{ s.adm_saving }</span> },
         (_, Some(e), _) => {
-            let text = a.error_text(&e.field, s).unwrap_or(&e.message);
+            let w = store.settings.locale.workspace_strings();
+            let text = crate::state::greetings::error_text(a, &e.field, s, w).unwrap_or(&e.message);
             html! { <span class="msg error" id="admin-error">{ fill(s.adm_error, &[text]) }</span> }
         }
         (AdminStatus::Saved, None, false) => html! { <span class="ok">{ s.adm_saved }</span> },

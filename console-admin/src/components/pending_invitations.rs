@@ -86,7 +86,7 @@ pub fn PendingInvitations(p: &PendingProps) -> Html {
         },
     };
     html! {
-        <div class="pending-invitations" aria-labelledby="pending-title">
+        <div class="pending-invitations">
             <h3 id="pending-title">{ w.pending_title }</h3>
             { body }
             <div role="status" aria-live="polite">
