@@ -5,7 +5,7 @@
 
 use natter_protocol::{AgentEmailPrefs, IdentityRotation};
 
-use super::api::coded_call;
+use super::api::{coded_call, request, text};
 use crate::state::email::{EmailAction, EmailCommand};
 use crate::state::invitations::{InvitationsAction, InvitationsCommand};
 use crate::state::workspace::{IdentityAction, IdentityCommand, NameAction, NameCommand};
@@ -64,10 +64,30 @@ pub async fn email_command(token: String, command: EmailCommand) -> EmailAction 
 
 /// `GET /v1/agent/me/email`: this agent's notification switches.
 pub async fn my_email_prefs(token: String) -> Option<AgentEmailPrefs> {
-    coded_call("GET", "/v1/agent/me/email", None::<&()>, &token).await.ok()
+    prefs_call(&token, "GET", None).await
 }
 
 /// `PUT /v1/agent/me/email`; the switches as stored.
 pub async fn put_my_email_prefs(token: String, prefs: AgentEmailPrefs) -> Option<AgentEmailPrefs> {
-    coded_call("PUT", "/v1/agent/me/email", Some(&prefs), &token).await.ok()
+    let body = format!(
+        r#"{{"offline_message":{},"missed_chat":{},"daily_digest":{}}}"#,
+        prefs.offline_message, prefs.missed_chat, prefs.daily_digest
+    );
+    prefs_call(&token, "PUT", Some(body)).await
+}
+
+/// The prefs call, read field by field through the browser's `JSON`: this is
+/// in the inbox's first load, where serde code per type costs kilobytes.
+async fn prefs_call(token: &str, method: &str, body: Option<String>) -> Option<AgentEmailPrefs> {
+    let resp = request(method, "/v1/agent/me/email", body, Some(token)).await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    let js = js_sys::JSON::parse(&text(&resp).await?).ok()?;
+    let flag = |key: &str| js_sys::Reflect::get(&js, &key.into()).ok().and_then(|v| v.as_bool());
+    Some(AgentEmailPrefs {
+        offline_message: flag("offline_message")?,
+        missed_chat: flag("missed_chat")?,
+        daily_digest: flag("daily_digest")?,
+    })
 }
