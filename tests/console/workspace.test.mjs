@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
-import { RELAY, DEMO, SHOTS, axeClean, launch, newAgentPage, signIn } from "./lib.mjs";
+import { RELAY, DEMO, ANN, SHOTS, axeClean, launch, newAgentPage, signIn } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -224,4 +224,22 @@ test("email settings are saved without showing the password back, and the test e
   // Email off again, so later tests send nothing.
   await api(page, "PUT", "/v1/admin/email", { ...plain, enabled: false });
   await owner.context.close();
+});
+
+test("a plain agent switches off her own missed-chat emails in the notifications dialog", async () => {
+  const ann = await newAgentPage(browser);
+  await signIn(ann.page, ANN);
+  await ann.page.getByRole("button", { name: "Notifications", exact: true }).click();
+  const dialog = ann.page.getByRole("dialog", { name: "Notifications" });
+  const missed = dialog.getByLabel("Missed chats");
+  await missed.waitFor();
+  assert.equal(await missed.isChecked(), true, "on by default");
+  const put = ann.page.waitForResponse((r) => r.url().endsWith("/v1/agent/me/email") && r.request().method() === "PUT");
+  await missed.uncheck();
+  assert.equal((await put).status(), 200);
+  const stored = (await api(ann.page, "GET", "/v1/agent/me/email")).body;
+  assert.deepEqual(stored, { offline_message: true, missed_chat: false, daily_digest: true });
+  await axeClean(ann.page, "notifications dialog with email switches");
+  await api(ann.page, "PUT", "/v1/agent/me/email", { ...stored, missed_chat: true });
+  await ann.context.close();
 });
