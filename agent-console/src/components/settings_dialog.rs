@@ -13,43 +13,15 @@ use natter_browser::audio;
 use natter_console_kit::web::workspace_api;
 use natter_protocol::AgentEmailPrefs;
 
-/// The agent's email switches: loaded when the dialog opens, each change saved
-/// at once (hidden until loaded, so nothing is shown that is not the relay's).
-#[component]
-fn EmailPrefs() -> Html {
-    let store = use_store();
-    let s = store.settings.locale.strings();
-    let token = store.session.as_ref().map(|x| x.token.clone()).unwrap_or_default();
-    let prefs = use_state(|| None::<AgentEmailPrefs>);
-    {
-        let (prefs, token) = (prefs.clone(), token.clone());
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move { prefs.set(workspace_api::my_email_prefs(token).await) });
-        });
-    }
-    let Some(current) = *prefs else { return html! {} };
-    let switch = |id: &'static str, label: &'static str, on: bool, f: fn(&mut AgentEmailPrefs, bool)| {
-        let (prefs, token) = (prefs.clone(), token.clone());
-        let onchange = Callback::from(move |e: Event| {
-            let mut next = current;
-            f(&mut next, e.target_unchecked_into::<HtmlInputElement>().checked());
-            let (prefs, token) = (prefs.clone(), token.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some(saved) = workspace_api::put_my_email_prefs(token, next).await {
-                    prefs.set(Some(saved));
-                }
-            });
-        });
-        html! { <label class="check"><input {id} type="checkbox" checked={on} {onchange} />{ label }</label> }
-    };
-    html! {
-        <fieldset class="me-email">
-            <legend>{ s.me_email }</legend>
-            { switch("me-email-offline", s.me_email_offline, current.offline_message, |p, v| p.offline_message = v) }
-            { switch("me-email-missed", s.me_email_missed, current.missed_chat, |p, v| p.missed_chat = v) }
-            { switch("me-email-digest", s.me_email_digest, current.daily_digest, |p, v| p.daily_digest = v) }
-        </fieldset>
-    }
+/// Asks the relay for the agent's email switches (`next`: stores those first)
+/// and shows what it answers; a failure keeps what is shown. One future type
+/// for loading and saving: this dialog is in the first load.
+fn sync_prefs(shown: UseStateHandle<Option<AgentEmailPrefs>>, token: String, next: Option<AgentEmailPrefs>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(stored) = workspace_api::my_email_prefs(token, next).await {
+            shown.set(Some(stored));
+        }
+    });
 }
 
 #[component]
@@ -84,6 +56,27 @@ pub fn SettingsDialog() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowDialog(None)))
     };
+    // The agent's email switches, kept by the relay: hidden until loaded.
+    let token = store.session.as_ref().map(|x| x.token.clone()).unwrap_or_default();
+    let email = use_state(|| None::<AgentEmailPrefs>);
+    {
+        let (email, token) = (email.clone(), token.clone());
+        use_effect_with((), move |_| sync_prefs(email, token, None));
+    }
+    let on_email = {
+        let email = email.clone();
+        Callback::from(move |e: Event| {
+            let Some(mut next) = *email else { return };
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let on = input.checked();
+            match input.id().as_str() {
+                "me-email-offline" => next.offline_message = on,
+                "me-email-missed" => next.missed_chat = on,
+                _ => next.daily_digest = on,
+            }
+            sync_prefs(email.clone(), token.clone(), Some(next));
+        })
+    };
     html! {
         <Modal id="settings-dialog" title={ s.settings_title }>
             <label class="check">
@@ -109,7 +102,18 @@ pub fn SettingsDialog() -> Html {
                     _ => html! {},
                 }
             }
-            <EmailPrefs />
+            if let Some(p) = *email {
+                <fieldset class="me-email">
+                    <legend>{ s.me_email }</legend>
+                    { for [
+                        ("me-email-offline", s.me_email_offline, p.offline_message),
+                        ("me-email-missed", s.me_email_missed, p.missed_chat),
+                        ("me-email-digest", s.me_email_digest, p.daily_digest),
+                    ].into_iter().map(|(id, label, checked)| html! {
+                        <label class="check"><input {id} type="checkbox" {checked} onchange={on_email.clone()} />{ label }</label>
+                    }) }
+                </fieldset>
+            }
             <div class="actions">
                 <button type="button" onclick={close}>{ s.close }</button>
             </div>

@@ -62,18 +62,16 @@ pub async fn email_command(token: String, command: EmailCommand) -> EmailAction 
     }
 }
 
-/// `GET /v1/agent/me/email`: this agent's notification switches.
-pub async fn my_email_prefs(token: String) -> Option<AgentEmailPrefs> {
-    prefs_call(&token, "GET", None).await
-}
-
-/// `PUT /v1/agent/me/email`; the switches as stored.
-pub async fn put_my_email_prefs(token: String, prefs: AgentEmailPrefs) -> Option<AgentEmailPrefs> {
-    let body = format!(
-        r#"{{"offline_message":{},"missed_chat":{},"daily_digest":{}}}"#,
-        prefs.offline_message, prefs.missed_chat, prefs.daily_digest
-    );
-    prefs_call(&token, "PUT", Some(body)).await
+/// `GET /v1/agent/me/email` (`next` `None`) or `PUT` it: this agent's
+/// notification switches as stored.
+pub async fn my_email_prefs(token: String, next: Option<AgentEmailPrefs>) -> Option<AgentEmailPrefs> {
+    let body = next.map(|p| {
+        format!(
+            r#"{{"offline_message":{},"missed_chat":{},"daily_digest":{}}}"#,
+            p.offline_message, p.missed_chat, p.daily_digest
+        )
+    });
+    prefs_call(&token, if body.is_some() { "PUT" } else { "GET" }, body).await
 }
 
 /// The prefs call, read field by field through the browser's `JSON`: this is
