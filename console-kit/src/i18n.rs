@@ -8,10 +8,12 @@ pub mod canned;
 pub mod desk;
 pub mod files;
 pub mod install;
+pub mod workspace;
 pub use canned::CannedStrings;
 pub use desk::DeskStrings;
 pub use files::FileStrings;
 pub use install::InstallStrings;
+pub use workspace::WorkspaceStrings;
 
 /// A console language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -34,6 +36,15 @@ impl Locale {
         match self {
             Locale::En => &install::EN,
             Locale::Th => &install::TH,
+        }
+    }
+
+    /// The workspace admin screens' words (shop name, identity rotation,
+    /// invitations, email, greetings, survey): only the admin module carries them.
+    pub fn workspace_strings(self) -> &'static WorkspaceStrings {
+        match self {
+            Locale::En => &workspace::EN,
+            Locale::Th => &workspace::TH,
         }
     }
 
@@ -209,6 +220,11 @@ pub struct Strings {
     pub allow_notifications: &'static str,
     pub notifications_blocked: &'static str,
     pub test_sound: &'static str,
+    /// The agent's own email notifications (`/v1/agent/me/email`).
+    pub me_email: &'static str,
+    pub me_email_offline: &'static str,
+    pub me_email_missed: &'static str,
+    pub me_email_digest: &'static str,
     // notices
     pub notices: &'static str,
     pub dismiss: &'static str,
@@ -514,6 +530,10 @@ pub static EN: Strings = Strings {
     allow_notifications: "Allow browser notifications",
     notifications_blocked: "This browser blocks notifications for this site.",
     test_sound: "Test sound",
+    me_email: "Email me about",
+    me_email_offline: "New offline messages",
+    me_email_missed: "Missed chats",
+    me_email_digest: "A daily digest",
     notices: "Notices",
     dismiss: "Dismiss",
     n_already_claimed_by: "{0} already took this conversation.",
@@ -813,6 +833,10 @@ pub static TH: Strings = Strings {
     allow_notifications: "อนุญาตการแจ้งเตือนของเบราว์เซอร์",
     notifications_blocked: "เบราว์เซอร์นี้บล็อกการแจ้งเตือนสำหรับเว็บไซต์นี้",
     test_sound: "ทดสอบเสียง",
+    me_email: "ส่งอีเมลถึงฉันเมื่อมี",
+    me_email_offline: "ข้อความออฟไลน์ใหม่",
+    me_email_missed: "แชทที่พลาด",
+    me_email_digest: "สรุปประจำวัน",
     notices: "การแจ้งเตือน",
     dismiss: "ปิด",
     n_already_claimed_by: "{0} รับเรื่องนี้ไปแล้ว",

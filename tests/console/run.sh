@@ -28,6 +28,7 @@ fi
 data="$(mktemp -d)"
 pids=()
 cleanup() {
+  "$root/scripts/smtp.sh" stop "$data/smtp" 2>/dev/null || true
   for p in "${pids[@]}"; do
     kill "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
@@ -35,6 +36,12 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
+
+# A real SMTP server (aiosmtpd) for the email settings' test email: each message
+# it accepts lands in $SMTP_DIR/mail/*.eml.
+mkdir -p "$data/smtp"
+SMTP_ADDR="$("$root/scripts/smtp.sh" start "$data/smtp")"
+export SMTP_ADDR SMTP_DIR="$data/smtp"
 
 export NATTER_DEMO_EMAIL="demo@natter.local" NATTER_DEMO_PASSWORD="demo-password-123"
 export ANN_EMAIL="ann@natter.local" ANN_PASSWORD="ann-password-456"
@@ -70,7 +77,7 @@ curl -fsS -o /dev/null "$relay_url/console/" ||
 export RELAY_URL="$relay_url" CONSOLE_URL="$relay_url/console/"
 echo "relay $RELAY_URL, console $CONSOLE_URL"
 status=0
-if [ "$#" -eq 0 ]; then set -- console.test.mjs settings.test.mjs install.test.mjs layout.test.mjs canned.test.mjs desk.test.mjs team.test.mjs invite.test.mjs lazy.test.mjs; fi
+if [ "$#" -eq 0 ]; then set -- console.test.mjs settings.test.mjs install.test.mjs layout.test.mjs canned.test.mjs desk.test.mjs team.test.mjs invite.test.mjs lazy.test.mjs workspace.test.mjs greetings.test.mjs; fi
 node --test --test-concurrency=1 "$@" || status=$?
 [ "$status" -eq 0 ] || { echo "--- relay log (tail) ---" >&2; tail -40 "$data/relay.log" >&2; }
 exit "$status"

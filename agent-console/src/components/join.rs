@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::form_bits::{aria, error_line};
 use super::use_store;
-use crate::i18n::{DeskStrings, fill};
+use crate::i18n::{DeskStrings, Locale, fill};
 use crate::state::join::{JoinProblem, JoinState, tenant_of};
 use crate::state::{Action, Owner};
 use crate::web::{api, dom, runtime, storage};
@@ -116,6 +116,19 @@ pub fn Join(props: &JoinProps) -> Html {
             on_leave.emit(());
         })
     };
+    // The same switch as the sign-in screen's: an invitee may read either language.
+    let other_locale = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut settings = store.settings;
+            settings.locale = match settings.locale {
+                Locale::En => Locale::Th,
+                Locale::Th => Locale::En,
+            };
+            store.dispatch(Action::SetSettings(settings));
+        })
+    };
+    let other_tag = if store.settings.locale == Locale::En { "th" } else { "en" };
     let problem = join.problem.as_ref();
     let field_err = |field: &str| problem.filter(|p| p.field() == Some(field)).map(|p| problem_text(s, p));
     let link_err = problem.filter(|p| p.field().is_none()).map(|p| problem_text(s, p));
@@ -147,6 +160,9 @@ pub fn Join(props: &JoinProps) -> Html {
                     { input("password", s.choose_password, &join.password, |j, v| j.password = v) }
                     { input("confirm", s.confirm_password, &join.confirm, |j, v| j.confirm = v) }
                     <div class="actions">
+                        <button type="button" class="link" id="join-language" onclick={other_locale} lang={other_tag}>
+                            { store.settings.locale.strings().other_language }
+                        </button>
                         <button type="submit" class="primary" disabled={join.busy}>
                             { if join.busy { s.joining } else { s.join } }
                         </button>

@@ -1,5 +1,6 @@
 //! Notification settings (sound on/off, volume, browser notifications),
-//! remembered in localStorage. (The language is the top bar's one switch.)
+//! remembered in localStorage, and the agent's own email notifications, kept
+//! by the relay (`/v1/agent/me/email`). (The language is the top bar's one switch.)
 
 use web_sys::{HtmlInputElement, NotificationPermission};
 use yew::prelude::*;
@@ -9,6 +10,19 @@ use super::use_store;
 use crate::state::Action;
 use crate::web::desktop;
 use natter_browser::audio;
+use natter_console_kit::web::workspace_api;
+use natter_protocol::AgentEmailPrefs;
+
+/// Asks the relay for the agent's email switches (`next`: stores those first)
+/// and shows what it answers; a failure keeps what is shown. One future type
+/// for loading and saving: this dialog is in the first load.
+fn sync_prefs(shown: UseStateHandle<Option<AgentEmailPrefs>>, token: String, next: Option<AgentEmailPrefs>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(stored) = workspace_api::my_email_prefs(token, next).await {
+            shown.set(Some(stored));
+        }
+    });
+}
 
 #[component]
 pub fn SettingsDialog() -> Html {
@@ -42,6 +56,27 @@ pub fn SettingsDialog() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowDialog(None)))
     };
+    // The agent's email switches, kept by the relay: hidden until loaded.
+    let token = store.session.as_ref().map(|x| x.token.clone()).unwrap_or_default();
+    let email = use_state(|| None::<AgentEmailPrefs>);
+    {
+        let (email, token) = (email.clone(), token.clone());
+        use_effect_with((), move |_| sync_prefs(email, token, None));
+    }
+    let on_email = {
+        let email = email.clone();
+        Callback::from(move |e: Event| {
+            let Some(mut next) = *email else { return };
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let on = input.checked();
+            match input.id().as_str() {
+                "me-email-offline" => next.offline_message = on,
+                "me-email-missed" => next.missed_chat = on,
+                _ => next.daily_digest = on,
+            }
+            sync_prefs(email.clone(), token.clone(), Some(next));
+        })
+    };
     html! {
         <Modal id="settings-dialog" title={ s.settings_title }>
             <label class="check">
@@ -66,6 +101,18 @@ pub fn SettingsDialog() -> Html {
                     Some(NotificationPermission::Denied) => html! { <p>{ s.notifications_blocked }</p> },
                     _ => html! {},
                 }
+            }
+            if let Some(p) = *email {
+                <fieldset class="me-email">
+                    <legend>{ s.me_email }</legend>
+                    { for [
+                        ("me-email-offline", s.me_email_offline, p.offline_message),
+                        ("me-email-missed", s.me_email_missed, p.missed_chat),
+                        ("me-email-digest", s.me_email_digest, p.daily_digest),
+                    ].into_iter().map(|(id, label, checked)| html! {
+                        <label class="check"><input {id} type="checkbox" {checked} onchange={on_email.clone()} />{ label }</label>
+                    }) }
+                </fieldset>
             }
             <div class="actions">
                 <button type="button" onclick={close}>{ s.close }</button>

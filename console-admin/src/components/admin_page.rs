@@ -7,6 +7,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::agents_form::AgentsForm;
+use super::behaviour_form::BehaviourForm;
+use super::csat_form::CsatForm;
+use super::email_section::EmailSection;
 use super::files_form::FilesForm;
 use super::hours_form::HoursForm;
 use super::identity_section::IdentitySection;
@@ -18,6 +21,7 @@ use super::team_section::TeamSection;
 use super::use_store;
 use super::widget_form::WidgetForm;
 use super::widget_preview::WidgetPreview;
+use super::workspace_section::WorkspaceSection;
 use crate::i18n::fill;
 use crate::state::Action;
 use crate::state::admin::{AdminAction, AdminStatus};
@@ -68,7 +72,8 @@ pub fn AdminPage() -> Html {
     let status = match (&a.status, &a.error, dirty) {
         (AdminStatus::Saving, ..) => html! { <span>{ s.adm_saving }</span> },
         (_, Some(e), _) => {
-            let text = a.error_text(&e.field, s).unwrap_or(&e.message);
+            let w = store.settings.locale.workspace_strings();
+            let text = crate::state::greetings::error_text(a, &e.field, s, w).unwrap_or(&e.message);
             html! { <span class="msg error" id="admin-error">{ fill(s.adm_error, &[text]) }</span> }
         }
         (AdminStatus::Saved, None, false) => html! { <span class="ok">{ s.adm_saved }</span> },
@@ -89,10 +94,12 @@ pub fn AdminPage() -> Html {
                 <div class="admin-cols">
                     <div class="admin-sections" key={a.generation}>
                         <WidgetForm />
+                        <BehaviourForm />
                         <PrechatEditor />
                         <HoursForm />
                         <RoutingForm />
                         <FilesForm />
+                        <CsatForm />
                         <AgentsForm />
                         <IdentitySection />
                         <InstallSection />
@@ -103,8 +110,10 @@ pub fn AdminPage() -> Html {
             </form>
             // Outside the settings form: these change the relay at once, not on Save.
             <div class="admin-desk">
+                <WorkspaceSection />
                 <TeamSection />
                 <TagsSection />
+                <EmailSection />
             </div>
         </main>
     }

@@ -15,6 +15,7 @@ use yew::prelude::*;
 use super::form_bits::{aria, error_line};
 use super::install_section::copy_text;
 use super::modal::Modal;
+use super::pending_invitations::PendingInvitations;
 use super::use_store;
 use crate::format;
 use crate::i18n::desk::{DeskStrings, problem_text, role_name};
@@ -95,6 +96,7 @@ pub fn TeamSection() -> Html {
         let open = t.add_open;
         Callback::from(move |_: MouseEvent| team.dispatch(TeamAction::OpenAdd(!open)))
     };
+    let names = t.sorted().into_iter().map(|a| (a.agent.id, a.agent.name.clone())).collect::<Vec<_>>();
     let open_invite = {
         let team = team.dispatcher();
         let open = t.invite_open;
@@ -115,6 +117,7 @@ pub fn TeamSection() -> Html {
                 { s.invite }
             </button>
             if let Some(invited) = &t.invited { { invited_box(s, &team, invited) } }
+            <PendingInvitations refresh={t.invited.as_ref().map_or(0, |i| i.expires_at.0)} names={names} />
             if t.add_open { { add_form(s, &team, &t.add, my_role, t.busy, &err) } }
             if t.invite_open { { invite_form(s, &team, &t.invite, my_role, t.busy, &err) } }
             if let Some((id, active)) = t.confirm { { confirm(s, &team, id, active) } }

@@ -6,4 +6,4 @@ pub mod events;
 pub mod mount;
 pub mod runner;
 
-pub use natter_console_kit::web::{api, canned, dom, json, runtime};
+pub use natter_console_kit::web::{api, canned, dom, json, runtime, workspace_api};

@@ -94,8 +94,14 @@ macro_rules! fn_wrapper_traits {
         }
     };
 }
+/// The same, for one item of a list in the document (a greeting rule): its
+/// index and what was typed (moves and removals ignore the text).
+#[derive(Clone, Copy)]
+pub struct ItemSetter(pub fn(&mut TenantSettings, usize, &str));
+
 fn_wrapper_traits!(Setter);
 fn_wrapper_traits!(FieldSetter);
+fn_wrapper_traits!(ItemSetter);
 
 /// What changes the settings page.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +117,7 @@ pub enum AdminAction {
     Edit(Box<TenantSettings>),
     Set(Setter, String),
     SetPrechat(usize, FieldSetter, String),
+    SetItem(usize, ItemSetter, String),
     AddPrechatField,
     RemovePrechatField(usize),
     /// The admin typed a weekday's intervals (`09:00-12:00, 13:00-18:00`).
@@ -194,6 +201,10 @@ impl AdminState {
                     (f.0)(field, &value);
                     self.edited();
                 }
+            }
+            AdminAction::SetItem(i, f, value) => {
+                (f.0)(&mut self.draft, i, &value);
+                self.edited();
             }
             AdminAction::AddPrechatField => {
                 let n = self.draft.widget.prechat.fields.len() + 1;

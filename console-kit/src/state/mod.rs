@@ -9,10 +9,13 @@ pub use natter_browser::backoff;
 pub mod canned;
 pub mod conv;
 pub mod desk;
+pub mod email;
 pub mod files;
 mod follow;
+pub mod greetings;
 pub mod idle;
 pub mod inbox;
+pub mod invitations;
 pub mod join;
 pub mod notify;
 pub mod outbox;
@@ -21,6 +24,7 @@ pub mod shortcuts;
 pub mod team;
 #[cfg(test)]
 mod tests;
+pub mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;

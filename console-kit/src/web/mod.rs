@@ -7,3 +7,4 @@ pub mod dom;
 pub mod json;
 pub mod runtime;
 pub mod store;
+pub mod workspace_api;
