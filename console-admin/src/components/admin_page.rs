@@ -11,6 +11,7 @@ use super::files_form::FilesForm;
 use super::hours_form::HoursForm;
 use super::identity_section::IdentitySection;
 use super::install_section::InstallSection;
+use super::metrics_form::MetricsForm;
 use super::prechat_editor::PrechatEditor;
 use super::routing_form::RoutingForm;
 use super::tags_section::TagsSection;
@@ -94,6 +95,7 @@ pub fn AdminPage() -> Html {
                         <RoutingForm />
                         <FilesForm />
                         <AgentsForm />
+                        <MetricsForm />
                         <IdentitySection />
                         <InstallSection />
                     </div>

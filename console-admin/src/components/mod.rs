@@ -11,6 +11,7 @@ pub mod files_form;
 pub mod hours_form;
 pub mod identity_section;
 pub mod install_section;
+pub mod metrics_form;
 pub mod prechat_editor;
 pub mod routing_form;
 pub mod tags_section;
