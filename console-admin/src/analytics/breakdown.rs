@@ -40,7 +40,7 @@ pub fn BreakdownTable(p: &Props) -> Html {
     let body = match &p.rows {
         Some(b) if b.rows.is_empty() => html! { <p class="hint">{ a.no_data }</p> },
         Some(b) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="breakdown-title">
                 <table id="breakdown">
                     <thead><tr>
                         <th scope="col">{ by_name(a, p.by) }</th>

@@ -21,6 +21,7 @@ pub struct Props {
 #[component]
 pub fn ChartCard(p: &Props) -> Html {
     let heading = format!("{}-title", p.id);
+    let table_label = heading.clone();
     let toggle = format!("{}-as-table", p.id);
     let onchange = {
         let (on_table, chart) = (p.on_table.clone(), p.chart);
@@ -36,7 +37,8 @@ pub fn ChartCard(p: &Props) -> Html {
                 </label>
             </div>
             if p.as_table {
-                <div class="table-wrap">{ p.table.clone() }</div>
+                // Focusable, so a keyboard can scroll a wide table (the heatmap's 24 hours).
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby={table_label}>{ p.table.clone() }</div>
             } else {
                 { p.svg.clone() }
             }

@@ -94,7 +94,8 @@ pub fn AnalyticsPage(p: &Props) -> Html {
     let a = locale.analytics_strings();
     let supervisor = store.is_admin();
     let token = store.session.as_ref().map(|s| s.token.clone()).unwrap_or_default();
-    let dash = use_reducer(Dash::default);
+    // Compared, so a tick that changes nothing renders nothing.
+    let dash = use_reducer_eq(Dash::default);
     let dispatch: Callback<AnalyticsAction> = {
         let d = dash.dispatcher();
         Callback::from(move |a| d.dispatch(a))

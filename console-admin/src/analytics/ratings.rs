@@ -51,7 +51,7 @@ pub fn RatingsTable(p: &Props) -> Html {
                 <p class="hint">{ a.no_ratings }</p>
             }
             if !l.items.is_empty() {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="ratings-title">
                     <table id="ratings">
                         <thead><tr>
                             <th scope="col">{ a.col_when }</th>

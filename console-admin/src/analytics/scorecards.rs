@@ -24,7 +24,7 @@ pub fn ScorecardTable(p: &Props) -> Html {
     let body = match &p.cards {
         Some(c) if c.agents.is_empty() => html! { <p class="hint">{ a.no_data }</p> },
         Some(c) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="agents-title">
                 <table id="scorecards">
                     <thead><tr>
                         <th scope="col">{ a.col_agent }</th>
