@@ -49,6 +49,27 @@ async function waitFigure(page, id, n) {
   );
 }
 
+/** The admin API with the page's session token. */
+async function api(page, method, path, body) {
+  return page.evaluate(async ({ method, path, body }) => {
+    const { token } = JSON.parse(localStorage.getItem("natter.console.session"));
+    const r = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  }, { method, path, body });
+}
+
+/** Turns the post-chat survey on or off. */
+async function surveys(page, enabled) {
+  const settings = (await api(page, "GET", "/v1/admin/settings")).body;
+  settings.csat.enabled = enabled;
+  assert.equal((await api(page, "PUT", "/v1/admin/settings", settings)).status, 200);
+}
+
 /** Ann's chats on the scorecard (0 before her first). */
 async function annChats(page) {
   const cells = page.locator("#scorecards tbody tr", { hasText: "Ann" }).locator("td").first();
@@ -61,6 +82,7 @@ test("a supervisor's dashboard follows a chat live; table views and the CSV expo
   await signIn(owner.page, DEMO);
   await signIn(ann.page, ANN);
   const page = owner.page;
+  await surveys(page, true);
   await page.getByRole("button", { name: "Analytics" }).click();
   await page.getByRole("heading", { level: 1, name: "Analytics" }).waitFor();
   await kpi(page, "kpi-conversations").waitFor();
@@ -69,6 +91,7 @@ test("a supervisor's dashboard follows a chat live; table views and the CSV expo
   await page.evaluate(() => { window.notReloaded_ = true; });
   const before = Number(await text(kpi(page, "kpi-conversations")));
   const waitingBefore = Number(await text(kpi(page, "live-waiting")));
+  const activeBefore = Number(await text(kpi(page, "live-active")));
   const annBefore = await annChats(page);
 
   // A visitor writes: the dashboard counts the conversation and the queue.
@@ -85,12 +108,26 @@ test("a supervisor's dashboard follows a chat live; table views and the CSV expo
   await ann.page.getByLabel("Reply").press("Enter");
   await ann.page.getByRole("log").getByText("Right away!").waitFor();
   await ann.page.locator(".conv-head").getByRole("button", { name: "Close conversation" }).click();
+  await waitFigure(page, "live-active", activeBefore + 1);
   await ann.page.getByRole("dialog").getByRole("button", { name: "Close conversation" }).click();
-  await waitFigure(page, "live-waiting", waitingBefore);
+  await ann.page.locator(".conv-head .status", { hasText: "Closed" }).waitFor();
+  await waitFigure(page, "live-active", activeBefore);
+  assert.equal(Number(await text(kpi(page, "live-waiting"))), waitingBefore);
   await page.waitForFunction((n) => {
     const r = [...document.querySelectorAll("#scorecards tbody tr")].find((tr) => tr.textContent.includes("Ann"));
     return r && Number(r.querySelector("td").textContent) === n;
   }, annBefore + 1, { timeout: 20_000 });
+
+  // The visitor rates it: the comment is listed and the ratings chart counts it.
+  await v.page.waitForFunction(() => window.frames_.some((f) => f.type === "survey" && f.can_rate));
+  await v.page.evaluate(() => {
+    const survey = window.frames_.find((f) => f.type === "survey");
+    window.ws_.send(JSON.stringify({ type: "rate", conversation_id: survey.conversation_id, score: 5, comment: "Lovely help" }));
+  });
+  await page.locator("#ratings tbody tr", { hasText: "Lovely help" }).waitFor();
+  assert.match(await text(page.locator("#ratings tbody tr", { hasText: "Lovely help" })), /5 of 5.*Ann.*Vera Analytics/);
+  await page.locator("#chart-csat").getByLabel("Show as table").check();
+  await page.waitForFunction(() => Number(document.querySelector("#csat-table tbody tr:last-child td")?.textContent) >= 1);
   assert.equal(await page.evaluate(() => window.notReloaded_), true, "updated without a reload");
   await page.screenshot({ path: `${SHOTS}analytics-dashboard.png`, fullPage: true });
 
@@ -128,6 +165,7 @@ test("a supervisor's dashboard follows a chat live; table views and the CSV expo
   await page.getByRole("heading", { name: "ขณะนี้" }).waitFor();
   await axeClean(page, "the analytics dashboard (TH)");
   await page.locator("header.topbar button[lang=en]").click();
+  await surveys(page, false);
   for (const c of [owner.context, ann.context, v.context]) await c.close();
 });
 
@@ -167,5 +205,31 @@ test("Live now is fetched again on the clock while the dashboard is shown", asyn
   await page.clock.runFor(31_000);
   await again;
   assert.ok(live > first, "asked again after 30 s");
+  await owner.context.close();
+});
+
+test("targets set on the settings page judge the dashboard's figures", async () => {
+  const owner = await newAgentPage(browser, { height: 1000 });
+  const page = owner.page;
+  await signIn(page, DEMO);
+  await page.getByRole("button", { name: "Workspace settings" }).click();
+  const frt = page.getByLabel("First response, median, at most (seconds)");
+  await frt.fill("90");
+  await page.getByLabel("Satisfaction, average, at least (1–5)").fill("4.2");
+  await page.getByLabel("Missed chats at most (%)").fill("");
+  await page.locator("#admin-save").click();
+  await page.locator(".admin-status", { hasText: "Saved" }).waitFor();
+  await axeClean(page, "the settings page with its targets section");
+  await page.getByRole("button", { name: "Analytics" }).click();
+  await page.locator("#kpi-frt-median", { hasText: "target 1 min 30 s" }).waitFor();
+  await page.locator("#kpi-csat", { hasText: "target 4.20" }).waitFor();
+  assert.equal(await page.locator("#kpi-missed", { hasText: "target" }).count(), 0, "a blank target judges nothing");
+  // Back to the defaults for the tests that follow.
+  await page.getByRole("button", { name: "Workspace settings" }).click();
+  await frt.fill("120");
+  await page.getByLabel("Satisfaction, average, at least (1–5)").fill("4.5");
+  await page.getByLabel("Missed chats at most (%)").fill("5");
+  await page.locator("#admin-save").click();
+  await page.locator(".admin-status", { hasText: "Saved" }).waitFor();
   await owner.context.close();
 });

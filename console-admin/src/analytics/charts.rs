@@ -5,10 +5,11 @@
 
 use yew::prelude::*;
 
-const W: i64 = 640;
-const H: i64 = 200;
+// About the size it is shown at, so its 12-unit text reads as ~11 px.
+const W: i64 = 420;
+const H: i64 = 180;
 /// Room for the value axis on the left and the labels at the bottom.
-const LEFT: i64 = 44;
+const LEFT: i64 = 40;
 const BOTTOM: i64 = 22;
 const TOP: i64 = 10;
 
@@ -104,7 +105,7 @@ pub fn line(label: &str, points: &[Point], max_text: &str) -> Html {
 
 /// Weekdays down, hours across; the darker, the more conversations.
 pub fn heatmap(label: &str, counts: &[Vec<u64>], weekdays: &[&str; 7]) -> Html {
-    const CELL: i64 = 22;
+    const CELL: i64 = 16;
     const LEFT_H: i64 = 40;
     const TOP_H: i64 = 16;
     let max = counts.iter().flatten().copied().max().unwrap_or(0).max(1);
@@ -116,7 +117,7 @@ pub fn heatmap(label: &str, counts: &[Vec<u64>], weekdays: &[&str; 7]) -> Html {
             }) }
             { for counts.iter().take(7).enumerate().map(|(d, row)| html! {
                 <>
-                    <text x={(LEFT_H - 6).to_string()} y={(TOP_H + CELL * d as i64 + 15).to_string()} text-anchor="end">
+                    <text x={(LEFT_H - 6).to_string()} y={(TOP_H + CELL * d as i64 + 12).to_string()} text-anchor="end">
                         { weekdays[d] }
                     </text>
                     { for row.iter().take(24).enumerate().map(|(hour, &n)| {

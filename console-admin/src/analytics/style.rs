@@ -18,7 +18,7 @@ const CSS: &str = "\
 .status.green{background:#e3f4e8;color:#0f5c27}.status.yellow{background:#fff1c9;color:#6b4700}.status.red{background:var(--err-bg);color:var(--err)}\
 .chart-head{display:flex;align-items:center;gap:10px;justify-content:space-between;flex-wrap:wrap}\
 .chart svg{width:100%;height:auto;max-height:260px;display:block}\
-.chart svg text{font-size:11px;fill:#3d434a}\
+.chart svg text{font-size:12px;fill:#3d434a}\
 .chart .bar{fill:var(--accent)}.chart .line{fill:none;stroke:var(--accent);stroke-width:2}\
 .chart .axis{stroke:var(--line)}.chart .cell{fill:var(--accent)}\
 .table-wrap{overflow-x:auto}\
