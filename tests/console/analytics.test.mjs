@@ -159,6 +159,14 @@ test("a supervisor's dashboard follows a chat live; table views and the CSV expo
   assert.equal(vera.answered, "1");
   assert.equal(vera.missed, "0");
 
+  // The ratings CSV filtered to fives: Vera's comment, and nothing else.
+  await page.getByLabel("Rating", { exact: true }).selectOption("5");
+  const ratingsDownload = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Ratings CSV" }).click();
+  const ratings = parseCsv((await readFile(await (await ratingsDownload).path(), "utf8")).replace(/^\uFEFF/, ""));
+  assert.ok(ratings.length >= 1 && ratings.every((r) => r.score === "5"), JSON.stringify(ratings));
+  assert.ok(ratings.some((r) => r.comment === "Lovely help" && r.agent_name === "Ann"));
+
   await axeClean(page, "the analytics dashboard (EN)");
   await page.locator("header.topbar button[lang=th]").click();
   await page.getByRole("heading", { level: 1, name: "การวิเคราะห์" }).waitFor();

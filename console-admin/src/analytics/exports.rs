@@ -1,10 +1,10 @@
 //! CSV exports of the chosen period: conversations, messages and ratings,
-//! optionally of one agent or one rating. Each button fetches the file with
+//! optionally of one agent, one tag or one rating. Each button fetches the file with
 //! the session and saves it (see `calls.rs`).
 
 use natter_console_kit::i18n::{AnalyticsStrings, Locale, fill};
 use natter_console_kit::state::analytics::{ExportFilter, ExportKind};
-use natter_protocol::{AgentId, AgentScorecard};
+use natter_protocol::{AgentId, AgentScorecard, Tag, TagId};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -13,6 +13,8 @@ pub struct Props {
     pub filter: ExportFilter,
     /// The agents to choose from (the scorecards').
     pub agents: Vec<AgentScorecard>,
+    /// The tenant's tags.
+    pub tags: Vec<Tag>,
     pub exporting: Vec<ExportKind>,
     pub error: Option<String>,
     pub on_filter: Callback<ExportFilter>,
@@ -39,6 +41,10 @@ pub fn Exports(p: &Props) -> Html {
         let (on_filter, filter) = (p.on_filter.clone(), p.filter);
         Callback::from(move |e: Event| on_filter.emit(ExportFilter { agent: selected(&e).map(AgentId), ..filter }))
     };
+    let on_tag = {
+        let (on_filter, filter) = (p.on_filter.clone(), p.filter);
+        Callback::from(move |e: Event| on_filter.emit(ExportFilter { tag: selected(&e).map(TagId), ..filter }))
+    };
     let on_rating = {
         let (on_filter, filter) = (p.on_filter.clone(), p.filter);
         let rating = |e: &Event| selected(e).and_then(|r| u8::try_from(r).ok());
@@ -57,6 +63,15 @@ pub fn Exports(p: &Props) -> Html {
                             <option value={c.agent_id.0.to_string()} selected={p.filter.agent == Some(c.agent_id)}>
                                 { c.name.clone() }
                             </option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="export-tag">{ a.export_tag }</label>
+                    <select id="export-tag" onchange={on_tag}>
+                        <option value="" selected={p.filter.tag.is_none()}>{ a.any_tag }</option>
+                        { for p.tags.iter().map(|t| html! {
+                            <option value={t.id.0.to_string()} selected={p.filter.tag == Some(t.id)}>{ t.name.clone() }</option>
                         }) }
                     </select>
                 </div>

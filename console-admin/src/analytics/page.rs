@@ -146,6 +146,7 @@ pub fn AnalyticsPage(p: &Props) -> Html {
                         on_more={dispatch.reform(|()| AnalyticsAction::MoreRatings)} {locale} />
                     <Exports filter={s.export_filter} exporting={s.exporting.clone()} error={s.export_error.clone()}
                         agents={s.agents.value.as_ref().map(|c| c.agents.clone()).unwrap_or_default()}
+                        tags={store.tags.clone()}
                         on_filter={dispatch.reform(AnalyticsAction::ExportFilter)}
                         on_export={dispatch.reform(AnalyticsAction::Export)} {locale} />
                 }

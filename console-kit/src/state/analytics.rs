@@ -9,7 +9,7 @@
 //! of `metrics_changed` frames costs at most two requests per report.
 
 use natter_protocol::{
-    AgentId, Breakdown, Heatmap, KpiSummary, LiveKpis, RatingPage, RatingRecord, Scorecards, Trends, UnixMillis,
+    AgentId, Breakdown, Heatmap, KpiSummary, LiveKpis, RatingPage, RatingRecord, Scorecards, TagId, Trends, UnixMillis,
 };
 
 #[cfg(test)]
@@ -106,6 +106,7 @@ impl ExportKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ExportFilter {
     pub agent: Option<AgentId>,
+    pub tag: Option<TagId>,
     pub rating: Option<u8>,
 }
 
@@ -208,6 +209,9 @@ impl Call {
                 let mut q = format!("/v1/admin/exports/{}.csv?{}", kind.name(), days(*period));
                 if let Some(a) = filter.agent {
                     q.push_str(&format!("&agent={}", a.0));
+                }
+                if let Some(t) = filter.tag {
+                    q.push_str(&format!("&tag={}", t.0));
                 }
                 if let Some(r) = filter.rating {
                     q.push_str(&format!("&rating={r}"));

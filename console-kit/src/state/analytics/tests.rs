@@ -190,7 +190,7 @@ fn charts_toggle_to_tables() {
 fn an_export_goes_out_once_with_the_period_and_filters() {
     let (mut s, _) = opened(true);
     s.apply(AnalyticsAction::SetPeriod(Period::Month));
-    let filter = ExportFilter { agent: Some(AgentId(3)), rating: Some(5) };
+    let filter = ExportFilter { agent: Some(AgentId(3)), tag: None, rating: Some(5) };
     s.apply(AnalyticsAction::ExportFilter(filter));
     let calls = s.apply(AnalyticsAction::Export(ExportKind::Ratings));
     assert_eq!(calls, vec![Call::Export { kind: ExportKind::Ratings, period: Period::Month, filter }]);
@@ -215,10 +215,10 @@ fn paths_carry_the_period_and_filters() {
         Call::Ratings { score: Some(2), before: Some(UnixMillis(99)) }.path(),
         "/v1/admin/ratings?limit=20&score=2&before=99"
     );
-    let filter = ExportFilter { agent: Some(AgentId(4)), rating: None };
+    let filter = ExportFilter { agent: Some(AgentId(4)), tag: Some(TagId(2)), rating: Some(1) };
     assert_eq!(
         Call::Export { kind: ExportKind::Messages, period: Period::Week, filter }.path(),
-        "/v1/admin/exports/messages.csv?days=7&agent=4"
+        "/v1/admin/exports/messages.csv?days=7&agent=4&tag=2&rating=1"
     );
     assert_eq!(Call::file_name(ExportKind::Conversations, Period::Today), "natter-conversations-1d.csv");
     assert_eq!(By::parse("tag"), Some(By::Tag));
