@@ -122,6 +122,9 @@ pub fn AnalyticsPage(p: &Props) -> Html {
     let s = &dash.0;
     let on_table = dispatch.reform(|(chart, on): (Chart, bool)| AnalyticsAction::ShowTable(chart, on));
     let title = if supervisor { a.title } else { a.my_title };
+    // A plain agent's cards are their own, unless the tenant lets agents see the team's.
+    let me = store.my_id();
+    let own = !supervisor && s.agents.value.as_ref().is_none_or(|c| c.agents.iter().all(|card| card.agent_id == me));
     html! {
         <main class="admin analytics" aria-labelledby="analytics-title">
             <div class="admin-bar">
@@ -138,7 +141,7 @@ pub fn AnalyticsPage(p: &Props) -> Html {
                 } else {
                     <p class="hint">{ a.my_intro }</p>
                 }
-                <ScorecardTable cards={s.agents.value.clone()} error={s.agents.error.clone()} own={!supervisor} {locale} />
+                <ScorecardTable cards={s.agents.value.clone()} error={s.agents.error.clone()} {own} {locale} />
                 if supervisor {
                     <BreakdownTable by={s.by} rows={s.breakdown.value.clone()} error={s.breakdown.error.clone()}
                         on_by={dispatch.reform(AnalyticsAction::BreakdownBy)} {locale} />
