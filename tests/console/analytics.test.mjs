@@ -252,3 +252,16 @@ test("targets set on the settings page judge the dashboard's figures", async () 
   await page.locator(".admin-status", { hasText: "Saved" }).waitFor();
   await owner.context.close();
 });
+
+test("on a phone at 390 px the dashboard is never wider than the screen", async () => {
+  const owner = await newAgentPage(browser, { width: 390, height: 844 });
+  const page = owner.page;
+  await signIn(page, DEMO);
+  await page.getByRole("button", { name: "Analytics" }).click();
+  await kpi(page, "kpi-conversations").waitFor();
+  await page.locator("#chart-heatmap svg").waitFor();
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+  assert.ok(scroll <= inner, `the page is ${scroll} px wide in a ${inner} px window`);
+  await page.screenshot({ path: `${SHOTS}analytics-phone.png`, fullPage: true });
+  await owner.context.close();
+});

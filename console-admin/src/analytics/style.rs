@@ -9,7 +9,7 @@ const ID: &str = "natter-analytics-css";
 const CSS: &str = "\
 .analytics .period{display:flex;gap:6px;align-items:center;flex-wrap:wrap}\
 .analytics .period button[aria-pressed=true]{background:var(--accent);border-color:var(--accent);color:var(--accent-text)}\
-.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:0;padding:0;list-style:none}\
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:10px;margin:0;padding:0;list-style:none}\
 .kpi{border:1px solid var(--line);border-radius:var(--radius);padding:10px 12px;background:var(--panel)}\
 .kpi .name{color:var(--muted);font-size:12.5px;display:block}\
 .kpi .value{font-size:22px;font-weight:600;display:block}\
