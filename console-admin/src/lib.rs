@@ -1,5 +1,6 @@
 //! The agent console's admin screens — the workspace settings page with its team
-//! and tags sections, and the canned responses management screen — as a second
+//! and tags sections, the canned responses management screen, and Analytics
+//! (`analytics/`: KPIs, charts, scorecards, ratings, exports) — as a second
 //! wasm module, loaded by the inbox (`agent-console/`) the first time one of them
 //! is opened, so the inbox's first load does not carry them.
 //!
@@ -13,6 +14,8 @@
 
 pub use natter_console_kit::{format, i18n, state};
 
+#[cfg(target_arch = "wasm32")]
+mod analytics;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]

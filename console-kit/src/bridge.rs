@@ -20,6 +20,8 @@ pub enum Screen {
     Settings,
     /// The canned responses management screen (every agent).
     Canned,
+    /// KPIs, charts and exports (owners and admins); "My stats" for plain agents.
+    Analytics,
 }
 
 impl Screen {
@@ -28,6 +30,7 @@ impl Screen {
         match view {
             View::Admin => Some(Screen::Settings),
             View::Canned => Some(Screen::Canned),
+            View::Analytics => Some(Screen::Analytics),
             View::Inbox => None,
         }
     }
@@ -37,19 +40,24 @@ impl Screen {
         match self {
             Screen::Settings => View::Admin,
             Screen::Canned => View::Canned,
+            Screen::Analytics => View::Analytics,
         }
     }
 }
 
 /// What the admin module needs from the inbox: who is signed in (the relay's
 /// base is the page's own origin), the agent's language, the tenant's tag list
-/// (which the inbox keeps live from its socket), and which screen.
+/// (which the inbox keeps live from its socket), which screen, and a count of
+/// the `metrics_changed` frames the inbox's socket received (the Analytics
+/// screen refetches when it moves).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminProps {
     pub session: Session,
     pub settings: Settings,
     pub tags: Vec<Tag>,
     pub screen: Screen,
+    #[serde(default)]
+    pub metrics_rev: u64,
 }
 
 /// What the admin module tells the inbox.
@@ -67,7 +75,7 @@ mod tests {
 
     #[test]
     fn screens_map_to_views_and_back() {
-        for screen in [Screen::Settings, Screen::Canned] {
+        for screen in [Screen::Settings, Screen::Canned, Screen::Analytics] {
             assert_eq!(Screen::of(screen.view()), Some(screen));
         }
         assert_eq!(Screen::of(View::Inbox), None);

@@ -4,11 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod analytics;
 pub mod canned;
 pub mod desk;
 pub mod files;
 pub mod install;
 pub mod workspace;
+pub use analytics::AnalyticsStrings;
 pub use canned::CannedStrings;
 pub use desk::DeskStrings;
 pub use files::FileStrings;
@@ -45,6 +47,15 @@ impl Locale {
         match self {
             Locale::En => &workspace::EN,
             Locale::Th => &workspace::TH,
+        }
+    }
+
+    /// The Analytics screen's words (not in [`Strings`]: only the admin
+    /// module, which shows it, carries them).
+    pub fn analytics_strings(self) -> &'static AnalyticsStrings {
+        match self {
+            Locale::En => &analytics::EN,
+            Locale::Th => &analytics::TH,
         }
     }
 
@@ -271,6 +282,9 @@ pub struct Strings {
     pub ev_abandoned: &'static str,
     pub ev_inactive: &'static str,
     pub admin_settings: &'static str,
+    /// The Analytics screen's menu entry (owners and admins) and a plain agent's.
+    pub analytics: &'static str,
+    pub my_stats: &'static str,
     pub back_to_inbox: &'static str,
     pub adm_loading: &'static str,
     pub adm_load_failed: &'static str,
@@ -576,6 +590,8 @@ pub static EN: Strings = Strings {
     ev_abandoned: "The visitor left the queue",
     ev_inactive: "Closed after a period without messages",
     admin_settings: "Workspace settings",
+    analytics: "Analytics",
+    my_stats: "My stats",
     back_to_inbox: "Back to inbox",
     adm_loading: "Loading settings…",
     adm_load_failed: "Could not load the settings: {0}",
@@ -879,6 +895,8 @@ pub static TH: Strings = Strings {
     ev_abandoned: "ผู้เยี่ยมชมออกจากคิว",
     ev_inactive: "ปิดเพราะไม่มีข้อความเป็นเวลานาน",
     admin_settings: "ตั้งค่าเวิร์กสเปซ",
+    analytics: "การวิเคราะห์",
+    my_stats: "สถิติของฉัน",
     back_to_inbox: "กลับไปที่กล่องข้อความ",
     adm_loading: "กำลังโหลดการตั้งค่า…",
     adm_load_failed: "โหลดการตั้งค่าไม่สำเร็จ: {0}",

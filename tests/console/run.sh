@@ -77,7 +77,7 @@ curl -fsS -o /dev/null "$relay_url/console/" ||
 export RELAY_URL="$relay_url" CONSOLE_URL="$relay_url/console/"
 echo "relay $RELAY_URL, console $CONSOLE_URL"
 status=0
-if [ "$#" -eq 0 ]; then set -- console.test.mjs settings.test.mjs install.test.mjs layout.test.mjs canned.test.mjs desk.test.mjs team.test.mjs invite.test.mjs lazy.test.mjs workspace.test.mjs greetings.test.mjs; fi
+if [ "$#" -eq 0 ]; then set -- console.test.mjs settings.test.mjs install.test.mjs layout.test.mjs canned.test.mjs desk.test.mjs team.test.mjs invite.test.mjs lazy.test.mjs workspace.test.mjs greetings.test.mjs analytics.test.mjs; fi
 node --test --test-concurrency=1 "$@" || status=$?
 [ "$status" -eq 0 ] || { echo "--- relay log (tail) ---" >&2; tail -40 "$data/relay.log" >&2; }
 exit "$status"

@@ -91,6 +91,7 @@ pub fn AdminHost(p: &Props) -> Html {
         settings: store.settings,
         tags: store.tags.clone(),
         screen: p.screen,
+        metrics_rev: store.metrics_rev,
     });
     {
         let (node, mounted) = (node.clone(), mounted.clone());

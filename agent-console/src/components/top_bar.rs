@@ -1,5 +1,6 @@
 //! The bar across the top: name, connection state, the agent's own status, who
-//! is signed in, workspace settings (admins), the language switch, notification
+//! is signed in, workspace settings (admins), analytics ("My stats" for plain
+//! agents), the language switch, notification
 //! settings, shortcuts help and sign-out. One line on a laptop (the name gives
 //! way first); on a phone it wraps and drops what a phone does not need.
 
@@ -44,6 +45,17 @@ pub fn TopBar() -> Html {
         let next = if canned_view { View::Inbox } else { View::Canned };
         Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowView(next)))
     };
+    let analytics_view = store.view == View::Analytics;
+    let switch_analytics = {
+        let store = store.clone();
+        let next = if analytics_view { View::Inbox } else { View::Analytics };
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowView(next)))
+    };
+    let analytics_label = match (analytics_view, store.is_admin()) {
+        (true, _) => s.back_to_inbox,
+        (false, true) => s.analytics,
+        (false, false) => s.my_stats,
+    };
     let logout = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Logout))
@@ -64,6 +76,7 @@ pub fn TopBar() -> Html {
                     { if admin_view { s.back_to_inbox } else { s.admin_settings } }
                 </button>
             }
+            <button type="button" id="analytics-switch" onclick={switch_analytics}>{ analytics_label }</button>
             <button type="button" id="canned-switch" onclick={switch_canned}>
                 { if canned_view { s.back_to_inbox } else { s.canned.title } }
             </button>

@@ -14,6 +14,7 @@ use super::files_form::FilesForm;
 use super::hours_form::HoursForm;
 use super::identity_section::IdentitySection;
 use super::install_section::InstallSection;
+use super::metrics_form::MetricsForm;
 use super::prechat_editor::PrechatEditor;
 use super::routing_form::RoutingForm;
 use super::tags_section::TagsSection;
@@ -101,6 +102,7 @@ pub fn AdminPage() -> Html {
                         <FilesForm />
                         <CsatForm />
                         <AgentsForm />
+                        <MetricsForm />
                         <IdentitySection />
                         <InstallSection />
                     </div>

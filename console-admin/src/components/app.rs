@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::Ctx;
 use super::admin_page::AdminPage;
 use super::canned_page::CannedPage;
+use crate::analytics::page::AnalyticsPage;
 use crate::state::canned::Load;
 use crate::state::{Action, Store, View};
 use crate::web::{dom, events, runner, runtime};
@@ -59,6 +60,8 @@ pub fn AdminApp(p: &AppProps) -> Html {
                 <AdminPage />
             } else if store.view == View::Canned {
                 <CannedPage />
+            } else if store.view == View::Analytics {
+                <AnalyticsPage metrics_rev={p.props.metrics_rev} />
             }
         </ContextProvider<Ctx>>
     }

@@ -16,6 +16,7 @@ pub mod hours_form;
 pub mod identity_section;
 pub mod install_section;
 pub mod local;
+pub mod metrics_form;
 pub mod pending_invitations;
 pub mod prechat_editor;
 pub mod routing_form;

@@ -5,6 +5,7 @@
 //! natively.
 
 pub mod admin;
+pub mod analytics;
 pub use natter_browser::backoff;
 pub mod canned;
 pub mod conv;
@@ -171,6 +172,8 @@ pub enum View {
     Admin,
     /// Canned responses (every agent).
     Canned,
+    /// KPIs and charts (owners and admins); a plain agent's own scorecard.
+    Analytics,
 }
 
 /// Which pane a phone shows: the console's columns one at a time (wider screens
@@ -538,6 +541,8 @@ pub struct Store {
     pub desk: Desk,
     /// Canned responses: the list, the `/` picker, quick replies, the management screen.
     pub canned: CannedState,
+    /// How many `metrics_changed` frames arrived: the Analytics screen refetches when it moves.
+    pub metrics_rev: u64,
 }
 
 impl Store {
@@ -1320,7 +1325,7 @@ impl Store {
             ToAgent::Account { agent } => self.account(agent, fx),
             ToAgent::Tags { tags } => self.tags = tags,
             // The analytics screen (loaded on demand) refetches; the inbox has nothing to update.
-            ToAgent::MetricsChanged { .. } => {}
+            ToAgent::MetricsChanged { .. } => self.metrics_rev = self.metrics_rev.wrapping_add(1),
             ToAgent::Notes { conversation_id, notes } => {
                 self.notes.insert(conversation_id, notes);
             }

@@ -1251,6 +1251,18 @@ fn admin_view(id: AgentId, skills: &[&str]) -> natter_protocol::AgentAdminView {
 }
 
 #[test]
+fn every_agent_opens_analytics_and_metrics_changed_frames_are_counted_for_it() {
+    let mut s = signed_in();
+    assert!(!s.is_admin());
+    assert!(s.apply(Action::ShowView(View::Analytics)).is_empty(), "the admin module fetches its own figures");
+    assert_eq!(s.view, View::Analytics);
+    assert_eq!(s.metrics_rev, 0);
+    assert!(frame(&mut s, 10, ToAgent::MetricsChanged { days: vec!["2026-12-02".into()] }).is_empty());
+    frame(&mut s, 20, ToAgent::MetricsChanged { days: Vec::new() });
+    assert_eq!(s.metrics_rev, 2);
+}
+
+#[test]
 fn only_admins_open_the_settings_page_which_loads_fresh() {
     let mut s = signed_in();
     assert!(s.apply(Action::ShowView(View::Admin)).is_empty());
