@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use super::survey::PostChatSurvey;
-use super::transcript::TranscriptMail;
+use super::survey::survey;
+use super::transcript::transcript;
 use super::use_store;
 use crate::state::Action;
 use crate::web::runtime::START_ID;
@@ -19,9 +19,9 @@ pub fn EndedNotice() -> Html {
     };
     html! {
         <div class="ended">
-            <PostChatSurvey />
+            { survey(&store) }
             <p>{ s.ended_notice }</p>
-            <TranscriptMail />
+            { transcript(&store) }
             <button type="button" id={START_ID} class="primary" onclick={again}>{ s.new_chat }</button>
         </div>
     }

@@ -1,14 +1,15 @@
 //! "Email me this conversation", in the ended chat's area: a link that opens an
 //! email field (prefilled with the address the widget knows), then "Sent to …"
-//! once the relay queued the email, or why it could not.
+//! once the relay queued the email, or why it could not. A plain view function
+//! over the store, like the survey's.
 
 use natter_protocol::ErrorCode;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::use_store;
 use crate::i18n::{Strings, error_text, fill};
-use crate::state::{Action, MailPhase};
+use crate::state::{Action, MailPhase, Store};
+use crate::web::dom;
+use crate::web::runtime::dispatch;
 
 pub const EMAIL_ID: &str = "natter-transcript-email";
 const ERROR_ID: &str = "natter-transcript-err";
@@ -21,24 +22,13 @@ fn refusal_text(s: &'static Strings, code: ErrorCode) -> &'static str {
     }
 }
 
-#[component]
-pub fn TranscriptMail() -> Html {
-    let store = use_store();
+fn toggle(open: bool) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| dispatch(Action::TranscriptForm(open)))
+}
+
+pub fn transcript(store: &Store) -> Html {
     let s = store.locale().strings();
     let mail = &store.transcript;
-    let email = use_node_ref();
-    let toggle = |open: bool| {
-        let store = store.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::TranscriptForm(open)))
-    };
-    let onsubmit = {
-        let (email, store) = (email.clone(), store.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let address = email.cast::<HtmlInputElement>().map(|el| el.value()).unwrap_or_default();
-            store.dispatch(Action::EmailTranscript { email: address });
-        })
-    };
     match mail.phase {
         MailPhase::Closed => html! {
             <button type="button" class="link mail-link" onclick={toggle(true)}>{ s.email_me }</button>
@@ -46,12 +36,16 @@ pub fn TranscriptMail() -> Html {
         MailPhase::Sent => html! { <p class="done" role="status">{ fill(s.transcript_sent, &[&mail.email]) }</p> },
         MailPhase::Open | MailPhase::Sending => {
             let sending = mail.phase == MailPhase::Sending;
+            let onsubmit = Callback::from(|e: SubmitEvent| {
+                e.prevent_default();
+                dispatch(Action::EmailTranscript { email: dom::field_value(EMAIL_ID) });
+            });
             html! {
                 <form class="mail" novalidate=true {onsubmit}>
                     <div class="field">
                         <label for={EMAIL_ID}>{ s.your_email }</label>
-                        <input id={EMAIL_ID} ref={email} type="email" autocomplete="email" value={mail.email.clone()}
-                            aria-invalid={mail.error.is_some().to_string()}
+                        <input id={EMAIL_ID} type="email" autocomplete="email" value={mail.email.clone()}
+                            aria-invalid={(mail.error == Some(ErrorCode::InvalidInput)).to_string()}
                             aria-describedby={mail.error.map(|_| ERROR_ID)} />
                     </div>
                     if let Some(code) = mail.error {

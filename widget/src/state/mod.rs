@@ -289,6 +289,8 @@ pub enum Action {
         score: u8,
         comment: Option<String>,
     },
+    /// A score picked in the survey's form (not sent yet).
+    ChooseRating(u8),
     /// "Change rating": the survey's form again, with the rating given.
     ChangeRating,
     /// Open (or close) the "email me this conversation" field.
@@ -719,6 +721,11 @@ impl Store {
             }
             Action::DismissNotice => self.notice = None,
             Action::Rate { score, comment } => self.rate(score, comment, &mut fx),
+            Action::ChooseRating(score) => {
+                if let Some(s) = &mut self.survey {
+                    s.choose(score);
+                }
+            }
             Action::ChangeRating => {
                 if let Some(s) = self.survey.as_mut()
                     && s.change()

@@ -26,6 +26,10 @@ pub struct Survey {
     pub expired: bool,
     /// The visitor pressed "Change rating": the form shows again.
     pub changing: bool,
+    /// The choice in the form (the rating given, when changing it).
+    pub chosen: Option<u8>,
+    /// Submitted without a choice: the form says so.
+    pub missing: bool,
     /// A rating is on its way; the relay answers with a fresh `survey`.
     pub sending: bool,
     /// The relay refused the last rating.
@@ -40,9 +44,10 @@ pub enum SurveyView<'a> {
     /// The question, five choices (preselected when changing), a comment, Submit.
     Ask {
         question: Option<&'a str>,
-        score: Option<u8>,
+        chosen: Option<u8>,
         comment: Option<&'a str>,
         sending: bool,
+        missing: bool,
         error: Option<ErrorCode>,
     },
     /// Rated: thanks, with "Change rating" while a change is accepted.
@@ -73,6 +78,8 @@ impl Survey {
             due: false,
             expired: false,
             changing: false,
+            chosen: score,
+            missing: false,
             sending: false,
             error: None,
         };
@@ -104,9 +111,10 @@ impl Survey {
             }
             _ if self.open() => SurveyView::Ask {
                 question: self.question.as_deref(),
-                score: self.score,
+                chosen: self.chosen,
                 comment: self.comment.as_deref(),
                 sending: self.sending,
+                missing: self.missing,
                 error: self.error,
             },
             (None, Some(code)) => SurveyView::Refused(code),
@@ -114,12 +122,22 @@ impl Survey {
         }
     }
 
+    /// The visitor picked a score in the form.
+    pub fn choose(&mut self, score: u8) {
+        if (1..=5).contains(&score) {
+            self.chosen = Some(score);
+            self.missing = false;
+        }
+    }
+
     /// The visitor submitted a rating; `None` if it cannot be sent (nothing
-    /// to rate, a score out of range, a comment too long). A blank comment is none.
+    /// to rate, a comment too long, no score chosen: then the form asks for
+    /// one). A blank comment is none.
     pub fn submit(&mut self, score: u8, comment: Option<String>) -> Option<Option<String>> {
         let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
         let too_long = comment.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS);
-        if !self.open() || self.sending || !(1..=5).contains(&score) || too_long {
+        self.missing = !(1..=5).contains(&score);
+        if !self.open() || self.sending || self.missing || too_long {
             return None;
         }
         self.sending = true;
@@ -130,6 +148,7 @@ impl Survey {
     /// "Change rating" (only while a change is accepted).
     pub fn change(&mut self) -> bool {
         self.changing = self.open() && self.score.is_some();
+        self.chosen = self.score;
         self.error = None;
         self.changing
     }

@@ -51,7 +51,8 @@ fn the_survey_shows_once_its_delay_passed_and_a_rating_is_sent() {
     s.apply(Action::Tick { now: at(29_999) });
     assert_eq!(s.survey_view(), SurveyView::Hidden);
     s.apply(Action::Tick { now: at(30_000) });
-    let ask = SurveyView::Ask { question: None, score: None, comment: None, sending: false, error: None };
+    let ask =
+        SurveyView::Ask { question: None, chosen: None, comment: None, sending: false, missing: false, error: None };
     assert_eq!(s.survey_view(), ask);
     let fx = s.apply(Action::Rate { score: 4, comment: Some("  Quick and kind ".into()) });
     let rate = VisitorFrame::Rate { conversation_id: C, score: 4, comment: Some("Quick and kind".into()) };
@@ -76,9 +77,17 @@ fn thanks_then_a_change_once_then_no_more_change() {
     assert_eq!(s.survey_view(), SurveyView::Thanks { score: 4, can_change: true, error: None });
     let fx = s.apply(Action::ChangeRating);
     assert!(fx.contains(&Effect::Focus(Focus::Rating(4))));
-    let preselected =
-        SurveyView::Ask { question: None, score: Some(4), comment: Some("kind"), sending: false, error: None };
+    let preselected = SurveyView::Ask {
+        question: None,
+        chosen: Some(4),
+        comment: Some("kind"),
+        sending: false,
+        missing: false,
+        error: None,
+    };
     assert_eq!(s.survey_view(), preselected);
+    s.apply(Action::ChooseRating(2));
+    assert!(matches!(s.survey_view(), SurveyView::Ask { chosen: Some(2), .. }));
     assert_eq!(sends(&s.apply(Action::Rate { score: 2, comment: None })).len(), 1);
     s.apply(frame(at(1_000), survey(0, Some(2), false)));
     assert_eq!(s.survey_view(), SurveyView::Thanks { score: 2, can_change: false, error: None });
@@ -122,7 +131,11 @@ fn refusals_of_a_rating_stay_in_the_survey() {
 fn a_bad_score_or_a_long_comment_is_not_sent() {
     let mut s = ended();
     s.apply(frame(T0, survey(0, None, true)));
+    // No choice yet: nothing goes, and the form asks for one.
     assert!(sends(&s.apply(Action::Rate { score: 0, comment: None })).is_empty());
+    assert!(matches!(s.survey_view(), SurveyView::Ask { missing: true, .. }));
+    s.apply(Action::ChooseRating(3));
+    assert!(matches!(s.survey_view(), SurveyView::Ask { missing: false, chosen: Some(3), .. }));
     assert!(sends(&s.apply(Action::Rate { score: 6, comment: None })).is_empty());
     let long = "ก".repeat(survey::MAX_COMMENT_CHARS + 1);
     assert!(sends(&s.apply(Action::Rate { score: 3, comment: Some(long) })).is_empty());

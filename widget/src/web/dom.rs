@@ -29,6 +29,15 @@ pub fn client_id() -> ClientMsgId {
     ClientMsgId::parse(String::from("w") + &random_id()).unwrap_or_else(|_| ClientMsgId::parse("w").expect("valid id"))
 }
 
+/// The value of the input or text area with this id ("" if there is none).
+pub fn field_value(id: &str) -> String {
+    let Some(el) = document().and_then(|d| d.get_element_by_id(id)) else { return String::new() };
+    match el.dyn_ref::<web_sys::HtmlInputElement>() {
+        Some(input) => input.value(),
+        None => el.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default(),
+    }
+}
+
 /// Sets `<html lang>`.
 pub fn set_lang(tag: &str) {
     if let Some(root) = document().and_then(|d| d.document_element()) {
