@@ -553,3 +553,60 @@ async fn the_daily_digest_goes_out_a_day_after_it_is_turned_on_with_the_days_cou
     assert!(text.contains("1 offline messages") && text.contains("0 missed chats"), "{text}");
     assert!(digest.header("List-Unsubscribe").starts_with('<'));
 }
+
+#[tokio::test]
+async fn a_visitor_who_did_not_rate_gets_one_reminder_whose_link_rates_the_chat() {
+    let (smtp, dir) = smtp_server();
+    let clock = Clock::manual();
+    let relay = TestRelay::start_with(|c| {
+        c.housekeeping_every = Duration::from_millis(20);
+        c.clock = clock.clone();
+        c.public_origins = vec!["https://chat.acme.example".into()];
+    })
+    .await;
+    let owner = relay.login("acme", "ann@x.test").await.token;
+    enable_email(&relay.http(""), &owner, &smtp, serde_json::json!({})).await;
+    relay.edit_settings("acme", |s| s.csat.enabled = true).await;
+    let to = unique("rater");
+    // The visitor stays connected: no offline-reply email gets in the way.
+    let (_v, c) = visitor_with_email(&relay, &to, "Where is my parcel?").await;
+    let (mut ann, _) = relay.agent("acme", "ann@x.test").await;
+    ann.send(&AgentFrame::Claim { conversation_id: c }).await;
+    ann.until(|f| matches!(f, ToAgent::Conversation { conversation } if conversation.id == c && conversation.assignee.is_some())).await;
+    ann.send(&AgentFrame::Close { conversation_id: c }).await;
+    ann.until(|f| matches!(f, ToAgent::Conversation { conversation } if conversation.id == c && conversation.closed_at.is_some())).await;
+
+    // 59 minutes on: nothing yet (a marker queued now arrives alone).
+    clock.advance(Duration::from_secs(59 * 60));
+    marker(&relay, &to).await;
+    let first = wait_for(&dir, &to, 1).await;
+    assert!(first[0].parsed().subject().is_some_and(|s| !s.starts_with("How was your chat")), "only the marker");
+
+    // An hour after the close: one reminder, with a link to this relay's rating page.
+    clock.advance(Duration::from_secs(2 * 60));
+    let got = wait_for(&dir, &to, 2).await;
+    let reminder = &got[1];
+    assert_eq!(reminder.parsed().subject(), Some("How was your chat with Acme Shop?"));
+    let text = reminder.text();
+    let link = text.split_whitespace().find(|w| w.starts_with("https://chat.acme.example/r/")).expect("a rating link");
+    let path = link.trim_start_matches("https://chat.acme.example");
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(relay.http(path)).send().await.unwrap().status(), 200, "the link opens the rating page");
+    let sent = http.post(relay.http(path)).form(&[("score", "5")]).send().await.unwrap();
+    assert_eq!(sent.status(), 200);
+    let owner = relay.login("acme", "ann@x.test").await.token; // an hour later: signed in again
+    let ratings: serde_json::Value =
+        http.get(relay.http("/v1/admin/ratings")).bearer_auth(&owner).send().await.unwrap().json().await.unwrap();
+    assert!(
+        ratings["ratings"].as_array().unwrap().iter().any(|r| r["conversation_id"] == c.0 && r["score"] == 5),
+        "{ratings}"
+    );
+
+    // Once only: two hours later a second marker arrives, and no other reminder.
+    clock.advance(Duration::from_secs(2 * 3600));
+    marker(&relay, &to).await;
+    let all = wait_for(&dir, &to, 3).await;
+    let reminders =
+        all.iter().filter(|r| r.parsed().subject().is_some_and(|s| s.starts_with("How was your chat"))).count();
+    assert_eq!((all.len(), reminders), (3, 1));
+}

@@ -35,7 +35,7 @@ impl Lang {
         shop_locale.map_or(Self::En, Self::parse)
     }
 
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Self::En => "en",
             Self::Th => "th",
@@ -263,6 +263,28 @@ pub mod texts {
         match lang {
             Lang::En => "Reply to this email to answer: your reply goes straight into the conversation.",
             Lang::Th => "ตอบกลับอีเมลนี้ได้เลย ข้อความของคุณจะถูกส่งเข้าสู่บทสนทนาโดยตรง",
+        }
+    }
+
+    pub fn csat_subject(lang: Lang, shop: &str) -> String {
+        match lang {
+            Lang::En => format!("How was your chat with {shop}?"),
+            Lang::Th => format!("การแชทกับ {shop} เป็นอย่างไรบ้าง"),
+        }
+    }
+
+    /// The survey's question when the shop set none (the widget's own words).
+    pub fn csat_question(lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => "How was your chat?",
+            Lang::Th => "การแชทครั้งนี้เป็นอย่างไรบ้าง",
+        }
+    }
+
+    pub fn csat_rate_here(lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => "Tell us with one click (the link works until the survey closes):",
+            Lang::Th => "บอกเราได้ในคลิกเดียว (ลิงก์ใช้ได้จนกว่าแบบสำรวจจะปิด):",
         }
     }
 

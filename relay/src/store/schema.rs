@@ -368,4 +368,15 @@ CREATE TABLE agent_email_prefs (
 CREATE INDEX conversation_kpis_by_skill ON conversation_kpis(skill, day, missed, frt_ms, resolution_ms, score);
 CREATE INDEX conversation_kpis_by_reason ON conversation_kpis(closed_reason, day, missed, frt_ms, resolution_ms, score);
 ",
+    // 15: CSAT reminders by email: one per closed conversation whose visitor
+    // left an email, due a while after the close; `done_at` once sent, or
+    // dropped (rated meanwhile, survey expired, email turned off).
+    r"
+CREATE TABLE csat_reminders (
+    conversation_id INTEGER PRIMARY KEY,
+    due_at          INTEGER NOT NULL,
+    done_at         INTEGER
+);
+CREATE INDEX csat_reminders_due ON csat_reminders(due_at) WHERE done_at IS NULL;
+",
 ];

@@ -53,7 +53,7 @@ impl Tenant {
         let links = actor.files.links.tenant(&id);
         let dir = crate::files::TenantDir::new(&actor.files.tenants_dir, &id);
         let files = FileStore::open(db, dir, links.clone(), actor.files.quota_bytes, actor.files.unattached_grace)?;
-        let mail = Mailer::load(db, id.clone(), actor.mail.tokens.clone(), mail_wake)?;
+        let mail = Mailer::load(db, id.clone(), &actor.mail, mail_wake)?;
         Ok(Self {
             id,
             tokens: actor.tokens.clone(),
@@ -109,6 +109,8 @@ impl Tenant {
                 self.sessions.expire(db, &self.hub, batch)?;
                 self.files.collect(db, batch.now)?;
                 self.mail.tick(db, batch.now)?;
+                let (csat, locale) = (&self.settings.get().csat, self.settings.get().widget.locale.as_deref());
+                self.mail.send_csat_reminders(db, csat, locale, batch.now)?;
                 self.mail_due(db, batch)?;
                 let r = &self.settings.get().routing;
                 housekeeping::run(db, &mut self.convs, &mut self.agents, &self.hub, r, self.started_at, batch)
@@ -123,6 +125,7 @@ impl Tenant {
         queue::route_if_changed(db, &mut self.convs, &mut self.agents, &self.settings.get().routing, batch)?;
         let closed = self.convs.take_closed();
         self.send_surveys(db, &closed, batch)?;
+        self.mail.schedule_csat_reminders(db, &closed, &self.settings.get().csat)?;
         if !closed.is_empty() {
             self.mail.closed(db, &closed, self.settings.get().widget.locale.as_deref(), batch.now)?;
         }

@@ -32,6 +32,8 @@ use crate::mail::reply_token::ReplyTokens;
 use crate::mail::smtp::SendFailure;
 use crate::store::StoreError;
 
+mod reminders;
+
 /// Attempts before an email is given up (`failed`).
 pub const MAX_ATTEMPTS: u32 = 8;
 /// The first retry waits this long; each further one twice as long.
@@ -78,6 +80,8 @@ pub fn retry_delay_ms(attempts: u32) -> i64 {
 pub struct Mailer {
     tenant: TenantId,
     tokens: ReplyTokens,
+    /// Rating links and the public origin for CSAT reminders (`None`: none sent).
+    rating_links: Option<(crate::auth::rating_link::RatingLinks, Arc<str>)>,
     settings: EmailSettings,
     sealed: Option<String>,
     /// Settings before a change in the open batch (restored if it fails).
@@ -90,7 +94,13 @@ pub struct Mailer {
 
 impl Mailer {
     /// Loads the settings and puts emails a crash interrupted back in the queue.
-    pub fn load(db: &Connection, tenant: TenantId, tokens: ReplyTokens, wake: Arc<Notify>) -> Result<Self, StoreError> {
+    pub fn load(
+        db: &Connection,
+        tenant: TenantId,
+        service: &crate::mail::MailService,
+        wake: Arc<Notify>,
+    ) -> Result<Self, StoreError> {
+        let (tokens, rating_links) = (service.tokens.clone(), service.rating_links.clone());
         let (settings, sealed) = q::load_settings(db)?;
         let interrupted = q::requeue_interrupted(db)?;
         if interrupted > 0 {
@@ -99,6 +109,7 @@ impl Mailer {
         Ok(Self {
             tenant,
             tokens,
+            rating_links,
             settings,
             sealed,
             before_change: None,
