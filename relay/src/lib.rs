@@ -81,8 +81,8 @@ impl Storage {
         let tokens = VisitorTokens::new(&secret, config.visitor_token_ttl);
         let rating_links = auth::rating_link::RatingLinks::new(&secret);
         let files = files::FileService::new(dir, config.files.clone(), &secret, config.clock.clone());
-        let public = config.public_origins.first().map(|o| (rating_links.clone(), Arc::<str>::from(o.as_str())));
-        let mail = mail::MailService::open(dir, &secret, public).map_err(io)?;
+        let public_origin = config.public_origins.first().map(|o| Arc::<str>::from(o.as_str()));
+        let mail = mail::MailService::open(dir, &secret, rating_links.clone(), public_origin).map_err(io)?;
         // Nothing can be uploading yet: what is in the temporary directories
         // was interrupted by a crash.
         let swept = files::disk::sweep_all_tmp(&dir.join("tenants")).map_err(io)?;

@@ -610,3 +610,61 @@ async fn a_visitor_who_did_not_rate_gets_one_reminder_whose_link_rates_the_chat(
         all.iter().filter(|r| r.parsed().subject().is_some_and(|s| s.starts_with("How was your chat"))).count();
     assert_eq!((all.len(), reminders), (3, 1));
 }
+
+#[tokio::test]
+async fn a_notification_unsubscribes_in_one_click_and_forged_links_are_refused() {
+    let (smtp, dir) = smtp_server();
+    let relay = TestRelay::start_with(|c| c.public_origins = vec!["https://chat.acme.example".into()]).await;
+    let owner = relay.login("acme", "ann@x.test").await.token;
+    enable_email(&relay.http(""), &owner, &smtp, serde_json::json!({})).await;
+    let name = unique("Una").replace('@', "-at-");
+    let mut v = relay.visitor("acme").await;
+    v.recv().await;
+    v.send(&VisitorFrame::Offline {
+        client_id: cid("u1"),
+        name: Some(name.clone()),
+        email: "una@example.com".into(),
+        text: "Please write back.".into(),
+        page_url: None,
+        referrer: None,
+        utc_offset_min: None,
+    })
+    .await;
+    v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let email = loop {
+        let about_una = |r: &Received| r.parsed().subject().is_some_and(|s| s.contains(&name));
+        if let Some(e) = emails_to(&dir, "ann@x.test").into_iter().find(about_una) {
+            break e;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "ann is notified within 10 s");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(email.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    let header = email.header("List-Unsubscribe");
+    let link = header
+        .split(',')
+        .map(|p| p.trim().trim_matches(|c| c == '<' || c == '>'))
+        .find(|p| p.starts_with("https://chat.acme.example/v1/mail/unsubscribe/"))
+        .unwrap_or_else(|| panic!("a one-click link in {header}"))
+        .to_owned();
+    assert!(header.contains("<mailto:"), "{header}");
+    let path = link.trim_start_matches("https://chat.acme.example");
+    let http = reqwest::Client::new();
+
+    let page = http.get(relay.http(path)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    assert!(page.text().await.unwrap().contains("method=\"post\""));
+    let mut forged = path.to_owned();
+    forged.replace_range(forged.len() - 3.., "aaa");
+    let refused = http.post(relay.http(&forged)).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("reply_token_invalid"));
+
+    let done = http.post(relay.http(path)).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let prefs: serde_json::Value =
+        http.get(relay.http("/v1/agent/me/email")).bearer_auth(&owner).send().await.unwrap().json().await.unwrap();
+    assert_eq!(prefs, serde_json::json!({"offline_message": false, "missed_chat": true, "daily_digest": true}));
+}

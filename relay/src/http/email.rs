@@ -2,7 +2,8 @@
 //! (the SMTP password is write-only, sealed before it reaches the actor) and
 //! `POST /v1/admin/email/test`. Any agent: `GET/PUT /v1/agent/me/email`
 //! (their notification preferences). The MTA's path: `POST /v1/mail/inbound`,
-//! loopback only, with the data directory's inbound token as bearer.
+//! loopback only, with the data directory's inbound token as bearer. The
+//! one-click unsubscribe links of notifications are `unsubscribe.rs`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -40,6 +41,7 @@ pub fn routes(state: EmailState) -> Router {
         .route("/v1/admin/email/test", post(send_test))
         .route("/v1/agent/me/email", get(get_prefs).put(put_prefs))
         .route("/v1/mail/inbound", post(inbound).layer(DefaultBodyLimit::max(MAX_INBOUND_BYTES)))
+        .route("/v1/mail/unsubscribe/{token}", get(super::unsubscribe::confirm).post(super::unsubscribe::unsubscribe))
         .with_state(state)
 }
 

@@ -17,6 +17,7 @@ mod page_check;
 mod rating_page;
 mod tags;
 mod team;
+mod unsubscribe;
 mod widget_config;
 mod workspace;
 

@@ -62,8 +62,9 @@ pub struct Addressing {
     pub message_id: String,
     /// The conversation's thread root, for `In-Reply-To` and `References`.
     pub thread: Option<String>,
-    /// `List-Unsubscribe` (notifications): a URL or `mailto:`, without brackets.
-    pub unsubscribe: Option<String>,
+    /// `List-Unsubscribe` (notifications): the `mailto:` and, when the relay
+    /// has a public origin, the one-click HTTPS link (RFC 8058), without brackets.
+    pub unsubscribe: Option<Unsubscribe>,
 }
 
 /// What an email says, before it is laid out as text and HTML.
@@ -102,8 +103,15 @@ pub fn build(to: &Addressing, lang: Lang, body: &Body) -> Result<Message, Compos
     if let Some(thread) = &to.thread {
         builder = builder.in_reply_to(thread.clone()).references(thread.clone());
     }
-    if let Some(url) = &to.unsubscribe {
-        builder = builder.header(ListUnsubscribe(format!("<{url}>")));
+    if let Some(u) = &to.unsubscribe {
+        let value = match &u.one_click {
+            Some(link) => format!("<{link}>, <{}>", u.mailto),
+            None => format!("<{}>", u.mailto),
+        };
+        builder = builder.header(ListUnsubscribe(value));
+        if u.one_click.is_some() {
+            builder = builder.header(ListUnsubscribePost);
+        }
     }
     let parts = MultiPart::alternative()
         .singlepart(part(header::ContentType::TEXT_PLAIN, text(body)))
@@ -201,6 +209,31 @@ impl header::Header for ContentLanguage {
     }
     fn display(&self) -> HeaderValue {
         HeaderValue::new(Self::name(), self.0.to_owned())
+    }
+}
+
+/// Where a notification's reader unsubscribes.
+#[derive(Debug, Clone)]
+pub struct Unsubscribe {
+    pub mailto: String,
+    /// `https://…/v1/mail/unsubscribe/<token>`: one click, no sign-in.
+    pub one_click: Option<String>,
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the link
+/// unsubscribes on a POST, so mail clients show an unsubscribe button.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl header::Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 

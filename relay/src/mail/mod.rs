@@ -28,26 +28,29 @@ pub const INBOUND_TOKEN_FILE: &str = "mail-inbound.token";
 pub struct MailService {
     pub key: MailKey,
     pub tokens: ReplyTokens,
-    /// Rating links for CSAT reminders, and the relay's public origin they
-    /// start with (`None`: no `public_origins` configured, so no reminders:
-    /// a link in an email must be absolute).
-    pub rating_links: Option<(crate::auth::rating_link::RatingLinks, Arc<str>)>,
+    /// Rating links for CSAT reminders.
+    pub rating_links: crate::auth::rating_link::RatingLinks,
+    /// The relay's public origin, which links in emails start with (`None`:
+    /// no `public_origins` configured, so no CSAT reminders and no one-click
+    /// unsubscribe: a link in an email must be absolute).
+    pub public_origin: Option<Arc<str>>,
     inbound_token: Arc<str>,
 }
 
 impl MailService {
     /// Opens `mail.key` and `mail-inbound.token` (creating them, 0600).
-    /// `rating_links`: signed rating-page links and the public origin they
-    /// start with, for CSAT reminders.
+    /// `public_origin`: the relay's, for links in emails.
     pub fn open(
         data_dir: &Path,
         installation_secret: &[u8],
-        rating_links: Option<(crate::auth::rating_link::RatingLinks, Arc<str>)>,
+        rating_links: crate::auth::rating_link::RatingLinks,
+        public_origin: Option<Arc<str>>,
     ) -> std::io::Result<Self> {
         Ok(Self {
             key: MailKey::load_or_create(data_dir)?,
             tokens: ReplyTokens::new(installation_secret),
             rating_links,
+            public_origin,
             inbound_token: load_or_create_inbound_token(data_dir)?.into(),
         })
     }

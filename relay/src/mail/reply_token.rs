@@ -1,4 +1,4 @@
-//! Signed reply addresses: every email to a visitor has the Reply-To
+//! Signed tokens in emails. Reply addresses: every email to a visitor has the Reply-To
 //! `reply+<token>@<inbound domain>`, where the token names the tenant, the
 //! conversation and an expiry, signed with HMAC-SHA256 under a key derived
 //! from the installation secret. `natter mail-in` hands the reply back to the
@@ -7,8 +7,10 @@
 //! Token: `<tenant>.<conversation, base36>.<expiry in Unix seconds, base36>.<mac>`,
 //! the MAC being the first 80 bits of the HMAC in lowercase base32 (16
 //! characters). Everything is lowercase, because some MTAs fold the local part.
+//! Notifications carry a second kind, under a key of its own: the one-click
+//! unsubscribe link (RFC 8058) of one agent's notifications of one kind.
 
-use natter_protocol::{ConversationId, TenantId, UnixMillis};
+use natter_protocol::{AgentId, ConversationId, TenantId, UnixMillis};
 use ring::hmac;
 
 /// How long a reply address stays valid after the email was sent.
@@ -26,10 +28,12 @@ pub enum TokenRefused {
     Expired,
 }
 
-/// Signs and verifies reply tokens. Cheap to clone.
+/// Signs and verifies reply tokens, and the unsubscribe tokens of
+/// notification emails. Cheap to clone.
 #[derive(Clone)]
 pub struct ReplyTokens {
     key: hmac::Key,
+    unsubscribe_key: hmac::Key,
 }
 
 impl std::fmt::Debug for ReplyTokens {
@@ -44,7 +48,36 @@ impl ReplyTokens {
     pub fn new(installation_secret: &[u8]) -> Self {
         let root = hmac::Key::new(hmac::HMAC_SHA256, installation_secret);
         let derived = hmac::sign(&root, b"natter reply-token v1");
-        Self { key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()) }
+        let unsubscribe = hmac::sign(&root, b"natter unsubscribe v1");
+        Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()),
+            unsubscribe_key: hmac::Key::new(hmac::HMAC_SHA256, unsubscribe.as_ref()),
+        }
+    }
+
+    /// The one-click unsubscribe token of `agent`'s notifications of `kind`
+    /// (`<tenant>.<agent, base36>.<kind>.<mac>`; no expiry: such links must
+    /// keep working).
+    pub fn issue_unsubscribe(&self, tenant: &TenantId, agent: AgentId, kind: &str) -> String {
+        let body = format!("{tenant}.{}.{kind}", base36(agent.0));
+        let mac = hmac::sign(&self.unsubscribe_key, body.as_bytes());
+        format!("{body}.{}", base32(&mac.as_ref()[..MAC_BYTES]))
+    }
+
+    /// The tenant, agent and notification kind of a valid unsubscribe token.
+    pub fn verify_unsubscribe(&self, token: &str) -> Result<(TenantId, AgentId, String), TokenRefused> {
+        let (body, mac) = token.rsplit_once('.').ok_or(TokenRefused::Invalid)?;
+        let want = hmac::sign(&self.unsubscribe_key, body.as_bytes());
+        if !constant_time_eq(base32(&want.as_ref()[..MAC_BYTES]).as_bytes(), mac.as_bytes()) {
+            return Err(TokenRefused::Invalid);
+        }
+        let mut parts = body.rsplitn(3, '.');
+        let (Some(kind), Some(agent), Some(tenant)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(TokenRefused::Invalid);
+        };
+        let agent = u64::from_str_radix(agent, 36).map_err(|_| TokenRefused::Invalid)?;
+        let tenant = TenantId::parse(tenant).map_err(|_| TokenRefused::Invalid)?;
+        Ok((tenant, AgentId(agent), kind.to_owned()))
     }
 
     /// The token for replies to `conversation`, valid until `now` + the TTL.

@@ -27,7 +27,7 @@ use super::batch::{Refusal, refuse};
 use super::hub::Hub;
 use super::mail_queries::{self as q, NewRow, OutboxRow};
 use super::queries;
-use crate::mail::compose::{self, Addressing, Body, Lang, Line, texts};
+use crate::mail::compose::{self, Addressing, Body, Lang, Line, Unsubscribe, texts};
 use crate::mail::reply_token::ReplyTokens;
 use crate::mail::smtp::SendFailure;
 use crate::store::StoreError;
@@ -80,8 +80,10 @@ pub fn retry_delay_ms(attempts: u32) -> i64 {
 pub struct Mailer {
     tenant: TenantId,
     tokens: ReplyTokens,
-    /// Rating links and the public origin for CSAT reminders (`None`: none sent).
-    rating_links: Option<(crate::auth::rating_link::RatingLinks, Arc<str>)>,
+    rating_links: crate::auth::rating_link::RatingLinks,
+    /// The relay's public origin for links in emails (`None`: no CSAT
+    /// reminders, no one-click unsubscribe).
+    public_origin: Option<Arc<str>>,
     settings: EmailSettings,
     sealed: Option<String>,
     /// Settings before a change in the open batch (restored if it fails).
@@ -101,6 +103,7 @@ impl Mailer {
         wake: Arc<Notify>,
     ) -> Result<Self, StoreError> {
         let (tokens, rating_links) = (service.tokens.clone(), service.rating_links.clone());
+        let public_origin = service.public_origin.clone();
         let (settings, sealed) = q::load_settings(db)?;
         let interrupted = q::requeue_interrupted(db)?;
         if interrupted > 0 {
@@ -110,6 +113,7 @@ impl Mailer {
             tenant,
             tokens,
             rating_links,
+            public_origin,
             settings,
             sealed,
             before_change: None,
@@ -472,7 +476,12 @@ impl Mailer {
             reply_to: self.reply_to(conversation, now),
             message_id: message_id.clone(),
             thread: conversation.map(|c| format!("<natter.{}.c{c}@{domain}>", self.tenant)),
-            unsubscribe: agent.map(|_| "mailto:".to_owned() + &envelope_from + "?subject=unsubscribe"),
+            unsubscribe: agent.map(|a| Unsubscribe {
+                mailto: "mailto:".to_owned() + &envelope_from + "?subject=unsubscribe",
+                one_click: self.public_origin.as_ref().map(|origin| {
+                    format!("{origin}/v1/mail/unsubscribe/{}", self.tokens.issue_unsubscribe(&self.tenant, a, kind))
+                }),
+            }),
         };
         let message = compose::build(&addressing, lang, body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         q::set_message(db, id, &message_id, &message.formatted())?;

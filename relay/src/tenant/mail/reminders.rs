@@ -27,7 +27,7 @@ impl Mailer {
         closed: &[ConversationId],
         csat: &CsatSettings,
     ) -> Result<(), StoreError> {
-        if !self.settings.enabled || !csat.enabled || self.rating_links.is_none() {
+        if !self.settings.enabled || !csat.enabled || self.public_origin.is_none() {
             return Ok(());
         }
         let after = REMINDER_AFTER_MS.max(i64::from(csat.delay_secs) * 1000);
@@ -67,7 +67,7 @@ impl Mailer {
         locale: Option<&str>,
         now: UnixMillis,
     ) -> Result<(), StoreError> {
-        let Some((links, origin)) = self.rating_links.clone() else { return Ok(()) };
+        let Some(origin) = self.public_origin.clone() else { return Ok(()) };
         let Some(c) = queries::conversation(db, id)? else { return Ok(()) };
         let Some(to) = visitor_mailbox(&c).filter(|_| self.settings.enabled && csat.enabled) else { return Ok(()) };
         let Some(closed_at) = c.closed_at else { return Ok(()) };
@@ -80,7 +80,7 @@ impl Mailer {
         let shop = self.shop_name();
         let question =
             csat.question_for(lang.code()).map_or_else(|| texts::csat_question(lang).to_owned(), str::to_owned);
-        let link = links.url(&origin, &self.tenant, id, expires);
+        let link = self.rating_links.url(&origin, &self.tenant, id, expires);
         let body = Body {
             subject: texts::csat_subject(lang, &shop),
             intro: vec![question, texts::csat_rate_here(lang).to_owned(), link],
