@@ -153,7 +153,11 @@ pub async fn run(
         tokens: storage.tokens.clone(),
         own_origins: own_origins.clone(),
     };
-    let ratings = http::RatingPageState { tenants: storage.tenants.clone(), links: storage.rating_links.clone() };
+    let ratings = http::RatingPageState {
+        tenants: storage.tenants.clone(),
+        links: storage.rating_links.clone(),
+        clock: config.clock.clone(),
+    };
     let app = http::routes(auth, widget, storage.tenants.registry().clone(), ratings)
         .merge(http::file_routes(file_routes))
         .merge(http::email_routes(http::EmailState {

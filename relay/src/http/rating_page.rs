@@ -22,6 +22,8 @@ use crate::tenant::{AdminOp, PageState, RatingDraft, RatingRefused, TenantHandle
 pub struct RatingPageState {
     pub tenants: Tenants,
     pub links: RatingLinks,
+    /// The tenants' clock: a link expires with the survey, by the same time.
+    pub clock: crate::time::Clock,
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#111}\
@@ -194,7 +196,7 @@ fn thanks(lang: Lang, rating: Option<&Rating>) -> Response {
 
 /// The tenant and conversation of a token, or the page to answer instead.
 async fn resolve(state: &RatingPageState, token: &str, lang: Lang) -> Result<(TenantHandle, ConversationId), Response> {
-    let now = crate::time::now();
+    let now = state.clock.now();
     let invalid = || message(StatusCode::FORBIDDEN, lang, lang.texts().invalid);
     let (tenant_id, conversation) = match state.links.verify(token, now) {
         Ok(found) => found,
