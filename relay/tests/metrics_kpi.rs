@@ -278,7 +278,7 @@ async fn ratings_change_once_expire_and_come_through_signed_links() {
     let secret = natter_relay::auth::secret::load_or_create(relay.dir.path()).unwrap();
     let links = RatingLinks::new(&secret);
     let acme = TenantId::parse("acme").unwrap();
-    let later = UnixMillis(natter_relay::time::now().0 + 3_600_000);
+    let later = UnixMillis(clock.now().0 + 3_600_000);
     let http = reqwest::Client::new();
     let page =
         http.get(links.url(&relay.http(""), &acme, c3, later)).header("accept-language", "th-TH").send().await.unwrap();
@@ -302,7 +302,7 @@ async fn ratings_change_once_expire_and_come_through_signed_links() {
     assert_eq!(http.get(relay.http(&format!("/r/{forged}"))).send().await.unwrap().status(), 403);
     let other = RatingLinks::new(b"not the installation secret").token(&acme, c3, later);
     assert_eq!(http.get(relay.http(&format!("/r/{other}"))).send().await.unwrap().status(), 403);
-    let expired = links.token(&acme, c3, UnixMillis(natter_relay::time::now().0 - 1000));
+    let expired = links.token(&acme, c3, UnixMillis(clock.now().0 - 1000));
     assert_eq!(http.get(relay.http(&format!("/r/{expired}"))).send().await.unwrap().status(), 410);
     // A globex link naming acme's conversation id finds nothing there.
     let globex = TenantId::parse("globex").unwrap();
