@@ -71,15 +71,13 @@ fn emails_to(dir: &Path, to: &str) -> Vec<Received> {
 
 /// Waits (bounded, 10 s) until `n` emails to `to` have arrived; returns them.
 async fn wait_for(dir: &Path, to: &str, n: usize) -> Vec<Received> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let got = emails_to(dir, to);
-        if got.len() >= n {
-            return got;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{n} email(s) to {to} within 10 s; got {}", got.len());
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let what = format!("{n} email(s) to {to}");
+    until_found(&what, Duration::from_secs(10), || Some(emails_to(dir, to)).filter(|got| got.len() >= n)).await
+}
+
+/// Waits (bounded, 10 s) for the first email to `to` that `wanted` accepts.
+async fn wait_for_one(dir: &Path, to: &str, what: &str, wanted: impl Fn(&Received) -> bool) -> Received {
+    until_found(what, Duration::from_secs(10), || emails_to(dir, to).into_iter().find(|r| wanted(r))).await
 }
 
 /// Turns email on for `tenant` as its owner, through the given SMTP server.
@@ -438,26 +436,13 @@ async fn agents_are_notified_of_offline_messages_unless_they_opted_out() {
     .await;
     v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
     let about_olive = |r: &Received| r.parsed().subject().is_some_and(|s| s.contains(&name));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let email = loop {
-        if let Some(e) = emails_to(&dir, "ann@x.test").into_iter().find(|r| about_olive(r)) {
-            break e;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "ann is notified within 10 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let email = wait_for_one(&dir, "ann@x.test", "ann's notification", about_olive).await;
     assert!(email.text().contains("Please call me back about my order."));
     assert!(email.header("List-Unsubscribe").starts_with('<'), "{}", email.header("List-Unsubscribe"));
     // Bob opted out: a marker to him, queued after, arrives; the notice does not.
     marker(&relay, "bob@x.test").await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !emails_to(&dir, "bob@x.test")
-        .iter()
-        .any(|r| r.parsed().subject().is_some_and(|s| s.contains("conversation")))
-    {
-        assert!(tokio::time::Instant::now() < deadline, "the marker reaches bob");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let is_marker = |r: &Received| r.parsed().subject().is_some_and(|s| s.contains("conversation"));
+    wait_for_one(&dir, "bob@x.test", "the marker to bob", is_marker).await;
     assert!(!emails_to(&dir, "bob@x.test").iter().any(about_olive), "bob opted out");
 }
 
@@ -543,12 +528,8 @@ async fn the_daily_digest_goes_out_a_day_after_it_is_turned_on_with_the_days_cou
     assert_eq!(digests(&dir).len(), before, "no digest before a day has passed");
 
     clock.advance(Duration::from_secs(3600));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while digests(&dir).len() == before {
-        assert!(tokio::time::Instant::now() < deadline, "the digest arrives within 10 s of the day's end");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let digest = digests(&dir).pop().unwrap();
+    let arrived = || Some(digests(&dir)).filter(|d| d.len() > before);
+    let digest = until_found("the digest at the day's end", Duration::from_secs(10), arrived).await.pop().unwrap();
     let text = digest.text();
     assert!(text.contains("1 offline messages") && text.contains("0 missed chats"), "{text}");
     assert!(digest.header("List-Unsubscribe").starts_with('<'));
@@ -631,15 +612,8 @@ async fn a_notification_unsubscribes_in_one_click_and_forged_links_are_refused()
     })
     .await;
     v.until(|f| matches!(f, ToVisitor::Ack { .. })).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let email = loop {
-        let about_una = |r: &Received| r.parsed().subject().is_some_and(|s| s.contains(&name));
-        if let Some(e) = emails_to(&dir, "ann@x.test").into_iter().find(about_una) {
-            break e;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "ann is notified within 10 s");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let about_una = |r: &Received| r.parsed().subject().is_some_and(|s| s.contains(&name));
+    let email = wait_for_one(&dir, "ann@x.test", "ann's notification", about_una).await;
     assert_eq!(email.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
     let header = email.header("List-Unsubscribe");
     let link = header

@@ -64,14 +64,6 @@ fn received(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "{what} within 30 s");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_email_outbox_survives_kill_9_without_loss_or_silent_duplicates() {
     let smtp = Smtp::start(150);
@@ -106,16 +98,18 @@ async fn the_email_outbox_survives_kill_9_without_loss_or_silent_duplicates() {
         v.send(&VisitorFrame::EmailTranscript { email: format!("v{i}@example.com"), lang: None }).await;
         v.until(|f| matches!(f, ToVisitor::TranscriptQueued { .. })).await;
     }
-    wait_until("two emails", || received(&smtp.mail()).len() >= 2).await;
+    let mail = smtp.mail();
+    let within = Duration::from_secs(30);
+    until_found("two emails", within, || (received(&mail).len() >= 2).then_some(())).await;
     relay.start_kill().unwrap(); // SIGKILL: no shutdown, no flush
     relay.wait().await.unwrap();
     let before = received(&smtp.mail()).len();
     assert!(before < EMAILS, "the kill landed mid-queue ({before} of {EMAILS} sent)");
 
     let (_relay, _, _) = spawn_natter(dir.path(), &args).await;
-    wait_until("every email after the restart", || {
-        let got = received(&smtp.mail());
-        (0..EMAILS).all(|i| got.iter().any(|(to, _)| *to == format!("v{i}@example.com")))
+    until_found("every email after the restart", within, || {
+        let got = received(&mail);
+        (0..EMAILS).all(|i| got.iter().any(|(to, _)| *to == format!("v{i}@example.com"))).then_some(())
     })
     .await;
     let got = received(&smtp.mail());

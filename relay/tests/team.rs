@@ -7,8 +7,7 @@ mod common;
 
 use common::*;
 use natter_protocol::{
-    AgentAdminView, AgentFrame, AgentId, ApiErrorBody, ConversationStatus, ErrorCode, Role, ToAgent, ToVisitor,
-    VisitorFrame,
+    AgentAdminView, AgentFrame, AgentId, ConversationStatus, ErrorCode, Role, ToAgent, ToVisitor, VisitorFrame,
 };
 use serde_json::{Value, json};
 
@@ -16,30 +15,8 @@ const ANN: AgentId = AgentId(1);
 const BOB: AgentId = AgentId(2);
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
-/// Sends an admin request; answers the status and the JSON body (`null` if none).
-async fn call(
-    relay: &TestRelay,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, relay.http(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-}
-
 async fn put(relay: &TestRelay, token: &str, path: &str, body: Value) -> (u16, Value) {
-    call(relay, token, reqwest::Method::PUT, path, Some(body)).await
-}
-
-fn error_code(body: &Value) -> ErrorCode {
-    serde_json::from_value::<ApiErrorBody>(body.clone()).expect("an error body").error.code
+    api(relay, token, reqwest::Method::PUT, path, Some(body)).await
 }
 
 async fn sign_in(relay: &TestRelay, tenant: &str, email: &str, password: &str) -> (u16, Value) {
@@ -118,7 +95,7 @@ async fn a_deactivated_agent_is_signed_out_loses_the_chat_to_the_queue_and_keeps
     ann_socket.send(&AgentFrame::Transfer { conversation_id, to: BOB, note: None }).await;
     assert_eq!(ann_socket.error().await.0, ErrorCode::NotFound);
 
-    let (status, listed) = call(&relay, &ann, reqwest::Method::GET, "/v1/admin/agents", None).await;
+    let (status, listed) = api(&relay, &ann, reqwest::Method::GET, "/v1/admin/agents", None).await;
     assert_eq!(status, 200);
     let listed: Vec<AgentAdminView> = serde_json::from_value(listed).unwrap();
     assert!(listed.iter().any(|a| a.agent.id == BOB && a.deactivated_at.is_some()), "still listed for admins");
@@ -141,15 +118,15 @@ async fn a_role_change_reaches_the_live_socket_and_the_api_at_once() {
     let ann = relay.login("acme", "ann@x.test").await.token;
     let bob_token = relay.login("acme", "bob@x.test").await.token;
     let (mut bob, _) = relay.agent("acme", "bob@x.test").await;
-    assert_eq!(call(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 403);
+    assert_eq!(api(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 403);
 
     assert_eq!(put(&relay, &ann, "/v1/admin/agents/2", json!({"role": "admin"})).await.0, 200);
     bob.until(|f| matches!(f, ToAgent::Account { agent } if agent.role == Role::Admin)).await;
-    assert_eq!(call(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 200);
+    assert_eq!(api(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 200);
 
     assert_eq!(put(&relay, &ann, "/v1/admin/agents/2", json!({"role": "agent"})).await.0, 200);
     bob.until(|f| matches!(f, ToAgent::Account { agent } if agent.role == Role::Agent)).await;
-    assert_eq!(call(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 403);
+    assert_eq!(api(&relay, &bob_token, reqwest::Method::GET, "/v1/admin/agents", None).await.0, 403);
 }
 
 #[tokio::test]
@@ -167,15 +144,15 @@ async fn who_may_change_whom() {
         (reqwest::Method::PUT, "/v1/admin/agents/1/password", Some(json!({"password": NEW_PASSWORD}))),
         (reqwest::Method::PUT, "/v1/admin/agents/1/active", Some(json!({"active": false}))),
     ] {
-        let (status, body) = call(&relay, &bob, method, path, body).await;
+        let (status, body) = api(&relay, &bob, method, path, body).await;
         assert_eq!((status, error_code(&body)), (403, ErrorCode::Forbidden), "{path}");
     }
 
-    let (status, cat) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(new_admin.clone())).await;
+    let (status, cat) = api(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(new_admin.clone())).await;
     assert_eq!(status, 201, "{cat}");
     let cat: AgentAdminView = serde_json::from_value(cat).unwrap();
     assert_eq!(cat.agent.role, Role::Admin);
-    let (status, body) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(new_admin)).await;
+    let (status, body) = api(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(new_admin)).await;
     assert_eq!((status, error_code(&body)), (409, ErrorCode::Conflict), "the email is taken");
     // Cat signs in with the password Ann set.
     let (status, cat_login) = sign_in(&relay, "acme", "cat@x.test", NEW_PASSWORD).await;
@@ -193,7 +170,7 @@ async fn who_may_change_whom() {
         let (status, body) = put(&relay, &cat_token, path, body).await;
         assert_eq!((status, error_code(&body)), (403, ErrorCode::Forbidden), "{path}");
     }
-    let (status, body) = call(
+    let (status, body) = api(
         &relay,
         &cat_token,
         reqwest::Method::POST,
@@ -216,13 +193,13 @@ async fn who_may_change_whom() {
         (json!({"email": "n@x.test", "name": "N", "role": "agent", "password": "          "}), "password"),
         (json!({"email": "n@x.test", "name": "N", "role": "wizard", "password": NEW_PASSWORD}), "role"),
     ] {
-        let (status, body) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(body)).await;
+        let (status, body) = api(&relay, &ann, reqwest::Method::POST, "/v1/admin/agents", Some(body)).await;
         assert_eq!((status, error_code(&body)), (422, ErrorCode::InvalidInput), "{field}: {body}");
         assert_eq!(body["error"]["field"], field);
     }
     let (status, body) = put(&relay, &ann, "/v1/admin/agents/99/password", json!({"password": NEW_PASSWORD})).await;
     assert_eq!((status, error_code(&body)), (404, ErrorCode::NotFound));
-    let (_, listed) = call(&relay, &ann, reqwest::Method::GET, "/v1/admin/agents", None).await;
+    let (_, listed) = api(&relay, &ann, reqwest::Method::GET, "/v1/admin/agents", None).await;
     assert_eq!(listed.as_array().unwrap().len(), 3, "ann, bob, cat: nothing else was added");
 }
 
@@ -259,7 +236,7 @@ async fn every_change_is_recorded_for_the_audit_log() {
 }
 
 async fn invite(relay: &TestRelay, token: &str, body: Value) -> (u16, Value) {
-    call(relay, token, reqwest::Method::POST, "/v1/admin/invitations", Some(body)).await
+    api(relay, token, reqwest::Method::POST, "/v1/admin/invitations", Some(body)).await
 }
 
 async fn accept(relay: &TestRelay, token: &str, password: &str) -> (u16, Value) {

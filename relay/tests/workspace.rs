@@ -6,32 +6,11 @@
 mod common;
 
 use common::*;
-use natter_protocol::{ApiErrorBody, ErrorCode, ToVisitor, VisitorFrame};
+use natter_protocol::{ErrorCode, ToVisitor, VisitorFrame};
 use serde_json::{Value, json};
 
-async fn call(
-    relay: &TestRelay,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = reqwest::Client::new().request(method, relay.http(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-}
-
 async fn get(relay: &TestRelay, token: &str, path: &str) -> (u16, Value) {
-    call(relay, token, reqwest::Method::GET, path, None).await
-}
-
-fn error_code(body: &Value) -> ErrorCode {
-    serde_json::from_value::<ApiErrorBody>(body.clone()).expect("an error body").error.code
+    api(relay, token, reqwest::Method::GET, path, None).await
 }
 
 /// The shop name a visitor's widget shows.
@@ -55,23 +34,23 @@ async fn the_shop_name_changes_at_once_for_visitors_and_is_checked() {
     assert_eq!(get(&relay, &ann, "/v1/admin/workspace").await, (200, json!({"name": "ACME"})));
 
     let (status, body) =
-        call(&relay, &ann, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "  Acme Tea  "}))).await;
+        api(&relay, &ann, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "  Acme Tea  "}))).await;
     assert_eq!((status, body), (200, json!({"name": "Acme Tea"})));
     assert_eq!(widget_name(&relay).await, "Acme Tea", "the widget's header shows it without a restart");
 
     for bad in
         [json!({"name": "   "}), json!({"name": "x".repeat(81)}), json!({"name": "a\u{7}b"}), json!({"nom": "x"})]
     {
-        let (status, body) = call(&relay, &ann, reqwest::Method::PUT, "/v1/admin/workspace", Some(bad.clone())).await;
+        let (status, body) = api(&relay, &ann, reqwest::Method::PUT, "/v1/admin/workspace", Some(bad.clone())).await;
         assert_eq!(status, 422, "{bad} → {body}");
         assert_eq!(error_code(&body), ErrorCode::InvalidInput);
     }
     let (status, body) =
-        call(&relay, &bob, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "Bob's"}))).await;
+        api(&relay, &bob, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "Bob's"}))).await;
     assert_eq!((status, error_code(&body)), (403, ErrorCode::Forbidden));
     assert_eq!(get(&relay, &bob, "/v1/admin/workspace").await.0, 403);
     // globex's owner renames globex only.
-    call(&relay, &globex, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "Globex Co"}))).await;
+    api(&relay, &globex, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "Globex Co"}))).await;
     assert_eq!(widget_name(&relay).await, "Acme Tea");
     assert_eq!(get(&relay, &globex, "/v1/admin/workspace").await.1, json!({"name": "Globex Co"}));
 }
@@ -104,7 +83,7 @@ async fn a_rotated_identity_secret_keeps_the_old_one_valid_for_its_grace_period_
     let rotate = |token: String, hours: u32| {
         let body = Some(json!({"grace_hours": hours}));
         let relay = &relay;
-        async move { call(relay, &token, reqwest::Method::POST, "/v1/admin/identity/rotate", body).await }
+        async move { api(relay, &token, reqwest::Method::POST, "/v1/admin/identity/rotate", body).await }
     };
     assert_eq!(rotate(bob.clone(), 24).await.0, 403, "a plain agent rotates nothing");
     let (status, body) = rotate(ann.clone(), 721).await;
@@ -141,7 +120,7 @@ async fn pending_invitations_are_listed_and_a_withdrawn_link_stops_working() {
     let bob = relay.login("acme", "bob@x.test").await.token;
     let globex = relay.login("globex", "ann@x.test").await.token;
     let cat = json!({"email": "cat@x.test", "name": "Cat", "role": "admin"});
-    let (_, link) = call(&relay, &ann, reqwest::Method::POST, "/v1/admin/invitations", Some(cat)).await;
+    let (_, link) = api(&relay, &ann, reqwest::Method::POST, "/v1/admin/invitations", Some(cat)).await;
 
     let (status, pending) = get(&relay, &ann, "/v1/admin/invitations").await;
     assert_eq!(status, 200);
@@ -156,7 +135,7 @@ async fn pending_invitations_are_listed_and_a_withdrawn_link_stops_working() {
     assert_eq!(get(&relay, &globex, "/v1/admin/invitations").await.1, json!([]), "globex sees none of acme's");
     let delete = |token: String| {
         let relay = &relay;
-        async move { call(relay, &token, reqwest::Method::DELETE, "/v1/admin/invitations/cat@x.test", None).await }
+        async move { api(relay, &token, reqwest::Method::DELETE, "/v1/admin/invitations/cat@x.test", None).await }
     };
     assert_eq!(delete(globex.clone()).await.0, 404, "globex cannot withdraw acme's");
     assert_eq!(delete(bob.clone()).await.0, 403);
@@ -175,8 +154,8 @@ async fn pending_invitations_are_listed_and_a_withdrawn_link_stops_working() {
     assert_eq!((status, error_code(&body)), (404, ErrorCode::NotFound), "nothing left to withdraw");
 
     // Every workspace change is in the audit log.
-    call(&relay, &ann, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "Acme Tea"}))).await;
-    call(
+    api(&relay, &ann, reqwest::Method::PUT, "/v1/admin/workspace", Some(json!({"name": "Acme Tea"}))).await;
+    api(
         &relay,
         &ann,
         reqwest::Method::PUT,
@@ -184,7 +163,7 @@ async fn pending_invitations_are_listed_and_a_withdrawn_link_stops_working() {
         Some(json!({"origins": [SHOP_ORIGIN, "https://b.example"]})),
     )
     .await;
-    call(&relay, &ann, reqwest::Method::POST, "/v1/admin/identity/rotate", Some(json!({"grace_hours": 1}))).await;
+    api(&relay, &ann, reqwest::Method::POST, "/v1/admin/identity/rotate", Some(json!({"grace_hours": 1}))).await;
     relay.stop().await;
     let db = rusqlite::Connection::open(relay.dir.path().join("tenants/acme.db")).unwrap();
     let mut stmt = db.prepare("SELECT action FROM admin_audit WHERE actor_id = 1 ORDER BY id").unwrap();

@@ -515,3 +515,43 @@ pub async fn spawn_natter(dir: &std::path::Path, args: &[&str]) -> (tokio::proce
 
 /// Flags that lift the per-socket frame rate limits (tests that burst).
 pub const LIFTED_RATES: [&str; 4] = ["--frames-per-sec", "1000000", "--frame-burst", "1000000"];
+
+/// Waits until `check` finds what it looks for (emails the test SMTP server
+/// writes, each renamed into place whole),
+/// checking every 20 ms; fails after `within`, naming `what`. A bounded
+/// condition wait, the one poll of the email tests: an inotify watcher was
+/// tried and made the manual-clock tests wait seconds for mail the relay had
+/// already sent (not understood yet; see the stop note).
+pub async fn until_found<T>(what: &str, within: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what} within {within:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Calls the HTTP API as `token`; answers the status and the JSON body (`null` if none).
+pub async fn api(
+    relay: &TestRelay,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = reqwest::Client::new().request(method, relay.http(path)).bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap() })
+}
+
+/// The error code of an API error body.
+pub fn error_code(body: &serde_json::Value) -> ErrorCode {
+    serde_json::from_value::<natter_protocol::ApiErrorBody>(body.clone()).expect("an error body").error.code
+}
